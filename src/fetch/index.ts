@@ -1,0 +1,2 @@
+export * from './fetchSource.js';
+export * from './userAgent.js';

@@ -1,0 +1,62 @@
+/**
+ * The article/FAQ model: the one shape every stage after `normalize` speaks.
+ *
+ * Rules:
+ * - Everything here is plain data (JSON-serializable), so the store can keep it
+ *   as JSON and the JSON Feed output can carry it unchanged.
+ * - Text fields are plain text (entities decoded, whitespace normalized); no
+ *   stage after `normalize` ever sees source HTML.
+ * - Dates are ISO 8601 strings in UTC (`Date#toISOString`).
+ */
+
+/** Where an article came from: the configured source and the feed it published. */
+export interface SourceRef {
+  /** The configured source name (config.json `sources[].name`). */
+  name: string;
+  /** The URL infrawire fetched. */
+  url: string;
+  /** The feed's own title, when it has one. */
+  feedTitle?: string;
+  /** The feed's own home page link, when it has one. */
+  feedLink?: string;
+}
+
+/** One question/answer pair. `generated` marks pairs built by infrawire from the article's own sentences. */
+export interface Faq {
+  question: string;
+  answer: string;
+  generated?: boolean;
+}
+
+export interface Article {
+  /** Stable `tag:` URI; the same story keeps it across runs, restarts and guid changes. */
+  id: string;
+  /** Canonical link to the original article (resolved, tracking parameters removed). */
+  url: string;
+  /** The guid/id the source gave the item, kept as a hint. */
+  guid?: string;
+  title: string;
+  source: SourceRef;
+  /** Author names; empty when the source names none (publishers fall back to the source name). */
+  authors: string[];
+  /** When the source says it was published; first-seen time when it says nothing. */
+  published: string;
+  /** When the source says it was last updated; equals `published` when it says nothing. */
+  updated: string;
+  /** Plain-text lede, at most about 300 characters, cut at a word boundary. */
+  summary: string;
+  /** Plain-text body paragraphs, without the FAQ section. */
+  paragraphs: string[];
+  faqs: Faq[];
+  /** Categories the source attached to the item (plain text). */
+  categories: string[];
+  /** Watch keywords that matched, as written in config; filled by `curate`. */
+  keywords: string[];
+}
+
+/** Outcome of fetching and parsing one source in one cycle. */
+export type SourceOutcome =
+  | { source: string; ok: true; status: number; format: FeedFormat; items: number }
+  | { source: string; ok: false; status?: number; error: string };
+
+export type FeedFormat = 'rss2' | 'rss1' | 'atom' | 'json';

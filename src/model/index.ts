@@ -1,0 +1,3 @@
+export type * from './article.js';
+export type * from './parsed.js';
+export type * from './logger.js';

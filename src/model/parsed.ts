@@ -1,0 +1,31 @@
+/**
+ * What `parse` hands to `normalize`: a feed document reduced to the fields
+ * infrawire uses, independent of the format it came in.
+ *
+ * Rules:
+ * - Strings are as the source wrote them (HTML stays HTML); `normalize` cleans them.
+ * - Parser objects are never kept: `parse` copies the fields it needs into these.
+ */
+import type { FeedFormat } from './article.js';
+
+export interface ParsedItem {
+  guid?: string;
+  link?: string;
+  title?: string;
+  /** The richest body the item has (content:encoded, atom:content, description), as HTML or text. */
+  contentHtml?: string;
+  /** The short description/summary when the item has one besides the body. */
+  summaryHtml?: string;
+  /** Raw date strings as written by the source. */
+  published?: string;
+  updated?: string;
+  authors: string[];
+  categories: string[];
+}
+
+export interface ParsedFeed {
+  format: FeedFormat;
+  title?: string;
+  link?: string;
+  items: ParsedItem[];
+}

@@ -1,0 +1,7 @@
+/** The normalize stage: pure functions turning parsed feed items into the article model. */
+export * from './html.js';
+export * from './faq.js';
+export * from './summary.js';
+export * from './date.js';
+export * from './url.js';
+export * from './toArticle.js';

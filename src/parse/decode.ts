@@ -1,0 +1,62 @@
+/**
+ * Turning fetched bytes into text before any parser sees them.
+ *
+ * Rules, in order (the first that applies wins):
+ * 1. A byte-order mark (UTF-8, UTF-16 LE/BE) is the truth.
+ * 2. Bytes that are valid UTF-8 are UTF-8, whatever is declared: mislabelled
+ *    feeds are common, and a legacy charset never produces valid multi-byte UTF-8 by accident.
+ * 3. The charset of the HTTP Content-Type, then the XML prolog's encoding.
+ * 4. windows-1252, the web's default legacy charset.
+ * Invalid bytes in a declared charset become U+FFFD; decoding never fails.
+ * Decoding uses the WHATWG TextDecoder (Node ships full ICU), which knows the
+ * legacy charsets by their usual labels; an unknown label falls through to rule 4.
+ */
+
+export interface Decoded {
+  text: string;
+  encoding: string;
+}
+
+const utf8Strict = new TextDecoder('utf-8', { fatal: true });
+
+function bomEncoding(bytes: Uint8Array): { encoding: string; skip: number } | undefined {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { encoding: 'utf-8', skip: 3 };
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { encoding: 'utf-16le', skip: 2 };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { encoding: 'utf-16be', skip: 2 };
+  return undefined;
+}
+
+export function charsetFromContentType(contentType: string | undefined): string | undefined {
+  const m = contentType?.match(/charset\s*=\s*["']?([\w.:-]+)/i);
+  return m?.[1]?.toLowerCase();
+}
+
+export function charsetFromProlog(bytes: Uint8Array): string | undefined {
+  const head = Buffer.from(bytes.subarray(0, 512)).toString('latin1');
+  const m = head.match(/^\s*<\?xml[^>]*?encoding\s*=\s*["']([\w.:-]+)["']/i);
+  return m?.[1]?.toLowerCase();
+}
+
+function tryDecoder(label: string | undefined, bytes: Uint8Array): Decoded | undefined {
+  if (!label) return undefined;
+  try {
+    const decoder = new TextDecoder(label);
+    return { text: decoder.decode(bytes), encoding: decoder.encoding };
+  } catch {
+    return undefined; // unknown label
+  }
+}
+
+export function decodeBody(bytes: Uint8Array, contentType?: string): Decoded {
+  const bom = bomEncoding(bytes);
+  if (bom) return { text: new TextDecoder(bom.encoding).decode(bytes.subarray(bom.skip)), encoding: bom.encoding };
+  try {
+    return { text: utf8Strict.decode(bytes), encoding: 'utf-8' };
+  } catch {
+    // not UTF-8: fall through to the declarations
+  }
+  const declared = tryDecoder(charsetFromContentType(contentType), bytes) ?? tryDecoder(charsetFromProlog(bytes), bytes);
+  // Declared UTF-8 with a few bad bytes: keep the rest readable (U+FFFD for the bad ones).
+  if (declared) return declared;
+  return tryDecoder('windows-1252', bytes)!;
+}

@@ -1,0 +1,60 @@
+/**
+ * JSON Feed 1.0/1.1 (jsonfeed.org) into ParsedFeed.
+ *
+ * Rules: accept both versions (1.0 `author`, 1.1 `authors`); ignore fields of
+ * the wrong type instead of failing the whole feed; an object without a
+ * jsonfeed.org `version` and an `items` array is not a feed.
+ */
+import type { ParsedFeed, ParsedItem } from '../model/index.js';
+import { ParseError } from './errors.js';
+
+type Json = Record<string, unknown>;
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v : undefined);
+const obj = (v: unknown): Json | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined);
+
+function authorNames(item: Json): string[] {
+  const list = Array.isArray(item.authors) ? item.authors : item.author ? [item.author] : [];
+  return list.map((a) => str(obj(a)?.name)).filter((n): n is string => !!n);
+}
+
+function toItem(raw: unknown): ParsedItem | undefined {
+  const item = obj(raw);
+  if (!item) return undefined;
+  const id = item.id;
+  return {
+    guid: typeof id === 'number' ? String(id) : str(id),
+    link: str(item.url) ?? str(item.external_url),
+    title: str(item.title),
+    contentHtml: str(item.content_html) ?? (str(item.content_text) ? escapeText(item.content_text as string) : undefined),
+    summaryHtml: str(item.summary) ? escapeText(item.summary as string) : undefined,
+    published: str(item.date_published),
+    updated: str(item.date_modified),
+    authors: authorNames(item),
+    categories: Array.isArray(item.tags) ? item.tags.filter((t): t is string => typeof t === 'string') : [],
+  };
+}
+
+/** Plain text from JSON Feed travels as HTML downstream; escaping keeps it text. */
+function escapeText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function parseJsonFeed(text: string): ParsedFeed {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new ParseError(`invalid JSON: ${(err as Error).message}`);
+  }
+  const feed = obj(doc);
+  if (!feed || !/^https:\/\/jsonfeed\.org\/version\/1(\.1)?$/.test(String(feed.version)) || !Array.isArray(feed.items)) {
+    throw new ParseError('not a feed: JSON without a jsonfeed.org version and an items array');
+  }
+  return {
+    format: 'json',
+    title: str(feed.title),
+    link: str(feed.home_page_url),
+    items: feed.items.map(toItem).filter((i): i is ParsedItem => !!i),
+  };
+}

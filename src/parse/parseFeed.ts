@@ -1,0 +1,33 @@
+/**
+ * The parse stage's entry point: bytes + Content-Type in, ParsedFeed out.
+ *
+ * Rules: decode first (see decode.ts), then sniff, then hand the text to the
+ * parser for its format. HTML pages and unknown documents are refused with a
+ * message an operator can act on.
+ */
+import type { ParsedFeed } from '../model/index.js';
+import { decodeBody } from './decode.js';
+import { ParseError } from './errors.js';
+import { parseJsonFeed } from './jsonFeed.js';
+import { sniffFormat } from './sniff.js';
+import { parseXmlFeed } from './xmlFeed.js';
+
+export async function parseFeed(body: Uint8Array, contentType?: string): Promise<ParsedFeed> {
+  if (body.byteLength === 0) throw new ParseError('not a feed: the response body is empty');
+  const { text } = decodeBody(body, contentType);
+  const { kind, root } = sniffFormat(text);
+  switch (kind) {
+    case 'json':
+      return parseJsonFeed(text);
+    case 'rss2':
+    case 'rss1':
+    case 'atom':
+      return parseXmlFeed(text, kind);
+    case 'html':
+      throw new ParseError('not a feed: the response is an HTML page (is the URL a web page instead of its feed?)');
+    case 'unknown-xml':
+      throw new ParseError(`not a feed: XML document with root element <${root}>`);
+    default:
+      throw new ParseError(`not a feed: the response is neither XML nor JSON${contentType ? ` (Content-Type ${contentType})` : ''}`);
+  }
+}

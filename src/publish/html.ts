@@ -1,0 +1,32 @@
+/**
+ * The HTML body of a published entry, built from the article/FAQ model.
+ *
+ * Rules: built only from plain-text model fields, every one escaped, so no
+ * markup from a source can reach a subscriber's reader. Links come only from
+ * canonical http(s) URLs.
+ */
+import type { Article } from '../model/index.js';
+
+/** Characters XML 1.0 forbids; a source can send them, a published feed must not. */
+const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+export function xmlSafe(text: string): string {
+  return text.replace(XML_INVALID, '');
+}
+
+export function escapeHtml(text: string): string {
+  return xmlSafe(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+export function entryContentHtml(article: Article): string {
+  const parts: string[] = [];
+  for (const p of article.paragraphs) parts.push(`<p>${escapeHtml(p)}</p>`);
+  if (article.faqs.length) {
+    parts.push('<h3>FAQ</h3>', '<dl>');
+    for (const f of article.faqs) parts.push(`<dt>${escapeHtml(f.question)}</dt><dd>${escapeHtml(f.answer)}</dd>`);
+    parts.push('</dl>');
+  }
+  const sourceName = escapeHtml(article.source.feedTitle ?? article.source.name);
+  parts.push(`<p>Source: <a href="${escapeHtml(article.url)}">${sourceName}</a></p>`);
+  return parts.join('\n');
+}

@@ -1,0 +1,3 @@
+export * from './html.js';
+export * from './renderFeeds.js';
+export * from './writeFeeds.js';

@@ -1,0 +1,3 @@
+export * from './feedServer.js';
+export * from './files.js';
+export * from './fixtureServer.js';

@@ -1,0 +1,38 @@
+/**
+ * The store's schema and its migrations, in one place.
+ *
+ * Rules: migrations only append; `meta.schema_version` says how many have run.
+ * Every table is documented in docs/ARCHITECTURE.md.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE sources (
+    name TEXT PRIMARY KEY,                      -- config sources[].name
+    url TEXT NOT NULL,                          -- the URL last fetched
+    last_fetch_at TEXT,
+    last_status INTEGER,                        -- HTTP status of the last attempt, NULL if none came back
+    last_error TEXT,                            -- NULL after a success
+    last_success_at TEXT,
+    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+    items_seen INTEGER NOT NULL DEFAULT 0,      -- items in the last successful fetch
+    items_kept INTEGER NOT NULL DEFAULT 0       -- of those, kept by at least one feed
+  );
+  CREATE TABLE articles (
+    id TEXT PRIMARY KEY,                        -- Article.id, a tag: URI
+    source TEXT NOT NULL,
+    url TEXT NOT NULL,
+    first_seen TEXT NOT NULL,                   -- set once, never changed
+    published TEXT NOT NULL,
+    updated TEXT NOT NULL,
+    data TEXT NOT NULL                          -- the whole Article as JSON
+  );
+  CREATE INDEX articles_published ON articles(published);
+  CREATE TABLE feed_entries (
+    feed TEXT NOT NULL,                         -- config feeds[].name
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    keywords TEXT NOT NULL,                     -- JSON array of the keywords that matched
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (feed, article_id)
+  );
+  `,
+];

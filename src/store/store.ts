@@ -1,0 +1,168 @@
+/**
+ * The embedded store (SQLite through better-sqlite3): what infrawire remembers
+ * across runs and restarts.
+ *
+ * Rules:
+ * - One file, WAL mode, foreign keys on; created with its folder on first use.
+ * - Every article seen is kept (kept by a feed or not), so "new" means "id not
+ *   in `articles`", and the first-seen time is set once and never changes.
+ * - An article's row changes only when its content changed; re-seeing the
+ *   same story is a no-op.
+ * - Writes that belong together go through `transaction()`.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Article } from '../model/index.js';
+import { MIGRATIONS } from './schema.js';
+
+export type SaveResult = 'new' | 'changed' | 'unchanged';
+
+export interface SourceState {
+  name: string;
+  url: string;
+  lastFetchAt: string | null;
+  lastStatus: number | null;
+  lastError: string | null;
+  lastSuccessAt: string | null;
+  consecutiveFailures: number;
+  itemsSeen: number;
+  itemsKept: number;
+}
+
+export interface SourceAttempt {
+  name: string;
+  url: string;
+  at: string;
+  status?: number;
+  error?: string;
+  itemsSeen?: number;
+  itemsKept?: number;
+}
+
+export interface FeedEntry {
+  article: Article;
+  keywords: string[];
+  addedAt: string;
+}
+
+export class Store {
+  readonly db: Database.Database;
+
+  constructor(readonly path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+  }
+
+  private migrate(): void {
+    this.db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
+    const version = row ? Number(row.value) : 0;
+    if (version > MIGRATIONS.length) {
+      throw new Error(`store ${this.path} has schema version ${version}, newer than this infrawire (${MIGRATIONS.length}); upgrade infrawire`);
+    }
+    this.transaction(() => {
+      for (let v = version; v < MIGRATIONS.length; v++) this.db.exec(MIGRATIONS[v]!);
+      this.db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(String(MIGRATIONS.length));
+    });
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  /** First-seen times of the ids already stored. */
+  firstSeen(ids: readonly string[]): Map<string, string> {
+    const out = new Map<string, string>();
+    const stmt = this.db.prepare('SELECT first_seen FROM articles WHERE id = ?').pluck();
+    for (const id of ids) {
+      const seen = stmt.get(id) as string | undefined;
+      if (seen) out.set(id, seen);
+    }
+    return out;
+  }
+
+  saveArticle(article: Article, firstSeen: string): SaveResult {
+    const data = JSON.stringify(article);
+    const existing = this.db.prepare('SELECT data FROM articles WHERE id = ?').pluck().get(article.id) as string | undefined;
+    if (existing === data) return 'unchanged';
+    if (existing === undefined) {
+      this.db
+        .prepare('INSERT INTO articles (id, source, url, first_seen, published, updated, data) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(article.id, article.source.name, article.url, firstSeen, article.published, article.updated, data);
+      return 'new';
+    }
+    this.db
+      .prepare('UPDATE articles SET source = ?, url = ?, published = ?, updated = ?, data = ? WHERE id = ?')
+      .run(article.source.name, article.url, article.published, article.updated, data, article.id);
+    return 'changed';
+  }
+
+  getArticle(id: string): Article | undefined {
+    const data = this.db.prepare('SELECT data FROM articles WHERE id = ?').pluck().get(id) as string | undefined;
+    return data ? (JSON.parse(data) as Article) : undefined;
+  }
+
+  /** Put an article into a curated feed (or refresh its matched keywords); true when it was not there yet. */
+  keepInFeed(feed: string, articleId: string, keywords: string[], at: string): boolean {
+    const json = JSON.stringify(keywords);
+    const existing = this.db.prepare('SELECT keywords FROM feed_entries WHERE feed = ? AND article_id = ?').pluck().get(feed, articleId) as string | undefined;
+    if (existing === undefined) {
+      this.db.prepare('INSERT INTO feed_entries (feed, article_id, keywords, added_at) VALUES (?, ?, ?, ?)').run(feed, articleId, json, at);
+      return true;
+    }
+    if (existing !== json) this.db.prepare('UPDATE feed_entries SET keywords = ? WHERE feed = ? AND article_id = ?').run(json, feed, articleId);
+    return false;
+  }
+
+  /** The newest entries of a feed, newest first (by published, then id for a stable order). */
+  feedEntries(feed: string, limit: number): FeedEntry[] {
+    const rows = this.db
+      .prepare(
+        `SELECT a.data, e.keywords, e.added_at FROM feed_entries e JOIN articles a ON a.id = e.article_id
+         WHERE e.feed = ? ORDER BY a.published DESC, a.id LIMIT ?`,
+      )
+      .all(feed, limit) as { data: string; keywords: string; added_at: string }[];
+    return rows.map((r) => ({ article: JSON.parse(r.data) as Article, keywords: JSON.parse(r.keywords) as string[], addedAt: r.added_at }));
+  }
+
+  recordAttempt(a: SourceAttempt): void {
+    if (a.error === undefined) {
+      this.db
+        .prepare(
+          `INSERT INTO sources (name, url, last_fetch_at, last_status, last_error, last_success_at, consecutive_failures, items_seen, items_kept)
+           VALUES (@name, @url, @at, @status, NULL, @at, 0, @itemsSeen, @itemsKept)
+           ON CONFLICT(name) DO UPDATE SET url = @url, last_fetch_at = @at, last_status = @status, last_error = NULL,
+             last_success_at = @at, consecutive_failures = 0, items_seen = @itemsSeen, items_kept = @itemsKept`,
+        )
+        .run({ name: a.name, url: a.url, at: a.at, status: a.status ?? null, itemsSeen: a.itemsSeen ?? 0, itemsKept: a.itemsKept ?? 0 });
+    } else {
+      this.db
+        .prepare(
+          `INSERT INTO sources (name, url, last_fetch_at, last_status, last_error, consecutive_failures)
+           VALUES (@name, @url, @at, @status, @error, 1)
+           ON CONFLICT(name) DO UPDATE SET url = @url, last_fetch_at = @at, last_status = @status, last_error = @error,
+             consecutive_failures = consecutive_failures + 1`,
+        )
+        .run({ name: a.name, url: a.url, at: a.at, status: a.status ?? null, error: a.error });
+    }
+  }
+
+  sourceStates(): SourceState[] {
+    return this.db
+      .prepare(
+        `SELECT name, url, last_fetch_at AS lastFetchAt, last_status AS lastStatus, last_error AS lastError,
+           last_success_at AS lastSuccessAt, consecutive_failures AS consecutiveFailures, items_seen AS itemsSeen, items_kept AS itemsKept
+         FROM sources ORDER BY name`,
+      )
+      .all() as SourceState[];
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
