@@ -1,0 +1,145 @@
+/**
+ * The `infrawire` command as a user runs it: real child processes, real
+ * loopback servers, exit codes and printed output.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, rawTestConfig, startFixtureServer, tempDir, validateAtom } from './helpers/env.js';
+
+const BIN = join(ROOT, 'bin/infrawire.js');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the CLI to completion (bounded by `timeoutMs`). */
+function cli(args: string[], timeoutMs = 30_000): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`infrawire ${args.join(' ')} did not finish in ${timeoutMs} ms\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('infrawire CLI', () => {
+  let fixtures: Awaited<ReturnType<typeof startFixtureServer>>;
+  let tmp: ReturnType<typeof tempDir>;
+
+  beforeAll(async () => {
+    fixtures = await startFixtureServer();
+    tmp = tempDir();
+  });
+  afterAll(async () => {
+    await fixtures?.stop();
+    tmp?.cleanup();
+  });
+
+  it('run: one cycle, a summary naming failed sources with reasons, exit 0', async () => {
+    const file = join(tmp.dir, 'run.json');
+    writeFileSync(file, JSON.stringify(rawTestConfig(fixtures.url, undefined, { store: { path: 'run.db' }, publish: { dir: 'run-feeds' } })));
+    const r = await cli(['run', '--config', file]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('sources: 5 ok, 2 failed');
+    expect(r.stdout).toMatch(/FAILED\s+Broken Server\s+HTTP 500/);
+    expect(r.stdout).toMatch(/FAILED\s+Newsroom Page\s+not a feed/);
+    expect(r.stdout).toMatch(/ok\s+DC Wire\s+rss2: 5 items, 5 new, 3 kept/);
+    expect(r.stdout).toContain('items: 17 seen, 17 new, 12 kept');
+    expect(r.stdout).toMatch(/published: ai-infrastructure, 12 entries/);
+    expect(existsSync(join(tmp.dir, 'run-feeds/ai-infrastructure.atom'))).toBe(true);
+
+    const again = await cli(['run', '--config', file, '--json']);
+    expect(again.code).toBe(0);
+    const summary = JSON.parse(again.stdout);
+    expect(summary).toMatchObject({ itemsSeen: 17, itemsNew: 0, itemsKept: 12 });
+    expect(summary.feeds[0].changed).toEqual([]);
+  });
+
+  it('an invalid config: one line per problem naming the path, exit 2, nothing written', async () => {
+    const dir = join(tmp.dir, 'bad');
+    const file = join(tmp.dir, 'bad.json');
+    const raw = rawTestConfig(fixtures.url, [
+      ['a', '/dcwire.rss'],
+      ['b', '/gpucloud.atom'],
+      ['c', '/x'],
+    ]) as { sources: { url: string }[] };
+    raw.sources[2]!.url = 'ftp://example.org/feed';
+    writeFileSync(file, JSON.stringify({ ...raw, schedule: 'every tuesday', publish: { dir: 'bad/feeds' }, store: { path: 'bad/store.db' } }));
+    const r = await cli(['run', '--config', file]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trim().split('\n');
+    expect(lines[0]).toBe(`infrawire: invalid config ${file}`);
+    expect(lines).toContain('sources[2].url: must be an http(s) URL');
+    expect(existsSync(dir)).toBe(false);
+
+    writeFileSync(file, JSON.stringify({ ...raw, sources: raw.sources.slice(0, 2), schedule: 'every tuesday' }));
+    const cron = await cli(['run', '--config', file]);
+    expect(cron.code).toBe(2);
+    expect(cron.stderr).toMatch(/^schedule: "every tuesday" is not a valid cron expression/m);
+  });
+
+  it('usage errors exit 2; --help and --version exit 0', async () => {
+    expect((await cli(['frobnicate'])).code).toBe(2);
+    const help = await cli(['--help']);
+    expect(help.code).toBe(0);
+    for (const cmd of ['run', 'daemon', 'demo', 'schema']) expect(help.stdout).toContain(cmd);
+    const version = await cli(['--version']);
+    expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+  });
+
+  it('demo --once: serves the fixtures, runs a cycle, prints the feed path and URL', async () => {
+    const dir = join(tmp.dir, 'demo');
+    const r = await cli(['demo', '--once', '--dir', dir]);
+    expect(r.code).toBe(0);
+    const path = r.stdout.match(/^feed file: (.+)$/m)?.[1];
+    const url = r.stdout.match(/^feed URL: +(http:\/\/127\.0\.0\.1:\d+\/feeds\/ai-infrastructure\.atom)$/m)?.[1];
+    expect(path).toBe(join(dir, 'feeds/ai-infrastructure.atom'));
+    expect(url).toBeDefined();
+    expect(r.stdout).toContain('sources: 5 ok, 2 failed');
+    expect((await validateAtom(path!)).code).toBe(0);
+  });
+
+  it('daemon: a cycle at start-up, feeds served over HTTP, clean exit on SIGTERM', async () => {
+    const file = join(tmp.dir, 'daemon.json');
+    writeFileSync(
+      file,
+      JSON.stringify(rawTestConfig(fixtures.url, undefined, { server: { host: '127.0.0.1', port: 0 }, store: { path: 'daemon.db' }, publish: { dir: 'daemon-feeds' } })),
+    );
+    const child = spawn(process.execPath, [BIN, 'daemon', '--config', file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    try {
+      const deadline = Date.now() + 30_000;
+      while (!/cycle done/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(out).toMatch(/cycle done: 5\/7 sources ok, 17 items seen, 17 new, 12 kept/);
+      expect(out).toMatch(/source "Broken Server" failed: HTTP 500/);
+      const base = out.match(/serving feeds at (http:\/\/127\.0\.0\.1:\d+)\/feeds\//)![1];
+      const res = await fetch(`${base}/feeds/ai-infrastructure.atom`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/atom+xml; charset=utf-8');
+      expect(await res.text()).toContain('Nscale raises $1.9 billion');
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(readdirSync(join(tmp.dir, 'daemon-feeds')).sort()).toEqual(['ai-infrastructure.atom', 'ai-infrastructure.json', 'ai-infrastructure.rss']);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
