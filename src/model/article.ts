@@ -28,6 +28,26 @@ export interface Faq {
   generated?: boolean;
 }
 
+/** A key figure stated in the article, normalized so rules can compare it. */
+export interface Figure {
+  kind: 'money' | 'power' | 'compute' | 'percent';
+  /** In base units: US dollars (or the stated currency's units) for money, watts for power, a count for compute, percent for percent. */
+  value: number;
+  /** `USD`, `EUR`, `GBP`… for money; `W` for power; the device (e.g. `H100`) or `GPU` for compute; `%` for percent. */
+  unit: string;
+  /** The figure as the article wrote it, e.g. "$14.6 billion". */
+  text: string;
+}
+
+/** Another outlet's report of the same story, merged into this entry by curation. */
+export interface RelatedReport {
+  url: string;
+  title: string;
+  /** The configured source name of that report. */
+  source: string;
+  published: string;
+}
+
 export interface Article {
   /** Stable `tag:` URI; the same story keeps it across runs, restarts and guid changes. */
   id: string;
@@ -50,6 +70,10 @@ export interface Article {
   faqs: Faq[];
   /** Categories the source attached to the item (plain text). */
   categories: string[];
+  /** Key figures (money, power, compute, percentages); filled by `normalize`. */
+  figures: Figure[];
+  /** Other outlets' reports of the same story; filled by `curate` when it merges a story cluster. */
+  related: RelatedReport[];
   /** Watch keywords that matched, as written in config; filled by `curate`. */
   keywords: string[];
 }

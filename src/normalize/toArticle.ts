@@ -87,6 +87,8 @@ export function toArticle(item: ParsedItem, source: SourceRef, firstSeen: Date):
     paragraphs,
     faqs,
     categories: uniqueTexts(item.categories, htmlToText),
+    figures: [],
+    related: [],
     keywords: [],
   };
 }

@@ -46,6 +46,8 @@ describe('toArticle', () => {
         { question: 'When?', answer: 'This year.' },
       ],
       categories: ['GPUs', 'Supply & demand'],
+      figures: [],
+      related: [],
       keywords: [],
     });
     expect(article?.id).toMatch(/^tag:infrawire,2026:[0-9a-f]{32}$/);
