@@ -6,11 +6,9 @@
  *   (e.g. `sources[2].url: must be an http(s) URL`), in a ConfigError.
  * - Relative paths (publish.dir, store.path) are resolved against the config
  *   file's folder, so the daemon behaves the same from any working directory.
- * - Semantic checks the schema cannot express (valid cron, unique names) run here too.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import cron from 'node-cron';
 import type { z } from 'zod';
 import { configSchema, type Config } from './schema.js';
 
@@ -39,44 +37,24 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out || '(root)';
 }
 
+/** One line per problem; a field failing several checks reports the first (e.g. "empty" before "no letter"). */
 function issueLines(issues: z.core.$ZodIssue[]): string[] {
-  const lines = issues.map((issue) => {
+  const byPath = new Map<string, string>();
+  for (const issue of issues) {
+    const path = formatPath(issue.path);
     if (issue.code === 'unrecognized_keys') {
-      return `${formatPath(issue.path)}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+      byPath.set(`${path}\0keys`, `${path}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`);
+    } else if (!byPath.has(path)) {
+      byPath.set(path, `${path}: ${issue.message}`);
     }
-    return `${formatPath(issue.path)}: ${issue.message}`;
-  });
-  return [...new Set(lines)]; // two checks of one field may say the same thing
-}
-
-function duplicates(values: string[]): Set<string> {
-  const seen = new Set<string>();
-  const dup = new Set<string>();
-  for (const v of values) (seen.has(v) ? dup : seen).add(v);
-  return dup;
-}
-
-function semanticProblems(config: Config): string[] {
-  const problems: string[] = [];
-  const cronCheck = cron.validateDetailed(config.schedule);
-  if (!cronCheck.valid) problems.push(`schedule: "${config.schedule}" is not a valid cron expression (${cronCheck.errors.map((e) => `${e.field}: ${e.message}`).join('; ')})`);
-  const dupSources = duplicates(config.sources.map((s) => s.name.toLowerCase()));
-  config.sources.forEach((s, i) => {
-    if (dupSources.has(s.name.toLowerCase())) problems.push(`sources[${i}].name: "${s.name}" is used by more than one source`);
-  });
-  const dupFeeds = duplicates(config.feeds.map((f) => f.name));
-  config.feeds.forEach((f, i) => {
-    if (dupFeeds.has(f.name)) problems.push(`feeds[${i}].name: "${f.name}" is used by more than one feed`);
-  });
-  return problems;
+  }
+  return [...byPath.values()];
 }
 
 /** Validate an already-parsed JSON value; `file` anchors relative paths and names the config in errors. */
 export function parseConfig(raw: unknown, file: string): LoadedConfig {
   const result = configSchema.safeParse(raw);
   if (!result.success) throw new ConfigError(file, issueLines(result.error.issues));
-  const problems = semanticProblems(result.data);
-  if (problems.length) throw new ConfigError(file, problems);
   const base = dirname(resolve(file));
   const config = result.data;
   return {

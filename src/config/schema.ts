@@ -4,9 +4,12 @@
  * Rules:
  * - Validated once, at load; every later stage trusts the typed result.
  * - Defaults live here, so a minimal config (sources + keywords) is enough.
+ * - Every problem is found in one pass (cron and unique names are refinements
+ *   of their own fields), so a user fixes them all at once.
  * - `config.schema.json` is generated from this schema (`infrawire schema`),
  *   and a test keeps the committed file equal to it.
  */
+import cron from 'node-cron';
 import { z } from 'zod';
 
 const httpUrl = z
@@ -26,7 +29,31 @@ const slug = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a slug: lower-case letters, digits and "-", at most 64 characters');
 
-const cronExpression = z.string().min(1, 'must be a cron expression');
+const cronExpression = z
+  .string()
+  .min(1, 'must be a cron expression')
+  .superRefine((expr, ctx) => {
+    const check = cron.validateDetailed(expr);
+    if (!check.valid) ctx.addIssue({ code: 'custom', message: `"${expr}" is not a valid cron expression (${check.errors.map((e) => `${e.field}: ${e.message}`).join('; ')})` });
+  });
+
+/** A keyword must contain a letter or digit: one made of separators would match every story. */
+const keyword = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .regex(/[\p{L}\p{N}]/u, 'must contain a letter or digit');
+
+/** Report every item whose name (compared through `key`) repeats another's. */
+function uniqueBy<T extends { name: string }>(key: (item: T) => string, what: string) {
+  return (items: T[], ctx: z.RefinementCtx) => {
+    const counts = new Map<string, number>();
+    for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+    items.forEach((item, i) => {
+      if ((counts.get(key(item)) ?? 0) > 1) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `"${item.name}" is used by more than one ${what}` });
+    });
+  };
+}
 
 export const sourceSchema = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
@@ -38,7 +65,7 @@ export const feedSchema = z.strictObject({
   title: z.string().min(1, 'must not be empty'),
   subtitle: z.string().optional(),
   keywords: z
-    .array(z.string().trim().min(1, 'must not be empty'))
+    .array(keyword)
     .optional()
     .describe('Watch keywords of this feed; defaults to watch.keywords'),
   maxEntries: z.number().int().min(1).max(1000).default(100),
@@ -47,16 +74,20 @@ export const feedSchema = z.strictObject({
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   schedule: cronExpression.default('*/30 * * * *').describe('Cron expression (node-cron syntax, seconds optional)'),
-  sources: z.array(sourceSchema).min(1, 'must list at least one source'),
+  sources: z
+    .array(sourceSchema)
+    .min(1, 'must list at least one source')
+    .superRefine(uniqueBy((s) => s.name.toLowerCase(), 'source')),
   watch: z.strictObject({
     keywords: z
-      .array(z.string().trim().min(1, 'must not be empty'))
+      .array(keyword)
       .min(1, 'must list at least one keyword')
       .describe('Case-insensitive whole words or phrases; a simple plural (s, es) also matches'),
   }),
   feeds: z
     .array(feedSchema)
     .min(1, 'must list at least one feed')
+    .superRefine(uniqueBy((f) => f.name, 'feed'))
     .describe('Curated output feeds, published as feeds/NAME.atom'),
   publish: z
     .strictObject({

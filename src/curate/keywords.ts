@@ -26,6 +26,8 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function compileKeyword(keyword: string): KeywordMatcher {
   const words = keyword.trim().split(/[\s-]+/).filter(Boolean).map(escapeRegExp);
+  // Config refuses keywords without a letter or digit; should one get here, it matches nothing.
+  if (!/[\p{L}\p{N}]/u.test(keyword)) return { keyword, pattern: /(?!)/ };
   const body = words.join('[\\s\\-]+');
   // Lookarounds instead of \b: \b is ASCII-only and treats "é" as a boundary.
   const pattern = new RegExp(`(?<![\\p{L}\\p{N}])${body}(?:e?s)?(?![\\p{L}\\p{N}])`, 'iu');

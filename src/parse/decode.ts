@@ -37,14 +37,33 @@ export function charsetFromProlog(bytes: Uint8Array): string | undefined {
   return m?.[1]?.toLowerCase();
 }
 
+/**
+ * windows-1252 bytes 0x80–0x9F (€ ‚ ƒ „ … † ‡ ˆ ‰ Š ‹ Œ Ž ‘ ’ “ ” • – — ˜ ™ š › œ ž Ÿ).
+ * Node 20.18.3+ decodes them as C1 control characters (nodejs/node#56542), and
+ * every "iso-8859-1" or "latin1" label means windows-1252 on the web, so this
+ * common case is decoded here. 0x81, 0x8D, 0x8F, 0x90, 0x9D map to themselves.
+ */
+const WINDOWS_1252_HIGH = '\u20AC\u0081\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\u008D\u017D\u008F\u0090\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\u009D\u017E\u0178';
+
+export function decodeWindows1252(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 8192) {
+    const chunk = bytes.subarray(i, i + 8192);
+    out += String.fromCharCode(...Array.from(chunk, (b) => (b >= 0x80 && b <= 0x9f ? WINDOWS_1252_HIGH.charCodeAt(b - 0x80) : b)));
+  }
+  return out;
+}
+
 function tryDecoder(label: string | undefined, bytes: Uint8Array): Decoded | undefined {
   if (!label) return undefined;
+  let decoder: TextDecoder;
   try {
-    const decoder = new TextDecoder(label);
-    return { text: decoder.decode(bytes), encoding: decoder.encoding };
+    decoder = new TextDecoder(label);
   } catch {
     return undefined; // unknown label
   }
+  if (decoder.encoding === 'windows-1252') return { text: decodeWindows1252(bytes), encoding: 'windows-1252' };
+  return { text: decoder.decode(bytes), encoding: decoder.encoding };
 }
 
 export function decodeBody(bytes: Uint8Array, contentType?: string): Decoded {

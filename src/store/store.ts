@@ -55,7 +55,12 @@ export class Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
-    this.migrate();
+    try {
+      this.migrate();
+    } catch (err) {
+      this.db.close(); // a store we refuse must not stay open (or keep its -wal file)
+      throw err;
+    }
   }
 
   private migrate(): void {

@@ -1,0 +1,311 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Article } from '../../src/model/index.js';
+import { toArticle } from '../../src/normalize/index.js';
+import { MIGRATIONS } from '../../src/store/schema.js';
+import { Store } from '../../src/store/index.js';
+import { tempDir } from '../helpers/env.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  // Stores first (LIFO), then their folders.
+  for (const c of cleanups.splice(0).reverse()) c();
+});
+
+function scratch(): string {
+  const t = tempDir();
+  cleanups.push(t.cleanup);
+  return t.dir;
+}
+
+function open(path: string): Store {
+  const store = new Store(path);
+  cleanups.push(() => store.close());
+  return store;
+}
+
+/**
+ * A complete Article. The base comes from the real normalizer, so fields the model
+ * gains later are filled too; the fields these tests rely on are then set explicitly.
+ */
+function article(n: number, over: Partial<Article> = {}): Article {
+  const source = { name: 'Wire', url: 'https://wire.example/feed.xml', feedTitle: 'The Wire' };
+  const day = String(10 + n).padStart(2, '0');
+  const base = toArticle(
+    { guid: `g-${n}`, link: `https://wire.example/news/${n}`, title: `Story ${n}`, contentHtml: `<p>Paragraph one of ${n}.</p>`, authors: [], categories: [] },
+    source,
+    new Date(`2026-11-${day}T08:00:00.000Z`),
+  );
+  if (!base) throw new Error('toArticle returned nothing for a valid item');
+  return {
+    ...base,
+    id: `tag:infrawire,2026:test/${n}`,
+    url: `https://wire.example/news/${n}`,
+    guid: `g-${n}`,
+    title: `Story ${n} about a GPU cluster`,
+    source,
+    authors: ['Ann Author'],
+    published: `2026-11-${day}T08:00:00.000Z`,
+    updated: `2026-11-${day}T08:00:00.000Z`,
+    summary: `Summary ${n}.`,
+    paragraphs: [`Paragraph one of ${n}.`, `Paragraph two of ${n}.`],
+    faqs: [{ question: `Question ${n}?`, answer: `Answer ${n}.` }],
+    categories: ['Compute'],
+    keywords: ['GPU cluster'],
+    ...over,
+  };
+}
+
+const T1 = '2026-11-27T10:00:00.000Z';
+const T2 = '2026-11-27T10:30:00.000Z';
+const T3 = '2026-11-27T11:00:00.000Z';
+
+describe('Store on a real SQLite file', () => {
+  it('creates the file and its folder on first use', () => {
+    const dir = scratch();
+    const path = join(dir, 'nested', 'deeper', 'iw.db');
+    const store = open(path);
+    expect(existsSync(path)).toBe(true);
+    expect(store.path).toBe(path);
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    const tables = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
+    expect(tables).toEqual(['articles', 'feed_entries', 'meta', 'sources']);
+  });
+
+  it('saveArticle: new, then unchanged, then changed after a content change', () => {
+    const store = open(join(scratch(), 'iw.db'));
+    const a = article(1);
+    expect(store.saveArticle(a, T1)).toBe('new');
+    expect(store.saveArticle(a, T2)).toBe('unchanged');
+    expect(store.saveArticle({ ...a }, T2)).toBe('unchanged'); // equal content, another object
+    const edited = { ...a, paragraphs: [...a.paragraphs, 'A correction was added.'], updated: '2026-11-27T09:00:00.000Z' };
+    expect(store.saveArticle(edited, T3)).toBe('changed');
+    expect(store.saveArticle(edited, T3)).toBe('unchanged');
+    expect(store.getArticle(a.id)).toEqual(edited);
+    expect(store.getArticle('tag:nope')).toBeUndefined();
+    // The row's columns follow the article; first_seen does not.
+    const row = store.db.prepare('SELECT source, url, first_seen, published, updated FROM articles WHERE id = ?').get(a.id);
+    expect(row).toEqual({ source: 'Wire', url: a.url, first_seen: T1, published: a.published, updated: '2026-11-27T09:00:00.000Z' });
+    expect(store.db.prepare('SELECT COUNT(*) FROM articles').pluck().get()).toBe(1);
+  });
+
+  it('firstSeen: set once, kept across a change and across close and reopen', () => {
+    const path = join(scratch(), 'iw.db');
+    const store = open(path);
+    store.saveArticle(article(1), T1);
+    store.saveArticle(article(2), T2);
+    store.saveArticle(article(1, { title: 'Retitled' }), T3);
+    expect(store.firstSeen([article(1).id, article(2).id, 'tag:missing'])).toEqual(
+      new Map([
+        [article(1).id, T1],
+        [article(2).id, T2],
+      ]),
+    );
+    store.close();
+    const again = open(path);
+    const seen = again.firstSeen([article(2).id, article(1).id]);
+    expect(seen.get(article(1).id)).toBe(T1);
+    expect(seen.get(article(2).id)).toBe(T2);
+    expect(seen.size).toBe(2);
+    expect(again.firstSeen([])).toEqual(new Map());
+    expect(again.saveArticle(article(1, { title: 'Retitled' }), '2030-01-01T00:00:00.000Z')).toBe('unchanged');
+    expect(again.getArticle(article(1).id)?.title).toBe('Retitled');
+  });
+
+  it('keepInFeed: true the first time, then false, refreshing the keywords', () => {
+    const store = open(join(scratch(), 'iw.db'));
+    const a = article(1);
+    store.saveArticle(a, T1);
+    expect(store.keepInFeed('ai-infrastructure', a.id, ['GPU cluster'], T1)).toBe(true);
+    expect(store.keepInFeed('ai-infrastructure', a.id, ['GPU cluster'], T2)).toBe(false);
+    expect(store.keepInFeed('ai-infrastructure', a.id, ['GPU cluster', 'Nscale'], T3)).toBe(false);
+    let entries = store.feedEntries('ai-infrastructure', 10);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]!.keywords).toEqual(['GPU cluster', 'Nscale']);
+    expect(entries[0]!.addedAt).toBe(T1); // added once, never moved
+    expect(entries[0]!.article).toEqual(a);
+    // Another feed keeps its own entry.
+    expect(store.keepInFeed('chips', a.id, ['GPU'], T2)).toBe(true);
+    expect(store.feedEntries('chips', 10).map((e) => e.keywords)).toEqual([['GPU']]);
+    entries = store.feedEntries('ai-infrastructure', 10);
+    expect(entries[0]!.keywords).toEqual(['GPU cluster', 'Nscale']);
+    expect(store.feedEntries('unknown-feed', 10)).toEqual([]);
+  });
+
+  it('keepInFeed refuses an article that is not stored (foreign key)', () => {
+    const store = open(join(scratch(), 'iw.db'));
+    expect(() => store.keepInFeed('ai-infrastructure', 'tag:missing', ['x'], T1)).toThrow(/FOREIGN KEY/i);
+  });
+
+  it('feedEntries: newest published first, then id; respects the limit', () => {
+    const store = open(join(scratch(), 'iw.db'));
+    // Saved and kept in a scrambled order.
+    const order = [3, 1, 5, 2, 4];
+    for (const n of order) {
+      store.saveArticle(article(n), T1);
+      store.keepInFeed('ai-infrastructure', article(n).id, ['GPU cluster'], T1);
+    }
+    // Two articles with the same published time sort by id.
+    const sameA = article(7, { id: 'tag:infrawire,2026:test/a', published: '2026-11-20T00:00:00.000Z' });
+    const sameB = article(8, { id: 'tag:infrawire,2026:test/b', published: '2026-11-20T00:00:00.000Z' });
+    for (const a of [sameB, sameA]) {
+      store.saveArticle(a, T1);
+      store.keepInFeed('ai-infrastructure', a.id, ['x'], T1);
+    }
+    // Saved but not kept: never listed.
+    store.saveArticle(article(9), T1);
+    const all = store.feedEntries('ai-infrastructure', 100);
+    expect(all.map((e) => e.article.id)).toEqual([sameA.id, sameB.id, article(5).id, article(4).id, article(3).id, article(2).id, article(1).id]);
+    expect(all.map((e) => e.article.published)).toEqual([...all.map((e) => e.article.published)].sort().reverse());
+    expect(store.feedEntries('ai-infrastructure', 3).map((e) => e.article.id)).toEqual([sameA.id, sameB.id, article(5).id]);
+    expect(store.feedEntries('ai-infrastructure', 1)).toHaveLength(1);
+    expect(store.feedEntries('ai-infrastructure', 0)).toEqual([]);
+  });
+
+  it('recordAttempt: failures count up and keep the last success; a success resets them', () => {
+    const store = open(join(scratch(), 'iw.db'));
+    store.recordAttempt({ name: 'Wire', url: 'https://wire.example/feed.xml', at: T1, status: 200, itemsSeen: 12, itemsKept: 4 });
+    expect(store.sourceStates()).toEqual([
+      {
+        name: 'Wire',
+        url: 'https://wire.example/feed.xml',
+        lastFetchAt: T1,
+        lastStatus: 200,
+        lastError: null,
+        lastSuccessAt: T1,
+        consecutiveFailures: 0,
+        itemsSeen: 12,
+        itemsKept: 4,
+      },
+    ]);
+    store.recordAttempt({ name: 'Wire', url: 'https://wire.example/feed.xml', at: T2, status: 500, error: 'HTTP 500' });
+    store.recordAttempt({ name: 'Wire', url: 'https://wire.example/feed2.xml', at: T3, error: 'timeout after 20000 ms' });
+    expect(store.sourceStates()[0]).toEqual({
+      name: 'Wire',
+      url: 'https://wire.example/feed2.xml',
+      lastFetchAt: T3,
+      lastStatus: null,
+      lastError: 'timeout after 20000 ms',
+      lastSuccessAt: T1,
+      consecutiveFailures: 2,
+      itemsSeen: 12,
+      itemsKept: 4,
+    });
+    const T4 = '2026-11-27T11:30:00.000Z';
+    store.recordAttempt({ name: 'Wire', url: 'https://wire.example/feed2.xml', at: T4, status: 304 });
+    expect(store.sourceStates()[0]).toEqual({
+      name: 'Wire',
+      url: 'https://wire.example/feed2.xml',
+      lastFetchAt: T4,
+      lastStatus: 304,
+      lastError: null,
+      lastSuccessAt: T4,
+      consecutiveFailures: 0,
+      itemsSeen: 0,
+      itemsKept: 0,
+    });
+  });
+
+  it('recordAttempt: a source whose first attempt fails has no success yet', () => {
+    const store = open(join(scratch(), 'iw.db'));
+    store.recordAttempt({ name: 'Broken', url: 'http://127.0.0.1:1/status/500', at: T1, status: 500, error: 'HTTP 500' });
+    store.recordAttempt({ name: 'Alpha', url: 'http://a.example/', at: T1, status: 200, itemsSeen: 1 });
+    const states = store.sourceStates();
+    expect(states.map((s) => s.name)).toEqual(['Alpha', 'Broken']); // ordered by name
+    expect(states[1]).toMatchObject({ lastStatus: 500, lastError: 'HTTP 500', lastSuccessAt: null, consecutiveFailures: 1, itemsSeen: 0 });
+    expect(states[0]).toMatchObject({ consecutiveFailures: 0, itemsSeen: 1, itemsKept: 0 });
+  });
+
+  it('transaction: rolls everything back when the callback throws', () => {
+    const store = open(join(scratch(), 'iw.db'));
+    expect(() =>
+      store.transaction(() => {
+        store.saveArticle(article(1), T1);
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(store.getArticle(article(1).id)).toBeUndefined();
+    expect(store.transaction(() => store.saveArticle(article(1), T1))).toBe('new');
+    expect(store.getArticle(article(1).id)).toEqual(article(1));
+  });
+
+  it('reopening the file keeps everything, and meta.schema_version equals the number of migrations', () => {
+    const path = join(scratch(), 'iw.db');
+    const first = open(path);
+    first.saveArticle(article(1), T1);
+    first.saveArticle(article(2), T2);
+    first.keepInFeed('ai-infrastructure', article(2).id, ['GPU cluster'], T2);
+    first.recordAttempt({ name: 'Wire', url: 'https://wire.example/feed.xml', at: T2, status: 500, error: 'HTTP 500' });
+    first.close();
+    first.close(); // closing twice is harmless
+
+    const second = open(path);
+    expect(second.getArticle(article(1).id)).toEqual(article(1));
+    expect(second.getArticle(article(2).id)).toEqual(article(2));
+    expect(second.feedEntries('ai-infrastructure', 10).map((e) => [e.article.id, e.keywords, e.addedAt])).toEqual([[article(2).id, ['GPU cluster'], T2]]);
+    expect(second.sourceStates()).toEqual([expect.objectContaining({ name: 'Wire', consecutiveFailures: 1, lastError: 'HTTP 500' })]);
+    expect(second.saveArticle(article(2), T3)).toBe('unchanged');
+    const version = second.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get();
+    expect(MIGRATIONS.length).toBeGreaterThanOrEqual(1);
+    expect(version).toBe(String(MIGRATIONS.length));
+    expect(second.db.prepare('SELECT COUNT(*) FROM meta').pluck().get()).toBe(1);
+    second.close();
+
+    // Read with a plain SQLite connection: the data really is in the file.
+    const plain = new Database(path, { readonly: true });
+    try {
+      expect(plain.prepare('SELECT id FROM articles ORDER BY id').pluck().all()).toEqual([article(1).id, article(2).id]);
+      expect(plain.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe(String(MIGRATIONS.length));
+    } finally {
+      plain.close();
+    }
+  });
+
+  it('refuses a store with a newer schema version, naming the path', () => {
+    const path = join(scratch(), 'future.db');
+    open(path).close();
+    const db = new Database(path);
+    try {
+      db.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'").run(String(MIGRATIONS.length + 5));
+    } finally {
+      db.close();
+    }
+    let caught: unknown;
+    try {
+      const s = new Store(path);
+      cleanups.push(() => s.close());
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(Error);
+    const message = (caught as Error).message;
+    expect(message).toContain(path);
+    expect(message).toContain(String(MIGRATIONS.length + 5));
+    expect(message).toContain(`(${MIGRATIONS.length})`);
+    // The refused file is left untouched.
+    const check = new Database(path, { readonly: true });
+    try {
+      expect(check.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe(String(MIGRATIONS.length + 5));
+    } finally {
+      check.close();
+    }
+  });
+
+  it('closes its SQLite connection when it refuses a store', () => {
+    const path = join(scratch(), 'future.db');
+    open(path).close();
+    const db = new Database(path);
+    try {
+      db.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'").run(String(MIGRATIONS.length + 1));
+    } finally {
+      db.close();
+    }
+    expect(existsSync(`${path}-wal`)).toBe(false); // every connection closed: WAL checkpointed and removed
+    expect(() => new Store(path)).toThrow(path);
+    // A connection left open keeps the -wal/-shm files (and the file handle) alive.
+    expect(existsSync(`${path}-wal`)).toBe(false);
+  });
+});
