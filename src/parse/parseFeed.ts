@@ -1,11 +1,13 @@
 /**
  * The parse stage's entry point: bytes + Content-Type in, ParsedFeed out.
  *
- * Rules: decode first (see decode.ts), then sniff, then hand the text to the
+ * Rules: decode first (see decode.ts), strip characters XML forbids (NUL and
+ * other controls: a parser would reject the whole feed for one), then sniff, then hand the text to the
  * parser for its format. HTML pages and unknown documents are refused with a
  * message an operator can act on.
  */
 import type { ParsedFeed } from '../model/index.js';
+import { xmlSafe } from '../model/text.js';
 import { decodeBody } from './decode.js';
 import { ParseError } from './errors.js';
 import { parseJsonFeed } from './jsonFeed.js';
@@ -14,7 +16,7 @@ import { parseXmlFeed } from './xmlFeed.js';
 
 export async function parseFeed(body: Uint8Array, contentType?: string): Promise<ParsedFeed> {
   if (body.byteLength === 0) throw new ParseError('not a feed: the response body is empty');
-  const { text } = decodeBody(body, contentType);
+  const text = xmlSafe(decodeBody(body, contentType).text);
   const { kind, root } = sniffFormat(text);
   switch (kind) {
     case 'json':
@@ -26,7 +28,7 @@ export async function parseFeed(body: Uint8Array, contentType?: string): Promise
     case 'html':
       throw new ParseError('not a feed: the response is an HTML page (is the URL a web page instead of its feed?)');
     case 'unknown-xml':
-      throw new ParseError(`not a feed: XML document with root element <${root}>`);
+      throw new ParseError(root ? `not a feed: XML document with root element <${root}>` : 'not a feed: no root element in the first 64 KiB of the document');
     default:
       throw new ParseError(`not a feed: the response is neither XML nor JSON${contentType ? ` (Content-Type ${contentType})` : ''}`);
   }

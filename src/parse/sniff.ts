@@ -14,7 +14,11 @@ export function sniffFormat(text: string): { kind: Sniffed; root?: string } {
   if (/^\s*[{[]/.test(head)) return { kind: 'json' };
   const skipped = head.replace(/^(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE(?:[^[>]|\[[\s\S]*?\])*>)*/i, '');
   const root = skipped.match(/^<([A-Za-z_][\w.:-]*)/)?.[1];
-  if (!root) return { kind: /<html[\s>]/i.test(head) ? 'html' : 'unknown' };
+  if (!root) {
+    if (/<html[\s>]/i.test(head)) return { kind: 'html' };
+    // Markup whose root is not in the first 64 KiB (e.g. a huge DOCTYPE) is XML we will not read.
+    return { kind: head.trimStart().startsWith('<') ? 'unknown-xml' : 'unknown' };
+  }
   const local = root.toLowerCase();
   if (local === 'rss') return { kind: 'rss2', root };
   if (local === 'feed' || local.endsWith(':feed')) return { kind: 'atom', root };

@@ -6,13 +6,9 @@
  * canonical http(s) URLs.
  */
 import type { Article } from '../model/index.js';
+import { xmlSafe } from '../model/text.js';
 
-/** Characters XML 1.0 forbids; a source can send them, a published feed must not. */
-const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-export function xmlSafe(text: string): string {
-  return text.replace(XML_INVALID, '');
-}
+export { xmlSafe };
 
 export function escapeHtml(text: string): string {
   return xmlSafe(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

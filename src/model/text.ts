@@ -1,0 +1,11 @@
+/**
+ * Characters XML 1.0 forbids (C0 controls but tab/newline/return, U+FFFE/U+FFFF,
+ * lone surrogates). Sources send them; nothing infrawire parses or publishes
+ * may carry them, so the parse stage strips them from every document and the
+ * publish stage from every string it writes.
+ */
+const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+export function xmlSafe(text: string): string {
+  return text.replace(XML_INVALID, '');
+}
