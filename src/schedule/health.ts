@@ -50,7 +50,7 @@ export function sourceHealth(name: string, configuredUrl: string, state: SourceS
     lastStatus: state.lastStatus,
     consecutiveFailures: state.consecutiveFailures,
     failingSince: failing ? state.failingSince : null,
-    alert: failing && failingFor > failingAlertHours * 3_600_000,
+    alert: kind === 'failing' && failingFor > failingAlertHours * 3_600_000,
     nextCheckAt: state.goneAt ? null : state.nextCheckAt,
     itemsSeen: state.itemsSeen,
     itemsKept: state.itemsKept,
