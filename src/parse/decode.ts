@@ -10,6 +10,9 @@
  * Invalid bytes in a declared charset become U+FFFD; decoding never fails.
  * Decoding uses the WHATWG TextDecoder (Node ships full ICU), which knows the
  * legacy charsets by their usual labels; an unknown label falls through to rule 4.
+ * Except windows-1252 (which WHATWG also uses for "iso-8859-1", "latin1" and
+ * "us-ascii"): Node 20's TextDecoder drops its bytes 0x80-0x9F (curly quotes,
+ * euro sign, dashes), so that one table is decoded here, as WHATWG defines it.
  */
 
 export interface Decoded {
@@ -37,10 +40,26 @@ export function charsetFromProlog(bytes: Uint8Array): string | undefined {
   return m?.[1]?.toLowerCase();
 }
 
+/** windows-1252 bytes 0x80-0x9F; the rest of the charset equals Latin-1 (unassigned slots stay C1 controls, as in WHATWG). */
+const CP1252_80_9F =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+export function decodeWindows1252(bytes: Uint8Array): string {
+  const parts: string[] = [];
+  const CHUNK = 8192;
+  for (let start = 0; start < bytes.length; start += CHUNK) {
+    const units = Array.from(bytes.subarray(start, start + CHUNK), (b) => (b >= 0x80 && b <= 0x9f ? CP1252_80_9F.charCodeAt(b - 0x80) : b));
+    parts.push(String.fromCharCode(...units));
+  }
+  return parts.join('');
+}
+
 function tryDecoder(label: string | undefined, bytes: Uint8Array): Decoded | undefined {
   if (!label) return undefined;
   try {
     const decoder = new TextDecoder(label);
+    if (decoder.encoding === 'windows-1252') return { text: decodeWindows1252(bytes), encoding: 'windows-1252' };
     return { text: decoder.decode(bytes), encoding: decoder.encoding };
   } catch {
     return undefined; // unknown label
