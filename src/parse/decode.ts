@@ -2,7 +2,8 @@
  * Turning fetched bytes into text before any parser sees them.
  *
  * Rules, in order (the first that applies wins):
- * 1. A byte-order mark (UTF-8, UTF-16 LE/BE) is the truth.
+ * 1. A byte-order mark (UTF-8, UTF-16 and UTF-32 LE/BE), or a wide "<?" without
+ *    one (XML 1.0 appendix F), is the truth.
  * 2. Bytes that are valid UTF-8 are UTF-8, whatever is declared: mislabelled
  *    feeds are common, and a legacy charset never produces valid multi-byte UTF-8 by accident.
  * 3. The charset of the HTTP Content-Type, then the XML prolog's encoding.
@@ -13,7 +14,12 @@
  * Except windows-1252 (which WHATWG also uses for "iso-8859-1", "latin1" and
  * "us-ascii"): Node 20's TextDecoder drops its bytes 0x80-0x9F (curly quotes,
  * euro sign, dashes), so that one table is decoded here, as WHATWG defines it.
+ *
+ * XML feeds often use HTML named entities (&nbsp;, &eacute;) without declaring
+ * them, which a strict XML parser refuses; `declareHtmlEntities` turns them
+ * into numeric references with the same meaning before parsing.
  */
+import { decodeEntities } from '../normalize/html.js';
 
 export interface Decoded {
   text: string;
@@ -22,11 +28,41 @@ export interface Decoded {
 
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 
+/** Byte-order marks, then (XML 1.0 appendix F) the bytes of "<?" in a wide encoding without a mark. */
 function bomEncoding(bytes: Uint8Array): { encoding: string; skip: number } | undefined {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { encoding: 'utf-8', skip: 3 };
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { encoding: 'utf-16le', skip: 2 };
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { encoding: 'utf-16be', skip: 2 };
+  const [a, b, c, d] = bytes;
+  if (a === 0xef && b === 0xbb && c === 0xbf) return { encoding: 'utf-8', skip: 3 };
+  if (a === 0xff && b === 0xfe && c === 0 && d === 0) return { encoding: 'utf-32le', skip: 4 };
+  if (a === 0 && b === 0 && c === 0xfe && d === 0xff) return { encoding: 'utf-32be', skip: 4 };
+  if (a === 0xff && b === 0xfe) return { encoding: 'utf-16le', skip: 2 };
+  if (a === 0xfe && b === 0xff) return { encoding: 'utf-16be', skip: 2 };
+  if (a === 0x3c && b === 0 && c === 0 && d === 0) return { encoding: 'utf-32le', skip: 0 };
+  if (a === 0 && b === 0 && c === 0 && d === 0x3c) return { encoding: 'utf-32be', skip: 0 };
+  if (a === 0x3c && b === 0 && c !== 0 && d === 0) return { encoding: 'utf-16le', skip: 0 };
+  if (a === 0 && b === 0x3c && c === 0 && d !== 0) return { encoding: 'utf-16be', skip: 0 };
   return undefined;
+}
+
+/** UTF-32, which TextDecoder does not know; invalid code points become U+FFFD. */
+function decodeUtf32(bytes: Uint8Array, littleEndian: boolean): string {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const parts: string[] = [];
+  let points: number[] = [];
+  for (let i = 0; i + 3 < bytes.length; i += 4) {
+    const cp = view.getUint32(i, littleEndian);
+    points.push(cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ? 0xfffd : cp);
+    if (points.length === 8192) {
+      parts.push(String.fromCodePoint(...points));
+      points = [];
+    }
+  }
+  parts.push(String.fromCodePoint(...points));
+  return parts.join('');
+}
+
+function decodeWide(encoding: string, bytes: Uint8Array): string {
+  if (encoding === 'utf-32le' || encoding === 'utf-32be') return decodeUtf32(bytes, encoding === 'utf-32le');
+  return new TextDecoder(encoding).decode(bytes);
 }
 
 export function charsetFromContentType(contentType: string | undefined): string | undefined {
@@ -68,7 +104,7 @@ function tryDecoder(label: string | undefined, bytes: Uint8Array): Decoded | und
 
 export function decodeBody(bytes: Uint8Array, contentType?: string): Decoded {
   const bom = bomEncoding(bytes);
-  if (bom) return { text: new TextDecoder(bom.encoding).decode(bytes.subarray(bom.skip)), encoding: bom.encoding };
+  if (bom) return { text: decodeWide(bom.encoding, bytes.subarray(bom.skip)).replace(/^\uFEFF/, ''), encoding: bom.encoding };
   try {
     return { text: utf8Strict.decode(bytes), encoding: 'utf-8' };
   } catch {
@@ -78,4 +114,20 @@ export function decodeBody(bytes: Uint8Array, contentType?: string): Decoded {
   // Declared UTF-8 with a few bad bytes: keep the rest readable (U+FFFD for the bad ones).
   if (declared) return declared;
   return tryDecoder('windows-1252', bytes)!;
+}
+
+const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
+
+/**
+ * Replace undeclared HTML named entities in an XML document by numeric
+ * character references (`&eacute;` → `&#xe9;`); the five XML entities and
+ * unknown names stay as they are. A document with its own <!ENTITY> declarations is left alone.
+ */
+export function declareHtmlEntities(xml: string): string {
+  if (!xml.includes('&') || /<!ENTITY/i.test(xml)) return xml;
+  return xml.replace(/&([A-Za-z][A-Za-z0-9]{1,31});/g, (ref: string, name: string) => {
+    if (XML_ENTITIES.has(name)) return ref;
+    const chars = decodeEntities(ref);
+    return chars === ref ? ref : [...chars].map((c) => `&#x${c.codePointAt(0)!.toString(16)};`).join('');
+  });
 }

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeBody, decodeWindows1252 } from '../../src/parse/index.js';
+import { declareHtmlEntities, decodeBody, decodeWindows1252, parseFeed } from '../../src/parse/index.js';
 import { runCycle, type CycleSummary } from '../../src/schedule/index.js';
 import { close, listen } from '../../src/serve/index.js';
 import { Store } from '../../src/store/index.js';
@@ -61,6 +61,26 @@ describe('non-UTF-8 sources, end to end', () => {
   it('decodes all of windows-1252, including 0x80-0x9F that Node 20\'s TextDecoder drops', () => {
     expect(decodeWindows1252(Buffer.from([0x41, 0x80, 0x85, 0x93, 0x94, 0x96, 0x9f, 0x81, 0xe9, 0xff]))).toBe('A€…“”–Ÿ\u0081éÿ');
     expect(decodeWindows1252(new Uint8Array(20_000).fill(0x80))).toBe('€'.repeat(20_000));
+  });
+
+  it('detects UTF-16 and UTF-32, with or without a byte-order mark (the feedparser corpus files)', () => {
+    const corpus = join(ROOT, '../shared/corpus/feedparser/encoding');
+    const expected: Record<string, string> = {
+      'utf-16le-bom.xml': 'utf-16le', 'utf-16le-autodetect.xml': 'utf-16le', 'utf-16be-bom.xml': 'utf-16be', 'utf-16be-autodetect.xml': 'utf-16be',
+      'utf-32le-bom.xml': 'utf-32le', 'utf-32le-autodetect.xml': 'utf-32le', 'utf-32be-bom.xml': 'utf-32be', 'utf-32be-autodetect.xml': 'utf-32be',
+    };
+    for (const [file, encoding] of Object.entries(expected)) {
+      const decoded = decodeBody(readFileSync(join(corpus, file)));
+      expect([file, decoded.encoding], file).toEqual([file, encoding]);
+      expect(decoded.text, file).toMatch(/^<\?xml version="1.0" encoding="[^"]+"\?>\s*<!--[\s\S]*Expect:[\s\S]*<rss>\s*<\/rss>\s*$/);
+    }
+  });
+
+  it('turns undeclared HTML entities into numeric references, so a strict XML parser reads them', async () => {
+    expect(declareHtmlEntities('<t>caf&eacute; &amp; &nbsp;&lt;b&gt; &bogus; &#233;</t>')).toBe('<t>caf&#xe9; &amp; &#xa0;&lt;b&gt; &bogus; &#233;</t>');
+    expect(declareHtmlEntities('<!DOCTYPE x [<!ENTITY eacute "e">]><t>&eacute;</t>')).toContain('<t>&eacute;</t>');
+    const feed = await parseFeed(Buffer.from('<rss version="2.0"><channel><title>Caf&eacute; &mdash; news</title><item><title>GPU &ndash; news</title><link>https://x.example/1</link></item></channel></rss>'));
+    expect([feed.title, feed.items[0]!.title]).toEqual(['Café — news', 'GPU – news']);
   });
 
   it('every source is read and kept', () => {
