@@ -12,6 +12,7 @@ import { Store } from '../store/index.js';
 import { runDemo } from './demo.js';
 import { consoleLogger } from './log.js';
 import { formatSummary } from './report.js';
+import { runStatus } from './status.js';
 
 const DEFAULT_CONFIG = process.env.INFRAWIRE_CONFIG ?? 'config.json';
 
@@ -70,6 +71,12 @@ export function buildProgram(): Command {
     .option('--dir <path>', 'where the demo writes its store and feeds (default: a new temporary folder)')
     .option('-c, --config <path>', 'config whose keywords and feeds the demo uses (default: the bundled config.json)')
     .action(runDemo);
+  program
+    .command('status')
+    .description('print the state of every source from the store: ok, not-modified, failing, moved, gone; last success and error, next check')
+    .option('-c, --config <path>', 'config file', DEFAULT_CONFIG)
+    .option('--json', 'print the states as JSON')
+    .action((opts: { config: string; json?: boolean }) => console.log(runStatus(loadConfig(opts.config), opts.json ?? false)));
   program
     .command('schema')
     .description('print the JSON Schema of config.json')

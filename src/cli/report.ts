@@ -17,12 +17,14 @@ export function formatSummary(s: CycleSummary, feedUrls: Record<string, string> 
   const lines = [`sources: ${s.sources.length - failed} ok, ${failed} failed`];
   for (const src of s.sources) {
     const name = src.name.padEnd(width);
-    if (src.ok) {
-      const moved = src.movedTo ? `; moved permanently to ${src.movedTo} (update config.json)` : '';
-      lines.push(`  ok      ${name}  ${src.format}: ${src.itemsSeen} items, ${src.itemsNew} new, ${src.itemsKept} kept${moved}`);
+    if (src.notModified) {
+      lines.push(`  ok      ${name}  not modified (nothing parsed): ${src.itemsSeen} items, ${src.itemsKept} kept`);
+    } else if (src.ok) {
+      lines.push(`  ok      ${name}  ${src.format}: ${src.itemsSeen} items, ${src.itemsNew} new, ${src.itemsKept} kept`);
     } else {
       lines.push(`  FAILED  ${name}  ${src.error}`);
     }
+    if (src.notice) lines.push(`          ${' '.repeat(width)}  ! ${src.notice}`);
   }
   lines.push(`items: ${s.itemsSeen} seen, ${s.itemsNew} new, ${s.itemsKept} kept`);
   for (const f of s.feeds) {

@@ -112,6 +112,13 @@ export const configSchema = z.strictObject({
       timeoutMs: z.number().int().min(100).max(600_000).default(20_000),
       concurrency: z.number().int().min(1).max(64).default(8),
       maxBytes: z.number().int().min(1024).default(10 * 1024 * 1024),
+      connectTimeoutMs: z.number().int().min(100).max(600_000).default(10_000).describe('Deadline for connecting and receiving the response headers'),
+      perHostConcurrency: z.number().int().min(1).max(16).default(2).describe('Fetches at once to one host'),
+      minIntervalMinutes: z.number().min(1).max(10_080).default(15).describe('Shortest time between two checks of a source (the daemon polls only due sources)'),
+      maxIntervalMinutes: z.number().min(1).max(10_080).default(1440).describe('Longest time between two checks, whatever ttl/max-age/Expires/Retry-After ask'),
+      backoffMaxMinutes: z.number().min(1).max(10_080).default(360).describe('Cap of the exponential backoff after consecutive failures'),
+      jitter: z.number().min(0).max(1).default(0.1).describe('Random fraction added to each interval'),
+      failingAlertHours: z.number().min(0).default(24).describe('A source failing for longer than this is flagged in `infrawire status` and the log'),
     })
     .prefault({}),
 });

@@ -1,2 +1,3 @@
 export * from './fetchSource.js';
+export * from './limiter.js';
 export * from './userAgent.js';

@@ -27,5 +27,7 @@ export interface ParsedFeed {
   format: FeedFormat;
   title?: string;
   link?: string;
+  /** RSS <ttl>: minutes the publisher asks readers to wait between checks. */
+  ttlMinutes?: number;
   items: ParsedItem[];
 }

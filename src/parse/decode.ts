@@ -2,7 +2,8 @@
  * Turning fetched bytes into text before any parser sees them.
  *
  * Rules, in order (the first that applies wins):
- * 1. A byte-order mark (UTF-8, UTF-16 LE/BE) is the truth.
+ * 1. A byte-order mark (UTF-8, UTF-16 and UTF-32 LE/BE), or a wide "<?" without
+ *    one (XML 1.0 appendix F), is the truth.
  * 2. Bytes that are valid UTF-8 are UTF-8, whatever is declared: mislabelled
  *    feeds are common, and a legacy charset never produces valid multi-byte UTF-8 by accident.
  * 3. The charset of the HTTP Content-Type, then the XML prolog's encoding.
@@ -10,7 +11,15 @@
  * Invalid bytes in a declared charset become U+FFFD; decoding never fails.
  * Decoding uses the WHATWG TextDecoder (Node ships full ICU), which knows the
  * legacy charsets by their usual labels; an unknown label falls through to rule 4.
+ * Except windows-1252 (which WHATWG also uses for "iso-8859-1", "latin1" and
+ * "us-ascii"): Node 20's TextDecoder drops its bytes 0x80-0x9F (curly quotes,
+ * euro sign, dashes), so that one table is decoded here, as WHATWG defines it.
+ *
+ * XML feeds often use HTML named entities (&nbsp;, &eacute;) without declaring
+ * them, which a strict XML parser refuses; `declareHtmlEntities` turns them
+ * into numeric references with the same meaning before parsing.
  */
+import { decodeEntities } from '../normalize/html.js';
 
 export interface Decoded {
   text: string;
@@ -19,11 +28,41 @@ export interface Decoded {
 
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 
+/** Byte-order marks, then (XML 1.0 appendix F) the bytes of "<?" in a wide encoding without a mark. */
 function bomEncoding(bytes: Uint8Array): { encoding: string; skip: number } | undefined {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { encoding: 'utf-8', skip: 3 };
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { encoding: 'utf-16le', skip: 2 };
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { encoding: 'utf-16be', skip: 2 };
+  const [a, b, c, d] = bytes;
+  if (a === 0xef && b === 0xbb && c === 0xbf) return { encoding: 'utf-8', skip: 3 };
+  if (a === 0xff && b === 0xfe && c === 0 && d === 0) return { encoding: 'utf-32le', skip: 4 };
+  if (a === 0 && b === 0 && c === 0xfe && d === 0xff) return { encoding: 'utf-32be', skip: 4 };
+  if (a === 0xff && b === 0xfe) return { encoding: 'utf-16le', skip: 2 };
+  if (a === 0xfe && b === 0xff) return { encoding: 'utf-16be', skip: 2 };
+  if (a === 0x3c && b === 0 && c === 0 && d === 0) return { encoding: 'utf-32le', skip: 0 };
+  if (a === 0 && b === 0 && c === 0 && d === 0x3c) return { encoding: 'utf-32be', skip: 0 };
+  if (a === 0x3c && b === 0 && c !== 0 && d === 0) return { encoding: 'utf-16le', skip: 0 };
+  if (a === 0 && b === 0x3c && c === 0 && d !== 0) return { encoding: 'utf-16be', skip: 0 };
   return undefined;
+}
+
+/** UTF-32, which TextDecoder does not know; invalid code points become U+FFFD. */
+function decodeUtf32(bytes: Uint8Array, littleEndian: boolean): string {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const parts: string[] = [];
+  let points: number[] = [];
+  for (let i = 0; i + 3 < bytes.length; i += 4) {
+    const cp = view.getUint32(i, littleEndian);
+    points.push(cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ? 0xfffd : cp);
+    if (points.length === 8192) {
+      parts.push(String.fromCodePoint(...points));
+      points = [];
+    }
+  }
+  parts.push(String.fromCodePoint(...points));
+  return parts.join('');
+}
+
+function decodeWide(encoding: string, bytes: Uint8Array): string {
+  if (encoding === 'utf-32le' || encoding === 'utf-32be') return decodeUtf32(bytes, encoding === 'utf-32le');
+  return new TextDecoder(encoding).decode(bytes);
 }
 
 export function charsetFromContentType(contentType: string | undefined): string | undefined {
@@ -37,38 +76,35 @@ export function charsetFromProlog(bytes: Uint8Array): string | undefined {
   return m?.[1]?.toLowerCase();
 }
 
-/**
- * windows-1252 bytes 0x80–0x9F (€ ‚ ƒ „ … † ‡ ˆ ‰ Š ‹ Œ Ž ‘ ’ “ ” • – — ˜ ™ š › œ ž Ÿ).
- * Node 20.18.3+ decodes them as C1 control characters (nodejs/node#56542), and
- * every "iso-8859-1" or "latin1" label means windows-1252 on the web, so this
- * common case is decoded here. 0x81, 0x8D, 0x8F, 0x90, 0x9D map to themselves.
- */
-const WINDOWS_1252_HIGH = '\u20AC\u0081\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\u008D\u017D\u008F\u0090\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\u009D\u017E\u0178';
+/** windows-1252 bytes 0x80-0x9F; the rest of the charset equals Latin-1 (unassigned slots stay C1 controls, as in WHATWG). */
+const CP1252_80_9F =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
 
 export function decodeWindows1252(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 8192) {
-    const chunk = bytes.subarray(i, i + 8192);
-    out += String.fromCharCode(...Array.from(chunk, (b) => (b >= 0x80 && b <= 0x9f ? WINDOWS_1252_HIGH.charCodeAt(b - 0x80) : b)));
+  const parts: string[] = [];
+  const CHUNK = 8192;
+  for (let start = 0; start < bytes.length; start += CHUNK) {
+    const units = Array.from(bytes.subarray(start, start + CHUNK), (b) => (b >= 0x80 && b <= 0x9f ? CP1252_80_9F.charCodeAt(b - 0x80) : b));
+    parts.push(String.fromCharCode(...units));
   }
-  return out;
+  return parts.join('');
 }
 
 function tryDecoder(label: string | undefined, bytes: Uint8Array): Decoded | undefined {
   if (!label) return undefined;
-  let decoder: TextDecoder;
   try {
-    decoder = new TextDecoder(label);
+    const decoder = new TextDecoder(label);
+    if (decoder.encoding === 'windows-1252') return { text: decodeWindows1252(bytes), encoding: 'windows-1252' };
+    return { text: decoder.decode(bytes), encoding: decoder.encoding };
   } catch {
     return undefined; // unknown label
   }
-  if (decoder.encoding === 'windows-1252') return { text: decodeWindows1252(bytes), encoding: 'windows-1252' };
-  return { text: decoder.decode(bytes), encoding: decoder.encoding };
 }
 
 export function decodeBody(bytes: Uint8Array, contentType?: string): Decoded {
   const bom = bomEncoding(bytes);
-  if (bom) return { text: new TextDecoder(bom.encoding).decode(bytes.subarray(bom.skip)), encoding: bom.encoding };
+  if (bom) return { text: decodeWide(bom.encoding, bytes.subarray(bom.skip)).replace(/^\uFEFF/, ''), encoding: bom.encoding };
   try {
     return { text: utf8Strict.decode(bytes), encoding: 'utf-8' };
   } catch {
@@ -78,4 +114,20 @@ export function decodeBody(bytes: Uint8Array, contentType?: string): Decoded {
   // Declared UTF-8 with a few bad bytes: keep the rest readable (U+FFFD for the bad ones).
   if (declared) return declared;
   return tryDecoder('windows-1252', bytes)!;
+}
+
+const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
+
+/**
+ * Replace undeclared HTML named entities in an XML document by numeric
+ * character references (`&eacute;` → `&#xe9;`); the five XML entities and
+ * unknown names stay as they are. A document with its own <!ENTITY> declarations is left alone.
+ */
+export function declareHtmlEntities(xml: string): string {
+  if (!xml.includes('&') || /<!ENTITY/i.test(xml)) return xml;
+  return xml.replace(/&([A-Za-z][A-Za-z0-9]{1,31});/g, (ref: string, name: string) => {
+    if (XML_ENTITIES.has(name)) return ref;
+    const chars = decodeEntities(ref);
+    return chars === ref ? ref : [...chars].map((c) => `&#x${c.codePointAt(0)!.toString(16)};`).join('');
+  });
 }

@@ -8,7 +8,7 @@
  */
 import type { ParsedFeed } from '../model/index.js';
 import { xmlSafe } from '../model/text.js';
-import { decodeBody } from './decode.js';
+import { declareHtmlEntities, decodeBody } from './decode.js';
 import { ParseError } from './errors.js';
 import { parseJsonFeed } from './jsonFeed.js';
 import { sniffFormat } from './sniff.js';
@@ -24,7 +24,7 @@ export async function parseFeed(body: Uint8Array, contentType?: string): Promise
     case 'rss2':
     case 'rss1':
     case 'atom':
-      return parseXmlFeed(text, kind);
+      return parseXmlFeed(declareHtmlEntities(text), kind);
     case 'html':
       throw new ParseError('not a feed: the response is an HTML page (is the URL a web page instead of its feed?)');
     case 'unknown-xml':

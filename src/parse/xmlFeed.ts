@@ -86,6 +86,11 @@ function toItem(item: RawItem, format: FeedFormat): ParsedItem {
   };
 }
 
+function positiveInteger(value: string | undefined): number | undefined {
+  const n = value && /^\d+$/.test(value) ? Number(value) : NaN;
+  return n > 0 ? n : undefined;
+}
+
 export async function parseXmlFeed(xml: string, format: FeedFormat): Promise<ParsedFeed> {
   let feed: Awaited<ReturnType<typeof parser.parseString>>;
   try {
@@ -98,6 +103,7 @@ export async function parseXmlFeed(xml: string, format: FeedFormat): Promise<Par
     format,
     title: text(feed.title),
     link: text(feed.link),
+    ttlMinutes: positiveInteger(text(feed.ttl)),
     items: (feed.items ?? []).map((i) => toItem(i as RawItem, format)),
   };
 }

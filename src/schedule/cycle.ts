@@ -9,17 +9,19 @@
  * - Every article seen is stored; a feed keeps those its keywords match.
  * - Feeds are published from the store (not from this cycle's items), so a
  *   feed keeps its entries when sources are quiet or failing.
- * - Fetches run through p-queue with the configured concurrency.
+ * - Fetches run through the fetch limiter (global and per-host concurrency).
+ * - `run` polls every source that is not gone; the daemon's ticks only the due ones.
  */
-import PQueue from 'p-queue';
 import type { LoadedConfig, SourceConfig } from '../config/index.js';
 import { compileKeywords, matchWatchRules, type KeywordMatcher } from '../curate/index.js';
-import { fetchSource } from '../fetch/index.js';
+import { createFetchLimiter, fetchSource, type FetchResult } from '../fetch/index.js';
 import type { Article, FeedFormat, ParsedFeed, SourceRef } from '../model/index.js';
 import { toArticle } from '../normalize/index.js';
 import { parseFeed } from '../parse/index.js';
 import { FEED_FORMATS, renderFeeds, writeChangedFiles } from '../publish/index.js';
-import type { Store } from '../store/index.js';
+import type { SourceOutcome, SourceState, Store } from '../store/index.js';
+import { duePolicyFromConfig, isDue, nextCheckAt, type CacheHeaders } from './due.js';
+import { healthNotice, sourceHealth } from './health.js';
 
 export interface SourceReport {
   name: string;
@@ -29,6 +31,13 @@ export interface SourceReport {
   error?: string;
   format?: FeedFormat;
   movedTo?: string;
+  /** 304, or a body byte-identical to the last one: nothing was parsed. */
+  notModified?: boolean;
+  /** 410 Gone: the source is no longer polled. */
+  gone?: boolean;
+  nextCheckAt?: string;
+  /** What the operator should do or know (moved, gone, failing for long). */
+  notice?: string;
   itemsSeen: number;
   itemsNew: number;
   itemsKept: number;
@@ -93,26 +102,63 @@ function ingest(store: Store, source: SourceRef, parsed: ParsedFeed, rules: read
   return { itemsNew, itemsKept };
 }
 
+function validatorsOf(state: SourceState | undefined) {
+  return state ? { etag: state.etag ?? undefined, lastModified: state.lastModified ?? undefined } : undefined;
+}
+
+/**
+ * Poll one source: conditional GET from the stored URL and validators, skip
+ * parsing on 304 or an unchanged body, record the outcome and the next check.
+ */
 async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig, rules: readonly FeedRules[], now: () => Date): Promise<SourceReport> {
   const report: SourceReport = { name: src.name, url: src.url, ok: false, itemsSeen: 0, itemsNew: 0, itemsKept: 0 };
-  const fetched = await fetchSource(src.url, config.fetch);
-  report.status = fetched.status;
+  const prior = store.sourceState(src.name, src.url);
+  const fetchUrl = prior?.url ?? src.url;
+  const fetched: FetchResult = await fetchSource(fetchUrl, { ...config.fetch, validators: validatorsOf(prior) });
   const at = now();
+  const url = fetched.movedTo ?? fetchUrl;
+  report.status = fetched.status;
+  const record = (outcome: SourceOutcome, cache: CacheHeaders, extra: { error?: string; ttlMinutes?: number; etag?: string; lastModified?: string; bodyHash?: string } = {}) => {
+    const failures = outcome === 'failed' || outcome === 'gone' ? (prior?.consecutiveFailures ?? 0) + 1 : 0;
+    const next = nextCheckAt({ now: at, succeeded: failures === 0, consecutiveFailures: failures, headers: cache, ttlMinutes: extra.ttlMinutes }, duePolicyFromConfig(config.fetch));
+    report.nextCheckAt = next.toISOString();
+    const itemCounts = report.ok && !report.notModified ? { itemsSeen: report.itemsSeen, itemsKept: report.itemsKept } : {};
+    store.recordAttempt({ name: src.name, configuredUrl: src.url, url, moved: fetched.movedTo !== undefined, at: at.toISOString(), outcome, status: fetched.status, nextCheckAt: report.nextCheckAt, ...extra, ...itemCounts });
+    const health = sourceHealth(src.name, src.url, store.sourceState(src.name, src.url), at, config.fetch.failingAlertHours);
+    report.movedTo = health.movedTo;
+    report.notice = healthNotice(health, config.fetch.failingAlertHours);
+  };
+  if (!fetched.ok) {
+    report.error = fetched.error;
+    report.gone = fetched.kind === 'gone';
+    record(report.gone ? 'gone' : 'failed', fetched.cache, { error: fetched.error });
+    return report;
+  }
+  const unchangedBody = !fetched.notModified && prior?.bodyHash === fetched.bodyHash;
+  if (fetched.notModified || unchangedBody) {
+    Object.assign(report, { ok: true, notModified: true, itemsSeen: prior?.itemsSeen ?? 0, itemsKept: prior?.itemsKept ?? 0 });
+    record('not-modified', fetched.cache, fetched.validators);
+    return report;
+  }
   try {
-    if (!fetched.ok) throw new Error(fetched.error);
-    report.movedTo = fetched.movedTo;
     const parsed = await parseFeed(fetched.body, fetched.contentType);
     report.format = parsed.format;
     report.itemsSeen = parsed.items.length;
     const source: SourceRef = { name: src.name, url: fetched.url, feedTitle: parsed.title, feedLink: parsed.link };
     Object.assign(report, ingest(store, source, parsed, rules, at), { ok: true });
-    store.recordAttempt({ name: src.name, url: fetched.url, at: at.toISOString(), status: fetched.status, itemsSeen: report.itemsSeen, itemsKept: report.itemsKept });
+    record('ok', fetched.cache, { ...fetched.validators, bodyHash: fetched.bodyHash, ttlMinutes: parsed.ttlMinutes });
   } catch (err) {
     report.ok = false;
     report.error = (err as Error).message || String(err);
-    store.recordAttempt({ name: src.name, url: src.url, at: at.toISOString(), status: fetched.status, error: report.error });
+    record('failed', fetched.cache, { error: report.error });
   }
   return report;
+}
+
+/** A gone source is reported, not polled: it stays visible until config.json changes. */
+function goneReport(src: SourceConfig, state: SourceState): SourceReport {
+  const error = `gone since ${state.goneAt} (HTTP 410): not polled; remove it from config.json or change its URL`;
+  return { name: src.name, url: src.url, ok: false, gone: true, status: state.lastStatus ?? undefined, error, itemsSeen: 0, itemsNew: 0, itemsKept: 0 };
 }
 
 /** Render every feed from the store and write the files that changed. */
@@ -132,14 +178,22 @@ export function publishFeeds(config: LoadedConfig, store: Store): FeedReport[] {
 
 export interface CycleOptions {
   now?: () => Date;
+  /** Poll only the sources whose next check has come (the daemon's ticks); otherwise every source not gone. */
+  onlyDue?: boolean;
 }
 
 export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOptions = {}): Promise<CycleSummary> {
   const now = opts.now ?? (() => new Date());
   const startedAt = now().toISOString();
   const rules = feedRules(config);
-  const queue = new PQueue({ concurrency: config.fetch.concurrency });
-  const sources = await Promise.all(config.sources.map((src) => queue.add(() => pollSource(config, store, src, rules, now))));
+  const limiter = createFetchLimiter(config.fetch);
+  const polls = config.sources.map((src) => {
+    const state = store.sourceState(src.name, src.url);
+    if (state?.goneAt) return opts.onlyDue ? undefined : goneReport(src, state);
+    if (opts.onlyDue && !isDue(state?.nextCheckAt, now())) return undefined;
+    return limiter.run(state?.url ?? src.url, () => pollSource(config, store, src, rules, now));
+  });
+  const sources = (await Promise.all(polls)).filter((s): s is SourceReport => s !== undefined);
   const feeds = publishFeeds(config, store);
   const sum = (k: 'itemsSeen' | 'itemsNew' | 'itemsKept') => sources.reduce((n, s) => n + s[k], 0);
   return { startedAt, finishedAt: now().toISOString(), sources, feeds, itemsSeen: sum('itemsSeen'), itemsNew: sum('itemsNew'), itemsKept: sum('itemsKept') };

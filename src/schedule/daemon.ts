@@ -44,9 +44,10 @@ export async function startDaemon(config: LoadedConfig, log: Logger): Promise<Da
         log.warn('previous cycle still running: this tick is skipped');
         return;
       }
-      running = runCycle(config, store)
+      running = runCycle(config, store, { onlyDue: true })
         .then((summary) => {
           for (const s of summary.sources) if (!s.ok) log.warn(`source "${s.name}" failed: ${s.error}`);
+          for (const s of summary.sources) if (s.notice) log.warn(s.notice);
           log.info(summaryLine(summary));
         })
         .catch((err) => log.error(`cycle failed: ${(err as Error).stack ?? err}`))

@@ -35,4 +35,16 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (feed, article_id)
   );
   `,
+  // Issue 3: conditional GET, due times, health (see docs/ARCHITECTURE.md "Fetching").
+  `
+  ALTER TABLE sources ADD COLUMN configured_url TEXT;   -- config sources[].url the state belongs to
+  ALTER TABLE sources ADD COLUMN moved_at TEXT;         -- when a 301/308 last changed url
+  ALTER TABLE sources ADD COLUMN etag TEXT;             -- validators, verbatim
+  ALTER TABLE sources ADD COLUMN last_modified TEXT;
+  ALTER TABLE sources ADD COLUMN body_hash TEXT;        -- sha256 of the last body parsed
+  ALTER TABLE sources ADD COLUMN last_outcome TEXT;     -- ok | not-modified | failed | gone
+  ALTER TABLE sources ADD COLUMN failing_since TEXT;    -- first failure of the current run of failures
+  ALTER TABLE sources ADD COLUMN next_check_at TEXT;
+  ALTER TABLE sources ADD COLUMN gone_at TEXT;          -- 410 Gone: polling stopped
+  `,
 ];

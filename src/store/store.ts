@@ -18,27 +18,56 @@ import { MIGRATIONS } from './schema.js';
 
 export type SaveResult = 'new' | 'changed' | 'unchanged';
 
+export type SourceOutcome = 'ok' | 'not-modified' | 'failed' | 'gone';
+
 export interface SourceState {
   name: string;
+  /** The URL fetched next (a permanent redirect changes it). */
   url: string;
+  /** The config URL this state belongs to; a new one in config.json starts afresh. */
+  configuredUrl: string | null;
+  movedAt: string | null;
   lastFetchAt: string | null;
   lastStatus: number | null;
   lastError: string | null;
   lastSuccessAt: string | null;
+  lastOutcome: SourceOutcome | null;
   consecutiveFailures: number;
+  failingSince: string | null;
+  nextCheckAt: string | null;
+  goneAt: string | null;
+  etag: string | null;
+  lastModified: string | null;
+  bodyHash: string | null;
   itemsSeen: number;
   itemsKept: number;
 }
 
 export interface SourceAttempt {
   name: string;
+  /** The config URL of the source. */
+  configuredUrl: string;
+  /** The URL to fetch next time (the moved-to URL after a 301/308). */
   url: string;
+  moved?: boolean;
   at: string;
+  outcome: SourceOutcome;
   status?: number;
   error?: string;
+  nextCheckAt: string;
+  /** Validators and body hash of a parsed (or 304) response; kept when absent. */
+  etag?: string;
+  lastModified?: string;
+  bodyHash?: string;
+  /** Counts of a parsed response; kept on "not modified". */
   itemsSeen?: number;
   itemsKept?: number;
 }
+
+const SOURCE_STATE_SELECT = `SELECT name, url, configured_url AS configuredUrl, moved_at AS movedAt, last_fetch_at AS lastFetchAt,
+  last_status AS lastStatus, last_error AS lastError, last_success_at AS lastSuccessAt, last_outcome AS lastOutcome,
+  consecutive_failures AS consecutiveFailures, failing_since AS failingSince, next_check_at AS nextCheckAt, gone_at AS goneAt,
+  etag, last_modified AS lastModified, body_hash AS bodyHash, items_seen AS itemsSeen, items_kept AS itemsKept FROM sources`;
 
 export interface FeedEntry {
   article: Article;
@@ -135,36 +164,64 @@ export class Store {
     return rows.map((r) => ({ article: JSON.parse(r.data) as Article, keywords: JSON.parse(r.keywords) as string[], addedAt: r.added_at }));
   }
 
+  /**
+   * Record one poll of a source. Success and "not modified" reset the failure
+   * count; a failure adds one and keeps the first failure time. A config URL
+   * that differs from the stored one starts the source afresh (validators,
+   * failures, gone), because the operator has pointed it somewhere new.
+   */
   recordAttempt(a: SourceAttempt): void {
-    if (a.error === undefined) {
+    const failed = a.outcome === 'failed' || a.outcome === 'gone';
+    const params = {
+      name: a.name,
+      configuredUrl: a.configuredUrl,
+      url: a.url,
+      movedAt: a.moved ? a.at : null,
+      at: a.at,
+      outcome: a.outcome,
+      status: a.status ?? null,
+      error: a.error ?? null,
+      nextCheckAt: a.nextCheckAt,
+      etag: a.etag ?? null,
+      lastModified: a.lastModified ?? null,
+      bodyHash: a.bodyHash ?? null,
+      itemsSeen: a.itemsSeen ?? null,
+      itemsKept: a.itemsKept ?? null,
+      failed: failed ? 1 : 0,
+      gone: a.outcome === 'gone' ? a.at : null,
+    };
+    this.transaction(() => {
+      const stored = this.db.prepare('SELECT configured_url FROM sources WHERE name = ?').pluck().get(a.name) as string | null | undefined;
+      if (stored !== undefined && stored !== a.configuredUrl) this.db.prepare('DELETE FROM sources WHERE name = ?').run(a.name);
       this.db
         .prepare(
-          `INSERT INTO sources (name, url, last_fetch_at, last_status, last_error, last_success_at, consecutive_failures, items_seen, items_kept)
-           VALUES (@name, @url, @at, @status, NULL, @at, 0, @itemsSeen, @itemsKept)
-           ON CONFLICT(name) DO UPDATE SET url = @url, last_fetch_at = @at, last_status = @status, last_error = NULL,
-             last_success_at = @at, consecutive_failures = 0, items_seen = @itemsSeen, items_kept = @itemsKept`,
+          `INSERT INTO sources (name, url, configured_url, moved_at, last_fetch_at, last_status, last_error, last_success_at, last_outcome,
+             consecutive_failures, failing_since, next_check_at, gone_at, etag, last_modified, body_hash, items_seen, items_kept)
+           VALUES (@name, @url, @configuredUrl, @movedAt, @at, @status, @error, CASE WHEN @failed THEN NULL ELSE @at END, @outcome,
+             @failed, CASE WHEN @failed THEN @at END, @nextCheckAt, @gone, @etag, @lastModified, @bodyHash,
+             coalesce(@itemsSeen, 0), coalesce(@itemsKept, 0))
+           ON CONFLICT(name) DO UPDATE SET
+             url = @url, configured_url = @configuredUrl, moved_at = coalesce(@movedAt, moved_at),
+             last_fetch_at = @at, last_status = @status, last_error = @error, last_outcome = @outcome,
+             last_success_at = CASE WHEN @failed THEN last_success_at ELSE @at END,
+             consecutive_failures = CASE WHEN @failed THEN consecutive_failures + 1 ELSE 0 END,
+             failing_since = CASE WHEN @failed THEN coalesce(failing_since, @at) END,
+             next_check_at = @nextCheckAt, gone_at = @gone,
+             etag = coalesce(@etag, etag), last_modified = coalesce(@lastModified, last_modified), body_hash = coalesce(@bodyHash, body_hash),
+             items_seen = coalesce(@itemsSeen, items_seen), items_kept = coalesce(@itemsKept, items_kept)`,
         )
-        .run({ name: a.name, url: a.url, at: a.at, status: a.status ?? null, itemsSeen: a.itemsSeen ?? 0, itemsKept: a.itemsKept ?? 0 });
-    } else {
-      this.db
-        .prepare(
-          `INSERT INTO sources (name, url, last_fetch_at, last_status, last_error, consecutive_failures)
-           VALUES (@name, @url, @at, @status, @error, 1)
-           ON CONFLICT(name) DO UPDATE SET url = @url, last_fetch_at = @at, last_status = @status, last_error = @error,
-             consecutive_failures = consecutive_failures + 1`,
-        )
-        .run({ name: a.name, url: a.url, at: a.at, status: a.status ?? null, error: a.error });
-    }
+        .run(params);
+    });
   }
 
   sourceStates(): SourceState[] {
-    return this.db
-      .prepare(
-        `SELECT name, url, last_fetch_at AS lastFetchAt, last_status AS lastStatus, last_error AS lastError,
-           last_success_at AS lastSuccessAt, consecutive_failures AS consecutiveFailures, items_seen AS itemsSeen, items_kept AS itemsKept
-         FROM sources ORDER BY name`,
-      )
-      .all() as SourceState[];
+    return this.db.prepare(`${SOURCE_STATE_SELECT} ORDER BY name`).all() as SourceState[];
+  }
+
+  /** The state of one source, but only while it belongs to this config URL. */
+  sourceState(name: string, configuredUrl: string): SourceState | undefined {
+    const state = this.db.prepare(`${SOURCE_STATE_SELECT} WHERE name = ?`).get(name) as SourceState | undefined;
+    return state && state.configuredUrl === configuredUrl ? state : undefined;
   }
 
   close(): void {

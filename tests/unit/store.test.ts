@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Article } from '../../src/model/index.js';
 import { toArticle } from '../../src/normalize/index.js';
 import { MIGRATIONS } from '../../src/store/schema.js';
-import { Store } from '../../src/store/index.js';
+import { Store, type SourceAttempt } from '../../src/store/index.js';
 import { tempDir } from '../helpers/env.js';
 
 const cleanups: (() => void)[] = [];
@@ -61,6 +61,13 @@ function article(n: number, over: Partial<Article> = {}): Article {
 const T1 = '2026-11-27T10:00:00.000Z';
 const T2 = '2026-11-27T10:30:00.000Z';
 const T3 = '2026-11-27T11:00:00.000Z';
+
+
+/** A SourceAttempt with the bookkeeping fields filled the way the cycle fills them. */
+function attempt(a: Pick<SourceAttempt, 'name' | 'url' | 'at'> & Partial<SourceAttempt>): SourceAttempt {
+  const outcome = a.error ? 'failed' : a.status === 304 ? 'not-modified' : 'ok';
+  return { configuredUrl: a.url, outcome, nextCheckAt: a.at, ...a };
+}
 
 describe('Store on a real SQLite file', () => {
   it('creates the file and its folder on first use', () => {
@@ -167,8 +174,8 @@ describe('Store on a real SQLite file', () => {
 
   it('recordAttempt: failures count up and keep the last success; a success resets them', () => {
     const store = open(join(scratch(), 'iw.db'));
-    store.recordAttempt({ name: 'Wire', url: 'https://wire.example/feed.xml', at: T1, status: 200, itemsSeen: 12, itemsKept: 4 });
-    expect(store.sourceStates()).toEqual([
+    store.recordAttempt(attempt({ name: 'Wire', url: 'https://wire.example/feed.xml', at: T1, status: 200, itemsSeen: 12, itemsKept: 4 }));
+    expect(store.sourceStates()).toMatchObject([
       {
         name: 'Wire',
         url: 'https://wire.example/feed.xml',
@@ -181,9 +188,9 @@ describe('Store on a real SQLite file', () => {
         itemsKept: 4,
       },
     ]);
-    store.recordAttempt({ name: 'Wire', url: 'https://wire.example/feed.xml', at: T2, status: 500, error: 'HTTP 500' });
-    store.recordAttempt({ name: 'Wire', url: 'https://wire.example/feed2.xml', at: T3, error: 'timeout after 20000 ms' });
-    expect(store.sourceStates()[0]).toEqual({
+    store.recordAttempt(attempt({ name: 'Wire', url: 'https://wire.example/feed.xml', at: T2, status: 500, error: 'HTTP 500' }));
+    store.recordAttempt(attempt({ name: 'Wire', configuredUrl: 'https://wire.example/feed.xml', url: 'https://wire.example/feed2.xml', moved: true, at: T3, error: 'timeout after 20000 ms' }));
+    expect(store.sourceStates()[0]).toMatchObject({
       name: 'Wire',
       url: 'https://wire.example/feed2.xml',
       lastFetchAt: T3,
@@ -195,8 +202,8 @@ describe('Store on a real SQLite file', () => {
       itemsKept: 4,
     });
     const T4 = '2026-11-27T11:30:00.000Z';
-    store.recordAttempt({ name: 'Wire', url: 'https://wire.example/feed2.xml', at: T4, status: 304 });
-    expect(store.sourceStates()[0]).toEqual({
+    store.recordAttempt(attempt({ name: 'Wire', configuredUrl: 'https://wire.example/feed.xml', url: 'https://wire.example/feed2.xml', at: T4, status: 304 }));
+    expect(store.sourceStates()[0]).toMatchObject({
       name: 'Wire',
       url: 'https://wire.example/feed2.xml',
       lastFetchAt: T4,
@@ -204,15 +211,15 @@ describe('Store on a real SQLite file', () => {
       lastError: null,
       lastSuccessAt: T4,
       consecutiveFailures: 0,
-      itemsSeen: 0,
-      itemsKept: 0,
+      itemsSeen: 12, // a 304 keeps the counts of the last parsed response
+      itemsKept: 4,
     });
   });
 
   it('recordAttempt: a source whose first attempt fails has no success yet', () => {
     const store = open(join(scratch(), 'iw.db'));
-    store.recordAttempt({ name: 'Broken', url: 'http://127.0.0.1:1/status/500', at: T1, status: 500, error: 'HTTP 500' });
-    store.recordAttempt({ name: 'Alpha', url: 'http://a.example/', at: T1, status: 200, itemsSeen: 1 });
+    store.recordAttempt(attempt({ name: 'Broken', url: 'http://127.0.0.1:1/status/500', at: T1, status: 500, error: 'HTTP 500' }));
+    store.recordAttempt(attempt({ name: 'Alpha', url: 'http://a.example/', at: T1, status: 200, itemsSeen: 1 }));
     const states = store.sourceStates();
     expect(states.map((s) => s.name)).toEqual(['Alpha', 'Broken']); // ordered by name
     expect(states[1]).toMatchObject({ lastStatus: 500, lastError: 'HTTP 500', lastSuccessAt: null, consecutiveFailures: 1, itemsSeen: 0 });
@@ -238,7 +245,7 @@ describe('Store on a real SQLite file', () => {
     first.saveArticle(article(1), T1);
     first.saveArticle(article(2), T2);
     first.keepInFeed('ai-infrastructure', article(2).id, ['GPU cluster'], T2);
-    first.recordAttempt({ name: 'Wire', url: 'https://wire.example/feed.xml', at: T2, status: 500, error: 'HTTP 500' });
+    first.recordAttempt(attempt({ name: 'Wire', url: 'https://wire.example/feed.xml', at: T2, status: 500, error: 'HTTP 500' }));
     first.close();
     first.close(); // closing twice is harmless
 

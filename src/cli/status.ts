@@ -1,0 +1,51 @@
+/**
+ * `infrawire status [--json]`: one row per configured source, read from the
+ * store only (no network), so it answers instantly even while sources hang.
+ *
+ * Rules: the state comes from schedule/health.ts (one definition for the log,
+ * the run summary and this table); sources that need the operator (gone,
+ * moved, failing for long) get a notice line under the table.
+ */
+import type { LoadedConfig } from '../config/index.js';
+import { healthNotice, sourceHealth, type SourceHealth } from '../schedule/health.js';
+import { Store } from '../store/index.js';
+
+export function sourceHealths(config: LoadedConfig, store: Store, now: Date): SourceHealth[] {
+  return config.sources.map((src) => sourceHealth(src.name, src.url, store.sourceState(src.name, src.url), now, config.fetch.failingAlertHours));
+}
+
+function cell(value: string | number | null | undefined): string {
+  return value === null || value === undefined || value === '' ? '-' : String(value);
+}
+
+function shortTime(iso: string | null): string {
+  return iso ? iso.replace(/\.\d{3}Z$/, 'Z') : '-';
+}
+
+export function formatStatus(rows: readonly SourceHealth[], failingAlertHours: number): string {
+  const header = ['SOURCE', 'STATE', 'LAST SUCCESS', 'FAILURES', 'NEXT CHECK', 'SEEN', 'KEPT', 'LAST ERROR'];
+  const table = rows.map((h) => [
+    h.name,
+    h.alert ? 'FAILING' : h.state,
+    shortTime(h.lastSuccessAt),
+    cell(h.consecutiveFailures),
+    h.state === 'gone' ? 'never (gone)' : shortTime(h.nextCheckAt),
+    cell(h.itemsSeen),
+    cell(h.itemsKept),
+    cell(h.lastError),
+  ]);
+  const widths = header.map((title, i) => Math.max(title.length, ...table.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  const notices = rows.map((h) => healthNotice(h, failingAlertHours)).filter((n): n is string => n !== undefined);
+  return [line(header), ...table.map(line), ...notices.map((n) => `! ${n}`)].join('\n');
+}
+
+export function runStatus(config: LoadedConfig, json: boolean, now = new Date()): string {
+  const store = new Store(config.store.path);
+  try {
+    const rows = sourceHealths(config, store, now);
+    return json ? JSON.stringify({ at: now.toISOString(), sources: rows }, null, 2) : formatStatus(rows, config.fetch.failingAlertHours);
+  } finally {
+    store.close();
+  }
+}
