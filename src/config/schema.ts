@@ -8,6 +8,7 @@
  *   and a test keeps the committed file equal to it.
  */
 import { z } from 'zod';
+import { isTimeZone } from '../normalize/date.js';
 
 const httpUrl = z
   .string()
@@ -31,6 +32,11 @@ const cronExpression = z.string().min(1, 'must be a cron expression');
 export const sourceSchema = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
   url: httpUrl,
+  timezone: z
+    .string()
+    .refine(isTimeZone, 'must be an IANA time zone name such as "Europe/Berlin"')
+    .optional()
+    .describe('IANA time zone for dates this source writes without a zone; default UTC'),
 });
 
 export const feedSchema = z.strictObject({
@@ -81,6 +87,24 @@ export const configSchema = z.strictObject({
       timeoutMs: z.number().int().min(100).max(600_000).default(20_000),
       concurrency: z.number().int().min(1).max(64).default(8),
       maxBytes: z.number().int().min(1024).default(10 * 1024 * 1024),
+    })
+    .prefault({}),
+  normalize: z
+    .strictObject({
+      generateFaqs: z
+        .boolean()
+        .default(true)
+        .describe('Build an FAQ from the article\'s own sentences when it has none (marked as generated)'),
+      iframeHosts: z
+        .array(z.string().regex(/^[a-z0-9.-]+$/i, 'must be a host name such as "www.youtube.com"'))
+        .default(['www.youtube.com', 'www.youtube-nocookie.com', 'player.vimeo.com'])
+        .describe('Hosts whose iframes (embedded videos) are kept in republished HTML; all other iframes are removed'),
+      futureToleranceMinutes: z
+        .number()
+        .int()
+        .min(0)
+        .default(24 * 60)
+        .describe('A date further than this ahead of the first-seen time is replaced by the first-seen time'),
     })
     .prefault({}),
 });
