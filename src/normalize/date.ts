@@ -156,11 +156,18 @@ export function isTimeZone(name: string): boolean {
   }
 }
 
-/** UTC instant of a zone-less local time in `timezone`; the second pass settles DST edges. */
+/**
+ * UTC instant of a zone-less local time in `timezone`. A local time that falls
+ * into a DST gap (02:30 on a spring-forward night) is read with the offset
+ * before the change, so it lands just after the gap, as clocks would show it.
+ */
 function localToUtc(local: number, timezone: string | undefined): number {
   if (!timezone) return local;
-  const first = local - zoneOffsetAt(local, timezone) * 60_000;
-  return local - zoneOffsetAt(first, timezone) * 60_000;
+  const guessOffset = zoneOffsetAt(local, timezone);
+  const offset = zoneOffsetAt(local - guessOffset * 60_000, timezone);
+  const candidate = local - offset * 60_000;
+  if (zoneOffsetAt(candidate, timezone) === offset) return candidate;
+  return local - Math.min(guessOffset, offset) * 60_000;
 }
 
 /** Builds the instant, rejecting out-of-range fields instead of letting Date roll them over. */

@@ -14,10 +14,11 @@
  *   "Read more" disclosures and glossaries stay body text.
  * - Broken JSON-LD is ignored (the visible page still counts), never thrown.
  */
-import { DomUtils, ElementType, parseDocument } from 'htmlparser2';
+import { DomUtils, ElementType } from 'htmlparser2';
 import type { AnyNode, Document, Element } from 'domhandler';
 import type { Faq } from '../model/index.js';
 import { htmlToText } from './html.js';
+export { parseHtml, renderHtml } from './html.js';
 
 const FAQ_HEADING = /^(?:faqs?|frequently asked questions)\s*:?$/i;
 const QUESTION_HEADING = new Set(['h2', 'h3', 'h4']);
@@ -181,21 +182,15 @@ export function removeBareFaqHeadings(doc: Document): void {
 /** The last block element whose text opens a plain-text FAQ section; it and everything after it are the FAQ. */
 export function cutFromFaqHeading(doc: Document, opensFaq: (text: string) => boolean): boolean {
   const candidates = DomUtils.findAll((e) => /^(?:p|div|h[1-6]|section|li|strong|b)$/.test(e.name) && opensFaq(nodeText(e)), doc);
-  const start = candidates[candidates.length - 1];
+  let start = candidates[candidates.length - 1];
   if (!start) return false;
+  // "<p><strong>FAQ</strong></p>": cut at the outermost element holding just the heading.
+  while (start.parent && start.parent !== doc && isElement(start.parent) && nodeText(start.parent) === nodeText(start)) start = start.parent;
   for (let node: AnyNode | null = start; node && node !== doc; node = node.parent) {
     while (node.next) DomUtils.removeElement(node.next);
   }
   DomUtils.removeElement(start);
   return true;
-}
-
-export function parseHtml(html: string): Document {
-  return parseDocument(html, { decodeEntities: true });
-}
-
-export function renderHtml(doc: Document): string {
-  return DomUtils.getOuterHTML(doc, { encodeEntities: 'utf8' });
 }
 
 /** Removes text blocks (paragraphs, headings, list items) whose whole text is one of `texts`. */

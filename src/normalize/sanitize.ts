@@ -11,14 +11,19 @@
  * - Relative links and images are resolved against the item's base (xml:base,
  *   else the item link), because the republished entry lives at another URL.
  * - Tracking pixels (1×1 images) and images without a usable src are dropped.
- * - Iframes only from the configured video hosts, over https.
+ * - Iframes only from the configured video hosts, over https, and always empty:
+ *   their content is fallback text that parsers disagree about (nested iframes
+ *   could otherwise swallow the rest of the body).
  */
+import { DomUtils } from 'htmlparser2';
 import sanitizeHtml from 'sanitize-html';
+import { parseHtml, renderHtml } from './html.js';
 
 const ALLOWED_TAGS = [
   'p', 'br', 'hr', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'code', 'ul', 'ol', 'li', 'dl', 'dt', 'dd',
   'a', 'em', 'strong', 'b', 'i', 'u', 's', 'sub', 'sup', 'small', 'mark', 'q', 'cite', 'abbr', 'span', 'div',
   'figure', 'figcaption', 'img', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'caption', 'iframe',
+  'details', 'summary',
 ];
 const DROPPED_WITH_CONTENT = ['script', 'style', 'textarea', 'option', 'select', 'noscript', 'svg', 'math', 'object', 'embed', 'template', 'head', 'title'];
 
@@ -56,9 +61,18 @@ function isTrackingPixel(attribs: Record<string, string>): boolean {
   return (width !== undefined && width <= 1) || (height !== undefined && height <= 1);
 }
 
+/** The markup with every iframe emptied. */
+function withEmptyIframes(html: string): string {
+  const doc = parseHtml(html);
+  const iframes = DomUtils.findAll((e) => e.name === 'iframe', doc);
+  if (!iframes.length) return html;
+  for (const iframe of iframes) iframe.children = [];
+  return renderHtml(doc);
+}
+
 export function sanitizeBodyHtml(html: string, options: SanitizeOptions = {}): string {
   const base = options.baseUrl;
-  return sanitizeHtml(html, {
+  return sanitizeHtml(withEmptyIframes(html), {
     allowedTags: ALLOWED_TAGS,
     nonTextTags: DROPPED_WITH_CONTENT,
     allowedAttributes: {
@@ -82,5 +96,7 @@ export function sanitizeBodyHtml(html: string, options: SanitizeOptions = {}): s
     exclusiveFilter: (frame) =>
       (frame.tag === 'img' && (!frame.attribs['src'] || isTrackingPixel(frame.attribs))) ||
       (frame.tag === 'iframe' && !frame.attribs['src']),
-  }).trim();
+  })
+    .replace(/\n{2,}/g, '\n')
+    .trim();
 }

@@ -151,6 +151,7 @@ export function toArticle(item: ParsedItem, source: SourceRef, firstSeen: Date, 
   const guid = item.guid?.trim() || undefined;
   const dateOptions = { timezone: options.timezone };
   const sourcePublished = parseDate(item.published, dateOptions);
+  const summary = summaryOf(item, bodyText, paragraphs);
   const ownFaqs = faqs.length || options.generateFaqs === false ? faqs : generateFaqs(paragraphs);
   return {
     id: entryId({ url: ownUrl, guid: options.idGuid ?? guid, title, published: sourcePublished?.toISOString() }, source.name),
@@ -160,12 +161,12 @@ export function toArticle(item: ParsedItem, source: SourceRef, firstSeen: Date, 
     source: { ...source },
     authors: uniqueTexts(item.authors, authorName),
     ...resolveDates(sourcePublished, parseDate(item.updated, dateOptions), firstSeen, options.futureToleranceMs),
-    summary: summaryOf(item, bodyText, paragraphs),
+    summary,
     paragraphs,
     ...(bodyHtml ? { bodyHtml } : {}),
     faqs: ownFaqs,
     categories: uniqueTexts(item.categories, htmlToText),
-    figures: extractFigures([title, ...paragraphs, ...faqs.map((f) => f.answer)]),
+    figures: extractFigures([title, summary, ...paragraphs, ...faqs.map((f) => f.answer)]),
     related: [],
     keywords: [],
   };
