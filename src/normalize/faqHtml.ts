@@ -156,7 +156,7 @@ function takeQuestionHeadings(doc: Document): Faq[] {
   return faqs;
 }
 
-/** Drops question-less duplicates so the same pair read from JSON-LD and the page appears once. */
+/** Drops pairs whose question was already read, so the same pair from JSON-LD and from the page appears once. */
 export function uniqueFaqs(faqs: Faq[]): Faq[] {
   const seen = new Set<string>();
   return faqs.filter((f) => {

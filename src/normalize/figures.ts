@@ -8,7 +8,7 @@
  * - Only explicit forms count (a currency sign or code, a power unit, a named
  *   device); a bare number is never guessed to be anything.
  * - `text` keeps the figure as the article wrote it; the same figure stated
- *   twice is listed once.
+ *   twice is listed once (also "52,000 GPUs" next to "52,000 Nvidia GB300 GPUs").
  */
 import type { Figure } from '../model/index.js';
 
@@ -29,6 +29,7 @@ const COMPUTE = new RegExp(
   String.raw`\b${NUMBER}(?:\s(thousand|million))?\s+(?:${DEVICE})?(?:((?:[A-Z]{1,2}\d{2,3}[A-Z]?|MI\d{3}X?))s?\b(?:\s(?:GPUs?|chips?|accelerators?))?|(GPU|TPU|[Aa]ccelerator)s?\b)`,
   'g',
 );
+const GENERIC_DEVICES = new Set(['GPU', 'TPU', 'ACCELERATOR']);
 const PERCENT = new RegExp(String.raw`(?<![\d.])${NUMBER}\s?(%|percent\b|per cent\b)`, 'gi');
 
 function toNumber(whole: string, fraction: string | undefined): number {
@@ -58,6 +59,12 @@ function percent(match: RegExpMatchArray): Figure {
   return { kind: 'percent', value: toNumber(whole, fraction), unit: '%', text };
 }
 
+/** "52,000 GPUs" is the same figure as "52,000 Nvidia GB300 GPUs": the generic count goes when a named one has its value. */
+function withoutGenericDuplicates(figures: Figure[]): Figure[] {
+  const named = new Set(figures.filter((f) => f.kind === 'compute' && !GENERIC_DEVICES.has(f.unit)).map((f) => f.value));
+  return figures.filter((f) => !(f.kind === 'compute' && GENERIC_DEVICES.has(f.unit) && named.has(f.value)));
+}
+
 /** Every key figure in the texts, in order of appearance per kind, each figure once. */
 export function extractFigures(texts: readonly string[]): Figure[] {
   const figures: Figure[] = [];
@@ -74,7 +81,7 @@ export function extractFigures(texts: readonly string[]): Figure[] {
       }
     }
   }
-  return figures;
+  return withoutGenericDuplicates(figures);
 }
 
 /** True when the text states at least one key figure. */

@@ -25,10 +25,13 @@ export function splitSentences(paragraphs: readonly string[]): string[] {
     .filter((s) => s.length >= MIN_SENTENCE && /[.!?]["'”’)]?$/.test(s));
 }
 
-/** Capitalized names that are not the first word of the sentence: organizations, people, places. */
-function namedEntityCount(sentence: string): number {
-  const words = sentence.split(/\s+/).slice(1);
-  return new Set(words.filter((w) => /^[A-Z][\p{L}\d&-]+/u.test(w)).map((w) => w.replace(/[^\p{L}\d&-]/gu, ''))).size;
+/** A name of two or more capitalized words ("Maria Lopez", "Nordhavn Research") after the sentence's first word. */
+const NAME_WORD = String.raw`(?:[A-Z][\p{Ll}'’-]+|[A-Z]{2,})(?![\p{L}\d])`;
+const MULTIWORD_NAME = new RegExp(String.raw`\s${NAME_WORD}(?:\s${NAME_WORD})+`, 'u');
+
+/** A sentence that names a person or organization in a role: a cue ("said", "chief executive") and a full name. */
+function namesWhoIsInvolved(sentence: string): boolean {
+  return WHO_CUES.test(sentence) && MULTIWORD_NAME.test(sentence);
 }
 
 /** The lede, with the next sentence when the first is too short to stand alone. */
@@ -50,7 +53,7 @@ export function generateFaqs(paragraphs: readonly string[]): Faq[] {
   };
   add('What happened?', whatHappened(sentences));
   const unused = () => sentences.filter((s) => !used.has(s));
-  add('Who is involved?', unused().filter((s) => WHO_CUES.test(s) && namedEntityCount(s) >= 1).slice(0, 1));
+  add('Who is involved?', unused().filter(namesWhoIsInvolved).slice(0, 1));
   add('What are the numbers?', unused().filter(hasFigure).slice(0, 2));
   add('Why does it matter?', unused().filter((s) => WHY_CUES.test(s)).slice(0, 1));
   return faqs;

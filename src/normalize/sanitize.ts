@@ -10,12 +10,14 @@
  *   images http(s) only (no javascript:, data: or vbscript:).
  * - Relative links and images are resolved against the item's base (xml:base,
  *   else the item link), because the republished entry lives at another URL.
- * - Tracking pixels (1×1 images) and images without a usable src are dropped.
+ * - Tracking pixels (1×1 images), images without a usable src and hidden
+ *   elements (`hidden`, display:none, visibility:hidden) are dropped.
  * - Iframes only from the configured video hosts, over https, and always empty:
  *   their content is fallback text that parsers disagree about (nested iframes
  *   could otherwise swallow the rest of the body).
  */
 import { DomUtils } from 'htmlparser2';
+import type { Document, Element } from 'domhandler';
 import sanitizeHtml from 'sanitize-html';
 import { parseHtml, renderHtml } from './html.js';
 
@@ -61,18 +63,26 @@ function isTrackingPixel(attribs: Record<string, string>): boolean {
   return (width !== undefined && width <= 1) || (height !== undefined && height <= 1);
 }
 
-/** The markup with every iframe emptied. */
-function withEmptyIframes(html: string): string {
-  const doc = parseHtml(html);
-  const iframes = DomUtils.findAll((e) => e.name === 'iframe', doc);
-  if (!iframes.length) return html;
-  for (const iframe of iframes) iframe.children = [];
-  return renderHtml(doc);
+const HIDDEN_STYLE = /(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b/i;
+
+function isHidden(element: Element): boolean {
+  return DomUtils.hasAttrib(element, 'hidden') || HIDDEN_STYLE.test(DomUtils.getAttributeValue(element, 'style') ?? '');
+}
+
+/**
+ * Structural clean-up the allowlist cannot express: hidden elements (often
+ * keyword stuffing or tracking) go, and iframes are emptied. Changes `doc`.
+ */
+export function removeHiddenAndIframeContent(doc: Document): void {
+  for (const element of DomUtils.findAll(isHidden, doc)) DomUtils.removeElement(element);
+  for (const iframe of DomUtils.findAll((e) => e.name === 'iframe', doc)) iframe.children = [];
 }
 
 export function sanitizeBodyHtml(html: string, options: SanitizeOptions = {}): string {
   const base = options.baseUrl;
-  return sanitizeHtml(withEmptyIframes(html), {
+  const doc = parseHtml(html);
+  removeHiddenAndIframeContent(doc);
+  return sanitizeHtml(renderHtml(doc), {
     allowedTags: ALLOWED_TAGS,
     nonTextTags: DROPPED_WITH_CONTENT,
     allowedAttributes: {

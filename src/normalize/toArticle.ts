@@ -29,7 +29,7 @@ import { generateFaqs } from './generatedFaq.js';
 import { htmlToBlocks, htmlToText, looksLikeHtml } from './html.js';
 import { canonicalUrl, entryId } from './url.js';
 import { parseDate, resolveDates } from './date.js';
-import { sanitizeBodyHtml } from './sanitize.js';
+import { removeHiddenAndIframeContent, sanitizeBodyHtml } from './sanitize.js';
 import { toSummary } from './summary.js';
 
 export interface NormalizeOptions {
@@ -109,6 +109,7 @@ function summaryOf(item: ParsedItem, bodyText: string, paragraphs: string[]): st
 function readBody(raw: string, options: NormalizeOptions, base: string | undefined): Body {
   if (!looksLikeHtml(raw)) return splitFaq(htmlToBlocks(raw));
   const doc = parseHtml(raw);
+  removeHiddenAndIframeContent(doc);
   const markupFaqs = takeHtmlFaqs(doc);
   if (markupFaqs.length) removeBareFaqHeadings(doc);
   const split = splitFaq(htmlToBlocks(renderHtml(doc)));

@@ -30,6 +30,13 @@ describe('key figures', () => {
     ]);
   });
 
+  it('lists a GPU count once when the article also names the model', () => {
+    expect(extractFigures(['Nscale wins a contract for 52,000 GPUs.', 'About 52,000 Nvidia GB300 GPUs, of which 18,000 GPUs first.']).map((f) => f.text)).toEqual([
+      '52,000 Nvidia GB300 GPUs',
+      '18,000 GPUs',
+    ]);
+  });
+
   it('reads percentages', () => {
     expect(extractFigures(['Up 12% and 3.5 percent, margins at 40 per cent.']).map((f) => [f.value, f.unit])).toEqual([
       [12, '%'],

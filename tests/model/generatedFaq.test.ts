@@ -25,6 +25,14 @@ describe('generated FAQ', () => {
     }
   });
 
+  it('answers "Who is involved?" only with a sentence naming someone in a role', () => {
+    const weak = ['Orbital Compute switched on a new GPU cluster in Texas this week.', 'According to the filing, the first 75 MW building would be ready in 2028.',
+      'The company said both sites will host Nvidia GB300 systems for customers.'];
+    expect(generateFaqs(weak).map((f) => f.question)).not.toContain('Who is involved?');
+    const named = [...weak, 'Chief operating officer Dani Frost said the hardest part was the power.'];
+    expect(generateFaqs(named).find((f) => f.question === 'Who is involved?')?.answer).toBe(named[3]);
+  });
+
   it('skips questions the article cannot answer', () => {
     const faqs = generateFaqs(['Orbital Compute switched on a new GPU cluster in Texas this week.']);
     expect(faqs.map((f) => f.question)).toEqual(['What happened?']);

@@ -42,6 +42,14 @@ describe('sanitized body HTML: hostile input comes out clean', () => {
     expect(html.endsWith('</div>')).toBe(true);
   });
 
+  it('drops hidden elements from the HTML and the paragraphs', () => {
+    const article = articleFrom(fixture('hostile.html'));
+    for (const text of ['hidden keyword stuffing', 'hidden block', 'invisible']) {
+      expect(article.bodyHtml).not.toContain(text);
+      expect(article.paragraphs.join(' ')).not.toContain(text);
+    }
+  });
+
   it('drops every iframe when no video host is allowed', () => {
     expect(articleFrom(fixture('hostile.html')).bodyHtml).not.toContain('<iframe');
   });
