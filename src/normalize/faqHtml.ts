@@ -40,8 +40,14 @@ export function isFaqHeadingText(text: string): boolean {
   return FAQ_HEADING.test(text);
 }
 
+/** Cheap test on raw text before the exact one: keeps scans over big bodies linear in practice. */
+function mayOpenFaq(element: Element): boolean {
+  return /^\s*(?:faq|frequently)/i.test(DomUtils.textContent(element));
+}
+
 function isFaqHeading(element: Element | null): element is Element {
-  return !!element && !DomUtils.existsOne((e) => e.name === 'dl' || e.name === 'details', element.children) &&
+  return !!element && mayOpenFaq(element) && DomUtils.textContent(element).length < 80 &&
+    !DomUtils.existsOne((e) => e.name === 'dl' || e.name === 'details', element.children) &&
     isFaqHeadingText(nodeText(element));
 }
 
@@ -131,7 +137,7 @@ function takeDefinitionLists(doc: Document): Faq[] {
 /** Under an FAQ heading: question headings, each followed by its answer elements, up to the next other heading. */
 function takeQuestionHeadings(doc: Document): Faq[] {
   const faqs: Faq[] = [];
-  for (const heading of DomUtils.findAll((e) => isFaqHeading(e) && ANY_HEADING.test(e.name), doc)) {
+  for (const heading of DomUtils.findAll((e) => ANY_HEADING.test(e.name) && isFaqHeading(e), doc)) {
     const taken: AnyNode[] = [];
     let current: { question: string; answer: AnyNode[] } | undefined;
     const pairs: Faq[] = [];
@@ -181,7 +187,10 @@ export function removeBareFaqHeadings(doc: Document): void {
 
 /** The last block element whose text opens a plain-text FAQ section; it and everything after it are the FAQ. */
 export function cutFromFaqHeading(doc: Document, opensFaq: (text: string) => boolean): boolean {
-  const candidates = DomUtils.findAll((e) => /^(?:p|div|h[1-6]|section|li|strong|b)$/.test(e.name) && opensFaq(nodeText(e)), doc);
+  const candidates = DomUtils.findAll(
+    (e) => /^(?:p|div|h[1-6]|section|li|strong|b)$/.test(e.name) && mayOpenFaq(e) && opensFaq(nodeText(e)),
+    doc,
+  );
   let start = candidates[candidates.length - 1];
   if (!start) return false;
   // "<p><strong>FAQ</strong></p>": cut at the outermost element holding just the heading.

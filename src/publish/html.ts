@@ -5,8 +5,9 @@
  * HTML field, `bodyHtml`, which normalize has already run through the
  * allowlist sanitizer; so no unsanitized markup from a source can reach a
  * subscriber's reader. Links come only from canonical http(s) URLs.
- * Order: summary, body, key figures, FAQ (generated pairs visibly marked),
- * "Also reported by", source line.
+ * Order: summary (left out when it is only the body's opening, to not say it
+ * twice), body, key figures, FAQ (generated pairs visibly marked), "Also
+ * reported by", source line.
  */
 import type { Article, Faq, Figure, RelatedReport } from '../model/index.js';
 
@@ -22,6 +23,13 @@ export function escapeHtml(text: string): string {
 }
 
 const FIGURE_KINDS: Record<Figure['kind'], string> = { money: 'Money', power: 'Power', compute: 'Compute', percent: 'Share' };
+
+/** The summary, unless it is just the body's own opening (then the body shows it, once). */
+function summaryPart(article: Article): string[] {
+  const lede = article.summary.replace(/…$/, '');
+  if (!lede || article.paragraphs.join(' ').startsWith(lede)) return [];
+  return [`<p><strong>${escapeHtml(article.summary)}</strong></p>`];
+}
 
 function bodyPart(article: Article): string[] {
   // bodyHtml went through the allowlist sanitizer in normalize; stored articles from before it have paragraphs only.
@@ -52,7 +60,7 @@ function relatedPart(related: readonly RelatedReport[]): string[] {
 export function entryContentHtml(article: Article): string {
   const sourceName = escapeHtml(article.source.feedTitle ?? article.source.name);
   return [
-    ...(article.summary ? [`<p><strong>${escapeHtml(article.summary)}</strong></p>`] : []),
+    ...summaryPart(article),
     ...bodyPart(article),
     ...figuresPart(article.figures ?? []),
     ...faqPart(article.faqs),

@@ -46,6 +46,13 @@ describe('entry content HTML', () => {
     expect(html).not.toContain('Also reported by');
   });
 
+  it('does not repeat a summary that is only the body\'s opening', () => {
+    const html = entryContentHtml(generated);
+    expect(generated.summary.startsWith('Orbital Compute added 20,000 H200 GPUs')).toBe(true);
+    expect(html).not.toContain('<strong>');
+    expect(html.match(/Orbital Compute added 20,000 H200 GPUs/g)).toHaveLength(2); // the body and the "What happened?" answer
+  });
+
   it('falls back to escaped paragraphs for stored articles without body HTML', () => {
     const { bodyHtml: _, ...old } = extracted;
     expect(entryContentHtml({ ...old, paragraphs: ['a < b & c'] })).toContain('<p>a &lt; b &amp; c</p>');
