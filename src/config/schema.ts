@@ -11,6 +11,7 @@
  */
 import cron from 'node-cron';
 import { z } from 'zod';
+import { isTimeZone } from '../normalize/date.js';
 
 const httpUrl = z
   .string()
@@ -58,6 +59,11 @@ function uniqueBy<T extends { name: string }>(key: (item: T) => string, what: st
 export const sourceSchema = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
   url: httpUrl,
+  timezone: z
+    .string()
+    .refine(isTimeZone, 'must be an IANA time zone name such as "Europe/Berlin"')
+    .optional()
+    .describe('IANA time zone for dates this source writes without a zone; default UTC'),
 });
 
 export const feedSchema = z.strictObject({
@@ -119,6 +125,24 @@ export const configSchema = z.strictObject({
       backoffMaxMinutes: z.number().min(1).max(10_080).default(360).describe('Cap of the exponential backoff after consecutive failures'),
       jitter: z.number().min(0).max(1).default(0.1).describe('Random fraction added to each interval'),
       failingAlertHours: z.number().min(0).default(24).describe('A source failing for longer than this is flagged in `infrawire status` and the log'),
+    })
+    .prefault({}),
+  normalize: z
+    .strictObject({
+      generateFaqs: z
+        .boolean()
+        .default(true)
+        .describe('Build an FAQ from the article\'s own sentences when it has none (marked as generated)'),
+      iframeHosts: z
+        .array(z.string().regex(/^[a-z0-9.-]+$/i, 'must be a host name such as "www.youtube.com"'))
+        .default(['www.youtube.com', 'www.youtube-nocookie.com', 'player.vimeo.com'])
+        .describe('Hosts whose iframes (embedded videos) are kept in republished HTML; all other iframes are removed'),
+      futureToleranceMinutes: z
+        .number()
+        .int()
+        .min(0)
+        .default(24 * 60)
+        .describe('A date further than this ahead of the first-seen time is replaced by the first-seen time'),
     })
     .prefault({}),
 });

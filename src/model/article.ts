@@ -5,7 +5,8 @@
  * - Everything here is plain data (JSON-serializable), so the store can keep it
  *   as JSON and the JSON Feed output can carry it unchanged.
  * - Text fields are plain text (entities decoded, whitespace normalized); no
- *   stage after `normalize` ever sees source HTML.
+ *   stage after `normalize` ever sees source HTML. The one HTML field,
+ *   `bodyHtml`, has been through the allowlist sanitizer in `normalize`.
  * - Dates are ISO 8601 strings in UTC (`Date#toISOString`).
  */
 
@@ -67,6 +68,8 @@ export interface Article {
   summary: string;
   /** Plain-text body paragraphs, without the FAQ section. */
   paragraphs: string[];
+  /** The body as sanitized HTML (allowlisted markup, URLs absolute, FAQ removed), when the source sent HTML. */
+  bodyHtml?: string;
   faqs: Faq[];
   /** Categories the source attached to the item (plain text). */
   categories: string[];

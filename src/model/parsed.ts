@@ -11,6 +11,8 @@ import type { FeedFormat } from './article.js';
 export interface ParsedItem {
   guid?: string;
   link?: string;
+  /** The item's xml:base (or the feed's), when the source set one: relative URLs in its HTML resolve against it. */
+  baseUrl?: string;
   title?: string;
   /** The richest body the item has (content:encoded, atom:content, description), as HTML or text. */
   contentHtml?: string;

@@ -2,9 +2,11 @@
  * Split a trailing FAQ section off an article body.
  *
  * Rules:
- * - Only the common plain form is recognised: a heading block ("FAQ", "FAQs",
+ * - The plain forms are recognised here: a heading block ("FAQ", "FAQs",
  *   "Frequently asked questions", optional colon) then `Q:`/`A:` (or
- *   `Question:`/`Answer:`) pairs. Anything fancier is left as paragraphs.
+ *   `Question:`/`Answer:`) pairs, or question lines (numbered or not, ending in
+ *   "?") each followed by answer blocks. Markup forms (headings, dl, details,
+ *   JSON-LD) are read from the DOM first, in faqHtml.ts.
  * - Markers are found inside blocks too, because flattening HTML can put a whole
  *   pair (or several) into one block.
  * - While reading a question only an answer marker ends it, and while reading an
@@ -86,6 +88,26 @@ function lastHeadingIndex(blocks: string[]): number {
   return -1;
 }
 
+const QUESTION_LINE = /^(?:\d{1,2}[.)]\s+)?(.{3,200}\?)$/;
+
+/** "1. How big is it?" then answer blocks, repeated; undefined unless every question has an answer. */
+function questionLinePairs(section: string[]): Faq[] | undefined {
+  const faqs: Faq[] = [];
+  for (const block of section) {
+    const question = QUESTION_LINE.exec(block)?.[1];
+    const last = faqs[faqs.length - 1];
+    if (question) faqs.push({ question, answer: '' });
+    else if (last) last.answer = last.answer ? `${last.answer} ${block}` : block;
+    else return undefined;
+  }
+  return faqs.length && faqs.every((f) => f.answer) ? faqs : undefined;
+}
+
+/** True when a block opens an FAQ section (the heading, possibly with the first pair in the same block). */
+export function opensFaqSection(block: string): boolean {
+  return headingRest(block) !== undefined;
+}
+
 export function splitFaq(blocks: string[]): { paragraphs: string[]; faqs: Faq[] } {
   const unchanged = { paragraphs: [...blocks], faqs: [] };
   const at = lastHeadingIndex(blocks);
@@ -93,7 +115,7 @@ export function splitFaq(blocks: string[]): { paragraphs: string[]; faqs: Faq[] 
   const rest = headingRest(blocks[at] ?? '');
   const section = [...(rest ? [rest] : []), ...blocks.slice(at + 1)];
   const parts = readParts(section);
-  const faqs = parts && toPairs(parts);
+  const faqs = (parts && toPairs(parts)) ?? questionLinePairs(section);
   if (!faqs) return unchanged;
   return { paragraphs: blocks.slice(0, at), faqs };
 }

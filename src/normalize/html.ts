@@ -16,7 +16,8 @@
  *   Descriptions are often truncated mid-tag; a tag cut off at the end is dropped
  *   (as browsers do) instead of leaking its name into the text.
  */
-import { Parser } from 'htmlparser2';
+import { DomUtils, Parser, parseDocument } from 'htmlparser2';
+import type { Document } from 'domhandler';
 
 const BLOCK_TAGS = new Set([
   'p', 'div', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'tr',
@@ -26,7 +27,7 @@ const BLOCK_TAGS = new Set([
 ]);
 /** Elements that separate words without separating paragraphs. */
 const SPACING_TAGS = new Set(['td', 'th', 'img']);
-const DROPPED_TAGS = new Set(['script', 'style', 'noscript', 'template', 'iframe', 'object', 'svg', 'head']);
+const DROPPED_TAGS = new Set(['script', 'style', 'noscript', 'template', 'iframe', 'object', 'svg', 'math', 'head', 'textarea', 'select', 'button']);
 const TRUNCATED_TAG = /<[a-z/!][^<>]*$/i;
 const TAG_PATTERN = /<(?:[a-z][\w:-]*(?:\s[^<>]*)?\/?|\/[a-z][\w:-]*\s*)>|<!--/i;
 
@@ -34,7 +35,7 @@ export function collapseWhitespace(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-function looksLikeHtml(text: string): boolean {
+export function looksLikeHtml(text: string): boolean {
   return TAG_PATTERN.test(text);
 }
 
@@ -125,4 +126,14 @@ export function htmlToBlocks(html: string): string[] {
 
 export function htmlToText(html: string): string {
   return htmlToBlocks(html).join(' ');
+}
+
+/** A DOM of the markup, for the stages that must remove or rewrite elements (FAQ forms, sanitizing). */
+export function parseHtml(html: string): Document {
+  return parseDocument(html, { decodeEntities: true });
+}
+
+/** The DOM back to markup; characters stay characters (no entity encoding beyond what markup needs). */
+export function renderHtml(doc: Document): string {
+  return DomUtils.getOuterHTML(doc, { encodeEntities: 'utf8' });
 }

@@ -12,13 +12,54 @@
  *   item the same id, or a new id on every run.
  * - Authors and categories are de-duplicated case-insensitively, keeping the
  *   first spelling.
+ * - The FAQ is read before the paragraphs and removed from both the paragraphs
+ *   and the body HTML, so its text appears once, as the FAQ. Only an article
+ *   without one gets a generated FAQ (when configured), built from its own
+ *   sentences and marked as generated.
+ * - Repeated guids inside one feed must not collapse different stories:
+ *   `identityGuids` gives later repeats a key with their title and date (and
+ *   their position, if even those repeat), the first keeps the plain guid.
  */
-import type { Article, ParsedItem, SourceRef } from '../model/index.js';
-import { splitFaq } from './faq.js';
-import { htmlToBlocks, htmlToText } from './html.js';
+import type { Config, SourceConfig } from '../config/schema.js';
+import type { Article, Faq, ParsedItem, SourceRef } from '../model/index.js';
+import { opensFaqSection, splitFaq } from './faq.js';
+import { cutFromFaqHeading, parseHtml, removeBareFaqHeadings, removeBlocksWithText, renderHtml, takeHtmlFaqs, uniqueFaqs } from './faqHtml.js';
+import { extractFigures } from './figures.js';
+import { generateFaqs } from './generatedFaq.js';
+import { htmlToBlocks, htmlToText, looksLikeHtml } from './html.js';
 import { canonicalUrl, entryId } from './url.js';
 import { parseDate, resolveDates } from './date.js';
+import { removeHiddenAndIframeContent, sanitizeBodyHtml } from './sanitize.js';
 import { toSummary } from './summary.js';
+
+export interface NormalizeOptions {
+  /** IANA zone for dates the source writes without a zone (default UTC). */
+  timezone?: string;
+  /** How far ahead of first-seen a date may be before it is replaced by first-seen (default 24 h). */
+  futureToleranceMs?: number;
+  /** Build an FAQ from the article's own sentences when it has none (default true). */
+  generateFaqs?: boolean;
+  /** Hosts whose iframes survive sanitizing (default none). */
+  iframeHosts?: readonly string[];
+  /** The guid the id is computed from, when it differs from the item's own (see `identityGuids`). */
+  idGuid?: string;
+}
+
+/** The options for one source, from the config's `normalize` section and the source's own `timezone`. */
+export function normalizeOptions(settings: Config['normalize'], source: Pick<SourceConfig, 'timezone'>): NormalizeOptions {
+  return {
+    ...(source.timezone ? { timezone: source.timezone } : {}),
+    futureToleranceMs: settings.futureToleranceMinutes * 60_000,
+    generateFaqs: settings.generateFaqs,
+    iframeHosts: settings.iframeHosts,
+  };
+}
+
+interface Body {
+  paragraphs: string[];
+  faqs: Faq[];
+  bodyHtml?: string;
+}
 
 const TITLE_FROM_BODY_MAX = 80;
 
@@ -64,30 +105,69 @@ function summaryOf(item: ParsedItem, bodyText: string, paragraphs: string[]): st
   return toSummary(own && own !== bodyText ? own : paragraphs.join(' '));
 }
 
-export function toArticle(item: ParsedItem, source: SourceRef, firstSeen: Date): Article | undefined {
+/** Paragraphs, FAQ and sanitized HTML of a body; markup FAQ forms first, then the plain-text form. */
+function readBody(raw: string, options: NormalizeOptions, base: string | undefined): Body {
+  if (!looksLikeHtml(raw)) return splitFaq(htmlToBlocks(raw));
+  const doc = parseHtml(raw);
+  removeHiddenAndIframeContent(doc);
+  const markupFaqs = takeHtmlFaqs(doc);
+  if (markupFaqs.length) removeBareFaqHeadings(doc);
+  const split = splitFaq(htmlToBlocks(renderHtml(doc)));
+  if (split.faqs.length) cutFromFaqHeading(doc, opensFaqSection);
+  const faqs = uniqueFaqs([...markupFaqs, ...split.faqs]);
+  // JSON-LD often repeats a visible FAQ that has no FAQ heading: its text goes too.
+  const faqTexts = new Set(faqs.flatMap((f) => [f.question, f.answer]));
+  removeBlocksWithText(doc, faqTexts);
+  const bodyHtml = sanitizeBodyHtml(renderHtml(doc), { baseUrl: base, iframeHosts: options.iframeHosts });
+  return {
+    paragraphs: split.paragraphs.filter((p) => !faqTexts.has(p)),
+    faqs,
+    ...(bodyHtml ? { bodyHtml } : {}),
+  };
+}
+
+/** Per item, the guid its id is computed from: later repeats of a guid in the same feed get a distinct key. */
+export function identityGuids(items: readonly ParsedItem[]): (string | undefined)[] {
+  const seen = new Set<string>();
+  return items.map((item, position) => {
+    const guid = item.guid?.trim();
+    if (!guid) return undefined;
+    const keys = [guid, `${guid}\n${htmlToText(item.title ?? '')}\n${item.published ?? ''}`, `${guid}\n#${position}`];
+    const key = keys.find((k) => !seen.has(k)) ?? `${guid}\n#${position}`;
+    seen.add(key);
+    return key;
+  });
+}
+
+export function toArticle(item: ParsedItem, source: SourceRef, firstSeen: Date, options: NormalizeOptions = {}): Article | undefined {
   const base = baseUrl(source);
-  const blocks = htmlToBlocks(firstNonBlank(item.contentHtml, item.summaryHtml));
-  const bodyText = blocks.join(' ');
+  const raw = firstNonBlank(item.contentHtml, item.summaryHtml);
+  const bodyText = htmlToText(raw);
   const title = htmlToText(item.title ?? '') || toSummary(bodyText, TITLE_FROM_BODY_MAX);
   if (!title) return undefined;
 
-  const { paragraphs, faqs } = splitFaq(blocks);
   const ownUrl = itemUrl(item, base);
+  const htmlBase = (item.baseUrl && canonicalUrl(item.baseUrl, base)) || ownUrl || base;
+  const { paragraphs, faqs, bodyHtml } = readBody(raw, options, htmlBase);
   const guid = item.guid?.trim() || undefined;
-  const sourcePublished = parseDate(item.published);
+  const dateOptions = { timezone: options.timezone };
+  const sourcePublished = parseDate(item.published, dateOptions);
+  const summary = summaryOf(item, bodyText, paragraphs);
+  const ownFaqs = faqs.length || options.generateFaqs === false ? faqs : generateFaqs(paragraphs);
   return {
-    id: entryId({ url: ownUrl, guid, title, published: sourcePublished?.toISOString() }, source.name),
+    id: entryId({ url: ownUrl, guid: options.idGuid ?? guid, title, published: sourcePublished?.toISOString() }, source.name),
     url: ownUrl ?? base,
     ...(guid ? { guid } : {}),
     title,
     source: { ...source },
     authors: uniqueTexts(item.authors, authorName),
-    ...resolveDates(sourcePublished, parseDate(item.updated), firstSeen),
-    summary: summaryOf(item, bodyText, paragraphs),
+    ...resolveDates(sourcePublished, parseDate(item.updated, dateOptions), firstSeen, options.futureToleranceMs),
+    summary,
     paragraphs,
-    faqs,
+    ...(bodyHtml ? { bodyHtml } : {}),
+    faqs: ownFaqs,
     categories: uniqueTexts(item.categories, htmlToText),
-    figures: [],
+    figures: extractFigures([title, summary, ...paragraphs, ...faqs.map((f) => f.answer)]),
     related: [],
     keywords: [],
   };

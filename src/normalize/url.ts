@@ -17,6 +17,8 @@ import { createHash } from 'node:crypto';
 
 const TRACKING_PARAMS = new Set([
   'fbclid', 'gclid', 'dclid', 'msclkid', 'mc_cid', 'mc_eid', '_hsenc', '_hsmi', 'igshid', 'yclid', 'ref_src',
+  'gbraid', 'wbraid', 'twclid', 'ttclid', 'li_fat_id', 'srsltid', 'mkt_tok', '_ga', '_gl', 'oly_enc_id', 'oly_anon_id',
+  'vero_id', 'vero_conv', 'wickedid', 'rb_clickid', 's_cid',
 ]);
 const TAG_PREFIX = 'tag:infrawire,2026:';
 

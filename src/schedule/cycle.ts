@@ -16,7 +16,7 @@ import type { LoadedConfig, SourceConfig } from '../config/index.js';
 import { compileKeywords, matchWatchRules, type KeywordMatcher } from '../curate/index.js';
 import { createFetchLimiter, fetchSource, type FetchResult } from '../fetch/index.js';
 import type { Article, FeedFormat, ParsedFeed, SourceRef } from '../model/index.js';
-import { toArticle } from '../normalize/index.js';
+import { identityGuids, normalizeOptions, toArticle, type NormalizeOptions } from '../normalize/index.js';
 import { parseFeed } from '../parse/index.js';
 import { FEED_FORMATS, renderFeeds, writeChangedFiles } from '../publish/index.js';
 import type { SourceOutcome, SourceState, Store } from '../store/index.js';
@@ -79,18 +79,20 @@ export function curateArticle(article: Article, rules: readonly FeedRules[]): Ma
 }
 
 /** Store a parsed feed's items and put the matching ones into feeds; returns the counts. */
-function ingest(store: Store, source: SourceRef, parsed: ParsedFeed, rules: readonly FeedRules[], now: Date) {
+function ingest(store: Store, source: SourceRef, parsed: ParsedFeed, rules: readonly FeedRules[], now: Date, options: NormalizeOptions) {
   const nowIso = now.toISOString();
   let itemsNew = 0;
   let itemsKept = 0;
+  const idGuids = identityGuids(parsed.items);
   store.transaction(() => {
-    for (const item of parsed.items) {
-      let article = toArticle(item, source, now);
+    for (const [index, item] of parsed.items.entries()) {
+      const itemOptions = { ...options, idGuid: idGuids[index] };
+      let article = toArticle(item, source, now, itemOptions);
       if (!article) continue;
       const firstSeen = store.firstSeen([article.id]).get(article.id);
       // A date that came from "now" (missing or in the future) must stay the first-seen time.
       if (firstSeen && firstSeen !== nowIso && (article.published === nowIso || article.updated === nowIso)) {
-        article = toArticle(item, source, new Date(firstSeen)) ?? article;
+        article = toArticle(item, source, new Date(firstSeen), itemOptions) ?? article;
       }
       const kept = curateArticle(article, rules);
       const keywords = [...new Set([...kept.values()].flat())];
@@ -145,7 +147,7 @@ async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig,
     report.format = parsed.format;
     report.itemsSeen = parsed.items.length;
     const source: SourceRef = { name: src.name, url: fetched.url, feedTitle: parsed.title, feedLink: parsed.link };
-    Object.assign(report, ingest(store, source, parsed, rules, at), { ok: true });
+    Object.assign(report, ingest(store, source, parsed, rules, at, normalizeOptions(config.normalize, src)), { ok: true });
     record('ok', fetched.cache, { ...fetched.validators, bodyHash: fetched.bodyHash, ttlMinutes: parsed.ttlMinutes });
   } catch (err) {
     report.ok = false;

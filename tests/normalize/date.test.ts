@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDate, resolveDates } from '../../src/normalize/index.js';
+import { isTimeZone, parseDate, resolveDates } from '../../src/normalize/index.js';
 
 const iso = (raw: string | undefined): string | undefined => parseDate(raw)?.toISOString();
 
@@ -45,9 +45,59 @@ describe('parseDate', () => {
 
   it('returns undefined for garbage, impossible or missing dates', () => {
     for (const raw of [undefined, '', '   ', 'hello 2020', 'yesterday', '2026-13-01', '2026-02-30T00:00:00Z',
-      '2026-11-02T25:00:00Z', 'Mon, 02 Foo 2026 10:00:00 GMT', 'Mon, 02 Nov 2026 10:00:00 XYZ', '1700000000']) {
+      '2026-11-02T25:00:00Z', 'Mon, 02 Foo 2026 10:00:00 GMT', 'Mon, 02 Nov 2026 10:00:00 XYZ', '17000000', '170000000000000',
+      'Mon, 02 Nov 2026 10:00:00 GMT+15', '02 Nov 2026 10:00:00 +0275']) {
       expect(iso(raw), String(raw)).toBeUndefined();
     }
+  });
+});
+
+describe('parseDate: real-world variants', () => {
+  it('reads RFC 822 dates with named zones, GMT+N offsets and a trailing zone comment', () => {
+    expect(iso('Mon, 02 Nov 2026 10:00:00 PDT')).toBe('2026-11-02T17:00:00.000Z');
+    expect(iso('Mon, 02 Nov 2026 10:00:00 CEST')).toBe('2026-11-02T08:00:00.000Z');
+    expect(iso('Mon, 02 Nov 2026 10:00:00 GMT+7')).toBe('2026-11-02T03:00:00.000Z');
+    expect(iso('Mon, 02 Nov 2026 10:00:00 GMT-03:30')).toBe('2026-11-02T13:30:00.000Z');
+    expect(iso('Mon, 02 Nov 2026 10:00:00 UTC+05:30')).toBe('2026-11-02T04:30:00.000Z');
+    expect(iso('Mon, 02 Nov 2026 10:00:00 +0000 (UTC)')).toBe('2026-11-02T10:00:00.000Z');
+    expect(iso('2 Nov 99 10:00 GMT')).toBe('1999-11-02T10:00:00.000Z');
+    expect(iso('Mon, 2 Sept 2026 10:00:00 GMT')).toBe('2026-09-02T10:00:00.000Z');
+  });
+
+  it('reads common localized month and weekday names', () => {
+    expect(iso('Di, 02 Dez 2026 10:00:00 +0100')).toBe('2026-12-02T09:00:00.000Z');
+    expect(iso('2. März 2026 10:00:00 MEZ')).toBe('2026-03-02T09:00:00.000Z');
+    expect(iso('mer., 02 déc. 2026 10:00:00 +0100')).toBe('2026-12-02T09:00:00.000Z');
+    expect(iso('02 août 2026 10:00 GMT')).toBe('2026-08-02T10:00:00.000Z');
+    expect(iso('lunes, 02 noviembre 2026 10:00:00 GMT')).toBe('2026-11-02T10:00:00.000Z');
+    expect(iso('02 maggio 2026 10:00:00 GMT')).toBe('2026-05-02T10:00:00.000Z');
+    expect(iso('02 mei 2026 10:00:00 GMT')).toBe('2026-05-02T10:00:00.000Z');
+  });
+
+  it('reads ISO dates with a named zone', () => {
+    expect(iso('2026-11-02 10:00:00 UTC')).toBe('2026-11-02T10:00:00.000Z');
+    expect(iso('2026-11-02T10:00:00 EST')).toBe('2026-11-02T15:00:00.000Z');
+  });
+
+  it('reads Unix timestamps in seconds and milliseconds', () => {
+    expect(iso('1793613600')).toBe('2026-11-02T10:00:00.000Z');
+    expect(iso('1793613600123')).toBe('2026-11-02T10:00:00.123Z');
+  });
+
+  it('reads zone-less dates in the source time zone, DST included', () => {
+    const berlin = { timezone: 'Europe/Berlin' };
+    expect(parseDate('2026-11-02T10:00:00', berlin)?.toISOString()).toBe('2026-11-02T09:00:00.000Z');
+    expect(parseDate('2026-07-02T10:00:00', berlin)?.toISOString()).toBe('2026-07-02T08:00:00.000Z');
+    expect(parseDate('Thu, 02 Jul 2026 10:00', berlin)?.toISOString()).toBe('2026-07-02T08:00:00.000Z');
+    expect(parseDate('2026-11-02T10:00:00', { timezone: 'America/Los_Angeles' })?.toISOString()).toBe('2026-11-02T18:00:00.000Z');
+    // a written zone wins over the source zone
+    expect(parseDate('2026-07-02T10:00:00Z', berlin)?.toISOString()).toBe('2026-07-02T10:00:00.000Z');
+  });
+
+  it('knows IANA zone names', () => {
+    expect(isTimeZone('Europe/Berlin')).toBe(true);
+    expect(isTimeZone('UTC')).toBe(true);
+    expect(isTimeZone('Mars/Olympus')).toBe(false);
   });
 });
 

@@ -41,6 +41,7 @@ describe('toArticle', () => {
       updated: '2026-11-02T11:00:00.000Z',
       summary: 'Short: prices fell.',
       paragraphs: ['Prices fell again.', 'Supply is up.'],
+      bodyHtml: '<p>Prices fell\u00a0again.</p><p>Supply is up.</p>',
       faqs: [
         { question: 'Why?', answer: 'More fabs.' },
         { question: 'When?', answer: 'This year.' },
