@@ -18,7 +18,7 @@ import { fetchSource } from '../fetch/index.js';
 import type { Article, FeedFormat, ParsedFeed, SourceRef } from '../model/index.js';
 import { toArticle } from '../normalize/index.js';
 import { parseFeed } from '../parse/index.js';
-import { FEED_FORMATS, renderFeeds, writeChangedFiles } from '../publish/index.js';
+import { FEED_FORMATS, renderFeeds, writeChangedFiles, type FeedSite } from '../publish/index.js';
 import type { Store } from '../store/index.js';
 
 export interface SourceReport {
@@ -115,9 +115,13 @@ async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig,
   return report;
 }
 
+export function feedSite(config: LoadedConfig): FeedSite {
+  return { baseUrl: config.publish.baseUrl.replace(/\/+$/, ''), author: config.publish.author, hub: config.publish.hub };
+}
+
 /** Render every feed from the store and write the files that changed. */
 export function publishFeeds(config: LoadedConfig, store: Store): FeedReport[] {
-  const site = { baseUrl: config.publish.baseUrl.replace(/\/+$/, ''), author: config.publish.author };
+  const site = feedSite(config);
   return config.feeds.map((feed) => {
     const entries = store.feedEntries(feed.name, feed.maxEntries);
     const rendered = renderFeeds(feed, site, entries);
