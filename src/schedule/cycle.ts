@@ -32,6 +32,8 @@ export interface SourceReport {
   itemsSeen: number;
   itemsNew: number;
   itemsKept: number;
+  /** Response body bytes fetched (after decompression). */
+  bytes?: number;
 }
 
 export interface FeedReport {
@@ -97,6 +99,7 @@ async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig,
   const report: SourceReport = { name: src.name, url: src.url, ok: false, itemsSeen: 0, itemsNew: 0, itemsKept: 0 };
   const fetched = await fetchSource(src.url, config.fetch);
   report.status = fetched.status;
+  if (fetched.ok) report.bytes = fetched.body.byteLength;
   const at = now();
   try {
     if (!fetched.ok) throw new Error(fetched.error);
