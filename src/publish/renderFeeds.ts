@@ -15,7 +15,7 @@ import type { FeedConfig } from '../config/index.js';
 import type { FeedEntry } from '../store/index.js';
 import { VERSION } from '../fetch/index.js';
 import { renderAtom } from './atom.js';
-import { entryContentHtml, xmlSafe } from './html.js';
+import { entryContentHtml, escapeHtml, xmlSafe } from './html.js';
 import { renderJsonFeed } from './jsonFeed.js';
 
 export interface FeedSite {
@@ -102,7 +102,8 @@ function renderRss(feed: FeedDescription, entries: readonly FeedEntry[]): string
       link: article.url,
       date: new Date(article.updated),
       published: new Date(article.published),
-      description: xmlSafe(article.summary),
+      // RSS descriptions are HTML by convention: the plain-text summary goes out escaped.
+      description: escapeHtml(article.summary),
       content: entryContentHtml(article),
       author: authors.map((name) => ({ name: xmlSafe(name) })),
       category: keywords.map((k) => ({ name: xmlSafe(k), term: xmlSafe(k) })),

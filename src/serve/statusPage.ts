@@ -118,6 +118,8 @@ ${rows.join('\n')}
 }
 
 function formatInterval(seconds: number): string {
+  if (seconds >= 2 * 86_400) return `${Math.round(seconds / 86_400)} days`;
+  if (seconds >= 2 * 3_600) return `${Math.round(seconds / 3_600)} h`;
   return seconds >= 60 ? `${Math.round(seconds / 60)} min` : `${seconds} s`;
 }
 

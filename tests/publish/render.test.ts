@@ -127,6 +127,10 @@ describe('hostile input', () => {
   it('keeps RSS and JSON Feed parseable', () => {
     const rss = xml(rendered.rss);
     expect(all(rss, 'item')).toHaveLength(2);
+    // RSS descriptions are HTML by convention: the summary's markup arrives as text.
+    const description = DomUtils.textContent(all(rss, 'description').at(-2)!);
+    expect(description).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(description).not.toContain('<img');
     const json = JSON.parse(rendered.json);
     expect(json.items[0].title).toContain('<script>');
     expect(json.items[0].content_html).not.toContain('<script>');
