@@ -78,6 +78,7 @@ export class WebSubPublisher {
         delay *= 2;
       }
     }
+    log?.warn(`WebSub: stopping; hub ${hub} was not notified about ${topic}`);
   }
 
   /** Resolves when every notification started so far has succeeded or given up. */

@@ -14,7 +14,7 @@ import { startHub, type HubStandIn } from './hub.js';
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 const SELF = ['atom', 'rss', 'json'].map((ext) => `http://127.0.0.1:8080/feeds/ai-infrastructure.${ext}`);
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, tries = 300): Promise<T> {
+async function until<T>(what: string, probe: () => Promise<T | undefined>, tries = 1200): Promise<T> {
   for (let i = 0; i < tries; i++) {
     const value = await probe();
     if (value !== undefined) return value;
@@ -35,8 +35,11 @@ describe('daemon with a WebSub hub', () => {
     hub = await startHub({ failFirst: 1, holdFirst: true });
     tmp = tempDir();
     // Every 2 seconds, so the test sees a second cycle (which changes nothing).
-    const config = testConfig(tmp.dir, fixtures.url, undefined, { schedule: '*/2 * * * * *', server: { host: '127.0.0.1', port: 0 } });
-    config.publish.hub = hub.url;
+    const config = testConfig(tmp.dir, fixtures.url, undefined, {
+      schedule: '*/2 * * * * *',
+      server: { host: '127.0.0.1', port: 0 },
+      publish: { dir: 'feeds', baseUrl: 'http://127.0.0.1:8080', hub: hub.url },
+    });
     daemon = await startDaemon(config, quiet, { websub: { retryDelayMs: 20 } });
     // The cycle must finish while the hub still holds its first request: WebSub never blocks a cycle.
     const health = await until('the first cycle', async () => {

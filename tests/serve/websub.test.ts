@@ -42,7 +42,8 @@ describe('WebSubPublisher', () => {
 
   it('returns from notify() before the hub answers, and close() cancels pending retries', async () => {
     hub = await startHub({ alwaysFail: true, holdFirst: true });
-    const publisher = new WebSubPublisher({ hub: hub.url, attempts: 5, retryDelayMs: 60_000 });
+    const { lines, log } = collectLog();
+    const publisher = new WebSubPublisher({ hub: hub.url, attempts: 5, retryDelayMs: 60_000, log });
     publisher.notify(['https://wire.example/feeds/ai.json']);
     for (let i = 0; i < 100 && hub.requests.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(hub.requests).toHaveLength(1);
@@ -50,6 +51,8 @@ describe('WebSubPublisher', () => {
     // The retry waits a minute; close() must cut it short.
     await publisher.close();
     expect(hub.requests).toHaveLength(1);
+    // Either the in-flight request was cut or the retry wait was: the topic is reported as not notified.
+    expect(lines.at(-1)).toMatch(/^warn WebSub: .*not notified about https:\/\/wire\.example\/feeds\/ai\.json/);
   });
 
   it('turns the changed file paths of a publish into public self URLs', () => {
