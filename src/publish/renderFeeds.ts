@@ -87,7 +87,6 @@ function renderRss(feed: FeedDescription, entries: readonly FeedEntry[]): string
     title: xmlSafe(feed.title),
     description: feed.subtitle === undefined ? undefined : xmlSafe(feed.subtitle),
     link: feed.links.statusPage,
-    image: feed.icon,
     updated: new Date(feed.updated),
     generator: `${feed.generator.name} ${feed.generator.version}`,
     author: { name: xmlSafe(feed.author) },
