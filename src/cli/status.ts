@@ -7,12 +7,8 @@
  * moved, failing for long) get a notice line under the table.
  */
 import type { LoadedConfig } from '../config/index.js';
-import { healthNotice, sourceHealth, type SourceHealth } from '../schedule/health.js';
+import { healthNotice, sourceHealths, type SourceHealth } from '../schedule/health.js';
 import { Store } from '../store/index.js';
-
-export function sourceHealths(config: LoadedConfig, store: Store, now: Date): SourceHealth[] {
-  return config.sources.map((src) => sourceHealth(src.name, src.url, store.sourceState(src.name, src.url), now, config.fetch.failingAlertHours));
-}
 
 function cell(value: string | number | null | undefined): string {
   return value === null || value === undefined || value === '' ? '-' : String(value);

@@ -100,6 +100,9 @@ export const configSchema = z.strictObject({
       dir: z.string().min(1).default('feeds').describe('Output directory, relative to the config file'),
       baseUrl: httpUrl.default('http://127.0.0.1:8080').describe('Public base URL the feeds are reached at (for self links)'),
       author: z.string().min(1).default('infrawire'),
+      hub: httpUrl
+        .optional()
+        .describe('WebSub hub URL: feeds carry rel="hub" and the hub is notified after each publish that changed a feed'),
     })
     .prefault({}),
   server: z

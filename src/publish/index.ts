@@ -1,3 +1,5 @@
 export * from './html.js';
 export * from './renderFeeds.js';
 export * from './writeFeeds.js';
+export * from './atom.js';
+export * from './jsonFeed.js';

@@ -18,7 +18,7 @@ import { createFetchLimiter, fetchSource, type FetchResult } from '../fetch/inde
 import type { Article, FeedFormat, ParsedFeed, SourceRef } from '../model/index.js';
 import { identityGuids, normalizeOptions, toArticle, type NormalizeOptions } from '../normalize/index.js';
 import { parseFeed } from '../parse/index.js';
-import { FEED_FORMATS, renderFeeds, writeChangedFiles } from '../publish/index.js';
+import { FEED_FORMATS, renderFeeds, writeChangedFiles, type FeedSite } from '../publish/index.js';
 import type { SourceOutcome, SourceState, Store } from '../store/index.js';
 import { duePolicyFromConfig, isDue, nextCheckAt, type CacheHeaders } from './due.js';
 import { healthNotice, sourceHealth } from './health.js';
@@ -41,6 +41,8 @@ export interface SourceReport {
   itemsSeen: number;
   itemsNew: number;
   itemsKept: number;
+  /** Response body bytes fetched (after decompression). */
+  bytes?: number;
 }
 
 export interface FeedReport {
@@ -117,6 +119,7 @@ async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig,
   const prior = store.sourceState(src.name, src.url);
   const fetchUrl = prior?.url ?? src.url;
   const fetched: FetchResult = await fetchSource(fetchUrl, { ...config.fetch, validators: validatorsOf(prior) });
+  if (fetched.ok && !fetched.notModified) report.bytes = fetched.body.byteLength;
   const at = now();
   const url = fetched.movedTo ?? fetchUrl;
   report.status = fetched.status;
@@ -163,9 +166,13 @@ function goneReport(src: SourceConfig, state: SourceState): SourceReport {
   return { name: src.name, url: src.url, ok: false, gone: true, status: state.lastStatus ?? undefined, error, itemsSeen: 0, itemsNew: 0, itemsKept: 0 };
 }
 
+export function feedSite(config: LoadedConfig): FeedSite {
+  return { baseUrl: config.publish.baseUrl.replace(/\/+$/, ''), author: config.publish.author, hub: config.publish.hub };
+}
+
 /** Render every feed from the store and write the files that changed. */
 export function publishFeeds(config: LoadedConfig, store: Store): FeedReport[] {
-  const site = { baseUrl: config.publish.baseUrl.replace(/\/+$/, ''), author: config.publish.author };
+  const site = feedSite(config);
   return config.feeds.map((feed) => {
     const entries = store.feedEntries(feed.name, feed.maxEntries);
     const rendered = renderFeeds(feed, site, entries);

@@ -8,7 +8,8 @@
  * - A source failing for longer than the configured period is flagged `alert`,
  *   so a long outage is never silent. Pure: the clock is an argument.
  */
-import type { SourceState } from '../store/store.js';
+import type { LoadedConfig } from '../config/index.js';
+import type { SourceState, Store } from '../store/store.js';
 
 export type SourceHealthState = 'ok' | 'not-modified' | 'failing' | 'moved' | 'gone' | 'never-checked';
 
@@ -63,4 +64,14 @@ export function healthNotice(h: SourceHealth, failingAlertHours: number): string
   if (h.alert) return `source "${h.name}" has been failing since ${h.failingSince} (more than ${failingAlertHours} h, ${h.consecutiveFailures} failures): ${h.lastError}`;
   if (h.movedTo) return `source "${h.name}" moved permanently to ${h.movedTo}: update its url in config.json (was ${h.configuredUrl})`;
   return undefined;
+}
+
+/** Every configured source's health, in config order. */
+export function sourceHealths(config: LoadedConfig, store: Store, now: Date): SourceHealth[] {
+  return config.sources.map((src) => sourceHealth(src.name, src.url, store.sourceState(src.name, src.url), now, config.fetch.failingAlertHours));
+}
+
+/** Sources that need attention: failing or gone. */
+export function isUnhealthy(h: SourceHealth): boolean {
+  return h.state === 'failing' || h.state === 'gone';
 }

@@ -1,38 +1,83 @@
 /**
  * The HTTP server subscribers reach: the published feeds at stable URLs
- * (`/feeds/NAME.atom`, `.rss`, `.json`) and an index page at `/`.
+ * (`/feeds/NAME.atom`, `.rss`, `.json`), the status page at `/`, `/healthz`,
+ * `/metrics`, `/sources.opml` and the feed icon.
  *
- * Rules: serves only the output directory (through safeFilePath), only GET
- * and HEAD; everything else is 404 or 405. It reads files, never the store,
- * so it always serves the last complete publish.
+ * Rules:
+ * - Feeds are files from the output directory (through safeFilePath), so it
+ *   always serves the last complete publish; compressed by Accept-Encoding,
+ *   with Cache-Control from the schedule (a feed cannot change before the next
+ *   cycle).
+ * - Only GET and HEAD; everything else is 405, unknown paths 404.
+ * - The status page and /healthz read live state through callbacks the
+ *   daemon passes in; without them they show what the config alone knows.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { escapeHtml } from '../publish/index.js';
-import { safeFilePath, sendText, serveFile } from './files.js';
+import { ICON_PATH } from '../publish/index.js';
+import { safeFilePath, sendRepresentation, sendText, serveFile, CONTENT_TYPES } from './files.js';
+import type { HealthReport } from './health.js';
+import { sourcesOpml } from './opml.js';
+import { statusPage, type SourceStateRow, type StatusFeed } from './statusPage.js';
 
 export interface FeedServerOptions {
   dir: string;
-  feeds: { name: string; title: string }[];
-  /** Cache-Control max-age for feeds, in seconds. */
-  maxAge?: number;
+  feeds: StatusFeed[];
+  /** Configured sources (status page rows, OPML). */
+  sources?: { name: string; url: string }[];
+  /** Public base URL, no trailing slash; defaults to relative links. */
+  baseUrl?: string;
+  /** Cache-Control max-age for feeds in seconds, or a function giving it per request. */
+  maxAge?: number | (() => number);
+  /** Per-source state from the store (`store.sourceStates()`). */
+  sourceStates?: () => readonly SourceStateRow[];
+  health?: () => HealthReport;
+  metrics?: { contentType(): string; text(): Promise<string> };
 }
 
-function indexPage(feeds: FeedServerOptions['feeds']): string {
-  const links = feeds
-    .map((f) => `<link rel="alternate" type="application/atom+xml" title="${escapeHtml(f.title)}" href="/feeds/${f.name}.atom">`)
-    .join('\n');
-  const items = feeds
-    .map((f) => `<li>${escapeHtml(f.title)}: <a href="/feeds/${f.name}.atom">Atom</a> · <a href="/feeds/${f.name}.rss">RSS</a> · <a href="/feeds/${f.name}.json">JSON Feed</a></li>`)
-    .join('\n');
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>infrawire</title>
-${links}
-</head><body><h1>infrawire</h1><ul>
-${items}
-</ul></body></html>
+const ICON_SVG = `<?xml version="1.0" encoding="utf-8"?>
+<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" width="64" height="64"><rect width="64" height="64" rx="12" fill="#0b5cad"/><path d="M14 46h36M14 32h36M14 18h36" stroke="#fff" stroke-width="6" stroke-linecap="round"/><circle cx="22" cy="32" r="6" fill="#f6b73c"/></svg>
 `;
+
+const NO_CACHE = { 'cache-control': 'no-cache' };
+
+function maxAgeOf(opts: FeedServerOptions): number {
+  const value = typeof opts.maxAge === 'function' ? opts.maxAge() : (opts.maxAge ?? 300);
+  return Math.max(0, Math.floor(value));
+}
+
+function sendPage(req: IncomingMessage, res: ServerResponse, body: string, contentType: string, headers: Record<string, string> = NO_CACHE): void {
+  sendRepresentation(req, res, { body: Buffer.from(body), contentType, headers, compress: true });
+}
+
+function sendHealth(req: IncomingMessage, res: ServerResponse, opts: FeedServerOptions): void {
+  if (!opts.health) return sendText(res, 404, 'not found\n');
+  const report = opts.health();
+  const body = `${JSON.stringify(report)}\n`;
+  res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), ...NO_CACHE });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+async function sendMetrics(req: IncomingMessage, res: ServerResponse, opts: FeedServerOptions): Promise<void> {
+  if (!opts.metrics) return sendText(res, 404, 'not found\n');
+  sendPage(req, res, await opts.metrics.text(), opts.metrics.contentType());
+}
+
+function route(req: IncomingMessage, res: ServerResponse, opts: FeedServerOptions): void | Promise<void> {
+  const path = (req.url ?? '/').split('?')[0]!;
+  const sources = opts.sources ?? [];
+  if (path === '/') {
+    const page = statusPage({ title: 'infrawire', baseUrl: opts.baseUrl ?? '', feeds: opts.feeds, sources, states: opts.sourceStates?.() ?? [], health: opts.health?.() });
+    return sendPage(req, res, page, CONTENT_TYPES['.html']!);
+  }
+  if (path === '/healthz') return sendHealth(req, res, opts);
+  if (path === '/metrics') return sendMetrics(req, res, opts);
+  if (path === '/sources.opml') return sendPage(req, res, sourcesOpml('infrawire sources', sources), CONTENT_TYPES['.opml']!);
+  if (path === ICON_PATH) return sendPage(req, res, ICON_SVG, CONTENT_TYPES['.svg']!, { 'cache-control': 'public, max-age=86400' });
+  const m = path.match(/^\/feeds\/([^/]+)$/);
+  const file = m ? safeFilePath(opts.dir, m[1]!) : undefined;
+  if (!file) return sendText(res, 404, 'not found\n');
+  serveFile(req, res, file, { 'cache-control': `public, max-age=${maxAgeOf(opts)}` }, { compress: true });
 }
 
 export function createFeedServer(opts: FeedServerOptions): Server {
@@ -41,12 +86,12 @@ export function createFeedServer(opts: FeedServerOptions): Server {
       res.setHeader('allow', 'GET, HEAD');
       return sendText(res, 405, 'method not allowed\n');
     }
-    const path = (req.url ?? '/').split('?')[0]!;
-    if (path === '/') return sendText(res, 200, indexPage(opts.feeds), 'text/html; charset=utf-8');
-    const m = path.match(/^\/feeds\/([^/]+)$/);
-    const file = m ? safeFilePath(opts.dir, m[1]!) : undefined;
-    if (!file) return sendText(res, 404, 'not found\n');
-    serveFile(req, res, file, { 'cache-control': `public, max-age=${opts.maxAge ?? 300}` });
+    Promise.resolve()
+      .then(() => route(req, res, opts))
+      .catch((err) => {
+        if (!res.headersSent) sendText(res, 500, `internal error: ${(err as Error).message}\n`);
+        else res.destroy();
+      });
   });
 }
 

@@ -7,8 +7,14 @@
  *   (temp files of atomic writes start with the feed name but end in .tmp-*).
  * - GET and HEAD only; ETag (content hash) and Last-Modified, answered with
  *   304 on If-None-Match / If-Modified-Since.
+ * - Compression (when the caller asks for it) follows Accept-Encoding: br,
+ *   then gzip, else identity. Each encoding is its own representation with
+ *   its own ETag ("…-br", "…-gzip") and `Vary: Accept-Encoding`, so caches
+ *   and conditional requests never mix them up. Compressed bodies are cached
+ *   by content hash, so an unchanged feed is compressed once.
  */
 import { createHash } from 'node:crypto';
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import { readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
@@ -21,6 +27,8 @@ export const CONTENT_TYPES: Record<string, string> = {
   '.json': 'application/feed+json; charset=utf-8',
   '.html': 'text/html; charset=utf-8',
   '.txt': 'text/plain; charset=utf-8',
+  '.opml': 'text/x-opml; charset=utf-8',
+  '.svg': 'image/svg+xml; charset=utf-8',
 };
 
 /** The file a URL path names inside root, or undefined when it names anything else. */
@@ -49,19 +57,77 @@ export function etagOf(body: Buffer | string): string {
 }
 
 /** True when the request's validators say the client already has this version. */
-export function isNotModified(req: IncomingMessage, etag: string, lastModified: Date): boolean {
+export function isNotModified(req: IncomingMessage, etag: string, lastModified?: Date): boolean {
   const inm = req.headers['if-none-match'];
   if (inm) return inm.split(',').some((t) => t.trim() === etag || t.trim() === `W/${etag}` || t.trim() === '*');
   const ims = req.headers['if-modified-since'];
-  if (ims) {
+  if (ims && lastModified) {
     const since = Date.parse(ims);
     return !Number.isNaN(since) && Math.floor(lastModified.getTime() / 1000) <= Math.floor(since / 1000);
   }
   return false;
 }
 
+export type ContentCoding = 'br' | 'gzip' | 'identity';
+
+/** The best coding the client accepts (RFC 9110 12.5.3: q-values, "*", q=0 refuses). */
+export function chooseEncoding(acceptEncoding: string | undefined): ContentCoding {
+  const q = new Map<string, number>();
+  for (const part of (acceptEncoding ?? '').split(',')) {
+    const [coding, ...params] = part.trim().toLowerCase().split(';');
+    if (!coding) continue;
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const value = qParam ? Number(qParam.slice(2)) : 1;
+    q.set(coding, Number.isFinite(value) ? value : 0);
+  }
+  const accepts = (coding: string) => (q.get(coding) ?? q.get('*') ?? 0) > 0;
+  if (accepts('br')) return 'br';
+  if (accepts('gzip') || accepts('x-gzip')) return 'gzip';
+  return 'identity';
+}
+
+const COMPRESSED_CACHE_SIZE = 32;
+const compressedCache = new Map<string, Buffer>();
+
+function compress(body: Buffer, etag: string, coding: Exclude<ContentCoding, 'identity'>): Buffer {
+  const key = `${coding}:${etag}`;
+  const cached = compressedCache.get(key);
+  if (cached) return cached;
+  const out = coding === 'br' ? brotliCompressSync(body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 9, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.byteLength } }) : gzipSync(body, { level: 9 });
+  if (compressedCache.size >= COMPRESSED_CACHE_SIZE) compressedCache.delete(compressedCache.keys().next().value!);
+  compressedCache.set(key, out);
+  return out;
+}
+
+export interface Representation {
+  body: Buffer;
+  contentType: string;
+  lastModified?: Date;
+  headers?: Record<string, string>;
+  /** Negotiate br/gzip by Accept-Encoding. */
+  compress?: boolean;
+}
+
+/** Send a body with ETag, optional Last-Modified, conditional 304 and content negotiation; HEAD sends headers only. */
+export function sendRepresentation(req: IncomingMessage, res: ServerResponse, rep: Representation): void {
+  const baseTag = etagOf(rep.body);
+  const coding = rep.compress ? chooseEncoding(req.headers['accept-encoding']) : 'identity';
+  const etag = coding === 'identity' ? baseTag : `${baseTag.slice(0, -1)}-${coding}"`;
+  const headers: Record<string, string> = { 'content-type': rep.contentType, etag, ...rep.headers };
+  if (rep.lastModified) headers['last-modified'] = rep.lastModified.toUTCString();
+  if (rep.compress) headers.vary = 'Accept-Encoding';
+  if (coding !== 'identity') headers['content-encoding'] = coding;
+  if (isNotModified(req, etag, rep.lastModified)) {
+    res.writeHead(304, headers);
+    return void res.end();
+  }
+  const body = coding === 'identity' ? rep.body : compress(rep.body, baseTag, coding);
+  res.writeHead(200, { ...headers, 'content-length': body.byteLength });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
 /** Serve one file (already checked with safeFilePath); 404 when it does not exist. */
-export function serveFile(req: IncomingMessage, res: ServerResponse, path: string, extraHeaders: Record<string, string> = {}): void {
+export function serveFile(req: IncomingMessage, res: ServerResponse, path: string, extraHeaders: Record<string, string> = {}, opts: { compress?: boolean } = {}): void {
   let body: Buffer;
   let mtime: Date;
   try {
@@ -72,18 +138,7 @@ export function serveFile(req: IncomingMessage, res: ServerResponse, path: strin
   } catch {
     return sendText(res, 404, 'not found\n');
   }
-  const etag = etagOf(body);
-  const headers = {
-    'content-type': CONTENT_TYPES[extname(path)] ?? 'application/octet-stream',
-    etag,
-    'last-modified': mtime.toUTCString(),
-    ...extraHeaders,
-  };
-  if (isNotModified(req, etag, mtime)) {
-    res.writeHead(304, headers);
-    return void res.end();
-  }
-  res.writeHead(200, { ...headers, 'content-length': body.byteLength });
-  res.end(req.method === 'HEAD' ? undefined : body);
+  const contentType = CONTENT_TYPES[extname(path)] ?? 'application/octet-stream';
+  sendRepresentation(req, res, { body, contentType, lastModified: mtime, headers: extraHeaders, compress: opts.compress });
 }
 

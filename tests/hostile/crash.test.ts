@@ -32,7 +32,8 @@ function growingFeed(): Server {
 }
 
 function entryIds(xml: string): string[] {
-  return [...xml.matchAll(/<entry>\s*<title[^]*?<id>([^<]+)<\/id>/g)].map((m) => m[1]!);
+  // Entry ids are tag:infrawire,2026:<32 hex>; the feed's id and atom:source ids have other shapes.
+  return [...xml.matchAll(/<id>(tag:infrawire,2026:[0-9a-f]{32})<\/id>/g)].map((m) => m[1]!);
 }
 
 describe('crash safety under SIGKILL', () => {

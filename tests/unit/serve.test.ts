@@ -73,7 +73,8 @@ describe('createFeedServer', () => {
     ['rss', 'application/rss+xml; charset=utf-8'],
     ['json', 'application/feed+json; charset=utf-8'],
   ])('GET /feeds/%s serves the file bytes as %s with validators', async (ext, type) => {
-    const res = await fetch(`${base}/feeds/${FEED}.${ext}`);
+    // identity: the raw file bytes and their ETag (compressed answers are tested in tests/serve)
+    const res = await fetch(`${base}/feeds/${FEED}.${ext}`, { headers: { 'accept-encoding': 'identity' } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe(type);
     const body = Buffer.from(await res.arrayBuffer());
@@ -162,7 +163,7 @@ describe('createFeedServer', () => {
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     const html = await res.text();
     expect(html).toMatch(/^<!doctype html>/i);
-    expect(html).toContain(`<link rel="alternate" type="application/atom+xml" title="T" href="/feeds/${FEED}.atom">`);
+    expect(html).toContain(`<link rel="alternate" type="application/atom+xml" title="T (Atom)" href="/feeds/${FEED}.atom">`);
     for (const ext of ['atom', 'rss', 'json']) expect(html).toContain(`href="/feeds/${FEED}.${ext}"`);
   });
 
@@ -172,7 +173,7 @@ describe('createFeedServer', () => {
     try {
       const html = await (await fetch(`${url}/`)).text();
       expect(html).not.toContain('<script>');
-      expect(html).toContain('title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co"');
+      expect(html).toContain('title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co (Atom)"');
     } finally {
       await close(s);
     }

@@ -1,0 +1,101 @@
+/**
+ * The Atom 1.0 serializer for a curated feed (RFC 4287), written by hand
+ * because `feed` cannot emit atom:source, rel="related" links or rel="alternate"
+ * to a page other than the entry's.
+ *
+ * Rules:
+ * - Pure: the same entries give the same bytes (nothing time-dependent; the
+ *   feed's `updated` is its newest entry's).
+ * - Every text node and attribute goes through `escapeHtml` (which also drops
+ *   characters XML forbids); titles and summaries are type="html" CDATA of
+ *   escaped text, so a source can never inject markup.
+ * - Every entry names its origin in atom:source and carries an author (the
+ *   source's name when the article names none), so each entry stands alone.
+ */
+import type { Article } from '../model/index.js';
+import type { FeedEntry } from '../store/index.js';
+import { entryContentHtml, escapeHtml, xmlSafe } from './html.js';
+import type { FeedDescription } from './renderFeeds.js';
+
+const attr = escapeHtml;
+
+/** Characters RFC 3987 does not allow anywhere in an IRI; sources do send them in links. */
+const NOT_IN_IRI = /[\u0000-\u0020"<>\\^`{|}\u007F]/g;
+
+/** A URL as a valid IRI: each forbidden character percent-encoded (as UTF-8). */
+export function iriSafe(url: string): string {
+  return xmlSafe(url).replace(NOT_IN_IRI, (c) => encodeURIComponent(c));
+}
+
+/** HTML in CDATA; a "]]>" inside is split across two sections so it cannot end the first early. */
+function cdata(html: string): string {
+  return `<![CDATA[${xmlSafe(html).replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;
+}
+
+/** Plain text as an Atom type="html" construct: escaped, then wrapped in CDATA. */
+function htmlText(tag: string, text: string): string {
+  return `<${tag} type="html">${cdata(escapeHtml(text))}</${tag}>`;
+}
+
+function element(tag: string, text: string): string {
+  return `<${tag}>${escapeHtml(text)}</${tag}>`;
+}
+
+function link(rel: string, href: string, extra: Record<string, string | undefined> = {}): string {
+  const more = Object.entries(extra)
+    .filter((kv): kv is [string, string] => kv[1] !== undefined)
+    .map(([k, v]) => ` ${k}="${attr(v)}"`)
+    .join('');
+  return `<link rel="${rel}" href="${attr(iriSafe(href))}"${more}/>`;
+}
+
+/** atom:source: the feed the article was fetched from. */
+function sourceElement(article: Article): string[] {
+  const src = article.source;
+  const lines = ['<source>', `  ${element('id', iriSafe(src.url))}`, `  ${element('title', src.feedTitle ?? src.name)}`, `  ${link('self', src.url)}`];
+  if (src.feedLink) lines.push(`  ${link('alternate', src.feedLink, { type: 'text/html' })}`);
+  lines.push('</source>');
+  return lines;
+}
+
+function entryElement({ article, keywords }: FeedEntry): string[] {
+  const authors = article.authors.length ? article.authors : [article.source.name];
+  const lines = [
+    element('id', article.id),
+    htmlText('title', article.title),
+    `<link href="${attr(iriSafe(article.url))}"/>`,
+    ...article.related.map((r) => link('related', r.url, { title: r.title ? `${r.title} (${r.source})` : r.source })),
+    element('published', article.published),
+    element('updated', article.updated),
+    ...authors.map((name) => `<author>${element('name', name)}</author>`),
+    ...keywords.map((k) => `<category term="${attr(k)}"/>`),
+    htmlText('summary', article.summary),
+    `<content type="html">${cdata(entryContentHtml(article))}</content>`,
+    ...sourceElement(article),
+  ];
+  return ['<entry>', ...lines.map((l) => `  ${l}`), '</entry>'];
+}
+
+export function renderAtom(feed: FeedDescription, entries: readonly FeedEntry[]): string {
+  const head = [
+    element('id', feed.id),
+    htmlText('title', feed.title),
+    ...(feed.subtitle === undefined ? [] : [htmlText('subtitle', feed.subtitle)]),
+    element('updated', feed.updated),
+    `<author>${element('name', feed.author)}</author>`,
+    `<generator uri="${attr(feed.generator.uri)}" version="${attr(feed.generator.version)}">${escapeHtml(feed.generator.name)}</generator>`,
+    element('icon', feed.icon),
+    link('self', feed.links.atom, { type: 'application/atom+xml' }),
+    link('alternate', feed.links.statusPage, { type: 'text/html' }),
+    ...(feed.hub ? [link('hub', feed.hub)] : []),
+  ];
+  const body = entries.flatMap(entryElement);
+  return [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    '<feed xmlns="http://www.w3.org/2005/Atom">',
+    ...head.map((l) => `  ${l}`),
+    ...body.map((l) => `  ${l}`),
+    '</feed>',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,80 @@
+/**
+ * Publishing from the store: three formats written atomically, only when
+ * changed (same bytes, same mtime), and at most feeds[].maxEntries entries.
+ */
+import { readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseConfig, type LoadedConfig } from '../../src/config/index.js';
+import type { Article } from '../../src/model/index.js';
+import { publishFeeds } from '../../src/schedule/index.js';
+import { Store } from '../../src/store/index.js';
+import { tempDir } from '../helpers/env.js';
+import { makeArticle } from './articles.js';
+
+let tmp: ReturnType<typeof tempDir>;
+let store: Store;
+let config: LoadedConfig;
+
+function keep(store: Store, article: Article) {
+  store.saveArticle(article, article.published);
+  store.keepInFeed('gpu', article.id, ['GPU cluster'], article.published);
+}
+
+beforeEach(() => {
+  tmp = tempDir();
+  config = parseConfig(
+    {
+      sources: [{ name: 'DC Wire', url: 'https://dcwire.example/feed.rss' }],
+      watch: { keywords: ['GPU cluster'] },
+      feeds: [{ name: 'gpu', title: 'GPU', maxEntries: 3 }],
+      publish: { dir: 'out', baseUrl: 'https://wire.example/' },
+      store: { path: 'store.db' },
+    },
+    join(tmp.dir, 'config.json'),
+  );
+  store = new Store(config.store.path);
+});
+afterEach(() => {
+  store.close();
+  tmp.cleanup();
+});
+
+describe('publishFeeds', () => {
+  it('writes Atom, RSS and JSON Feed, then leaves unchanged feeds alone (bytes and mtime)', () => {
+    keep(store, makeArticle(1));
+    const first = publishFeeds(config, store);
+    const files = ['gpu.atom', 'gpu.rss', 'gpu.json'].map((f) => join(config.publish.dir, f));
+    expect(first).toEqual([{ name: 'gpu', entries: 1, changed: files }]);
+    const old = new Date('2020-01-01T00:00:00Z');
+    for (const f of files) utimesSync(f, old, old);
+    const bytes = files.map((f) => readFileSync(f));
+
+    const second = publishFeeds(config, store);
+    expect(second).toEqual([{ name: 'gpu', entries: 1, changed: [] }]);
+    files.forEach((f, i) => {
+      expect(statSync(f).mtime.toISOString()).toBe(old.toISOString());
+      expect(readFileSync(f).equals(bytes[i]!)).toBe(true);
+    });
+    expect(readdirSync(config.publish.dir).sort()).toEqual(['gpu.atom', 'gpu.json', 'gpu.rss']);
+  });
+
+  it('rewrites all three formats when an entry is added, with the self links from the public URL', () => {
+    keep(store, makeArticle(1));
+    publishFeeds(config, store);
+    keep(store, makeArticle(2));
+    const [report] = publishFeeds(config, store);
+    expect(report!.changed).toHaveLength(3);
+    const atom = readFileSync(join(config.publish.dir, 'gpu.atom'), 'utf8');
+    expect(atom).toContain('<link rel="self" href="https://wire.example/feeds/gpu.atom" type="application/atom+xml"/>');
+    expect(atom.match(/<entry>/g)).toHaveLength(2);
+  });
+
+  it('publishes at most maxEntries, the newest', () => {
+    for (let n = 1; n <= 5; n++) keep(store, makeArticle(n));
+    const [report] = publishFeeds(config, store);
+    expect(report!.entries).toBe(3);
+    const json = JSON.parse(readFileSync(join(config.publish.dir, 'gpu.json'), 'utf8'));
+    expect(json.items.map((i: { url: string }) => i.url)).toEqual([5, 4, 3].map((n) => `https://news.example/story/${n}`));
+  });
+});
