@@ -28,6 +28,18 @@ const slug = z
 
 const cronExpression = z.string().min(1, 'must be a cron expression');
 
+/** An IANA time zone name the runtime knows (checked through Intl, as node-cron uses it). */
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone name such as "UTC" or "Europe/Berlin"');
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
 export const sourceSchema = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
   url: httpUrl,
@@ -47,6 +59,7 @@ export const feedSchema = z.strictObject({
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   schedule: cronExpression.default('*/30 * * * *').describe('Cron expression (node-cron syntax, seconds optional)'),
+  timezone: timeZone.optional().describe('IANA time zone the schedule is read in (default: the system time zone)'),
   sources: z.array(sourceSchema).min(1, 'must list at least one source'),
   watch: z.strictObject({
     keywords: z
@@ -81,6 +94,17 @@ export const configSchema = z.strictObject({
       timeoutMs: z.number().int().min(100).max(600_000).default(20_000),
       concurrency: z.number().int().min(1).max(64).default(8),
       maxBytes: z.number().int().min(1024).default(10 * 1024 * 1024),
+    })
+    .prefault({}),
+  log: z
+    .strictObject({
+      level: z.enum(LOG_LEVELS).default('info').describe('Lowest level logged; the environment variable INFRAWIRE_LOG_LEVEL overrides it'),
+    })
+    .prefault({}),
+  daemon: z
+    .strictObject({
+      shutdownTimeoutMs: z.number().int().min(0).max(600_000).default(30_000).describe('On SIGINT/SIGTERM, how long fetches in flight may finish before the daemon publishes what is complete and exits'),
+      watchConfig: z.boolean().default(true).describe('Reload the config when its file changes (SIGHUP always reloads)'),
     })
     .prefault({}),
 });

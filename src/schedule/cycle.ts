@@ -132,6 +132,30 @@ export function publishFeeds(config: LoadedConfig, store: Store): FeedReport[] {
 
 export interface CycleOptions {
   now?: () => Date;
+  /** Called as each source's poll ends (progress bars, logs). */
+  onSource?: (report: SourceReport, done: number, total: number) => void;
+  /**
+   * Shutdown: once aborted, sources not started yet are skipped (not polled,
+   * nothing recorded); those in flight get `drainMs` to finish, then the cycle
+   * stops waiting for them and publishes what is complete.
+   */
+  signal?: AbortSignal;
+  drainMs?: number;
+}
+
+/** A report for a source this cycle did not poll or stopped waiting for. */
+function notPolled(src: SourceConfig, why: string): SourceReport {
+  return { name: src.name, url: src.url, ok: false, error: why, itemsSeen: 0, itemsNew: 0, itemsKept: 0 };
+}
+
+/** Resolves `drainMs` after `signal` aborts (never, without a signal). */
+function drainDeadline(signal: AbortSignal | undefined, drainMs: number): Promise<void> {
+  if (!signal) return new Promise<void>(() => {});
+  return new Promise<void>((resolve) => {
+    const start = () => setTimeout(resolve, drainMs).unref();
+    if (signal.aborted) start();
+    else signal.addEventListener('abort', start, { once: true });
+  });
 }
 
 export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOptions = {}): Promise<CycleSummary> {
@@ -139,7 +163,16 @@ export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOp
   const startedAt = now().toISOString();
   const rules = feedRules(config);
   const queue = new PQueue({ concurrency: config.fetch.concurrency });
-  const sources = await Promise.all(config.sources.map((src) => queue.add(() => pollSource(config, store, src, rules, now))));
+  const gaveUp = drainDeadline(opts.signal, opts.drainMs ?? 0).then(() => 'gave up' as const);
+  let done = 0;
+  const poll = async (src: SourceConfig): Promise<SourceReport> => {
+    if (opts.signal?.aborted) return notPolled(src, 'not polled: shutting down');
+    const report = await Promise.race([pollSource(config, store, src, rules, now), gaveUp]);
+    if (report === 'gave up') return notPolled(src, `abandoned at shutdown after ${opts.drainMs ?? 0} ms`);
+    opts.onSource?.(report, ++done, config.sources.length);
+    return report;
+  };
+  const sources = await Promise.all(config.sources.map((src) => queue.add(() => poll(src))));
   const feeds = publishFeeds(config, store);
   const sum = (k: 'itemsSeen' | 'itemsNew' | 'itemsKept') => sources.reduce((n, s) => n + s[k], 0);
   return { startedAt, finishedAt: now().toISOString(), sources, feeds, itemsSeen: sum('itemsSeen'), itemsNew: sum('itemsNew'), itemsKept: sum('itemsKept') };

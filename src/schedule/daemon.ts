@@ -1,25 +1,47 @@
 /**
  * The daemon: a poll cycle at start-up and then on the configured cron
- * schedule, with the feed server running alongside.
+ * schedule, with the feed server running alongside, for months unattended.
  *
  * Rules:
+ * - One daemon per store: the store lock is taken before anything else and
+ *   released last (a stale lock from a killed process is taken over).
  * - Cycles never overlap: a tick that comes while a cycle runs is skipped and logged.
  * - A failing cycle (e.g. the store is unwritable) is logged and the daemon
  *   keeps its schedule; per-source failures are part of a normal cycle.
- * - stop() ends scheduling, waits for the running cycle, closes server and store.
+ * - Logs say what changed, not what was done: one line per cycle and one per
+ *   source whose condition changed (ok, failing, moved, or what the store says).
+ * - reload() swaps the config only when the new one is valid; settings bound
+ *   at start (store, server, output dir) keep their values until a restart.
+ * - stop() ends scheduling, lets fetches in flight finish for
+ *   `daemon.shutdownTimeoutMs`, publishes what is complete, then closes the
+ *   server, the store and the lock.
  */
+import { watch, type FSWatcher } from 'node:fs';
 import type { Server } from 'node:http';
-import cron from 'node-cron';
-import type { LoadedConfig } from '../config/index.js';
+import { basename, dirname } from 'node:path';
+import cron, { type ScheduledTask } from 'node-cron';
+import { ConfigError, loadConfig, type LoadedConfig } from '../config/index.js';
 import type { Logger } from '../model/logger.js';
 import { close, createFeedServer, listen } from '../serve/index.js';
-import { Store } from '../store/index.js';
-import { runCycle, type CycleSummary } from './cycle.js';
+import { acquireStoreLock, Store, type SourceState, type StoreLock } from '../store/index.js';
+import { runCycle, type CycleSummary, type SourceReport } from './cycle.js';
+
+export interface DaemonOptions {
+  /** Called with each config accepted by a reload (e.g. to change the log level). */
+  onConfig?: (config: LoadedConfig) => void;
+  /** Debounce for config file changes; editors write a file in several steps. */
+  watchDebounceMs?: number;
+}
 
 export interface Daemon {
   url: string;
+  /** The config the next cycle uses. */
+  config(): LoadedConfig;
   /** Resolves when the cycle currently running (if any) ends. */
   idle(): Promise<void>;
+  /** Re-read the config file; true when a new config was accepted. */
+  reload(reason: string): boolean;
+  /** Graceful shutdown (see the rules above); safe to call twice. */
   stop(): Promise<void>;
 }
 
@@ -30,46 +52,208 @@ export function summaryLine(s: CycleSummary): string {
     .join(', ')}`;
 }
 
-export async function startDaemon(config: LoadedConfig, log: Logger): Promise<Daemon> {
-  const store = new Store(config.store.path);
+function summaryFields(s: CycleSummary): Record<string, unknown> {
+  return {
+    event: 'cycle',
+    sourcesOk: s.sources.filter((x) => x.ok).length,
+    sourcesFailed: s.sources.filter((x) => !x.ok).map((x) => x.name),
+    itemsSeen: s.itemsSeen,
+    itemsNew: s.itemsNew,
+    itemsKept: s.itemsKept,
+    feedsUpdated: s.feeds.filter((f) => f.changed.length).map((f) => f.name),
+    ms: Date.parse(s.finishedAt) - Date.parse(s.startedAt),
+  };
+}
+
+/**
+ * A source's condition in one word. A `state` the store keeps (such as
+ * "moved" or "gone") wins; otherwise a permanent redirect this cycle is
+ * "moved", and failures since the last success make it "failing".
+ */
+export function sourceCondition(state: SourceState, report?: SourceReport): string {
+  const kept = (state as SourceState & { state?: unknown }).state;
+  if (typeof kept === 'string' && kept) return kept;
+  if (report?.movedTo) return 'moved';
+  return state.consecutiveFailures > 0 ? 'failing' : 'ok';
+}
+
+export interface SourceChange {
+  source: string;
+  from: string;
+  to: string;
+  error?: string;
+  movedTo?: string;
+}
+
+/** What changed between the conditions known before a cycle and the store after it. */
+export function sourceChanges(before: ReadonlyMap<string, string>, after: readonly SourceState[], reports: readonly SourceReport[]): SourceChange[] {
+  const byName = new Map(reports.map((r) => [r.name, r]));
+  const changes: SourceChange[] = [];
+  for (const state of after) {
+    const report = byName.get(state.name);
+    if (!report) continue; // no longer configured
+    const from = before.get(state.name) ?? 'new';
+    const to = sourceCondition(state, report);
+    if (from === to || (from === 'new' && to === 'ok')) continue;
+    changes.push({ source: state.name, from, to, error: state.lastError ?? undefined, movedTo: report.movedTo });
+  }
+  return changes;
+}
+
+function logSourceChange(log: Logger, c: SourceChange): void {
+  const detail = c.to === 'moved' && c.movedTo ? `: now at ${c.movedTo} (update the config)` : c.to !== 'ok' && c.error ? `: ${c.error}` : '';
+  const fields = { event: 'source-state', ...c };
+  const message = `source "${c.source}": ${c.from} → ${c.to}${detail}`;
+  if (c.to === 'ok') log.info(message, fields);
+  else log.warn(message, fields);
+}
+
+/** Settings bound when the daemon starts: a reload keeps the running values. */
+const RESTART_ONLY: [label: string, pick: (c: LoadedConfig) => unknown][] = [
+  ['store.path', (c) => c.store.path],
+  ['server.host', (c) => c.server.host],
+  ['server.port', (c) => c.server.port],
+  ['publish.dir', (c) => c.publish.dir],
+];
+
+function keepRestartOnly(running: LoadedConfig, next: LoadedConfig, log: Logger): LoadedConfig {
+  for (const [label, pick] of RESTART_ONLY) {
+    if (pick(running) !== pick(next)) log.warn(`config reload: ${label} changes only on restart; keeping ${String(pick(running))}`, { event: 'config-reload', key: label });
+  }
+  return { ...next, store: running.store, server: running.server, publish: { ...next.publish, dir: running.publish.dir } };
+}
+
+function sameConfig(a: LoadedConfig, b: LoadedConfig): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+export async function startDaemon(initial: LoadedConfig, log: Logger, opts: DaemonOptions = {}): Promise<Daemon> {
+  const lock: StoreLock = acquireStoreLock(initial.store.path);
+  if (lock.tookOverFrom !== undefined) log.warn(`took over a stale store lock left by pid ${lock.tookOverFrom} (not running)`, { event: 'lock', lockFile: lock.file });
+  let store: Store | undefined;
   let server: Server | undefined;
   try {
-    server = createFeedServer({ dir: config.publish.dir, feeds: config.feeds });
-    const url = await listen(server, config.server.host, config.server.port);
-    log.info(`serving feeds at ${url}/feeds/ (public URL ${config.publish.baseUrl})`);
-
-    let running: Promise<void> | undefined;
-    const cycle = () => {
-      if (running) {
-        log.warn('previous cycle still running: this tick is skipped');
-        return;
-      }
-      running = runCycle(config, store)
-        .then((summary) => {
-          for (const s of summary.sources) if (!s.ok) log.warn(`source "${s.name}" failed: ${s.error}`);
-          log.info(summaryLine(summary));
-        })
-        .catch((err) => log.error(`cycle failed: ${(err as Error).stack ?? err}`))
-        .finally(() => (running = undefined));
-    };
-    const task = cron.schedule(config.schedule, cycle, { name: 'infrawire-cycle' });
-    log.info(`schedule "${config.schedule}": next cycle at ${task.getNextRun()?.toISOString() ?? 'never'}`);
-    cycle();
-
-    const srv = server;
-    return {
-      url,
-      idle: async () => void (await running),
-      stop: async () => {
-        await task.destroy();
-        await running;
-        await close(srv);
-        store.close();
-      },
-    };
+    store = new Store(initial.store.path);
+    server = createFeedServer({ dir: initial.publish.dir, feeds: initial.feeds });
+    const url = await listen(server, initial.server.host, initial.server.port);
+    log.info(`serving feeds at ${url}/feeds/ (public URL ${initial.publish.baseUrl})`, { event: 'listen', url, publicUrl: initial.publish.baseUrl });
+    return runningDaemon(initial, log, opts, { lock, store, server, url });
   } catch (err) {
     if (server) await close(server);
-    store.close();
+    store?.close();
+    lock.release();
     throw err;
+  }
+}
+
+interface Resources {
+  lock: StoreLock;
+  store: Store;
+  server: Server;
+  url: string;
+}
+
+function runningDaemon(initial: LoadedConfig, log: Logger, opts: DaemonOptions, res: Resources): Daemon {
+  const { store } = res;
+  let config = initial;
+  let running: Promise<void> | undefined;
+  let stopped: Promise<void> | undefined;
+  const shutdown = new AbortController();
+  const conditions = new Map(store.sourceStates().map((s) => [s.name, sourceCondition(s)]));
+
+  const cycle = () => {
+    if (shutdown.signal.aborted) return;
+    if (running) {
+      log.warn('previous cycle still running: this tick is skipped', { event: 'tick-skipped' });
+      return;
+    }
+    const cfg = config;
+    running = runCycle(cfg, store, { signal: shutdown.signal, drainMs: cfg.daemon.shutdownTimeoutMs })
+      .then((summary) => {
+        for (const change of sourceChanges(conditions, store.sourceStates(), summary.sources)) {
+          conditions.set(change.source, change.to);
+          logSourceChange(log, change);
+        }
+        log.info(summaryLine(summary), summaryFields(summary));
+      })
+      .catch((err) => log.error(`cycle failed: ${(err as Error).stack ?? err}`, { event: 'cycle-failed' }))
+      .finally(() => (running = undefined));
+  };
+
+  const schedule = (cfg: LoadedConfig): ScheduledTask => {
+    const task = cron.schedule(cfg.schedule, cycle, { name: 'infrawire-cycle', timezone: cfg.timezone });
+    const next = task.getNextRun()?.toISOString() ?? 'never';
+    log.info(`schedule "${cfg.schedule}"${cfg.timezone ? ` in ${cfg.timezone}` : ''}: next cycle at ${next}`, { event: 'schedule', schedule: cfg.schedule, timezone: cfg.timezone, next });
+    return task;
+  };
+  let task = schedule(config);
+
+  const reload = (reason: string): boolean => {
+    if (shutdown.signal.aborted) return false;
+    let next: LoadedConfig;
+    try {
+      next = keepRestartOnly(config, loadConfig(config.file), log);
+    } catch (err) {
+      const problems = err instanceof ConfigError ? err.problems : [String((err as Error).message ?? err)];
+      log.error(`config reload (${reason}) rejected, keeping the running config: ${problems.join('; ')}`, { event: 'config-rejected', file: config.file, problems });
+      return false;
+    }
+    if (sameConfig(config, next)) {
+      log.debug?.(`config reload (${reason}): unchanged`, { event: 'config-unchanged' });
+      return false;
+    }
+    const reschedule = next.schedule !== config.schedule || next.timezone !== config.timezone;
+    config = next;
+    if (reschedule) {
+      void task.destroy();
+      task = schedule(config);
+    }
+    opts.onConfig?.(config);
+    log.info(`config reloaded (${reason}): ${config.sources.length} sources, ${config.feeds.length} feeds; the next cycle uses it`, { event: 'config-reloaded', file: config.file });
+    return true;
+  };
+
+  const watcher = initial.daemon.watchConfig ? watchFile(initial.file, opts.watchDebounceMs ?? 250, () => reload('config file changed'), log) : undefined;
+
+  cycle();
+
+  const stop = async () => {
+    shutdown.abort();
+    watcher?.close();
+    await task.destroy();
+    if (running) {
+      log.info(`waiting for the running cycle: fetches in flight get up to ${config.daemon.shutdownTimeoutMs} ms, then what is complete is published`, { event: 'draining' });
+      await running;
+    }
+    await close(res.server);
+    store.close();
+    res.lock.release();
+  };
+
+  return {
+    url: res.url,
+    config: () => config,
+    idle: async () => void (await running),
+    reload,
+    stop: () => (stopped ??= stop()),
+  };
+}
+
+/** Watch one file through its folder, so editors that replace the file (rename over it) are seen too. */
+function watchFile(file: string, debounceMs: number, onChange: () => void, log: Logger): FSWatcher | undefined {
+  const name = basename(file);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const watcher = watch(dirname(file), (_event, changed) => {
+      if (changed !== null && changed !== name) return;
+      clearTimeout(timer);
+      timer = setTimeout(onChange, debounceMs);
+    });
+    watcher.on('error', (err) => log.warn(`watching ${file} stopped: ${err.message}; SIGHUP still reloads`, { event: 'watch-failed' }));
+    watcher.on('close', () => clearTimeout(timer));
+    return watcher;
+  } catch (err) {
+    log.warn(`cannot watch ${file} (${(err as Error).message}); SIGHUP still reloads`, { event: 'watch-failed' });
+    return undefined;
   }
 }
