@@ -168,7 +168,8 @@ function runningDaemon(initial: LoadedConfig, log: Logger, opts: DaemonOptions, 
       return;
     }
     const cfg = config;
-    running = runCycle(cfg, store, { signal: shutdown.signal, drainMs: cfg.daemon.shutdownTimeoutMs })
+    const onSource = (r: SourceReport) => log.debug?.(`source "${r.name}" polled: ${r.ok ? `${r.itemsSeen} items, ${r.itemsNew} new` : r.error}`, { event: 'source-polled', source: r.name, ok: r.ok });
+    running = runCycle(cfg, store, { signal: shutdown.signal, drainMs: cfg.daemon.shutdownTimeoutMs, onSource })
       .then((summary) => {
         for (const change of sourceChanges(conditions, store.sourceStates(), summary.sources)) {
           conditions.set(change.source, change.to);
