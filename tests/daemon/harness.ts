@@ -77,27 +77,34 @@ export interface SourceServer {
   url: string;
   /** Requests seen, by path. */
   hits: Map<string, number>;
+  /** The most requests open at once (all paths). */
+  maxOpen(): number;
   /** Resolves when a request for `path` has arrived. */
   requested(path: string): Promise<void>;
-  /** How a path answers: a fixture file after `delayMs`, an HTTP status, or never (held open). */
+  /** How a path answers: a fixture file after `delayMs`, an HTTP status, a 301 to another path, or never (held open). */
   set(path: string, answer: Answer): void;
   stop(): Promise<void>;
 }
 
-export type Answer = { fixture: string; delayMs?: number } | { status: number } | { hold: true };
+export type Answer = { fixture: string; delayMs?: number } | { status: number } | { hold: true } | { movedTo: string };
 
 export async function startSourceServer(answers: Record<string, Answer>): Promise<SourceServer> {
   const table = new Map(Object.entries(answers));
   const hits = new Map<string, number>();
   const arrivals: { path: string; resolve: () => void }[] = [];
   const timers = new Set<NodeJS.Timeout>();
+  let open = 0;
+  let maxOpen = 0;
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
+    maxOpen = Math.max(maxOpen, ++open);
+    res.on('close', () => open--);
     hits.set(path, (hits.get(path) ?? 0) + 1);
     for (const a of arrivals.filter((x) => x.path === path)) a.resolve();
     const answer = table.get(path);
     if (!answer) return void res.writeHead(404).end('not found');
     if ('hold' in answer) return; // never answers; closed when the server stops
+    if ('movedTo' in answer) return void res.writeHead(301, { location: answer.movedTo }).end();
     if ('status' in answer) return void res.writeHead(answer.status).end(`status ${answer.status}`);
     const body = readFileSync(join(FIXTURES, answer.fixture));
     const send = () => res.writeHead(200, { 'content-type': 'application/xml' }).end(body);
@@ -109,6 +116,7 @@ export async function startSourceServer(answers: Record<string, Answer>): Promis
   return {
     url,
     hits,
+    maxOpen: () => maxOpen,
     requested: (path) => (hits.get(path) ? Promise.resolve() : new Promise((resolve) => arrivals.push({ path, resolve }))),
     set: (path, answer) => void table.set(path, answer),
     stop: async () => {
