@@ -103,7 +103,9 @@ export function reportError(err: unknown): number {
     console.error(`infrawire: cannot listen on ${e.address ?? '?'}:${e.port ?? '?'}: ${e.code}`);
     return EXIT_FAILURE;
   }
-  console.error(`infrawire: ${e?.stack ?? err}`);
+  // The message is for operators; the stack only when debugging.
+  const debug = /^(debug|trace)$/i.test(process.env.INFRAWIRE_LOG_LEVEL ?? '');
+  console.error(`infrawire: ${(debug ? e?.stack : e?.message) ?? err}`);
   return EXIT_FAILURE;
 }
 

@@ -9,7 +9,7 @@
  */
 import { loadConfig } from '../config/index.js';
 import { runCycle } from '../schedule/index.js';
-import { acquireStoreLock, Store } from '../store/index.js';
+import { openLockedStore } from '../store/index.js';
 import { formatSummary, progressBar, type Progress } from './report.js';
 
 export interface RunOptions {
@@ -26,8 +26,7 @@ export function wantsProgress(opts: RunOptions, stderr: NodeJS.WriteStream = pro
 
 export async function runOnce(opts: RunOptions): Promise<void> {
   const config = loadConfig(opts.config);
-  const lock = acquireStoreLock(config.store.path);
-  const store = new Store(config.store.path);
+  const { store, close } = openLockedStore(config.store.path);
   let progress: Progress | undefined;
   try {
     progress = wantsProgress(opts) ? progressBar(process.stderr, config.sources.length) : undefined;
@@ -38,7 +37,6 @@ export async function runOnce(opts: RunOptions): Promise<void> {
     else if (!opts.quiet) console.log(formatSummary(summary));
   } finally {
     progress?.end();
-    store.close();
-    lock.release();
+    close();
   }
 }

@@ -23,7 +23,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { ConfigError, loadConfig, type LoadedConfig } from '../config/index.js';
 import type { Logger } from '../model/logger.js';
 import { close, createFeedServer, listen } from '../serve/index.js';
-import { acquireStoreLock, Store, type SourceState, type StoreLock } from '../store/index.js';
+import { openLockedStore, type LockedStore, type SourceState } from '../store/index.js';
 import { runCycle, type CycleSummary, type SourceReport } from './cycle.js';
 
 export interface DaemonOptions {
@@ -128,27 +128,24 @@ function sameConfig(a: LoadedConfig, b: LoadedConfig): boolean {
 }
 
 export async function startDaemon(initial: LoadedConfig, log: Logger, opts: DaemonOptions = {}): Promise<Daemon> {
-  const lock: StoreLock = acquireStoreLock(initial.store.path);
-  if (lock.tookOverFrom !== undefined) log.warn(`took over a stale store lock left by pid ${lock.tookOverFrom} (not running)`, { event: 'lock', lockFile: lock.file });
-  let store: Store | undefined;
+  const opened = openLockedStore(initial.store.path);
+  if (opened.lock.tookOverFrom !== undefined) {
+    log.warn(`took over a stale store lock left by pid ${opened.lock.tookOverFrom} (not running)`, { event: 'lock', lockFile: opened.lock.file });
+  }
   let server: Server | undefined;
   try {
-    store = new Store(initial.store.path);
     server = createFeedServer({ dir: initial.publish.dir, feeds: initial.feeds });
     const url = await listen(server, initial.server.host, initial.server.port);
     log.info(`serving feeds at ${url}/feeds/ (public URL ${initial.publish.baseUrl})`, { event: 'listen', url, publicUrl: initial.publish.baseUrl });
-    return runningDaemon(initial, log, opts, { lock, store, server, url });
+    return runningDaemon(initial, log, opts, { ...opened, server, url });
   } catch (err) {
     if (server) await close(server);
-    store?.close();
-    lock.release();
+    opened.close();
     throw err;
   }
 }
 
-interface Resources {
-  lock: StoreLock;
-  store: Store;
+interface Resources extends LockedStore {
   server: Server;
   url: string;
 }
@@ -227,8 +224,7 @@ function runningDaemon(initial: LoadedConfig, log: Logger, opts: DaemonOptions, 
       await running;
     }
     await close(res.server);
-    store.close();
-    res.lock.release();
+    res.close();
   };
 
   return {

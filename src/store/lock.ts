@@ -11,6 +11,7 @@
  */
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { Store } from './store.js';
 
 export class StoreLockedError extends Error {
   override name = 'StoreLockedError';
@@ -101,4 +102,32 @@ export function acquireStoreLock(storePath: string): StoreLock {
     }
   }
   throw new Error(`could not take the store lock ${file}: it keeps changing hands`);
+}
+
+/** A store opened under its lock: what run and the daemon write through. */
+export interface LockedStore {
+  store: Store;
+  lock: StoreLock;
+  /** Close the store, then release the lock. */
+  close(): void;
+}
+
+/** Take the lock, then open the store; an unusable store is an error naming its path, and leaves no lock behind. */
+export function openLockedStore(storePath: string): LockedStore {
+  const lock = acquireStoreLock(storePath);
+  let store: Store;
+  try {
+    store = new Store(storePath);
+  } catch (err) {
+    lock.release();
+    throw new Error(`cannot open the store ${storePath}: ${(err as Error).message}`, { cause: err });
+  }
+  return {
+    store,
+    lock,
+    close() {
+      store.close();
+      lock.release();
+    },
+  };
 }

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { acquireStoreLock, isRunning, lockFileFor, StoreLockedError } from '../../src/store/index.js';
 import { FIXTURE_SOURCES, rawTestConfig, startFixtureServer, tempDir } from '../helpers/env.js';
-import { BIN, killHard, spawnDaemon, type DaemonProcess } from './harness.js';
+import { BIN } from '../helpers/cli.js';
+import { killHard, spawnDaemon, type DaemonProcess } from './harness.js';
 
 /** The pid of a process that has exited. */
 function deadPid(): number {

@@ -1,9 +1,12 @@
 /**
+ * (Config files are written atomically here, as editors and deploy tools do;
+ * a half-written file would be rejected and the next write picked up.)
+ *
  * Config reload in a real daemon process: a change to the config file or
  * SIGHUP swaps the config for the next cycle; an invalid config is rejected
  * with its problems logged and the old config keeps running.
  */
-import { writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../src/publish/writeFeeds.js';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FIXTURE_SOURCES, rawTestConfig, startFixtureServer, tempDir } from '../helpers/env.js';
@@ -25,7 +28,7 @@ describe('daemon config reload', () => {
 
   const file = () => join(tmp.dir, 'config.json');
   const write = (sources: [string, string][], extra: Record<string, unknown> = {}) =>
-    writeFileSync(file(), JSON.stringify(rawTestConfig(fixtures.url, sources, { schedule: '*/2 * * * * *', server: { port: 0 }, ...extra })));
+    writeFileAtomic(file(), JSON.stringify(rawTestConfig(fixtures.url, sources, { schedule: '*/2 * * * * *', server: { port: 0 }, ...extra })));
   /** The first record matching after `after` (a record already seen). */
   const next = (d: DaemonProcess, after: LogRecord | undefined, match: (r: LogRecord) => boolean, what: string) =>
     d.waitFor((r) => match(r) && d.records.indexOf(r) > (after ? d.records.indexOf(after) : -1), 20_000, what);
@@ -39,12 +42,12 @@ describe('daemon config reload', () => {
     write(FIXTURE_SOURCES.slice(0, 3));
     const reloaded = await next(daemon, first, (r) => r.event === 'config-reloaded', 'reload');
     expect(reloaded.msg).toMatch(/^config reloaded \(config file changed\): 3 sources, 1 feeds/);
-    const after = await next(daemon, reloaded, (r) => r.event === 'cycle', 'cycle after reload');
-    expect(after).toMatchObject({ sourcesOk: 3 });
+    // A cycle that began before the reload may still end with 2 sources; one with 3 must follow.
+    const after = await next(daemon, reloaded, (r) => r.event === 'cycle' && r.sourcesOk === 3, 'a cycle with 3 sources');
 
     const bad = rawTestConfig(fixtures.url, FIXTURE_SOURCES.slice(0, 1)) as { sources: { url: string }[] };
     bad.sources[0]!.url = 'ftp://example.org/feed';
-    writeFileSync(file(), JSON.stringify({ ...bad, schedule: '*/2 * * * * *', feeds: [] }));
+    writeFileAtomic(file(), JSON.stringify({ ...bad, schedule: '*/2 * * * * *', feeds: [] }));
     const rejected = await next(daemon, after, (r) => r.event === 'config-rejected', 'rejection');
     expect(rejected.level).toBe('error');
     expect(rejected.problems).toEqual(expect.arrayContaining(['sources[0].url: must be an http(s) URL', 'feeds: must list at least one feed']));
@@ -52,7 +55,7 @@ describe('daemon config reload', () => {
     const still = await next(daemon, rejected, (r) => r.event === 'cycle', 'cycle after rejection');
     expect(still).toMatchObject({ sourcesOk: 3 });
 
-    writeFileSync(file(), '{ not json');
+    writeFileAtomic(file(), '{ not json');
     const notJson = await next(daemon, still, (r) => r.event === 'config-rejected', 'rejection of broken JSON');
     expect(String((notJson.problems as string[])[0])).toMatch(/^\(file\): not valid JSON/);
 
@@ -74,8 +77,7 @@ describe('daemon config reload', () => {
     expect(warnings.sort()).toEqual(['server.port', 'store.path']);
     const schedules = daemon.records.filter((r) => r.event === 'schedule').map((r) => r.schedule);
     expect(schedules).toEqual(['*/2 * * * * *', '*/3 * * * * *']);
-    const after = await next(daemon, reloaded, (r) => r.event === 'cycle', 'cycle after reload');
-    expect(after).toMatchObject({ sourcesOk: 2 });
+    await next(daemon, reloaded, (r) => r.event === 'cycle' && r.sourcesOk === 2, 'a cycle with 2 sources');
 
     daemon.kill('SIGTERM');
     expect(await daemon.exited).toBe(0);
