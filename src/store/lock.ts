@@ -9,7 +9,7 @@
  *   and taken over, so a crash never blocks the next start.
  * - Released only by its owner, and only while the file still names that owner.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Store } from './store.js';
 
@@ -90,16 +90,27 @@ export function acquireStoreLock(storePath: string): StoreLock {
     }
     const owner = readPid(file);
     if (owner !== undefined && isRunning(owner)) throw new StoreLockedError(file, owner);
-    // Stale (or empty, from a crash between create and write): move it aside, so of two
-    // processes taking over at once only one renames this file; then race on O_EXCL again.
+    // Stale (or empty, from a crash between create and write): move it aside, then race
+    // on O_EXCL again. If what we moved turns out to be a live process's fresh lock (it
+    // took over between our read and our rename), put it back and yield to that process.
     const aside = `${file}.stale-${process.pid}`;
     try {
       renameSync(file, aside);
-      rmSync(aside, { force: true });
-      tookOverFrom = owner;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      continue;
     }
+    const moved = readPid(aside);
+    if (moved !== undefined && moved !== owner && isRunning(moved)) {
+      try {
+        linkSync(aside, file);
+      } finally {
+        rmSync(aside, { force: true });
+      }
+      throw new StoreLockedError(file, moved);
+    }
+    rmSync(aside, { force: true });
+    tookOverFrom = owner;
   }
   throw new Error(`could not take the store lock ${file}: it keeps changing hands`);
 }

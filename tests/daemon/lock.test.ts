@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { acquireStoreLock, isRunning, lockFileFor, StoreLockedError } from '../../src/store/index.js';
-import { FIXTURE_SOURCES, rawTestConfig, startFixtureServer, tempDir } from '../helpers/env.js';
+import { FIXTURE_SOURCES, rawTestConfig, ROOT, startFixtureServer, tempDir } from '../helpers/env.js';
 import { BIN } from '../helpers/cli.js';
 import { killHard, spawnDaemon, type DaemonProcess } from './harness.js';
 
@@ -50,6 +50,30 @@ describe('store lock (module)', () => {
       expect(readFileSync(lock.file, 'utf8').trim()).toBe(String(process.pid));
       if (content === `${dead}\n`) expect(lock.tookOverFrom).toBe(dead);
       lock.release();
+    }
+  });
+
+  it('of several processes taking over one stale lock at the same moment, exactly one gets it', async () => {
+    const store = join(tmp.dir, 'store.db');
+    writeFileSync(lockFileFor(store), `${deadPid()}\n`);
+    // Each prints its outcome at once; the winner holds the lock until its stdin closes,
+    // which happens only after every process has answered.
+    const program = `const { acquireStoreLock } = await import(${JSON.stringify(join(ROOT, 'src/store/lock.ts'))});
+      try { acquireStoreLock(process.argv[1]); console.log('got it'); process.stdin.resume(); await new Promise((r) => process.stdin.on('end', r)); }
+      catch (err) { console.log(err.name); }`;
+    const children = Array.from({ length: 4 }, () => spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program, store], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] }));
+    try {
+      const answers = await Promise.all(
+        children.map((c) => new Promise<string>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error('no answer in 60 s')), 60_000);
+          c.stdout.once('data', (d) => (clearTimeout(timer), resolve(String(d).trim())));
+        })),
+      );
+      expect(answers.filter((r) => r === 'got it')).toHaveLength(1);
+      expect(answers.filter((r) => r === 'StoreLockedError')).toHaveLength(3);
+    } finally {
+      for (const c of children) c.stdin.end();
+      await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.on('close', r)))));
     }
   });
 

@@ -63,13 +63,13 @@ describe('daemon config reload', () => {
     expect(await daemon.exited).toBe(0);
   });
 
-  it('SIGHUP reloads (file watching off); a new schedule is applied, restart-only keys are kept and named', async () => {
+  it('SIGHUP reloads (file watching off); a new schedule and log level are applied, restart-only keys are kept and named', async () => {
     write(FIXTURE_SOURCES.slice(0, 1), { daemon: { watchConfig: false } });
     daemon = spawnDaemon(file());
     const first = await next(daemon, undefined, (r) => r.event === 'cycle', 'first cycle');
     expect(first).toMatchObject({ sourcesOk: 1 });
 
-    write(FIXTURE_SOURCES.slice(0, 2), { daemon: { watchConfig: false }, schedule: '*/3 * * * * *', server: { port: 1 }, store: { path: 'other.db' } });
+    write(FIXTURE_SOURCES.slice(0, 2), { daemon: { watchConfig: false }, schedule: '*/3 * * * * *', server: { port: 1 }, store: { path: 'other.db' }, log: { level: 'debug' } });
     daemon.kill('SIGHUP');
     const reloaded = await next(daemon, first, (r) => r.event === 'config-reloaded', 'reload');
     expect(reloaded.msg).toMatch(/^config reloaded \(SIGHUP\): 2 sources/);
@@ -78,6 +78,8 @@ describe('daemon config reload', () => {
     const schedules = daemon.records.filter((r) => r.event === 'schedule').map((r) => r.schedule);
     expect(schedules).toEqual(['*/2 * * * * *', '*/3 * * * * *']);
     await next(daemon, reloaded, (r) => r.event === 'cycle' && r.sourcesOk === 2, 'a cycle with 2 sources');
+    expect(daemon.records.slice(0, daemon.records.indexOf(reloaded)).some((r) => r.level === 'debug')).toBe(false);
+    await next(daemon, reloaded, (r) => r.level === 'debug' && r.event === 'source-polled', 'a debug record (log.level reloaded)');
 
     daemon.kill('SIGTERM');
     expect(await daemon.exited).toBe(0);
