@@ -6,34 +6,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, cli } from './helpers/cli.js';
 import { ROOT, rawTestConfig, startFixtureServer, tempDir, validateAtom } from './helpers/env.js';
-
-const BIN = join(ROOT, 'bin/infrawire.js');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Run the CLI to completion (bounded by `timeoutMs`). */
-function cli(args: string[], timeoutMs = 30_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`infrawire ${args.join(' ')} did not finish in ${timeoutMs} ms\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('infrawire CLI', () => {
   let fixtures: Awaited<ReturnType<typeof startFixtureServer>>;
@@ -55,9 +29,10 @@ describe('infrawire CLI', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('sources: 5 ok, 2 failed');
-    expect(r.stdout).toMatch(/FAILED\s+Broken Server\s+HTTP 500/);
-    expect(r.stdout).toMatch(/FAILED\s+Newsroom Page\s+not a feed/);
-    expect(r.stdout).toMatch(/ok\s+DC Wire\s+rss2: 5 items, 5 new, 3 kept/);
+    expect(r.stdout).toMatch(/^result\s+source\s+format\s+items\s+new\s+kept\s+note$/m);
+    expect(r.stdout).toMatch(/^FAILED\s+Broken Server\s+-\s+0\s+0\s+0\s+HTTP 500/m);
+    expect(r.stdout).toMatch(/^FAILED\s+Newsroom Page\s+-\s+0\s+0\s+0\s+not a feed/m);
+    expect(r.stdout).toMatch(/^ok\s+DC Wire\s+rss2\s+5\s+5\s+3$/m);
     expect(r.stdout).toContain('items: 17 seen, 17 new, 12 kept');
     expect(r.stdout).toMatch(/published: ai-infrastructure, 12 entries/);
     expect(existsSync(join(tmp.dir, 'run-feeds/ai-infrastructure.atom'))).toBe(true);
@@ -129,7 +104,8 @@ describe('infrawire CLI', () => {
       const deadline = Date.now() + 30_000;
       while (!/cycle done/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       expect(out).toMatch(/cycle done: 5\/7 sources ok, 17 items seen, 17 new, 12 kept/);
-      expect(out).toMatch(/source "Broken Server" failed: HTTP 500/);
+      const records = out.trim().split('\n').map((l) => JSON.parse(l));
+      expect(records).toContainEqual(expect.objectContaining({ level: 'warn', event: 'source-state', source: 'Broken Server', from: 'new', to: 'failing' }));
       const base = out.match(/serving feeds at (http:\/\/127\.0\.0\.1:\d+)\/feeds\//)![1];
       const res = await fetch(`${base}/feeds/ai-infrastructure.atom`);
       expect(res.status).toBe(200);

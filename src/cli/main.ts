@@ -1,5 +1,6 @@
 /**
- * The `infrawire` command line.
+ * The `infrawire` command line: one small register function per command, so
+ * a new command is one more function and one more line in buildProgram.
  *
  * Exit codes: 0 success (also when some sources failed), 1 runtime failure,
  * 2 bad config or usage. Config problems print one line per problem.
@@ -7,63 +8,50 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, configJsonSchema, loadConfig } from '../config/index.js';
 import { VERSION } from '../fetch/index.js';
-import { runCycle, startDaemon } from '../schedule/index.js';
-import { Store } from '../store/index.js';
+import { StoreLockedError } from '../store/index.js';
+import { daemonCommand } from './daemonCommand.js';
 import { runDemo } from './demo.js';
-import { consoleLogger } from './log.js';
-import { formatSummary } from './report.js';
+import { UsageError } from './log.js';
+import { runOnce } from './run.js';
 import { runStatus } from './status.js';
 
 const DEFAULT_CONFIG = process.env.INFRAWIRE_CONFIG ?? 'config.json';
 
-async function runOnce(opts: { config: string; json?: boolean }): Promise<void> {
-  const config = loadConfig(opts.config);
-  const store = new Store(config.store.path);
-  try {
-    const summary = await runCycle(config, store);
-    console.log(opts.json ? JSON.stringify(summary, null, 2) : formatSummary(summary));
-  } finally {
-    store.close();
-  }
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0  success (also when some sources failed: the summary names them)
+  1  runtime failure (store unusable, port taken, store locked by another infrawire)
+  2  invalid config or usage
+
+Environment:
+  INFRAWIRE_CONFIG     default for --config (else ./config.json)
+  INFRAWIRE_LOG_LEVEL  daemon log level, overrides log.level in the config`;
+
+function configOption(cmd: Command): Command {
+  return cmd.option('-c, --config <path>', 'config file', DEFAULT_CONFIG);
 }
 
-async function daemon(opts: { config: string }): Promise<void> {
-  const log = consoleLogger();
-  const config = loadConfig(opts.config);
-  const d = await startDaemon(config, log);
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) process.exit(1); // a second signal: leave now
-    stopping = true;
-    log.info(`${signal}: stopping after the running cycle`);
-    d.stop().then(
-      () => process.exit(0),
-      (err) => {
-        log.error(`shutdown failed: ${err}`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
-}
-
-export function buildProgram(): Command {
-  const program = new Command('infrawire')
-    .description('Watch AI-infrastructure news feeds and republish one curated Atom, RSS and JSON feed.')
-    .version(VERSION)
-    .exitOverride();
-  program
-    .command('run')
-    .description('run one poll cycle and exit, printing a summary')
-    .option('-c, --config <path>', 'config file', DEFAULT_CONFIG)
-    .option('--json', 'print the summary as JSON')
+function registerRun(program: Command): void {
+  configOption(program.command('run').description('run one poll cycle and exit, printing a summary table (a progress bar on a terminal)'))
+    .option('--json', 'print the summary as JSON on stdout (no progress bar)')
+    .option('-q, --quiet', 'print nothing but errors; the exit code tells the result')
+    .option('--no-progress', 'no progress bar, even on a terminal')
     .action(runOnce);
-  program
-    .command('daemon')
-    .description('poll on the configured schedule and serve the feeds over HTTP (what `npm start` runs)')
-    .option('-c, --config <path>', 'config file', DEFAULT_CONFIG)
-    .action(daemon);
+}
+
+function registerDaemon(program: Command): void {
+  configOption(
+    program
+      .command('daemon')
+      .description('poll on the configured schedule and serve the feeds over HTTP (what `npm start` runs); SIGHUP or a config file change reloads the config, SIGINT/SIGTERM stop it gracefully'),
+  ).action(daemonCommand);
+}
+
+function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('serve fixtures/ on loopback, run one cycle against them and serve the published feed')
@@ -71,34 +59,75 @@ export function buildProgram(): Command {
     .option('--dir <path>', 'where the demo writes its store and feeds (default: a new temporary folder)')
     .option('-c, --config <path>', 'config whose keywords and feeds the demo uses (default: the bundled config.json)')
     .action(runDemo);
+}
+
+function registerStatus(program: Command): void {
   program
     .command('status')
     .description('print the state of every source from the store: ok, not-modified, failing, moved, gone; last success and error, next check')
     .option('-c, --config <path>', 'config file', DEFAULT_CONFIG)
     .option('--json', 'print the states as JSON')
     .action((opts: { config: string; json?: boolean }) => console.log(runStatus(loadConfig(opts.config), opts.json ?? false)));
+}
+
+function registerSchema(program: Command): void {
   program
     .command('schema')
     .description('print the JSON Schema of config.json')
     .action(() => console.log(JSON.stringify(configJsonSchema(), null, 2)));
+}
+
+export function buildProgram(): Command {
+  const program = new Command('infrawire')
+    .description('Watch AI-infrastructure news feeds and republish one curated Atom, RSS and JSON feed.')
+    .version(VERSION, '-V, --version', 'print the version')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .showHelpAfterError('(run `infrawire --help` for usage)')
+    .exitOverride();
+  registerRun(program);
+  registerDaemon(program);
+  registerDemo(program);
+  registerStatus(program);
+  registerSchema(program);
+  for (const cmd of program.commands) cmd.exitOverride();
   return program;
+}
+
+/** Map an error to what the user reads and the exit code. */
+export function reportError(err: unknown): number {
+  if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+  if (err instanceof ConfigError) {
+    console.error(`infrawire: invalid config ${err.file}`);
+    for (const p of err.problems) console.error(p);
+    return EXIT_USAGE;
+  }
+  if (err instanceof UsageError) {
+    console.error(`infrawire: ${err.message}`);
+    return EXIT_USAGE;
+  }
+  if (err instanceof StoreLockedError) {
+    console.error(`infrawire: ${err.message}`);
+    return EXIT_FAILURE;
+  }
+  const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (e?.code === 'EADDRINUSE' || e?.code === 'EACCES' || e?.code === 'EADDRNOTAVAIL') {
+    console.error(`infrawire: cannot listen on ${e.address ?? '?'}:${e.port ?? '?'}: ${e.code}`);
+    return EXIT_FAILURE;
+  }
+  // The message is for operators; the stack only when debugging.
+  const debug = /^(debug|trace)$/i.test(process.env.INFRAWIRE_LOG_LEVEL ?? '');
+  console.error(`infrawire: ${(debug ? e?.stack : e?.message) ?? err}`);
+  return EXIT_FAILURE;
 }
 
 export async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
-    return 0;
+    return EXIT_OK;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
-    if (err instanceof ConfigError) {
-      console.error(`infrawire: invalid config ${err.file}`);
-      for (const p of err.problems) console.error(p);
-      return 2;
-    }
-    console.error(`infrawire: ${(err as Error).stack ?? err}`);
-    return 1;
+    return reportError(err);
   }
 }
 
-const code = await main(process.argv);
-if (code !== 0) process.exit(code);
+// Exit explicitly: a fetch abandoned at shutdown must not keep the process alive.
+process.exit(await main(process.argv));

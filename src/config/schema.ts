@@ -56,6 +56,18 @@ function uniqueBy<T extends { name: string }>(key: (item: T) => string, what: st
   };
 }
 
+/** An IANA time zone name the runtime knows (checked through Intl, as node-cron uses it). */
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone name such as "UTC" or "Europe/Berlin"');
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
 export const sourceSchema = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
   url: httpUrl,
@@ -80,6 +92,7 @@ export const feedSchema = z.strictObject({
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   schedule: cronExpression.default('*/30 * * * *').describe('Cron expression (node-cron syntax, seconds optional)'),
+  timezone: timeZone.optional().describe('IANA time zone the schedule is read in (default: the system time zone)'),
   sources: z
     .array(sourceSchema)
     .min(1, 'must list at least one source')
@@ -123,7 +136,7 @@ export const configSchema = z.strictObject({
       maxBytes: z.number().int().min(1024).default(10 * 1024 * 1024),
       connectTimeoutMs: z.number().int().min(100).max(600_000).default(10_000).describe('Deadline for connecting and receiving the response headers'),
       perHostConcurrency: z.number().int().min(1).max(16).default(2).describe('Fetches at once to one host'),
-      minIntervalMinutes: z.number().min(1).max(10_080).default(15).describe('Shortest time between two checks of a source (the daemon polls only due sources)'),
+      minIntervalMinutes: z.number().min(0).max(10_080).default(15).describe('Shortest time between two checks of a source (the daemon polls only due sources; 0: every tick)'),
       maxIntervalMinutes: z.number().min(1).max(10_080).default(1440).describe('Longest time between two checks, whatever ttl/max-age/Expires/Retry-After ask'),
       backoffMaxMinutes: z.number().min(1).max(10_080).default(360).describe('Cap of the exponential backoff after consecutive failures'),
       jitter: z.number().min(0).max(1).default(0.1).describe('Random fraction added to each interval'),
@@ -146,6 +159,17 @@ export const configSchema = z.strictObject({
         .min(0)
         .default(24 * 60)
         .describe('A date further than this ahead of the first-seen time is replaced by the first-seen time'),
+    })
+    .prefault({}),
+  log: z
+    .strictObject({
+      level: z.enum(LOG_LEVELS).default('info').describe('Lowest level logged; the environment variable INFRAWIRE_LOG_LEVEL overrides it'),
+    })
+    .prefault({}),
+  daemon: z
+    .strictObject({
+      shutdownTimeoutMs: z.number().int().min(0).max(600_000).default(30_000).describe('On SIGINT/SIGTERM, how long fetches in flight may finish before the daemon publishes what is complete and exits'),
+      watchConfig: z.boolean().default(true).describe('Reload the config when its file changes (SIGHUP always reloads)'),
     })
     .prefault({}),
 });

@@ -189,6 +189,30 @@ export interface CycleOptions {
   now?: () => Date;
   /** Poll only the sources whose next check has come (the daemon's ticks); otherwise every source not gone. */
   onlyDue?: boolean;
+  /** Called as each source's poll ends (progress bars, logs). */
+  onSource?: (report: SourceReport, done: number, total: number) => void;
+  /**
+   * Shutdown: once aborted, sources not started yet are skipped (not polled,
+   * nothing recorded); those in flight get `drainMs` to finish, then the cycle
+   * stops waiting for them and publishes what is complete.
+   */
+  signal?: AbortSignal;
+  drainMs?: number;
+}
+
+/** A report for a source this cycle did not poll or stopped waiting for. */
+function notPolled(src: SourceConfig, why: string): SourceReport {
+  return { name: src.name, url: src.url, ok: false, error: why, itemsSeen: 0, itemsNew: 0, itemsKept: 0 };
+}
+
+/** Resolves `drainMs` after `signal` aborts (never, without a signal). */
+function drainDeadline(signal: AbortSignal | undefined, drainMs: number): Promise<void> {
+  if (!signal) return new Promise<void>(() => {});
+  return new Promise<void>((resolve) => {
+    const start = () => setTimeout(resolve, drainMs).unref();
+    if (signal.aborted) start();
+    else signal.addEventListener('abort', start, { once: true });
+  });
 }
 
 export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOptions = {}): Promise<CycleSummary> {
@@ -196,13 +220,24 @@ export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOp
   const startedAt = now().toISOString();
   const rules = feedRules(config);
   const limiter = createFetchLimiter(config.fetch);
-  const polls = config.sources.map((src) => {
-    const state = store.sourceState(src.name, src.url);
-    if (state?.goneAt) return opts.onlyDue ? undefined : goneReport(src, state);
-    if (opts.onlyDue && !isDue(state?.nextCheckAt, now())) return undefined;
-    return limiter.run(state?.url ?? src.url, () => pollSource(config, store, src, rules, now));
+  const gaveUp = drainDeadline(opts.signal, opts.drainMs ?? 0).then(() => 'gave up' as const);
+  const plan = config.sources.map((src) => ({ src, state: store.sourceState(src.name, src.url) }));
+  const polled = (p: (typeof plan)[number]) => !p.state?.goneAt && (!opts.onlyDue || isDue(p.state?.nextCheckAt, now()));
+  const total = plan.filter(polled).length;
+  let done = 0;
+  const poll = async (src: SourceConfig): Promise<SourceReport> => {
+    if (opts.signal?.aborted) return notPolled(src, 'not polled: shutting down');
+    const report = await Promise.race([pollSource(config, store, src, rules, now), gaveUp]);
+    if (report === 'gave up') return notPolled(src, `abandoned at shutdown after ${opts.drainMs ?? 0} ms`);
+    opts.onSource?.(report, ++done, total);
+    return report;
+  };
+  const reports = plan.map((p) => {
+    if (polled(p)) return limiter.run(p.state?.url ?? p.src.url, () => poll(p.src));
+    // A gone source is reported by `run` (so the operator sees it), silently skipped by ticks.
+    return p.state?.goneAt && !opts.onlyDue ? goneReport(p.src, p.state) : undefined;
   });
-  const sources = (await Promise.all(polls)).filter((s): s is SourceReport => s !== undefined);
+  const sources = (await Promise.all(reports)).filter((s): s is SourceReport => s !== undefined);
   const feeds = publishFeeds(config, store);
   const sum = (k: 'itemsSeen' | 'itemsNew' | 'itemsKept') => sources.reduce((n, s) => n + s[k], 0);
   return { startedAt, finishedAt: now().toISOString(), sources, feeds, itemsSeen: sum('itemsSeen'), itemsNew: sum('itemsNew'), itemsKept: sum('itemsKept') };

@@ -1,32 +1,57 @@
 /**
  * The daemon: a poll cycle at start-up and then on the configured cron
- * schedule, with the feed server running alongside.
+ * schedule, with the feed server running alongside, for months unattended.
  *
  * Rules:
+ * - One daemon per store: the store lock is taken before anything else and
+ *   released last (a stale lock from a killed process is taken over).
  * - Cycles never overlap: a tick that comes while a cycle runs is skipped and logged.
  * - A failing cycle (e.g. the store is unwritable) is logged and the daemon
  *   keeps its schedule; per-source failures are part of a normal cycle.
- * - stop() ends scheduling, waits for the running cycle, closes server and store.
- * - After a cycle: metrics recorded, health clock advanced, and (with a hub
- *   configured) the hub notified about changed feeds in the background.
+ * - Logs say what changed, not what was done: one line per cycle and one per
+ *   source whose condition changed (ok, failing, moved, or what the store says).
+ * - reload() swaps the config only when the new one is valid; settings bound
+ *   at start (store, server, output dir) keep their values until a restart.
+ * - Ticks poll only due sources; after a cycle: metrics recorded, health
+ *   clock advanced, and (with a hub configured) the hub notified about
+ *   changed feeds in the background.
+ * - stop() ends scheduling, lets fetches in flight finish for
+ *   `daemon.shutdownTimeoutMs`, publishes what is complete, then closes the
+ *   server, the store and the lock.
  */
+import { watch, type FSWatcher } from 'node:fs';
 import type { Server } from 'node:http';
-import cron from 'node-cron';
-import type { LoadedConfig } from '../config/index.js';
-import type { Logger } from '../model/logger.js';
+import { basename, dirname } from 'node:path';
+import cron, { type ScheduledTask } from 'node-cron';
+import { ConfigError, loadConfig, type LoadedConfig } from '../config/index.js';
 import { Metrics } from '../metrics/index.js';
+import type { Logger } from '../model/logger.js';
 import { close, createFeedServer, healthReport, listen, type CycleClock } from '../serve/index.js';
-import { Store } from '../store/index.js';
+import { openLockedStore, type LockedStore } from '../store/index.js';
 import { changedFeedUrls, WebSubPublisher } from '../websub/index.js';
-import { feedSite, runCycle, type CycleSummary } from './cycle.js';
-import { isUnhealthy, sourceHealths } from './health.js';
+import { feedSite, runCycle, type CycleSummary, type SourceReport } from './cycle.js';
+import { isUnhealthy, sourceHealths, type SourceHealth } from './health.js';
 import { freshSeconds, longestGapMs } from './interval.js';
+
+export interface DaemonOptions {
+  /** Called with each config accepted by a reload (e.g. to change the log level). */
+  onConfig?: (config: LoadedConfig) => void;
+  /** Debounce for config file changes; editors write a file in several steps. */
+  watchDebounceMs?: number;
+  /** WebSub retry timing (tests shorten it). */
+  websub?: { attempts?: number; retryDelayMs?: number };
+}
 
 export interface Daemon {
   url: string;
   metrics: Metrics;
+  /** The config the next cycle uses. */
+  config(): LoadedConfig;
   /** Resolves when the cycle currently running (if any) ends. */
   idle(): Promise<void>;
+  /** Re-read the config file; true when a new config was accepted. */
+  reload(reason: string): boolean;
+  /** Graceful shutdown (see the rules above); safe to call twice. */
   stop(): Promise<void>;
 }
 
@@ -37,82 +62,246 @@ export function summaryLine(s: CycleSummary): string {
     .join(', ')}`;
 }
 
-export interface DaemonOptions {
-  /** WebSub retry timing (tests shorten it). */
-  websub?: { attempts?: number; retryDelayMs?: number };
+function summaryFields(s: CycleSummary): Record<string, unknown> {
+  return {
+    event: 'cycle',
+    sourcesOk: s.sources.filter((x) => x.ok).length,
+    sourcesFailed: s.sources.filter((x) => !x.ok).map((x) => x.name),
+    itemsSeen: s.itemsSeen,
+    itemsNew: s.itemsNew,
+    itemsKept: s.itemsKept,
+    feedsUpdated: s.feeds.filter((f) => f.changed.length).map((f) => f.name),
+    ms: Date.parse(s.finishedAt) - Date.parse(s.startedAt),
+  };
 }
 
-export async function startDaemon(config: LoadedConfig, log: Logger, opts: DaemonOptions = {}): Promise<Daemon> {
-  const store = new Store(config.store.path);
+/**
+ * A source's condition in one word, from schedule/health.ts (the same words
+ * `infrawire status` prints); "not-modified" is a kind of "ok", not a change.
+ */
+export function sourceCondition(h: SourceHealth): string {
+  if (h.alert) return 'failing-too-long'; // crossing fetch.failingAlertHours is news once
+  return h.state === 'not-modified' ? 'ok' : h.state;
+}
+
+export interface SourceChange {
+  source: string;
+  from: string;
+  to: string;
+  error?: string;
+  movedTo?: string;
+}
+
+/** What changed between the conditions known before a cycle and the health after it. */
+export function sourceChanges(before: ReadonlyMap<string, string>, after: readonly SourceHealth[], reports: readonly SourceReport[]): SourceChange[] {
+  const polled = new Set(reports.map((r) => r.name));
+  const changes: SourceChange[] = [];
+  for (const h of after) {
+    if (!polled.has(h.name)) continue; // not polled this cycle: nothing new to say
+    const from = before.get(h.name) ?? 'new';
+    const to = sourceCondition(h);
+    if (from === to || (from === 'new' && to === 'ok')) continue;
+    changes.push({ source: h.name, from, to, error: h.lastError ?? undefined, movedTo: h.movedTo });
+  }
+  return changes;
+}
+
+function logSourceChange(log: Logger, c: SourceChange): void {
+  const detail = c.to === 'moved' && c.movedTo ? `: now at ${c.movedTo} (update the config)` : c.to !== 'ok' && c.error ? `: ${c.error}` : '';
+  const fields = { event: 'source-state', ...c };
+  const message = `source "${c.source}": ${c.from} → ${c.to}${detail}`;
+  if (c.to === 'ok') log.info(message, fields);
+  else log.warn(message, fields);
+}
+
+/** Settings bound when the daemon starts: a reload keeps the running values. */
+const RESTART_ONLY: [label: string, pick: (c: LoadedConfig) => unknown][] = [
+  ['store.path', (c) => c.store.path],
+  ['server.host', (c) => c.server.host],
+  ['server.port', (c) => c.server.port],
+  ['publish.dir', (c) => c.publish.dir],
+  ['publish.hub', (c) => c.publish.hub],
+];
+
+function keepRestartOnly(running: LoadedConfig, next: LoadedConfig, log: Logger): LoadedConfig {
+  for (const [label, pick] of RESTART_ONLY) {
+    if (pick(running) !== pick(next)) log.warn(`config reload: ${label} changes only on restart; keeping ${String(pick(running))}`, { event: 'config-reload', key: label });
+  }
+  return { ...next, store: running.store, server: running.server, publish: { ...next.publish, dir: running.publish.dir, hub: running.publish.hub } };
+}
+
+function sameConfig(a: LoadedConfig, b: LoadedConfig): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+export async function startDaemon(initial: LoadedConfig, log: Logger, opts: DaemonOptions = {}): Promise<Daemon> {
+  const opened = openLockedStore(initial.store.path);
+  if (opened.lock.tookOverFrom !== undefined) {
+    log.warn(`took over a stale store lock left by pid ${opened.lock.tookOverFrom} (not running)`, { event: 'lock', lockFile: opened.lock.file });
+  }
   const metrics = new Metrics();
-  const site = feedSite(config);
-  const task = cron.createTask(config.schedule, () => cycle(), { name: 'infrawire-cycle' });
-  const clock: CycleClock = { startedAt: new Date(), intervalMs: longestGapMs(task.getNextRuns(12)) };
-  const hub = config.publish.hub ? new WebSubPublisher({ hub: config.publish.hub, log, onResult: (r) => metrics.recordWebSub(r), ...opts.websub }) : undefined;
-  let running: Promise<void> | undefined;
-  const cycle = () => {
-    if (running) {
-      log.warn('previous cycle still running: this tick is skipped');
-      return;
-    }
-    const started = performance.now();
-    const seconds = () => (performance.now() - started) / 1000;
-    running = runCycle(config, store, { onlyDue: true })
-      .then((summary) => {
-        for (const s of summary.sources) if (!s.ok) log.warn(`source "${s.name}" failed: ${s.error}`);
-        for (const s of summary.sources) if (s.notice) log.warn(s.notice);
-        log.info(summaryLine(summary));
-        metrics.recordCycle(summary, seconds());
-        metrics.setFailingSources(sourceHealths(config, store, new Date()).filter(isUnhealthy).length);
-        Object.assign(clock, { lastCycleFinishedAt: new Date(), lastCycleOk: true });
-        hub?.notify(summary.feeds.flatMap((f) => changedFeedUrls(site.baseUrl, f.changed)));
-      })
-      .catch((err) => {
-        log.error(`cycle failed: ${(err as Error).stack ?? err}`);
-        metrics.recordCycleFailure(seconds());
-        clock.lastCycleOk = false;
-      })
-      .finally(() => (running = undefined));
-  };
+  const live: Live = { config: initial, clock: { startedAt: new Date(), intervalMs: 0 } };
   let server: Server | undefined;
   try {
     server = createFeedServer({
-      dir: config.publish.dir,
-      feeds: config.feeds,
-      sources: config.sources,
-      baseUrl: site.baseUrl,
-      maxAge: () => freshSeconds(task.getNextRun(), clock.intervalMs, new Date()),
-      sourceStates: () => sourceHealths(config, store, new Date()),
-      health: () => healthReport(clock, new Date()),
+      dir: initial.publish.dir,
+      feeds: initial.feeds,
+      sources: initial.sources,
+      baseUrl: feedSite(initial).baseUrl,
+      maxAge: () => freshSeconds(live.task?.getNextRun() ?? null, live.clock.intervalMs, new Date()),
+      sourceStates: () => sourceHealths(live.config, opened.store, new Date()),
+      health: () => healthReport(live.clock, new Date()),
       metrics,
     });
-    const url = await listen(server, config.server.host, config.server.port);
-    log.info(`serving feeds at ${url}/feeds/ (public URL ${config.publish.baseUrl})`);
-
-    await task.start();
-    log.info(`schedule "${config.schedule}": next cycle at ${task.getNextRun()?.toISOString() ?? 'never'}`);
-    cycle();
-
-    const srv = server;
-    return {
-      url,
-      metrics,
-      idle: async () => {
-        await running;
-        await hub?.idle();
-      },
-      stop: async () => {
-        await task.destroy();
-        await running;
-        await hub?.close();
-        await close(srv);
-        store.close();
-      },
-    };
+    const url = await listen(server, initial.server.host, initial.server.port);
+    log.info(`serving feeds at ${url}/feeds/ (public URL ${initial.publish.baseUrl})`, { event: 'listen', url, publicUrl: initial.publish.baseUrl });
+    return runningDaemon(live, log, opts, { ...opened, server, url, metrics });
   } catch (err) {
-    await task.destroy();
     if (server) await close(server);
-    store.close();
+    opened.close();
     throw err;
+  }
+}
+
+/** What the server's pages read while the daemon runs: the current config, task and cycle clock. */
+interface Live {
+  config: LoadedConfig;
+  task?: ScheduledTask;
+  clock: CycleClock;
+}
+
+interface Resources extends LockedStore {
+  server: Server;
+  url: string;
+  metrics: Metrics;
+}
+
+function runningDaemon(live: Live, log: Logger, opts: DaemonOptions, res: Resources): Daemon {
+  const { store, metrics } = res;
+  const initial = live.config;
+  let config = initial;
+  const site = feedSite(initial);
+  const hub = initial.publish.hub ? new WebSubPublisher({ hub: initial.publish.hub, log, onResult: (r) => metrics.recordWebSub(r), ...opts.websub }) : undefined;
+  let running: Promise<void> | undefined;
+  let stopped: Promise<void> | undefined;
+  const shutdown = new AbortController();
+  const conditions = new Map(sourceHealths(config, store, new Date()).filter((h) => h.state !== 'never-checked').map((h) => [h.name, sourceCondition(h)]));
+
+  const cycle = () => {
+    if (shutdown.signal.aborted) return;
+    if (running) {
+      log.warn('previous cycle still running: this tick is skipped', { event: 'tick-skipped' });
+      return;
+    }
+    const cfg = config;
+    const onSource = (r: SourceReport) => log.debug?.(`source "${r.name}" polled: ${r.ok ? `${r.itemsSeen} items, ${r.itemsNew} new` : r.error}`, { event: 'source-polled', source: r.name, ok: r.ok });
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    running = runCycle(cfg, store, { onlyDue: true, signal: shutdown.signal, drainMs: cfg.daemon.shutdownTimeoutMs, onSource })
+      .then((summary) => {
+        const health = sourceHealths(cfg, store, new Date());
+        const notices = new Map(summary.sources.map((s) => [s.name, s.notice]));
+        for (const change of sourceChanges(conditions, health, summary.sources)) {
+          conditions.set(change.source, change.to);
+          logSourceChange(log, change);
+          // What to do about it (fix the URL, remove a gone source), said once with the change.
+          const notice = notices.get(change.source);
+          if (notice) log.warn(notice, { event: 'source-notice', source: change.source });
+        }
+        log.info(summaryLine(summary), summaryFields(summary));
+        metrics.recordCycle(summary, seconds());
+        metrics.setFailingSources(health.filter(isUnhealthy).length);
+        Object.assign(live.clock, { lastCycleFinishedAt: new Date(), lastCycleOk: true });
+        hub?.notify(summary.feeds.flatMap((f) => changedFeedUrls(site.baseUrl, f.changed)));
+      })
+      .catch((err) => {
+        log.error(`cycle failed: ${(err as Error).stack ?? err}`, { event: 'cycle-failed' });
+        metrics.recordCycleFailure(seconds());
+        live.clock.lastCycleOk = false;
+      })
+      .finally(() => (running = undefined));
+  };
+
+  const schedule = (cfg: LoadedConfig): ScheduledTask => {
+    const task = cron.schedule(cfg.schedule, cycle, { name: 'infrawire-cycle', timezone: cfg.timezone });
+    Object.assign(live, { task, clock: { ...live.clock, intervalMs: longestGapMs(task.getNextRuns(12)) } });
+    const next = task.getNextRun()?.toISOString() ?? 'never';
+    log.info(`schedule "${cfg.schedule}"${cfg.timezone ? ` in ${cfg.timezone}` : ''}: next cycle at ${next}`, { event: 'schedule', schedule: cfg.schedule, timezone: cfg.timezone, next });
+    return task;
+  };
+  let task = schedule(config);
+
+  const reload = (reason: string): boolean => {
+    if (shutdown.signal.aborted) return false;
+    let next: LoadedConfig;
+    try {
+      next = keepRestartOnly(config, loadConfig(config.file), log);
+    } catch (err) {
+      const problems = err instanceof ConfigError ? err.problems : [String((err as Error).message ?? err)];
+      log.error(`config reload (${reason}) rejected, keeping the running config: ${problems.join('; ')}`, { event: 'config-rejected', file: config.file, problems });
+      return false;
+    }
+    if (sameConfig(config, next)) {
+      log.debug?.(`config reload (${reason}): unchanged`, { event: 'config-unchanged' });
+      return false;
+    }
+    const reschedule = next.schedule !== config.schedule || next.timezone !== config.timezone;
+    config = next;
+    live.config = next;
+    if (reschedule) {
+      void task.destroy();
+      task = schedule(config);
+    }
+    opts.onConfig?.(config);
+    log.info(`config reloaded (${reason}): ${config.sources.length} sources, ${config.feeds.length} feeds; the next cycle uses it`, { event: 'config-reloaded', file: config.file });
+    return true;
+  };
+
+  const watcher = initial.daemon.watchConfig ? watchFile(initial.file, opts.watchDebounceMs ?? 250, () => reload('config file changed'), log) : undefined;
+
+  cycle();
+
+  const stop = async () => {
+    shutdown.abort();
+    watcher?.close();
+    await task.destroy();
+    if (running) {
+      log.info(`waiting for the running cycle: fetches in flight get up to ${config.daemon.shutdownTimeoutMs} ms, then what is complete is published`, { event: 'draining' });
+      await running;
+    }
+    await hub?.close();
+    await close(res.server);
+    res.close();
+  };
+
+  return {
+    url: res.url,
+    metrics,
+    config: () => config,
+    idle: async () => {
+      await running;
+      await hub?.idle();
+    },
+    reload,
+    stop: () => (stopped ??= stop()),
+  };
+}
+
+/** Watch one file through its folder, so editors that replace the file (rename over it) are seen too. */
+function watchFile(file: string, debounceMs: number, onChange: () => void, log: Logger): FSWatcher | undefined {
+  const name = basename(file);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const watcher = watch(dirname(file), (_event, changed) => {
+      if (changed !== null && changed !== name) return;
+      clearTimeout(timer);
+      timer = setTimeout(onChange, debounceMs);
+    });
+    watcher.on('error', (err) => log.warn(`watching ${file} stopped: ${err.message}; SIGHUP still reloads`, { event: 'watch-failed' }));
+    watcher.on('close', () => clearTimeout(timer));
+    return watcher;
+  } catch (err) {
+    log.warn(`cannot watch ${file} (${(err as Error).message}); SIGHUP still reloads`, { event: 'watch-failed' });
+    return undefined;
   }
 }

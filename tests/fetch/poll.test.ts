@@ -73,7 +73,7 @@ describe('polling sources across cycles', () => {
     const after = states(cfg);
     expect(after['With ETag']).toMatchObject({ lastOutcome: 'not-modified', lastStatus: 304, consecutiveFailures: 0, itemsSeen: 2, lastSuccessAt: new Date(T0.getTime() + HOUR).toISOString() });
     expect(after['No validators']).toMatchObject({ lastOutcome: 'not-modified', lastStatus: 200, etag: null });
-    expect(formatSummary(second)).toMatch(/With ETag\s+not modified \(nothing parsed\)/);
+    expect(formatSummary(second)).toMatch(/With ETag\s+-\s+2\s+0\s+2\s+not modified \(nothing parsed\)/);
   });
 
   it('follows a 301 to the new URL from then on, keeps the configured URL and tells the operator', async () => {

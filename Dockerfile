@@ -1,0 +1,52 @@
+# infrawire in a container: the daemon, its store and feeds on volumes, as a non-root user.
+#
+#   docker build -t infrawire --build-arg PUBLIC_URL=https://feeds.example.org .
+#   docker run -d --name infrawire -p 8080:8080 -v infrawire-data:/data -v infrawire-feeds:/feeds \
+#     --stop-timeout 45 infrawire
+#
+# The built-in config is the repository's config.json with the container's paths
+# (/data/infrawire.db, /feeds), the server on 0.0.0.0:8080 and publish.baseUrl set
+# to the PUBLIC_URL build argument. To use your own config, mount it:
+#   -v "$PWD/config.json:/config/config.json:ro"   (then set those keys in it yourself)
+# and reload it with `docker kill -s HUP infrawire`.
+
+# --- dependencies (build tools only in case better-sqlite3 has no prebuilt binary) ---
+FROM node:20-slim AS deps
+WORKDIR /app
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+# --- runtime ---
+FROM node:20-slim
+ARG PUBLIC_URL=http://127.0.0.1:8080
+ENV NODE_ENV=production \
+    INFRAWIRE_CONFIG=/config/config.json
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json package-lock.json config.json config.schema.json ./
+COPY bin ./bin
+COPY src ./src
+COPY fixtures ./fixtures
+# The container config: same sources, keywords and feeds; container paths and address.
+RUN mkdir -p /config /data /feeds \
+ && node -e ' \
+      const fs = require("fs"); \
+      const c = JSON.parse(fs.readFileSync("config.json", "utf8")); \
+      delete c.$schema; \
+      c.store = { ...c.store, path: "/data/infrawire.db" }; \
+      c.publish = { ...c.publish, dir: "/feeds", baseUrl: process.argv[1] }; \
+      c.server = { ...c.server, host: "0.0.0.0", port: 8080 }; \
+      fs.writeFileSync("/config/config.json", JSON.stringify(c, null, 2) + "\n");' "$PUBLIC_URL" \
+ && node bin/infrawire.js run --help >/dev/null \
+ && chown -R node:node /data /feeds
+USER node
+VOLUME ["/data", "/feeds"]
+EXPOSE 8080
+# SIGTERM: fetches in flight get daemon.shutdownTimeoutMs (30 s) to finish; stop with --stop-timeout 45.
+STOPSIGNAL SIGTERM
+HEALTHCHECK --interval=60s --timeout=5s --start-period=30s \
+  CMD node -e 'fetch("http://127.0.0.1:8080/").then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))'
+CMD ["node", "bin/infrawire.js", "daemon"]

@@ -1,0 +1,42 @@
+/**
+ * `infrawire run`: one poll cycle, then a summary.
+ *
+ * Rules:
+ * - Takes the store lock like the daemon, so a run never races a daemon on the same store.
+ * - A progress bar only when stderr is a terminal (and not --quiet/--json/--no-progress);
+ *   without a terminal only the summary is printed.
+ * - Failed sources are part of a normal run (exit 0); the summary names them.
+ */
+import { loadConfig } from '../config/index.js';
+import { runCycle } from '../schedule/index.js';
+import { openLockedStore } from '../store/index.js';
+import { formatSummary, progressBar, type Progress } from './report.js';
+
+export interface RunOptions {
+  config: string;
+  json?: boolean;
+  quiet?: boolean;
+  /** commander's `--no-progress` sets this to false. */
+  progress?: boolean;
+}
+
+export function wantsProgress(opts: RunOptions, stderr: NodeJS.WriteStream = process.stderr): boolean {
+  return opts.progress !== false && !opts.quiet && !opts.json && stderr.isTTY === true;
+}
+
+export async function runOnce(opts: RunOptions): Promise<void> {
+  const config = loadConfig(opts.config);
+  const { store, close } = openLockedStore(config.store.path);
+  let progress: Progress | undefined;
+  try {
+    progress = wantsProgress(opts) ? progressBar(process.stderr, config.sources.length) : undefined;
+    const summary = await runCycle(config, store, { onSource: progress?.update });
+    progress?.end();
+    progress = undefined;
+    if (opts.json) console.log(JSON.stringify(summary, null, 2));
+    else if (!opts.quiet) console.log(formatSummary(summary));
+  } finally {
+    progress?.end();
+    close();
+  }
+}
