@@ -10,12 +10,14 @@ import { VERSION } from '../fetch/index.js';
 import { runCycle, startDaemon } from '../schedule/index.js';
 import { Store } from '../store/index.js';
 import { runDemo } from './demo.js';
+import { explainUrl, runDryRun } from './explain.js';
 import { consoleLogger } from './log.js';
 import { formatSummary } from './report.js';
 
 const DEFAULT_CONFIG = process.env.INFRAWIRE_CONFIG ?? 'config.json';
 
-async function runOnce(opts: { config: string; json?: boolean }): Promise<void> {
+async function runOnce(opts: { config: string; json?: boolean; dryRun?: boolean }): Promise<void> {
+  if (opts.dryRun) return runDryRun(opts);
   const config = loadConfig(opts.config);
   const store = new Store(config.store.path);
   try {
@@ -57,7 +59,15 @@ export function buildProgram(): Command {
     .description('run one poll cycle and exit, printing a summary')
     .option('-c, --config <path>', 'config file', DEFAULT_CONFIG)
     .option('--json', 'print the summary as JSON')
+    .option('--dry-run', 'fetch and curate without writing the store or the feeds; print every decision')
     .action(runOnce);
+  program
+    .command('explain')
+    .description('why one article is kept or dropped: found by URL in the store, else among the sources\' current items')
+    .argument('<url>', 'the article URL')
+    .option('-c, --config <path>', 'config file', DEFAULT_CONFIG)
+    .option('--json', 'print the decisions as JSON')
+    .action(explainUrl);
   program
     .command('daemon')
     .description('poll on the configured schedule and serve the feeds over HTTP (what `npm start` runs)')

@@ -8,6 +8,7 @@
  *   and a test keeps the committed file equal to it.
  */
 import { z } from 'zod';
+import { curateSchema, watchRulesSchema, watchSchema } from './watchRules.js';
 
 const httpUrl = z
   .string()
@@ -31,6 +32,8 @@ const cronExpression = z.string().min(1, 'must be a cron expression');
 export const sourceSchema = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
   url: httpUrl,
+  watch: watchRulesSchema.optional().describe('Extra watch rules for items of this source: its terms add to every feed\'s score, its excludes drop'),
+  priority: z.number().int().min(-100).max(100).default(0).describe('Higher wins: the report a story cluster is published as, among reports first seen together'),
 });
 
 export const feedSchema = z.strictObject({
@@ -42,18 +45,15 @@ export const feedSchema = z.strictObject({
     .optional()
     .describe('Watch keywords of this feed; defaults to watch.keywords'),
   maxEntries: z.number().int().min(1).max(1000).default(100),
+  watch: watchRulesSchema.optional().describe('Watch rules of this feed (with keywords); when set, they replace the global watch rules for this feed'),
 });
 
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   schedule: cronExpression.default('*/30 * * * *').describe('Cron expression (node-cron syntax, seconds optional)'),
   sources: z.array(sourceSchema).min(1, 'must list at least one source'),
-  watch: z.strictObject({
-    keywords: z
-      .array(z.string().trim().min(1, 'must not be empty'))
-      .min(1, 'must list at least one keyword')
-      .describe('Case-insensitive whole words or phrases; a simple plural (s, es) also matches'),
-  }),
+  watch: watchSchema,
+  curate: curateSchema,
   feeds: z
     .array(feedSchema)
     .min(1, 'must list at least one feed')

@@ -13,7 +13,7 @@
  */
 import PQueue from 'p-queue';
 import type { LoadedConfig, SourceConfig } from '../config/index.js';
-import { compileKeywords, matchWatchRules, type KeywordMatcher } from '../curate/index.js';
+import { feedRulesFor, decideFeeds, keptFeeds, type FeedDecision, type FeedRules } from '../curate/index.js';
 import { fetchSource } from '../fetch/index.js';
 import type { Article, FeedFormat, ParsedFeed, SourceRef } from '../model/index.js';
 import { toArticle } from '../normalize/index.js';
@@ -50,27 +50,17 @@ export interface CycleSummary {
   itemsKept: number;
 }
 
-interface FeedRules {
-  name: string;
-  matchers: KeywordMatcher[];
-}
-
 export function feedRules(config: LoadedConfig): FeedRules[] {
-  return config.feeds.map((f) => ({ name: f.name, matchers: compileKeywords(f.keywords ?? config.watch.keywords) }));
+  return feedRulesFor(config);
 }
 
-/** Which feeds keep an article, with the keywords that matched for each. */
-export function curateArticle(article: Article, rules: readonly FeedRules[]): Map<string, string[]> {
-  const kept = new Map<string, string[]>();
-  for (const rule of rules) {
-    const keywords = matchWatchRules(article, rule.matchers);
-    if (keywords.length) kept.set(rule.name, keywords);
-  }
-  return kept;
+/** Which feeds keep an article, with the terms that matched for each (its categories there). */
+export function curateArticle(article: Article, rules: readonly FeedRules[], now: Date = new Date()): Map<string, string[]> {
+  return keptFeeds(decideFeeds(article, rules, now));
 }
 
 /** Store a parsed feed's items and put the matching ones into feeds; returns the counts. */
-function ingest(store: Store, source: SourceRef, parsed: ParsedFeed, rules: readonly FeedRules[], now: Date) {
+function ingest(store: Store, source: SourceRef, parsed: ParsedFeed, rules: readonly FeedRules[], now: Date, onDecisions?: DecisionListener) {
   const nowIso = now.toISOString();
   let itemsNew = 0;
   let itemsKept = 0;
@@ -83,7 +73,9 @@ function ingest(store: Store, source: SourceRef, parsed: ParsedFeed, rules: read
       if (firstSeen && firstSeen !== nowIso && (article.published === nowIso || article.updated === nowIso)) {
         article = toArticle(item, source, new Date(firstSeen)) ?? article;
       }
-      const kept = curateArticle(article, rules);
+      const decisions = decideFeeds(article, rules, now);
+      onDecisions?.(article, decisions);
+      const kept = keptFeeds(decisions);
       const keywords = [...new Set([...kept.values()].flat())];
       if (store.saveArticle({ ...article, keywords }, firstSeen ?? nowIso) === 'new') itemsNew++;
       if (kept.size) itemsKept++;
@@ -93,7 +85,10 @@ function ingest(store: Store, source: SourceRef, parsed: ParsedFeed, rules: read
   return { itemsNew, itemsKept };
 }
 
-async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig, rules: readonly FeedRules[], now: () => Date): Promise<SourceReport> {
+/** Called with every article a cycle curates and each feed's decision about it (dry-run and explain print them). */
+export type DecisionListener = (article: Article, decisions: FeedDecision[]) => void;
+
+async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig, rules: readonly FeedRules[], now: () => Date, onDecisions?: DecisionListener): Promise<SourceReport> {
   const report: SourceReport = { name: src.name, url: src.url, ok: false, itemsSeen: 0, itemsNew: 0, itemsKept: 0 };
   const fetched = await fetchSource(src.url, config.fetch);
   report.status = fetched.status;
@@ -105,7 +100,7 @@ async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig,
     report.format = parsed.format;
     report.itemsSeen = parsed.items.length;
     const source: SourceRef = { name: src.name, url: fetched.url, feedTitle: parsed.title, feedLink: parsed.link };
-    Object.assign(report, ingest(store, source, parsed, rules, at), { ok: true });
+    Object.assign(report, ingest(store, source, parsed, rules, at, onDecisions), { ok: true });
     store.recordAttempt({ name: src.name, url: fetched.url, at: at.toISOString(), status: fetched.status, itemsSeen: report.itemsSeen, itemsKept: report.itemsKept });
   } catch (err) {
     report.ok = false;
@@ -132,6 +127,9 @@ export function publishFeeds(config: LoadedConfig, store: Store): FeedReport[] {
 
 export interface CycleOptions {
   now?: () => Date;
+  /** Curate without publishing: no feed file is written (the caller passes a throw-away store copy). */
+  dryRun?: boolean;
+  onDecisions?: DecisionListener;
 }
 
 export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOptions = {}): Promise<CycleSummary> {
@@ -139,8 +137,8 @@ export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOp
   const startedAt = now().toISOString();
   const rules = feedRules(config);
   const queue = new PQueue({ concurrency: config.fetch.concurrency });
-  const sources = await Promise.all(config.sources.map((src) => queue.add(() => pollSource(config, store, src, rules, now))));
-  const feeds = publishFeeds(config, store);
+  const sources = await Promise.all(config.sources.map((src) => queue.add(() => pollSource(config, store, src, rules, now, opts.onDecisions))));
+  const feeds = opts.dryRun ? [] : publishFeeds(config, store);
   const sum = (k: 'itemsSeen' | 'itemsNew' | 'itemsKept') => sources.reduce((n, s) => n + s[k], 0);
   return { startedAt, finishedAt: now().toISOString(), sources, feeds, itemsSeen: sum('itemsSeen'), itemsNew: sum('itemsNew'), itemsKept: sum('itemsKept') };
 }
