@@ -88,7 +88,7 @@ export const watchSchema = z
 export const curateSchema = z
   .strictObject({
     clusterWindowHours: z.number().positive().max(24 * 30).default(72).describe('Reports of one story published this close together may merge into one entry'),
-    clusterThreshold: z.number().min(0).max(1).default(0.3).describe('Similarity (0-1) of title + lede from which two reports count as one story'),
+    clusterThreshold: z.number().min(0).max(1).default(0.25).describe('Similarity (0-1) of title + lede from which two reports count as one story'),
     retentionDays: z.number().positive().default(30).describe('Articles first seen longer ago are pruned from the store and never come back'),
   })
   .prefault({})

@@ -3,3 +3,5 @@ export * from './regex.js';
 export * from './rules.js';
 export * from './feeds.js';
 export * from './explain.js';
+export * from './similarity.js';
+export * from './cluster.js';

@@ -19,7 +19,8 @@ import type { Article, FeedFormat, ParsedFeed, SourceRef } from '../model/index.
 import { toArticle } from '../normalize/index.js';
 import { parseFeed } from '../parse/index.js';
 import { FEED_FORMATS, renderFeeds, writeChangedFiles } from '../publish/index.js';
-import type { Store } from '../store/index.js';
+import { articleIdByGuid, isTombstoned, storedSource, type Store } from '../store/index.js';
+import { curateStore } from './curateStore.js';
 
 export interface SourceReport {
   name: string;
@@ -50,6 +51,15 @@ export interface CycleSummary {
   itemsKept: number;
 }
 
+/**
+ * Apply the current rules to everything stored and publish, without fetching:
+ * what a rule change (config reload, CLI edit) calls so it takes effect at once.
+ */
+export function recurate(config: LoadedConfig, store: Store, now: Date = new Date()) {
+  const curation = curateStore(config, store, feedRules(config), now);
+  return { curation, feeds: publishFeeds(config, store) };
+}
+
 export function feedRules(config: LoadedConfig): FeedRules[] {
   return feedRulesFor(config);
 }
@@ -59,19 +69,33 @@ export function curateArticle(article: Article, rules: readonly FeedRules[], now
   return keptFeeds(decideFeeds(article, rules, now));
 }
 
-/** Store a parsed feed's items and put the matching ones into feeds; returns the counts. */
+/**
+ * Dedupe layers (a) and (b): the same source's guid keeps the id it was first
+ * stored under; another source's report of an already stored canonical URL is
+ * a copy and is skipped. Tombstoned items are skipped for good.
+ */
+function identify(store: Store, article: Article): Article | undefined {
+  const byGuid = article.guid ? articleIdByGuid(store, article.source.name, article.guid) : undefined;
+  const same = byGuid && byGuid !== article.id ? { ...article, id: byGuid } : article;
+  if (isTombstoned(store, same.id, same.source.name, same.guid)) return undefined;
+  const owner = storedSource(store, same.id);
+  return owner === undefined || owner === same.source.name ? same : undefined;
+}
+
+/** Store a parsed feed's items; returns the counts. Feed membership is decided afterwards over the whole store (`curateStore`). */
 function ingest(store: Store, source: SourceRef, parsed: ParsedFeed, rules: readonly FeedRules[], now: Date, onDecisions?: DecisionListener) {
   const nowIso = now.toISOString();
   let itemsNew = 0;
   let itemsKept = 0;
   store.transaction(() => {
     for (const item of parsed.items) {
-      let article = toArticle(item, source, now);
+      const normalized = toArticle(item, source, now);
+      let article = normalized && identify(store, normalized);
       if (!article) continue;
       const firstSeen = store.firstSeen([article.id]).get(article.id);
       // A date that came from "now" (missing or in the future) must stay the first-seen time.
       if (firstSeen && firstSeen !== nowIso && (article.published === nowIso || article.updated === nowIso)) {
-        article = toArticle(item, source, new Date(firstSeen)) ?? article;
+        article = { ...(toArticle(item, source, new Date(firstSeen)) ?? article), id: article.id };
       }
       const decisions = decideFeeds(article, rules, now);
       onDecisions?.(article, decisions);
@@ -79,7 +103,6 @@ function ingest(store: Store, source: SourceRef, parsed: ParsedFeed, rules: read
       const keywords = [...new Set([...kept.values()].flat())];
       if (store.saveArticle({ ...article, keywords }, firstSeen ?? nowIso) === 'new') itemsNew++;
       if (kept.size) itemsKept++;
-      for (const [feed, words] of kept) store.keepInFeed(feed, article.id, words, nowIso);
     }
   });
   return { itemsNew, itemsKept };
@@ -138,6 +161,7 @@ export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOp
   const rules = feedRules(config);
   const queue = new PQueue({ concurrency: config.fetch.concurrency });
   const sources = await Promise.all(config.sources.map((src) => queue.add(() => pollSource(config, store, src, rules, now, opts.onDecisions))));
+  curateStore(config, store, rules, now());
   const feeds = opts.dryRun ? [] : publishFeeds(config, store);
   const sum = (k: 'itemsSeen' | 'itemsNew' | 'itemsKept') => sources.reduce((n, s) => n + s[k], 0);
   return { startedAt, finishedAt: now().toISOString(), sources, feeds, itemsSeen: sum('itemsSeen'), itemsNew: sum('itemsNew'), itemsKept: sum('itemsKept') };

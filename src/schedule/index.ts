@@ -1,2 +1,3 @@
 export * from './cycle.js';
 export * from './daemon.js';
+export * from './curateStore.js';

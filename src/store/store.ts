@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Article } from '../model/index.js';
+import { clusterCoverage } from './curation.js';
 import { MIGRATIONS } from './schema.js';
 
 export type SaveResult = 'new' | 'changed' | 'unchanged';
@@ -160,7 +161,15 @@ export class Store {
          WHERE e.feed = ? ORDER BY a.published DESC, a.id LIMIT ?`,
       )
       .all(feed, limit) as { data: string; keywords: string; added_at: string }[];
-    return rows.map((r) => ({ article: JSON.parse(r.data) as Article, keywords: JSON.parse(r.keywords) as string[], addedAt: r.added_at }));
+    return rows.map((r) => ({ article: this.withCoverage(JSON.parse(r.data) as Article), keywords: JSON.parse(r.keywords) as string[], addedAt: r.added_at }));
+  }
+
+  /** A cluster lead as published: the other outlets' reports in `related`, `updated` moved to when the last one was first seen. */
+  private withCoverage(article: Article): Article {
+    const { related, lastAdded } = clusterCoverage(this, article.id);
+    if (!related.length) return article;
+    const updated = lastAdded && lastAdded > article.updated ? lastAdded : article.updated;
+    return { ...article, related, updated };
   }
 
   recordAttempt(a: SourceAttempt): void {
