@@ -11,6 +11,7 @@ import { runCycle, startDaemon } from '../schedule/index.js';
 import { Store } from '../store/index.js';
 import { runDemo } from './demo.js';
 import { explainUrl, runDryRun } from './explain.js';
+import { registerConfigEditing } from './configCommands.js';
 import { consoleLogger } from './log.js';
 import { formatSummary } from './report.js';
 
@@ -80,6 +81,7 @@ export function buildProgram(): Command {
     .option('--dir <path>', 'where the demo writes its store and feeds (default: a new temporary folder)')
     .option('-c, --config <path>', 'config whose keywords and feeds the demo uses (default: the bundled config.json)')
     .action(runDemo);
+  registerConfigEditing(program, DEFAULT_CONFIG);
   program
     .command('schema')
     .description('print the JSON Schema of config.json')
