@@ -15,12 +15,29 @@ import { decideFeeds, feedRulesFor, formatDecisions, type FeedDecision } from '.
 import type { Article } from '../model/index.js';
 import { canonicalUrl } from '../normalize/index.js';
 import { runCycle, type CycleSummary } from '../schedule/index.js';
-import { Store } from '../store/index.js';
+import { clusterLeads, Store } from '../store/index.js';
 import { formatSummary } from './report.js';
 
 export interface ExplainedArticle {
   article: Article;
   decisions: FeedDecision[];
+  /** The report this one is published under when it joined another outlet's story cluster. */
+  mergedInto?: { id: string; title: string };
+}
+
+/** Attach the story cluster each article ended up in (after the cycle's curation pass). */
+function withClusters(store: Store, explained: ExplainedArticle[]): ExplainedArticle[] {
+  const leads = clusterLeads(store);
+  return explained.map((e) => {
+    const lead = leads.get(e.article.id);
+    if (!lead || lead === e.article.id) return e;
+    return { ...e, mergedInto: { id: lead, title: store.getArticle(lead)?.title ?? lead } };
+  });
+}
+
+function formatExplained(e: ExplainedArticle): string {
+  const merged = e.mergedInto ? `\n  MERGED  into the story published as "${e.mergedInto.title}" (another outlet's earlier or preferred report)` : '';
+  return formatDecisions(e.article, e.decisions) + merged;
 }
 
 /** One dry cycle over a memory copy of the store; every decision, in the order made. */
@@ -29,14 +46,14 @@ export async function dryRunCycle(config: LoadedConfig, now?: () => Date): Promi
   const explained: ExplainedArticle[] = [];
   try {
     const summary = await runCycle(config, store, { dryRun: true, ...(now ? { now } : {}), onDecisions: (article, decisions) => explained.push({ article, decisions }) });
-    return { summary, explained };
+    return { summary, explained: withClusters(store, explained) };
   } finally {
     store.close();
   }
 }
 
 function jsonOf(e: ExplainedArticle) {
-  return { id: e.article.id, url: e.article.url, title: e.article.title, source: e.article.source.name, published: e.article.published, decisions: e.decisions };
+  return { id: e.article.id, url: e.article.url, title: e.article.title, source: e.article.source.name, published: e.article.published, decisions: e.decisions, ...(e.mergedInto ? { mergedInto: e.mergedInto } : {}) };
 }
 
 export async function runDryRun(opts: { config: string; json?: boolean }): Promise<void> {
@@ -46,7 +63,7 @@ export async function runDryRun(opts: { config: string; json?: boolean }): Promi
     console.log(JSON.stringify({ summary, items: explained.map(jsonOf) }, null, 2));
     return;
   }
-  for (const e of explained) console.log(`${formatDecisions(e.article, e.decisions)}\n`);
+  for (const e of explained) console.log(`${formatExplained(e)}\n`);
   console.log(formatSummary(summary));
   console.log('dry run: nothing was written');
 }
@@ -61,7 +78,7 @@ export async function explainUrl(url: string, opts: { config: string; json?: boo
   let where = 'store';
   try {
     const article = stored.articleByUrl(canonical);
-    if (article) found = { article, decisions: decideFeeds(article, feedRulesFor(config), new Date()) };
+    if (article) found = withClusters(stored, [{ article, decisions: decideFeeds(article, feedRulesFor(config), new Date()) }])[0];
   } finally {
     stored.close();
   }
@@ -70,5 +87,5 @@ export async function explainUrl(url: string, opts: { config: string; json?: boo
     found = (await dryRunCycle(config)).explained.find((e) => e.article.url === canonical);
   }
   if (!found) throw new Error(`explain: ${canonical} is neither in the store nor among the sources' current items`);
-  console.log(opts.json ? JSON.stringify({ foundIn: where, ...jsonOf(found) }, null, 2) : `(found in the ${where})\n${formatDecisions(found.article, found.decisions)}`);
+  console.log(opts.json ? JSON.stringify({ foundIn: where, ...jsonOf(found) }, null, 2) : `(found in the ${where})\n${formatExplained(found)}`);
 }

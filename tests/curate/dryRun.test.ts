@@ -81,3 +81,27 @@ describe('dry run and explain', () => {
     expect(existsSync(join(tmp.dir, 'other.db'))).toBe(false);
   });
 });
+
+describe('Store.memoryCopy', () => {
+  it('sees what a running writer committed (WAL not yet checkpointed), and writes to the copy stay in memory', () => {
+    const tmp = tempDir();
+    const path = join(tmp.dir, 'live.db');
+    const writer = new Store(path);
+    try {
+      writer.db.pragma('wal_autocheckpoint = 0');
+      writer.recordAttempt({ name: 'Wire', url: 'https://w.example/feed', at: '2026-11-28T00:00:00.000Z', itemsSeen: 3 });
+      expect(existsSync(`${path}-wal`)).toBe(true);
+      const copy = Store.memoryCopy(path);
+      try {
+        expect(copy.sourceStates().map((s) => s.name)).toEqual(['Wire']);
+        copy.recordAttempt({ name: 'Other', url: 'https://o.example/feed', at: '2026-11-28T00:00:00.000Z' });
+      } finally {
+        copy.close();
+      }
+      expect(writer.sourceStates().map((s) => s.name)).toEqual(['Wire']);
+    } finally {
+      writer.close();
+      tmp.cleanup();
+    }
+  });
+});
