@@ -21,6 +21,8 @@ import { formatSummary } from './report.js';
 export interface ExplainedArticle {
   article: Article;
   decisions: FeedDecision[];
+  /** Why it was not stored (a duplicate or tombstoned item); it then has no decisions. */
+  skipped?: string;
   /** The report this one is published under when it joined another outlet's story cluster. */
   mergedInto?: { id: string; title: string };
 }
@@ -36,6 +38,7 @@ function withClusters(store: Store, explained: ExplainedArticle[]): ExplainedArt
 }
 
 function formatExplained(e: ExplainedArticle): string {
+  if (e.skipped) return `${formatDecisions(e.article, [])}\n  SKIPPED ${e.skipped}`;
   const merged = e.mergedInto ? `\n  MERGED  into the story published as "${e.mergedInto.title}" (another outlet's earlier or preferred report)` : '';
   return formatDecisions(e.article, e.decisions) + merged;
 }
@@ -45,7 +48,7 @@ export async function dryRunCycle(config: LoadedConfig, now?: () => Date): Promi
   const store = Store.memoryCopy(config.store.path);
   const explained: ExplainedArticle[] = [];
   try {
-    const summary = await runCycle(config, store, { dryRun: true, ...(now ? { now } : {}), onDecisions: (article, decisions) => explained.push({ article, decisions }) });
+    const summary = await runCycle(config, store, { dryRun: true, ...(now ? { now } : {}), onDecisions: (article, decisions, skipped) => explained.push({ article, decisions, ...(skipped ? { skipped } : {}) }) });
     return { summary, explained: withClusters(store, explained) };
   } finally {
     store.close();
@@ -53,7 +56,7 @@ export async function dryRunCycle(config: LoadedConfig, now?: () => Date): Promi
 }
 
 function jsonOf(e: ExplainedArticle) {
-  return { id: e.article.id, url: e.article.url, title: e.article.title, source: e.article.source.name, published: e.article.published, decisions: e.decisions, ...(e.mergedInto ? { mergedInto: e.mergedInto } : {}) };
+  return { id: e.article.id, url: e.article.url, title: e.article.title, source: e.article.source.name, published: e.article.published, decisions: e.decisions, ...(e.skipped ? { skipped: e.skipped } : {}), ...(e.mergedInto ? { mergedInto: e.mergedInto } : {}) };
 }
 
 export async function runDryRun(opts: { config: string; json?: boolean }): Promise<void> {

@@ -74,12 +74,13 @@ export function curateArticle(article: Article, rules: readonly FeedRules[], now
  * stored under; another source's report of an already stored canonical URL is
  * a copy and is skipped. Tombstoned items are skipped for good.
  */
-function identify(store: Store, article: Article): Article | undefined {
+function identify(store: Store, article: Article): { article: Article } | { skipped: string } {
   const byGuid = article.guid ? articleIdByGuid(store, article.source.name, article.guid) : undefined;
   const same = byGuid && byGuid !== article.id ? { ...article, id: byGuid } : article;
-  if (isTombstoned(store, same.id, same.source.name, same.guid)) return undefined;
+  if (isTombstoned(store, same.id, same.source.name, same.guid)) return { skipped: 'pruned by retention earlier (tombstone)' };
   const owner = storedSource(store, same.id);
-  return owner === undefined || owner === same.source.name ? same : undefined;
+  if (owner !== undefined && owner !== same.source.name) return { skipped: `a copy of ${owner}'s report of the same URL` };
+  return { article: same };
 }
 
 /** Store a parsed feed's items; returns the counts. Feed membership is decided afterwards over the whole store (`curateStore`). */
@@ -90,8 +91,13 @@ function ingest(store: Store, source: SourceRef, parsed: ParsedFeed, rules: read
   store.transaction(() => {
     for (const item of parsed.items) {
       const normalized = toArticle(item, source, now);
-      let article = normalized && identify(store, normalized);
-      if (!article) continue;
+      if (!normalized) continue;
+      const identity = identify(store, normalized);
+      if ('skipped' in identity) {
+        onDecisions?.(normalized, [], identity.skipped);
+        continue;
+      }
+      let article = identity.article;
       const firstSeen = store.firstSeen([article.id]).get(article.id);
       // A date that came from "now" (missing or in the future) must stay the first-seen time.
       if (firstSeen && firstSeen !== nowIso && (article.published === nowIso || article.updated === nowIso)) {
@@ -108,8 +114,8 @@ function ingest(store: Store, source: SourceRef, parsed: ParsedFeed, rules: read
   return { itemsNew, itemsKept };
 }
 
-/** Called with every article a cycle curates and each feed's decision about it (dry-run and explain print them). */
-export type DecisionListener = (article: Article, decisions: FeedDecision[]) => void;
+/** Called with every article a cycle curates and each feed's decision about it, or why it was skipped as a duplicate (dry-run and explain print them). */
+export type DecisionListener = (article: Article, decisions: FeedDecision[], skipped?: string) => void;
 
 async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig, rules: readonly FeedRules[], now: () => Date, onDecisions?: DecisionListener): Promise<SourceReport> {
   const report: SourceReport = { name: src.name, url: src.url, ok: false, itemsSeen: 0, itemsNew: 0, itemsKept: 0 };

@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dryRunCycle } from '../../src/cli/explain.js';
 import { recurate, runCycle } from '../../src/schedule/index.js';
 import { Store, storedArticles } from '../../src/store/index.js';
 import { FIXTURE_SOURCES, startFixtureServer, tempDir, testConfig } from '../helpers/env.js';
@@ -61,6 +62,9 @@ describe('re-curation, retention and tombstones', () => {
       expect(storedArticles(store)).toHaveLength(0);
       expect(titles(store)).toHaveLength(0);
       expect(store.db.prepare('SELECT count(*) FROM tombstones').pluck().get()).toBe(17);
+      const { explained } = await dryRunCycle(config, () => days(32));
+      expect(explained).toHaveLength(17);
+      expect(explained.every((e) => e.skipped === 'pruned by retention earlier (tombstone)')).toBe(true);
     } finally {
       store.close();
       tmp.cleanup();
