@@ -19,7 +19,7 @@ interface Span {
 export interface JsonNode extends Span {
   kind: 'object' | 'array' | 'value';
   /** Object members in file order. */
-  members?: { key: string; value: JsonNode }[];
+  members?: { key: string; keyStart: number; value: JsonNode }[];
   items?: JsonNode[];
 }
 
@@ -66,13 +66,15 @@ class Scanner {
 
   object(start: number): JsonNode {
     this.pos++;
-    const members: { key: string; value: JsonNode }[] = [];
+    const members: { key: string; keyStart: number; value: JsonNode }[] = [];
     this.skipSpace();
     if (this.text[this.pos] === '}') return { kind: 'object', start, end: ++this.pos, members };
     for (;;) {
+      this.skipSpace();
+      const keyStart = this.pos;
       const key = this.string();
       this.expect(':');
-      members.push({ key, value: this.value() });
+      members.push({ key, keyStart, value: this.value() });
       this.skipSpace();
       if (this.text[this.pos] === ',') this.pos++;
       else if (this.text[this.pos] === '}') return { kind: 'object', start, end: ++this.pos, members };
@@ -135,9 +137,23 @@ function renderLike(text: string, neighbour: JsonNode | undefined, value: unknow
   return JSON.stringify(value, null, unit).replace(/\n/g, `\n${indent}`);
 }
 
-/** `text` with `values` appended to the array at `path`. */
+/** `text` with a new last member `key: value` in the object at `path`, laid out like its last member. */
+function addMember(text: string, path: readonly (string | number)[], key: string, value: unknown): string {
+  const object = nodeAt(parseJsonTree(text), path);
+  if (!object || object.kind !== 'object') throw new Error(`${path.join('.') || '(root)'} is not an object in the config file`);
+  const last = object.members!.at(-1);
+  if (!last) return `${text.slice(0, object.start)}{ ${JSON.stringify(key)}: ${renderInline(value, true)} }${text.slice(object.end)}`;
+  const multiLine = text.slice(object.start, last.keyStart).includes('\n');
+  const indent = multiLine ? lineIndent(text, last.keyStart) : '';
+  const sep = multiLine ? `,\n${indent}` : ', ';
+  return `${text.slice(0, last.value.end)}${sep}${JSON.stringify(key)}: ${renderInline(value, true)}${text.slice(last.value.end)}`;
+}
+
+/** `text` with `values` appended to the array at `path`; a missing last key is added to its object as a new array. */
 export function appendToArray(text: string, path: readonly (string | number)[], values: readonly unknown[]): string {
   const array = nodeAt(parseJsonTree(text), path);
+  const key = path[path.length - 1];
+  if (!array && typeof key === 'string') return addMember(text, path.slice(0, -1), key, values);
   if (!array || array.kind !== 'array') throw new Error(`${path.join('.')} is not an array in the config file`);
   const items = array.items!;
   const last = items[items.length - 1];

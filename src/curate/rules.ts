@@ -112,11 +112,9 @@ function patternTerm(pattern: LinearRegex, label: string, scope: readonly Field[
   return { label, weight, match: (fields) => textHits(fields, scope, (text) => pattern.find(text)) };
 }
 
-const FIGURE_WORDS: Record<Figure['kind'], string> = { money: 'money', power: 'power', compute: 'compute', percent: 'percent' };
-
 function figureTerm(t: Extract<SimpleTermConfig, { figure: string }>, weight: number): CompiledTerm {
   const bounds = [t.atLeast !== undefined ? `>= ${t.atLeast}` : '', t.atMost !== undefined ? `<= ${t.atMost}` : ''].filter(Boolean).join(' ');
-  const label = t.label ?? `${FIGURE_WORDS[t.figure]}${t.unit ? ` ${t.unit}` : ''} ${bounds}`;
+  const label = t.label ?? `${t.figure}${t.unit ? ` ${t.unit}` : ''} ${bounds}`;
   const fits = (f: Figure) =>
     f.kind === t.figure &&
     (t.unit === undefined || f.unit.toLowerCase() === t.unit.toLowerCase()) &&

@@ -55,6 +55,12 @@ describe('JSON text edits keep the rest of the file', () => {
     expect(appendToArray(multi, ['a'], [{ n: 2 }])).toBe('{\n  "a": [\n    {\n      "n": 1\n    },\n    {\n      "n": 2\n    }\n  ]\n}');
   });
 
+  it('creates a missing list as a new member of its object', () => {
+    expect(appendToArray('{\n  "watch": {\n    "terms": ["GPU"]\n  }\n}', ['watch', 'keywords'], ['Nscale'])).toBe('{\n  "watch": {\n    "terms": ["GPU"],\n    "keywords": ["Nscale"]\n  }\n}');
+    expect(appendToArray('{"feeds":[{ "name": "a", "title": "A" }]}', ['feeds', 0, 'keywords'], ['x', 'y'])).toBe('{"feeds":[{ "name": "a", "title": "A", "keywords": ["x", "y"] }]}');
+    expect(appendToArray('{"w":{}}', ['w', 'keywords'], ['x'])).toBe('{"w":{ "keywords": ["x"] }}');
+  });
+
   it('removes first, middle, last and only elements with their separators', () => {
     const text = '{\n  "a": [\n    "x",\n    "y",\n    "z"\n  ],\n  "b": 1\n}';
     expect(removeFromArray(text, ['a'], [0])).toBe('{\n  "a": [\n    "y",\n    "z"\n  ],\n  "b": 1\n}');
