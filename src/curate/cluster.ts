@@ -4,10 +4,12 @@
  * Rules:
  * - Incremental and stable: reports already in a cluster stay there, and a
  *   cluster's lead never changes (its id is the published entry's id).
- * - A new report joins the cluster holding its most similar report
- *   (title + lede, `similarity`) when that similarity reaches the threshold
- *   and the two were published within the window of each other; otherwise
- *   it leads a cluster of its own.
+ * - A new report joins the cluster whose lead is most similar to it (title +
+ *   lede, `similarity`) when that similarity reaches the threshold and the two
+ *   were published within the window of each other; otherwise it leads a
+ *   cluster of its own. Comparing with leads only (not every member) keeps a
+ *   cluster from drifting: a chain of loosely related reports cannot pull
+ *   unrelated news in over days.
  * - New reports are taken in a fixed order: first seen, then the source's
  *   priority (higher first), then published, then id. So among reports first
  *   seen together, the highest-priority source's (else the earliest) leads.
@@ -49,7 +51,7 @@ export function assignClusters(inputs: readonly ClusterInput[], leads: ReadonlyM
     let best: Report | undefined;
     let bestScore = -1;
     for (const other of known) {
-      if (Math.abs(other.published - candidate.published) > windowMs) continue;
+      if (other.lead !== other.id || Math.abs(other.published - candidate.published) > windowMs) continue;
       const score = similarity(candidate.tokens, other.tokens);
       if (score > bestScore) [best, bestScore] = [other, score];
     }

@@ -6,7 +6,9 @@
  * - One broken source never stops a cycle: each source's failure is caught,
  *   recorded on the source in the store, and reported by name with a reason.
  * - Each source's items are stored in one transaction: all or nothing.
- * - Every article seen is stored; a feed keeps those its keywords match.
+ * - Every article seen is stored (after dedupe: same source + guid, another
+ *   source's copy of a URL, tombstones); feed membership is then recomputed
+ *   over the whole store by `curateStore` (rules, story clusters, retention).
  * - Feeds are published from the store (not from this cycle's items), so a
  *   feed keeps its entries when sources are quiet or failing.
  * - Fetches run through p-queue with the configured concurrency.

@@ -90,6 +90,18 @@ describe('story clustering', () => {
     expect(assignClusters([input(a), input(b)], new Map(), { ...opts, windowHours: 24 * 5 }).get('b')).toBe('a');
   });
 
+  it('a cluster does not drift: a report like a member but not like the lead starts its own cluster', () => {
+    const mk = (id: string, title: string) => ({ article: { id, title, summary: '', published: '2026-11-27T07:00:00Z', source: { name: id, url: 'u' } }, firstSeen: id, priority: 0 });
+    const a = mk('a', 'Kestrel Cloud raises money for Oulu Finland campus');
+    const b = mk('b', 'Kestrel Cloud Oulu Finland campus orders Blackwell racks from Nvidia');
+    const c = mk('c', 'Nvidia Blackwell racks orders slip as Taiwan suppliers lag');
+    const tok = (x: typeof a) => storyTokens(x.article.title, '');
+    expect(similarity(tok(a), tok(b))).toBeGreaterThanOrEqual(0.25);
+    expect(similarity(tok(b), tok(c))).toBeGreaterThanOrEqual(0.25);
+    expect(similarity(tok(a), tok(c))).toBeLessThan(0.25);
+    expect(assignClusters([a, b, c], new Map(), { windowHours: 72, threshold: 0.25 })).toEqual(new Map([['a', 'a'], ['b', 'a'], ['c', 'c']]));
+  });
+
   it('the highest-priority source leads among reports first seen together; an existing lead never changes', () => {
     const base = { title: 'Halden Semiconductor delays Arizona 2nm fab to 2028', summary: 'Halden, Phoenix, $18 billion, lithography.', published: '2026-11-27T07:00:00Z' };
     const early = { article: { ...base, id: 'early', source: { name: 'A', url: 'u' } }, firstSeen: 't1', priority: 0 };
