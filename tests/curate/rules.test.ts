@@ -1,8 +1,11 @@
 /** Watch rules: keywords, variants, aliases, excludes, weights, fields, all-of, figures, regex, score and age. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig, type TermConfig, type WatchRulesConfig } from '../../src/config/index.js';
 import { articleFields, compileRules, decide, decisionCategories, feedRulesFor, decideFeeds } from '../../src/curate/index.js';
 import type { Article, Figure } from '../../src/model/index.js';
+import { ROOT } from '../helpers/env.js';
 
 const NOW = new Date('2026-11-28T12:00:00Z');
 
@@ -139,6 +142,16 @@ describe('scores and decisions', () => {
 
 describe('rules in config', () => {
   const raw = (watch: unknown, feeds: unknown[] = [{ name: 'main', title: 'Main' }], sources: unknown[] = [{ name: 'Wire', url: 'https://w.example/feed' }]) => ({ sources, watch, feeds });
+
+  it('the second curated feed shown in README.md is a valid config and keeps what it says', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const snippet = /```json\n("feeds": \[[\s\S]*?"power-deals"[\s\S]*?\n\])\n```/.exec(readme)![1]!;
+    const config = parseConfig({ sources: [{ name: 'Wire', url: 'https://w.example/feed' }], watch: { keywords: ['GPU'] }, ...JSON.parse(`{${snippet}}`) }, '/tmp/c.json');
+    const story = article({ title: 'A new data center campus', figures: [{ kind: 'power', value: 300e6, unit: 'W', text: '300 MW' }] });
+    const kept = decideFeeds(story, feedRulesFor(config), NOW).filter((d) => d.decision.kept);
+    expect(kept.map((d) => d.feed)).toEqual(['power-deals']);
+    expect(decisionCategories(kept[0]!.decision)).toEqual(['100 MW+ data center']);
+  });
 
   it('a regex RE2 cannot run is refused at load with its path', () => {
     let problems: string[] = [];
