@@ -14,6 +14,8 @@ import { runDemo } from './demo.js';
 import { UsageError } from './log.js';
 import { runOnce } from './run.js';
 import { runStatus } from './status.js';
+import { explainUrl } from './explain.js';
+import { registerConfigEditing } from './configCommands.js';
 
 const DEFAULT_CONFIG = process.env.INFRAWIRE_CONFIG ?? 'config.json';
 
@@ -40,7 +42,15 @@ function registerRun(program: Command): void {
     .option('--json', 'print the summary as JSON on stdout (no progress bar)')
     .option('-q, --quiet', 'print nothing but errors; the exit code tells the result')
     .option('--no-progress', 'no progress bar, even on a terminal')
+    .option('--dry-run', 'fetch and curate without writing the store or the feeds; print every decision')
     .action(runOnce);
+}
+
+function registerExplain(program: Command): void {
+  configOption(program.command('explain').description("why one article is kept or dropped: found by URL in the store, else among the sources' current items"))
+    .argument('<url>', 'the article URL')
+    .option('--json', 'print the decisions as JSON')
+    .action(explainUrl);
 }
 
 function registerDaemon(program: Command): void {
@@ -88,6 +98,8 @@ export function buildProgram(): Command {
   registerDaemon(program);
   registerDemo(program);
   registerStatus(program);
+  registerExplain(program);
+  registerConfigEditing(program, DEFAULT_CONFIG);
   registerSchema(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;

@@ -6,10 +6,12 @@
  * - A progress bar only when stderr is a terminal (and not --quiet/--json/--no-progress);
  *   without a terminal only the summary is printed.
  * - Failed sources are part of a normal run (exit 0); the summary names them.
+ * - `--dry-run` takes no lock: it reads a copy of the store and writes nothing.
  */
 import { loadConfig } from '../config/index.js';
 import { runCycle } from '../schedule/index.js';
 import { openLockedStore } from '../store/index.js';
+import { runDryRun } from './explain.js';
 import { formatSummary, progressBar, type Progress } from './report.js';
 
 export interface RunOptions {
@@ -18,6 +20,8 @@ export interface RunOptions {
   quiet?: boolean;
   /** commander's `--no-progress` sets this to false. */
   progress?: boolean;
+  /** Fetch and curate, write nothing, print every decision (src/cli/explain.ts). */
+  dryRun?: boolean;
 }
 
 export function wantsProgress(opts: RunOptions, stderr: NodeJS.WriteStream = process.stderr): boolean {
@@ -25,6 +29,7 @@ export function wantsProgress(opts: RunOptions, stderr: NodeJS.WriteStream = pro
 }
 
 export async function runOnce(opts: RunOptions): Promise<void> {
+  if (opts.dryRun) return runDryRun(opts);
   const config = loadConfig(opts.config);
   const { store, close } = openLockedStore(config.store.path);
   let progress: Progress | undefined;

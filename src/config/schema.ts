@@ -12,6 +12,7 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 import { isTimeZone } from '../normalize/date.js';
+import { curateSchema, keywordText, watchRulesSchema, watchSchema } from './watchRules.js';
 
 const httpUrl = z
   .string()
@@ -37,13 +38,6 @@ const cronExpression = z
     const check = cron.validateDetailed(expr);
     if (!check.valid) ctx.addIssue({ code: 'custom', message: `"${expr}" is not a valid cron expression (${check.errors.map((e) => `${e.field}: ${e.message}`).join('; ')})` });
   });
-
-/** A keyword must contain a letter or digit: one made of separators would match every story. */
-const keyword = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .regex(/[\p{L}\p{N}]/u, 'must contain a letter or digit');
 
 /** Report every item whose name (compared through `key`) repeats another's. */
 function uniqueBy<T extends { name: string }>(key: (item: T) => string, what: string) {
@@ -76,6 +70,8 @@ export const sourceSchema = z.strictObject({
     .refine(isTimeZone, 'must be an IANA time zone name such as "Europe/Berlin"')
     .optional()
     .describe('IANA time zone for dates this source writes without a zone; default UTC'),
+  watch: watchRulesSchema.optional().describe('Extra watch rules for items of this source: its terms add to every feed\'s score, its excludes drop'),
+  priority: z.number().int().min(-100).max(100).default(0).describe('Higher wins: the report a story cluster is published as, among reports first seen together'),
 });
 
 export const feedSchema = z.strictObject({
@@ -83,10 +79,11 @@ export const feedSchema = z.strictObject({
   title: z.string().min(1, 'must not be empty'),
   subtitle: z.string().optional(),
   keywords: z
-    .array(keyword)
+    .array(keywordText)
     .optional()
     .describe('Watch keywords of this feed; defaults to watch.keywords'),
   maxEntries: z.number().int().min(1).max(1000).default(100),
+  watch: watchRulesSchema.optional().describe('Watch rules of this feed (with keywords); when set, they replace the global watch rules for this feed'),
 });
 
 export const configSchema = z.strictObject({
@@ -97,12 +94,8 @@ export const configSchema = z.strictObject({
     .array(sourceSchema)
     .min(1, 'must list at least one source')
     .superRefine(uniqueBy((s) => s.name.toLowerCase(), 'source')),
-  watch: z.strictObject({
-    keywords: z
-      .array(keyword)
-      .min(1, 'must list at least one keyword')
-      .describe('Case-insensitive whole words or phrases; a simple plural (s, es) also matches'),
-  }),
+  watch: watchSchema,
+  curate: curateSchema,
   feeds: z
     .array(feedSchema)
     .min(1, 'must list at least one feed')
@@ -136,6 +129,7 @@ export const configSchema = z.strictObject({
       maxBytes: z.number().int().min(1024).default(10 * 1024 * 1024),
       connectTimeoutMs: z.number().int().min(100).max(600_000).default(10_000).describe('Deadline for connecting and receiving the response headers'),
       perHostConcurrency: z.number().int().min(1).max(16).default(2).describe('Fetches at once to one host'),
+      maxItems: z.number().int().min(1).max(100_000).default(500).describe('Items read from one fetch, the first ones in document order (feeds list the newest first); the rest are ignored and the summary says so'),
       minIntervalMinutes: z.number().min(0).max(10_080).default(15).describe('Shortest time between two checks of a source (the daemon polls only due sources; 0: every tick)'),
       maxIntervalMinutes: z.number().min(1).max(10_080).default(1440).describe('Longest time between two checks, whatever ttl/max-age/Expires/Retry-After ask'),
       backoffMaxMinutes: z.number().min(1).max(10_080).default(360).describe('Cap of the exponential backoff after consecutive failures'),

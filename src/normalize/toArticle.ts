@@ -62,6 +62,7 @@ interface Body {
 }
 
 const TITLE_FROM_BODY_MAX = 80;
+const TITLE_MAX = 300;
 
 /** The base relative links resolve against: the feed's home page, else the fetched URL. */
 function baseUrl(source: SourceRef): string {
@@ -143,7 +144,8 @@ export function toArticle(item: ParsedItem, source: SourceRef, firstSeen: Date, 
   const base = baseUrl(source);
   const raw = firstNonBlank(item.contentHtml, item.summaryHtml);
   const bodyText = htmlToText(raw);
-  const title = htmlToText(item.title ?? '') || toSummary(bodyText, TITLE_FROM_BODY_MAX);
+  // A title is a line, not a document: a hostile 1 MB title is cut like a summary.
+  const title = toSummary(htmlToText(item.title ?? ''), TITLE_MAX) || toSummary(bodyText, TITLE_FROM_BODY_MAX);
   if (!title) return undefined;
 
   const ownUrl = itemUrl(item, base);

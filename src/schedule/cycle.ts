@@ -6,20 +6,23 @@
  * - One broken source never stops a cycle: each source's failure is caught,
  *   recorded on the source in the store, and reported by name with a reason.
  * - Each source's items are stored in one transaction: all or nothing.
- * - Every article seen is stored; a feed keeps those its keywords match.
+ * - Every article seen is stored (dedupe layers a and b, tombstones: see
+ *   `identify`); feed membership is then decided over the whole store
+ *   (`curateStore`), so a rule change applies to stories seen before.
  * - Feeds are published from the store (not from this cycle's items), so a
  *   feed keeps its entries when sources are quiet or failing.
  * - Fetches run through the fetch limiter (global and per-host concurrency).
  * - `run` polls every source that is not gone; the daemon's ticks only the due ones.
  */
 import type { LoadedConfig, SourceConfig } from '../config/index.js';
-import { compileKeywords, matchWatchRules, type KeywordMatcher } from '../curate/index.js';
+import { decideFeeds, feedRulesFor, keptFeeds, type FeedDecision, type FeedRules } from '../curate/index.js';
 import { createFetchLimiter, fetchSource, type FetchResult } from '../fetch/index.js';
 import type { Article, FeedFormat, ParsedFeed, SourceRef } from '../model/index.js';
 import { identityGuids, normalizeOptions, toArticle, type NormalizeOptions } from '../normalize/index.js';
 import { parseFeed } from '../parse/index.js';
 import { FEED_FORMATS, renderFeeds, writeChangedFiles, type FeedSite } from '../publish/index.js';
-import type { SourceOutcome, SourceState, Store } from '../store/index.js';
+import { articleIdByGuid, isTombstoned, storedSource, type SourceOutcome, type SourceState, type Store } from '../store/index.js';
+import { curateStore } from './curateStore.js';
 import { duePolicyFromConfig, isDue, nextCheckAt, type CacheHeaders } from './due.js';
 import { healthNotice, sourceHealth } from './health.js';
 
@@ -43,6 +46,8 @@ export interface SourceReport {
   itemsKept: number;
   /** Response body bytes fetched (after decompression). */
   bytes?: number;
+  /** The item count of a feed longer than fetch.maxItems (only the first `itemsSeen` were read). */
+  truncated?: number;
 }
 
 export interface FeedReport {
@@ -61,27 +66,41 @@ export interface CycleSummary {
   itemsKept: number;
 }
 
-interface FeedRules {
-  name: string;
-  matchers: KeywordMatcher[];
+/**
+ * Apply the current rules to everything stored and publish, without fetching:
+ * what a rule change (config reload, CLI edit) calls so it takes effect at once.
+ */
+export function recurate(config: LoadedConfig, store: Store, now: Date = new Date()) {
+  const curation = curateStore(config, store, feedRules(config), now);
+  return { curation, feeds: publishFeeds(config, store) };
 }
 
 export function feedRules(config: LoadedConfig): FeedRules[] {
-  return config.feeds.map((f) => ({ name: f.name, matchers: compileKeywords(f.keywords ?? config.watch.keywords) }));
+  return feedRulesFor(config);
 }
 
-/** Which feeds keep an article, with the keywords that matched for each. */
-export function curateArticle(article: Article, rules: readonly FeedRules[]): Map<string, string[]> {
-  const kept = new Map<string, string[]>();
-  for (const rule of rules) {
-    const keywords = matchWatchRules(article, rule.matchers);
-    if (keywords.length) kept.set(rule.name, keywords);
-  }
-  return kept;
+/** Which feeds keep an article, with the terms that matched for each (its categories there). */
+export function curateArticle(article: Article, rules: readonly FeedRules[], now: Date = new Date()): Map<string, string[]> {
+  return keptFeeds(decideFeeds(article, rules, now));
 }
 
-/** Store a parsed feed's items and put the matching ones into feeds; returns the counts. */
-function ingest(store: Store, source: SourceRef, parsed: ParsedFeed, rules: readonly FeedRules[], now: Date, options: NormalizeOptions) {
+/**
+ * Dedupe layers (a) and (b): the same source's guid keeps the id it was first
+ * stored under; another source's report of an already stored canonical URL is
+ * a copy and is skipped. Tombstoned items are skipped for good.
+ */
+function identify(store: Store, article: Article, guidIsUnique: boolean): { article: Article } | { skipped: string } {
+  // A guid repeated inside one fetch identifies nothing (normalize told those stories apart).
+  const byGuid = article.guid && guidIsUnique ? articleIdByGuid(store, article.source.name, article.guid) : undefined;
+  const same = byGuid && byGuid !== article.id ? { ...article, id: byGuid } : article;
+  if (isTombstoned(store, same.id, same.source.name, same.guid)) return { skipped: 'pruned by retention earlier (tombstone)' };
+  const owner = storedSource(store, same.id);
+  if (owner !== undefined && owner !== same.source.name) return { skipped: `a copy of ${owner}'s report of the same URL` };
+  return { article: same };
+}
+
+/** Store a parsed feed's items; returns the counts. Feed membership is decided afterwards over the whole store (`curateStore`). */
+function ingest(store: Store, source: SourceRef, parsed: ParsedFeed, rules: readonly FeedRules[], now: Date, options: NormalizeOptions, onDecisions?: DecisionListener) {
   const nowIso = now.toISOString();
   let itemsNew = 0;
   let itemsKept = 0;
@@ -89,22 +108,32 @@ function ingest(store: Store, source: SourceRef, parsed: ParsedFeed, rules: read
   store.transaction(() => {
     for (const [index, item] of parsed.items.entries()) {
       const itemOptions = { ...options, idGuid: idGuids[index] };
-      let article = toArticle(item, source, now, itemOptions);
-      if (!article) continue;
+      const normalized = toArticle(item, source, now, itemOptions);
+      if (!normalized) continue;
+      const identity = identify(store, normalized, idGuids[index] === normalized.guid);
+      if ('skipped' in identity) {
+        onDecisions?.(normalized, [], identity.skipped);
+        continue;
+      }
+      let article = identity.article;
       const firstSeen = store.firstSeen([article.id]).get(article.id);
       // A date that came from "now" (missing or in the future) must stay the first-seen time.
       if (firstSeen && firstSeen !== nowIso && (article.published === nowIso || article.updated === nowIso)) {
-        article = toArticle(item, source, new Date(firstSeen), itemOptions) ?? article;
+        article = { ...(toArticle(item, source, new Date(firstSeen), itemOptions) ?? article), id: article.id };
       }
-      const kept = curateArticle(article, rules);
+      const decisions = decideFeeds(article, rules, now);
+      onDecisions?.(article, decisions);
+      const kept = keptFeeds(decisions);
       const keywords = [...new Set([...kept.values()].flat())];
       if (store.saveArticle({ ...article, keywords }, firstSeen ?? nowIso) === 'new') itemsNew++;
       if (kept.size) itemsKept++;
-      for (const [feed, words] of kept) store.keepInFeed(feed, article.id, words, nowIso);
     }
   });
   return { itemsNew, itemsKept };
 }
+
+/** Called with every article a cycle curates and each feed's decision about it, or why it was skipped as a duplicate (dry-run and explain print them). */
+export type DecisionListener = (article: Article, decisions: FeedDecision[], skipped?: string) => void;
 
 function validatorsOf(state: SourceState | undefined) {
   return state ? { etag: state.etag ?? undefined, lastModified: state.lastModified ?? undefined } : undefined;
@@ -114,11 +143,17 @@ function validatorsOf(state: SourceState | undefined) {
  * Poll one source: conditional GET from the stored URL and validators, skip
  * parsing on 304 or an unchanged body, record the outcome and the next check.
  */
-async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig, rules: readonly FeedRules[], now: () => Date): Promise<SourceReport> {
+/** How a poll treats what it knew: `fresh` ignores validators and the body hash, so every item is parsed and decided (dry runs). */
+interface PollMode {
+  fresh?: boolean;
+  onDecisions?: DecisionListener;
+}
+
+async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig, rules: readonly FeedRules[], now: () => Date, mode: PollMode = {}): Promise<SourceReport> {
   const report: SourceReport = { name: src.name, url: src.url, ok: false, itemsSeen: 0, itemsNew: 0, itemsKept: 0 };
   const prior = store.sourceState(src.name, src.url);
   const fetchUrl = prior?.url ?? src.url;
-  const fetched: FetchResult = await fetchSource(fetchUrl, { ...config.fetch, validators: validatorsOf(prior) });
+  const fetched: FetchResult = await fetchSource(fetchUrl, { ...config.fetch, validators: mode.fresh ? undefined : validatorsOf(prior) });
   if (fetched.ok && !fetched.notModified) report.bytes = fetched.body.byteLength;
   const at = now();
   const url = fetched.movedTo ?? fetchUrl;
@@ -139,7 +174,7 @@ async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig,
     record(report.gone ? 'gone' : 'failed', fetched.cache, { error: fetched.error });
     return report;
   }
-  const unchangedBody = !fetched.notModified && prior?.bodyHash === fetched.bodyHash;
+  const unchangedBody = !fetched.notModified && !mode.fresh && prior?.bodyHash === fetched.bodyHash;
   if (fetched.notModified || unchangedBody) {
     Object.assign(report, { ok: true, notModified: true, itemsSeen: prior?.itemsSeen ?? 0, itemsKept: prior?.itemsKept ?? 0 });
     record('not-modified', fetched.cache, fetched.validators);
@@ -148,9 +183,14 @@ async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig,
   try {
     const parsed = await parseFeed(fetched.body, fetched.contentType);
     report.format = parsed.format;
+    // A feed of 100,000 items is an attack or a mistake; its first items are what matters.
+    if (parsed.items.length > config.fetch.maxItems) {
+      report.truncated = parsed.items.length;
+      parsed.items = parsed.items.slice(0, config.fetch.maxItems);
+    }
     report.itemsSeen = parsed.items.length;
     const source: SourceRef = { name: src.name, url: fetched.url, feedTitle: parsed.title, feedLink: parsed.link };
-    Object.assign(report, ingest(store, source, parsed, rules, at, normalizeOptions(config.normalize, src)), { ok: true });
+    Object.assign(report, ingest(store, source, parsed, rules, at, normalizeOptions(config.normalize, src), mode.onDecisions), { ok: true });
     record('ok', fetched.cache, { ...fetched.validators, bodyHash: fetched.bodyHash, ttlMinutes: parsed.ttlMinutes });
   } catch (err) {
     report.ok = false;
@@ -198,6 +238,9 @@ export interface CycleOptions {
    */
   signal?: AbortSignal;
   drainMs?: number;
+  /** Curate without publishing: no feed file is written (the caller passes a throw-away store copy); every source is fetched afresh so every item is decided. */
+  dryRun?: boolean;
+  onDecisions?: DecisionListener;
 }
 
 /** A report for a source this cycle did not poll or stopped waiting for. */
@@ -227,7 +270,7 @@ export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOp
   let done = 0;
   const poll = async (src: SourceConfig): Promise<SourceReport> => {
     if (opts.signal?.aborted) return notPolled(src, 'not polled: shutting down');
-    const report = await Promise.race([pollSource(config, store, src, rules, now), gaveUp]);
+    const report = await Promise.race([pollSource(config, store, src, rules, now, { fresh: opts.dryRun, onDecisions: opts.onDecisions }), gaveUp]);
     if (report === 'gave up') return notPolled(src, `abandoned at shutdown after ${opts.drainMs ?? 0} ms`);
     opts.onSource?.(report, ++done, total);
     return report;
@@ -238,7 +281,8 @@ export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOp
     return p.state?.goneAt && !opts.onlyDue ? goneReport(p.src, p.state) : undefined;
   });
   const sources = (await Promise.all(reports)).filter((s): s is SourceReport => s !== undefined);
-  const feeds = publishFeeds(config, store);
+  curateStore(config, store, rules, now());
+  const feeds = opts.dryRun ? [] : publishFeeds(config, store);
   const sum = (k: 'itemsSeen' | 'itemsNew' | 'itemsKept') => sources.reduce((n, s) => n + s[k], 0);
   return { startedAt, finishedAt: now().toISOString(), sources, feeds, itemsSeen: sum('itemsSeen'), itemsNew: sum('itemsNew'), itemsKept: sum('itemsKept') };
 }

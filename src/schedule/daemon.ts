@@ -10,7 +10,8 @@
  *   keeps its schedule; per-source failures are part of a normal cycle.
  * - Logs say what changed, not what was done: one line per cycle and one per
  *   source whose condition changed (ok, failing, moved, or what the store says).
- * - reload() swaps the config only when the new one is valid; settings bound
+ * - reload() swaps the config only when the new one is valid, and re-curates
+ *   the stored stories with the new rules at once; settings bound
  *   at start (store, server, output dir) keep their values until a restart.
  * - Ticks poll only due sources; after a cycle: metrics recorded, health
  *   clock advanced, and (with a hub configured) the hub notified about
@@ -29,7 +30,7 @@ import type { Logger } from '../model/logger.js';
 import { close, createFeedServer, healthReport, listen, type CycleClock } from '../serve/index.js';
 import { openLockedStore, type LockedStore } from '../store/index.js';
 import { changedFeedUrls, WebSubPublisher } from '../websub/index.js';
-import { feedSite, runCycle, type CycleSummary, type SourceReport } from './cycle.js';
+import { feedSite, recurate, runCycle, type CycleSummary, type SourceReport } from './cycle.js';
 import { isUnhealthy, sourceHealths, type SourceHealth } from './health.js';
 import { freshSeconds, longestGapMs } from './interval.js';
 
@@ -253,6 +254,8 @@ function runningDaemon(live: Live, log: Logger, opts: DaemonOptions, res: Resour
       task = schedule(config);
     }
     opts.onConfig?.(config);
+    // New watch rules apply at once to every stored story, not only to the next items fetched.
+    recurate(config, store);
     log.info(`config reloaded (${reason}): ${config.sources.length} sources, ${config.feeds.length} feeds; the next cycle uses it`, { event: 'config-reloaded', file: config.file });
     return true;
   };

@@ -1,2 +1,3 @@
 export * from './store.js';
 export * from './lock.js';
+export * from './curation.js';

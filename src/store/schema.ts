@@ -35,7 +35,7 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (feed, article_id)
   );
   `,
-  // Issue 3: conditional GET, due times, health (see docs/ARCHITECTURE.md "Fetching").
+  // 2: fetching (issue 3): conditional GET, due times, health.
   `
   ALTER TABLE sources ADD COLUMN configured_url TEXT;   -- config sources[].url the state belongs to
   ALTER TABLE sources ADD COLUMN moved_at TEXT;         -- when a 301/308 last changed url
@@ -46,5 +46,29 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE sources ADD COLUMN failing_since TEXT;    -- first failure of the current run of failures
   ALTER TABLE sources ADD COLUMN next_check_at TEXT;
   ALTER TABLE sources ADD COLUMN gone_at TEXT;          -- 410 Gone: polling stopped
+  `,
+  // 3: curation (issue 9): story clusters, tombstones, the source-guid lookup of dedupe layer (a).
+  `
+  CREATE TABLE story_clusters (
+    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    lead_id TEXT NOT NULL,                      -- the report the cluster is published as; never changes
+    joined_at TEXT NOT NULL
+  );
+  CREATE INDEX story_clusters_lead ON story_clusters(lead_id);
+  CREATE TABLE tombstones (
+    article_id TEXT PRIMARY KEY,                -- pruned by retention: never stored or published again
+    source TEXT NOT NULL,
+    guid TEXT,
+    url TEXT NOT NULL,
+    pruned_at TEXT NOT NULL
+  );
+  CREATE INDEX tombstones_source_guid ON tombstones(source, guid);
+  CREATE TABLE feed_tombstones (
+    feed TEXT NOT NULL,                         -- pruned from this feed by its maxEntries: never re-added to it
+    article_id TEXT NOT NULL,
+    pruned_at TEXT NOT NULL,
+    PRIMARY KEY (feed, article_id)
+  );
+  CREATE INDEX articles_source_guid ON articles(source, json_extract(data, '$.guid'));
   `,
 ];

@@ -10,10 +10,11 @@
  *   same story is a no-op.
  * - Writes that belong together go through `transaction()`.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Article } from '../model/index.js';
+import { clusterCoverage } from './curation.js';
 import { MIGRATIONS } from './schema.js';
 
 export type SaveResult = 'new' | 'changed' | 'unchanged';
@@ -78,9 +79,13 @@ export interface FeedEntry {
 export class Store {
   readonly db: Database.Database;
 
-  constructor(readonly path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
+  /** `image`: open an in-memory database from these bytes instead of `path` (see `Store.memoryCopy`). */
+  constructor(
+    readonly path: string,
+    image?: Buffer,
+  ) {
+    if (path !== ':memory:' && !image) mkdirSync(dirname(path), { recursive: true });
+    this.db = image ? new Database(image) : new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
@@ -89,6 +94,29 @@ export class Store {
     } catch (err) {
       this.db.close(); // a store we refuse must not stay open (or keep its -wal file)
       throw err;
+    }
+  }
+
+  /**
+   * An in-memory copy of the store at `path` (empty when there is none yet):
+   * dry runs write to it freely and the file is only ever opened read-only.
+   */
+  static memoryCopy(path: string): Store {
+    if (!existsSync(path)) return new Store(':memory:');
+    const image = existsSync(`${path}-wal`) ? Store.readOnlyImage(path) : readFileSync(path);
+    // Header bytes 18/19 = 2 mark a WAL file; an in-memory database cannot use WAL, so mark it rollback-journal.
+    image[18] = 1;
+    image[19] = 1;
+    return new Store(':memory:', image);
+  }
+
+  /** The database with its write-ahead log applied, read through a read-only connection (the WAL files exist already). */
+  private static readOnlyImage(path: string): Buffer {
+    const source = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      return source.serialize();
+    } finally {
+      source.close();
     }
   }
 
@@ -141,6 +169,12 @@ export class Store {
     return data ? (JSON.parse(data) as Article) : undefined;
   }
 
+  /** The stored article with this canonical URL (the earliest seen when several sources share it). */
+  articleByUrl(url: string): Article | undefined {
+    const data = this.db.prepare('SELECT data FROM articles WHERE url = ? ORDER BY first_seen, id LIMIT 1').pluck().get(url) as string | undefined;
+    return data ? (JSON.parse(data) as Article) : undefined;
+  }
+
   /** Put an article into a curated feed (or refresh its matched keywords); true when it was not there yet. */
   keepInFeed(feed: string, articleId: string, keywords: string[], at: string): boolean {
     const json = JSON.stringify(keywords);
@@ -161,7 +195,15 @@ export class Store {
          WHERE e.feed = ? ORDER BY a.published DESC, a.id LIMIT ?`,
       )
       .all(feed, limit) as { data: string; keywords: string; added_at: string }[];
-    return rows.map((r) => ({ article: JSON.parse(r.data) as Article, keywords: JSON.parse(r.keywords) as string[], addedAt: r.added_at }));
+    return rows.map((r) => ({ article: this.withCoverage(JSON.parse(r.data) as Article), keywords: JSON.parse(r.keywords) as string[], addedAt: r.added_at }));
+  }
+
+  /** A cluster lead as published: the other outlets' reports in `related`, `updated` moved to when the last one was first seen. */
+  private withCoverage(article: Article): Article {
+    const { related, lastAdded } = clusterCoverage(this, article.id);
+    if (!related.length) return article;
+    const updated = lastAdded && lastAdded > article.updated ? lastAdded : article.updated;
+    return { ...article, related, updated };
   }
 
   /**

@@ -61,9 +61,10 @@ describe('plurals and phrases', () => {
     }
     expect(matches('data-center', 'data center')).toBe(true);
     expect(matches('  data   center  ', 'Data-Center')).toBe(true);
-    for (const text of ['datacenter', 'data_center', 'data.center', 'data, center', 'big data centre']) {
+    for (const text of ['datacenter', 'data_center', 'data.center', 'data, center']) {
       expect(matches('data center', text), JSON.stringify(text)).toBe(false);
     }
+    expect(matches('data center', 'big data centre')).toBe(true); // -er/-re spellings are one word
   });
 
   it('is case-insensitive both ways', () => {
@@ -99,7 +100,7 @@ describe('keywords are literals', () => {
     const inputs = [
       'a'.repeat(50_000) + '!',
       'a '.repeat(25_000) + 'c',
-      'data ' + ' -'.repeat(24_997) + ' centre',
+      'data ' + ' -'.repeat(24_997) + ' centrx',
       'AI'.repeat(25_000),
       '='.repeat(50_000),
       'x'.repeat(50_000),

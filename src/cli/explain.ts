@@ -1,0 +1,94 @@
+/**
+ * `infrawire run --dry-run` and `infrawire explain URL`: show every curation
+ * decision without changing anything.
+ *
+ * Rules:
+ * - Nothing is written: the store file is opened read-only and copied into
+ *   memory, the cycle runs on the copy, and no feed file is written.
+ * - `explain URL` looks for the article in the store first (by canonical
+ *   URL) and judges it with the current config; only when it is not stored
+ *   does it fetch every source (a dry run) and look among their items.
+ */
+import type { LoadedConfig } from '../config/index.js';
+import { loadConfig } from '../config/index.js';
+import { decideFeeds, feedRulesFor, formatDecisions, type FeedDecision } from '../curate/index.js';
+import type { Article } from '../model/index.js';
+import { canonicalUrl } from '../normalize/index.js';
+import { runCycle, type CycleSummary } from '../schedule/index.js';
+import { clusterLeads, Store } from '../store/index.js';
+import { formatSummary } from './report.js';
+
+export interface ExplainedArticle {
+  article: Article;
+  decisions: FeedDecision[];
+  /** Why it was not stored (a duplicate or tombstoned item); it then has no decisions. */
+  skipped?: string;
+  /** The report this one is published under when it joined another outlet's story cluster. */
+  mergedInto?: { id: string; title: string };
+}
+
+/** Attach the story cluster each article ended up in (after the cycle's curation pass). */
+function withClusters(store: Store, explained: ExplainedArticle[]): ExplainedArticle[] {
+  const leads = clusterLeads(store);
+  return explained.map((e) => {
+    const lead = leads.get(e.article.id);
+    if (!lead || lead === e.article.id) return e;
+    return { ...e, mergedInto: { id: lead, title: store.getArticle(lead)?.title ?? lead } };
+  });
+}
+
+function formatExplained(e: ExplainedArticle): string {
+  if (e.skipped) return `${formatDecisions(e.article, [])}\n  SKIPPED ${e.skipped}`;
+  const merged = e.mergedInto ? `\n  MERGED  into the story published as "${e.mergedInto.title}" (another outlet's earlier or preferred report)` : '';
+  return formatDecisions(e.article, e.decisions) + merged;
+}
+
+/** One dry cycle over a memory copy of the store; every decision, in the order made. */
+export async function dryRunCycle(config: LoadedConfig, now?: () => Date): Promise<{ summary: CycleSummary; explained: ExplainedArticle[] }> {
+  const store = Store.memoryCopy(config.store.path);
+  const explained: ExplainedArticle[] = [];
+  try {
+    const summary = await runCycle(config, store, { dryRun: true, ...(now ? { now } : {}), onDecisions: (article, decisions, skipped) => explained.push({ article, decisions, ...(skipped ? { skipped } : {}) }) });
+    return { summary, explained: withClusters(store, explained) };
+  } finally {
+    store.close();
+  }
+}
+
+function jsonOf(e: ExplainedArticle) {
+  return { id: e.article.id, url: e.article.url, title: e.article.title, source: e.article.source.name, published: e.article.published, decisions: e.decisions, ...(e.skipped ? { skipped: e.skipped } : {}), ...(e.mergedInto ? { mergedInto: e.mergedInto } : {}) };
+}
+
+export async function runDryRun(opts: { config: string; json?: boolean }): Promise<void> {
+  const config = loadConfig(opts.config);
+  const { summary, explained } = await dryRunCycle(config);
+  if (opts.json) {
+    console.log(JSON.stringify({ summary, items: explained.map(jsonOf) }, null, 2));
+    return;
+  }
+  for (const e of explained) console.log(`${formatExplained(e)}\n`);
+  console.log(formatSummary(summary));
+  console.log('dry run: nothing was written');
+}
+
+/** Where `explain` found the article: the store, or a source's current items. */
+export async function explainUrl(url: string, opts: { config: string; json?: boolean }): Promise<void> {
+  const config = loadConfig(opts.config);
+  const canonical = canonicalUrl(url);
+  if (!canonical) throw new Error(`explain: "${url}" is not an http(s) URL`);
+  const stored = Store.memoryCopy(config.store.path);
+  let found: ExplainedArticle | undefined;
+  let where = 'store';
+  try {
+    const article = stored.articleByUrl(canonical);
+    if (article) found = withClusters(stored, [{ article, decisions: decideFeeds(article, feedRulesFor(config), new Date()) }])[0];
+  } finally {
+    stored.close();
+  }
+  if (!found) {
+    where = 'sources';
+    found = (await dryRunCycle(config)).explained.find((e) => e.article.url === canonical);
+  }
+  if (!found) throw new Error(`explain: ${canonical} is neither in the store nor among the sources' current items`);
+  console.log(opts.json ? JSON.stringify({ foundIn: where, ...jsonOf(found) }, null, 2) : `(found in the ${where})\n${formatExplained(found)}`);
+}

@@ -1,0 +1,40 @@
+/** The curation commands as a user runs them: real child processes of bin/infrawire.js. */
+import { execFile } from 'node:child_process';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, rawTestConfig, startFixtureServer, tempDir } from '../helpers/env.js';
+
+const run = (args: string[]) => promisify(execFile)(process.execPath, [join(ROOT, 'bin/infrawire.js'), ...args], { cwd: ROOT, timeout: 60_000 });
+
+describe('infrawire run --dry-run, explain, keywords, sources', () => {
+  let fixtures: Awaited<ReturnType<typeof startFixtureServer>>;
+  let tmp: ReturnType<typeof tempDir>;
+  let config: string;
+
+  beforeAll(async () => {
+    fixtures = await startFixtureServer();
+    tmp = tempDir();
+    config = join(tmp.dir, 'config.json');
+    writeFileSync(config, JSON.stringify(rawTestConfig(fixtures.url, [['Infra Wire JSON', '/wire.json']], { watch: { keywords: ['Nscale', 'B200'] } }), null, 2));
+  });
+  afterAll(async () => {
+    await fixtures?.stop();
+    tmp?.cleanup();
+  });
+
+  it('run --dry-run prints decisions and writes nothing; explain finds the item among the sources', async () => {
+    const dry = await run(['run', '--dry-run', '--config', config]);
+    expect(dry.stdout).toMatch(/KEPT {4}ai-infrastructure: score \d+; kept/);
+    expect(dry.stdout).toMatch(/DROPPED ai-infrastructure: score 0; dropped: no watch term matched/);
+    expect(readdirSync(tmp.dir)).toEqual(['config.json']);
+    const explained = await run(['explain', 'https://computewire.example/2026/11/24/tessellate-cloud-on-demand-b200', '--config', config]);
+    expect(explained.stdout).toContain('(found in the sources)');
+    expect(explained.stdout).toMatch(/B200 \(weight 1, score 3\): title "B200"/);
+    const listed = await run(['keywords', 'list', '--config', config]);
+    expect(listed.stdout).toBe('Nscale\nB200\n');
+    const exported = await run(['sources', 'export', '--config', config]);
+    expect(exported.stdout).toContain(`xmlUrl="${fixtures.url}/wire.json"`);
+  }, 120_000);
+});
