@@ -150,6 +150,8 @@ export function formatTable(report: BenchReport): string {
       rows.push([PIPELINE_LABELS[name], fmt(p.changed.sourcesPerSec), fmt(p.changed.itemsPerSec, 0), fmt(p.changed.mbPerSec), fmt(p.changed.cpuMsPerSource, 2), fmt(p.unchanged?.sourcesPerSec), p.unchanged ? String(p.unchanged.server.notModified) : '-', fmt(p.peakRssMB)]);
     }
     out.push(pad(rows));
+    const un = s.pipelines.infrawire?.unchanged?.server;
+    if (un) out.push(`unchanged cycle: infrawire made ${un.requests} requests, ${un.conditionalRequests} conditional, got ${un.notModified} × 304 and ${un.ok} full bodies (${fmt(un.bodyBytes / 2 ** 20)} MB)`);
     const pub = s.pipelines.infrawire?.publish;
     if (pub) out.push(`publish: ${pub.entries} entries, Atom+RSS+JSON, ${fmt(pub.bytes / 1024, 0)} KB: median ${fmt(pub.medianMs)} ms of ${pub.runsMs.length} runs`);
     const r = s.ratios;

@@ -8,7 +8,9 @@
  * - `changed` runs the first cycle on an empty store: every item is new.
  * - `unchanged` runs the next cycle against the same, unchanged server: with
  *   conditional GET the server answers 304; without it every source is
- *   fetched and parsed again and nothing is new.
+ *   fetched and parsed again and nothing is new. Its clock is one day ahead
+ *   (NEXT_CYCLE_SHIFT_MS), so every source is due again once fetching keeps
+ *   per-source due times: the phase measures polling, never skipping.
  * - `publish` renders and writes the feed (up to 1,000 entries, all three
  *   formats) into fresh folders, so every run writes every file.
  */
@@ -23,6 +25,7 @@ import { MAX_REPORTED_ERRORS, type PhaseResult, type PipelineSetup } from './typ
 export const BENCH_FEED = 'bench';
 export const PUBLISH_ENTRIES = 1000;
 const PUBLISH_RUNS = 5;
+const NEXT_CYCLE_SHIFT_MS = 24 * 3_600_000;
 
 export interface PublishResult {
   entries: number;
@@ -57,9 +60,10 @@ function ready(): { config: LoadedConfig; store: Store } {
   return { config, store };
 }
 
-async function cycle(): Promise<PhaseResult> {
+async function cycle(shiftMs: number): Promise<PhaseResult> {
   const { config, store } = ready();
-  const t = await timed(() => runCycle(config, store));
+  const now = () => new Date(Date.now() + shiftMs);
+  const t = await timed(() => runCycle(config, store, { now }));
   const failed = t.value.sources.filter((s) => !s.ok);
   return {
     wallMs: t.wallMs,
@@ -97,8 +101,8 @@ serveCommands(
       store = new Store(config.store.path);
       return { startRssMB: process.memoryUsage().rss / 2 ** 20 };
     },
-    changed: cycle,
-    unchanged: cycle,
+    changed: () => cycle(0),
+    unchanged: () => cycle(NEXT_CYCLE_SHIFT_MS),
     publish,
   },
   () => store?.close(),

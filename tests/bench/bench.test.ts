@@ -201,6 +201,7 @@ describe('a whole bench run at tiny scale', () => {
     const workDir = lines[0]!.match(/\((\/[^)]+)\)$/)![1]!;
     expect(existsSync(workDir)).toBe(false);
     const table = formatTable(report);
+    expect(table).toContain('unchanged cycle: infrawire made 4 requests');
     for (const label of ['infrawire', 'naive Node (rss-parser)', 'Python feedparser', 'sax floor', 'publish:', 'unchanged sources/s']) expect(table).toContain(label);
   });
 });
