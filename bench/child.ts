@@ -9,14 +9,21 @@
  *   measured next.
  * - Wall and CPU time are taken inside the child around exactly the phase's
  *   work; `finish` reports the process's peak RSS (maxRSS) and ends it.
- * - A child that dies or errors rejects the pending call with its message.
+ * - A child that dies or errors rejects the pending call with its message;
+ *   a call that takes longer than CALL_TIMEOUT_MS kills the child.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 
 export interface Timed<T> {
   wallMs: number;
   cpuMs: number;
+  /** The process's peak RSS so far, read when the work ended: shows which phase set the peak. */
+  peakRssSoFarMB: number;
   value: T;
+}
+
+export function peakRssMB(): number {
+  return process.resourceUsage().maxRSS / 1024;
 }
 
 export async function timed<T>(work: () => Promise<T> | T): Promise<Timed<T>> {
@@ -25,7 +32,7 @@ export async function timed<T>(work: () => Promise<T> | T): Promise<Timed<T>> {
   const value = await work();
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, value };
+  return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, peakRssSoFarMB: peakRssMB(), value };
 }
 
 export interface ChildExit {
@@ -42,7 +49,7 @@ export function serveCommands(handlers: Record<string, (arg: unknown) => Promise
     const reply = (r: Reply) => process.send!(r);
     if (req.cmd === 'finish') {
       onFinish?.();
-      const exit: ChildExit = { peakRssMB: process.resourceUsage().maxRSS / 1024 };
+      const exit: ChildExit = { peakRssMB: peakRssMB() };
       return process.send!({ id: req.id, ok: true, value: exit } satisfies Reply, () => process.exit(0));
     }
     const handler = handlers[req.cmd];
@@ -56,6 +63,9 @@ export function serveCommands(handlers: Record<string, (arg: unknown) => Promise
   // The harness gone means nobody reads our results.
   process.on('disconnect', () => process.exit(1));
 }
+
+/** No phase at 10,000 sources comes near this on a loaded 2-core machine; past it, the child is stuck. */
+export const CALL_TIMEOUT_MS = 60 * 60_000;
 
 export interface PipelineChild {
   call<T>(cmd: string, arg?: unknown): Promise<T>;
@@ -82,7 +92,16 @@ export function startChild(modulePath: string, extraExecArgv: string[] = []): Pi
   const call = <T>(cmd: string, arg?: unknown) =>
     new Promise<T>((resolve, reject) => {
       const id = nextId++;
-      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        child.kill('SIGKILL');
+        reject(new Error(`${modulePath}: "${cmd}" took longer than ${CALL_TIMEOUT_MS / 60_000} minutes; killed`));
+      }, CALL_TIMEOUT_MS);
+      const settle = <A extends unknown[]>(fn: (...a: A) => void) => (...a: A) => {
+        clearTimeout(timer);
+        fn(...a);
+      };
+      pending.set(id, { resolve: settle(resolve as (v: unknown) => void), reject: settle(reject) });
       child.send({ id, cmd, arg } satisfies Request);
     });
   return {

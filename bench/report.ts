@@ -27,6 +27,7 @@ export interface PublishMetrics {
   runsMs: number[];
   medianMs: number;
   bytes: number;
+  peakRssSoFarMB: number;
 }
 
 export interface PipelineMetrics {
@@ -154,6 +155,8 @@ export function formatTable(report: BenchReport): string {
     if (un) out.push(`unchanged cycle: infrawire made ${un.requests} requests, ${un.conditionalRequests} conditional, got ${un.notModified} × 304 and ${un.ok} full bodies (${fmt(un.bodyBytes / 2 ** 20)} MB)`);
     const pub = s.pipelines.infrawire?.publish;
     if (pub) out.push(`publish: ${pub.entries} entries, Atom+RSS+JSON, ${fmt(pub.bytes / 1024, 0)} KB: median ${fmt(pub.medianMs)} ms of ${pub.runsMs.length} runs`);
+    const iw = s.pipelines.infrawire;
+    if (iw) out.push(`infrawire peak RSS: ${fmt(iw.startRssMB)} MB loaded, ${fmt(iw.changed.peakRssSoFarMB)} after the changed cycle, ${fmt(iw.unchanged?.peakRssSoFarMB)} after the unchanged one, ${fmt(iw.publish?.peakRssSoFarMB)} after publishing`);
     const r = s.ratios;
     out.push(`ratios: items/s vs naive ${x(r.changedItemsPerSec.vsNaiveNode)}, vs sax ${x(r.changedItemsPerSec.vsSaxFloor)}, vs Python ${x(r.changedItemsPerSec.vsPython)}; unchanged src/s vs naive ${x(r.unchangedSourcesPerSec.vsNaiveNode)}; CPU/src vs naive ${x(r.cpuMsPerSource.vsNaiveNode)}; peak RSS vs naive ${x(r.peakRss.vsNaiveNode)}`);
     out.push(pad([['target', 'goal', 'actual', 'met'], ...s.targets.map((t) => [t.name, t.goal, fmt(t.actual, 2), t.met === null ? '-' : t.met ? 'yes' : 'NO'])]));

@@ -18,7 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BENCH_KEYWORDS, DEFAULT_CORPUS, generateCorpus, type Corpus, type CorpusOptions } from './corpus.js';
-import { startChild } from './child.js';
+import { CALL_TIMEOUT_MS, startChild } from './child.js';
 import { formatProfile, summarizeProfile, type CpuProfile, type ProfileSummary } from './profile.js';
 import { formatTable, phaseMetrics, scaleRatios, scaleTargets, type BenchReport, type PipelineMetrics, type PipelineName, type ScaleReport } from './report.js';
 import type { ServerCommand, ServerMessage, ServerMode, ServerStats } from './server.js';
@@ -65,8 +65,12 @@ export function startServer(dir: string, mode: ServerMode): Promise<CorpusServer
       resolveServer({
         url: m.url,
         stats: () =>
-          new Promise((r) => {
-            child.once('message', (s: ServerMessage) => r((s as Extract<ServerMessage, { type: 'stats' }>).stats));
+          new Promise((r, fail) => {
+            const timer = setTimeout(() => fail(new Error('corpus server did not answer "stats" within 10 s')), 10_000);
+            child.once('message', (s: ServerMessage) => {
+              clearTimeout(timer);
+              r((s as Extract<ServerMessage, { type: 'stats' }>).stats);
+            });
             send({ type: 'stats' });
           }),
         reset: () => send({ type: 'reset' }),
@@ -107,13 +111,13 @@ async function runPythonPipeline(python: string, setup: PipelineSetup, server: C
   writeFileSync(setupFile, JSON.stringify(setup));
   server.reset();
   const stdout = await new Promise<string>((resolveRun, reject) => {
-    const child = spawn(python, [join(BENCH_DIR, 'pipelines', 'feedparser_pipeline.py'), setupFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(python, [join(BENCH_DIR, 'pipelines', 'feedparser_pipeline.py'), setupFile], { stdio: ['ignore', 'pipe', 'pipe'], timeout: CALL_TIMEOUT_MS, killSignal: 'SIGKILL' });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d));
     child.stderr.on('data', (d: Buffer) => (err += d));
     child.on('error', (e) => reject(new Error(`cannot start ${python}: ${e.message}`)));
-    child.on('exit', (code) => (code === 0 ? resolveRun(out) : reject(new Error(`Python pipeline failed (exit ${code}): ${err.trim().split('\n').slice(-3).join(' | ')}${/No module named 'feedparser'/.test(err) ? ' — install python3-feedparser (apt-get install -y python3-feedparser)' : ''}`))));
+    child.on('exit', (code, signal) => (code === 0 ? resolveRun(out) : reject(new Error(`Python pipeline failed (exit ${code ?? signal}): ${err.trim().split('\n').slice(-3).join(' | ')}${/No module named 'feedparser'/.test(err) ? ' — install python3-feedparser (apt-get install -y python3-feedparser)' : ''}`))));
   });
   const r = JSON.parse(stdout.trim().split('\n').pop()!) as PythonResult;
   return { metrics: { changed: phaseMetrics(r, await server.stats()), peakRssMB: r.peakRssMB }, versions: `Python ${r.python}, feedparser ${r.feedparser}` };

@@ -32,6 +32,7 @@ export interface PublishResult {
   runsMs: number[];
   medianMs: number;
   bytes: number;
+  peakRssSoFarMB: number;
 }
 
 export function benchConfig(setup: PipelineSetup): LoadedConfig {
@@ -68,6 +69,7 @@ async function cycle(shiftMs: number): Promise<PhaseResult> {
   return {
     wallMs: t.wallMs,
     cpuMs: t.cpuMs,
+    peakRssSoFarMB: t.peakRssSoFarMB,
     sources: t.value.sources.length,
     sourcesOk: t.value.sources.length - failed.length,
     items: t.value.itemsSeen,
@@ -80,6 +82,7 @@ async function publish(): Promise<PublishResult> {
   const runsMs: number[] = [];
   let entries = 0;
   let bytes = 0;
+  let peakRssSoFarMB = 0;
   for (let run = 0; run < PUBLISH_RUNS; run++) {
     const dir = join(config.publish.dir, `run-${run}`);
     mkdirSync(dir, { recursive: true });
@@ -88,10 +91,11 @@ async function publish(): Promise<PublishResult> {
     if (!feed || feed.changed.length !== 3) throw new Error(`publish run ${run} wrote ${feed?.changed.length ?? 0} of 3 files`);
     entries = feed.entries;
     runsMs.push(t.wallMs);
+    peakRssSoFarMB = t.peakRssSoFarMB;
     bytes = 0;
     for (const name of feed.changed) bytes += statSync(isAbsolute(name) ? name : join(dir, name)).size;
   }
-  return { entries, runsMs, medianMs: median(runsMs), bytes };
+  return { entries, runsMs, medianMs: median(runsMs), bytes, peakRssSoFarMB };
 }
 
 serveCommands(

@@ -34,7 +34,7 @@ export async function fetchAndParseAll(setup: PipelineSetup, parse: ParseStep): 
       ),
     ),
   );
-  return { wallMs: t.wallMs, cpuMs: t.cpuMs, sources: setup.sources.length, sourcesOk, items, errors };
+  return { wallMs: t.wallMs, cpuMs: t.cpuMs, peakRssSoFarMB: t.peakRssSoFarMB, sources: setup.sources.length, sourcesOk, items, errors };
 }
 
 /** The child's command table for a reference pipeline: setup, then any number of cycles. */

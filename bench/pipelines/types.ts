@@ -22,6 +22,8 @@ export interface PhaseResult {
   sources: number;
   sourcesOk: number;
   items: number;
+  /** Peak RSS of the pipeline's process when the phase ended (Node pipelines). */
+  peakRssSoFarMB?: number;
   /** Up to 5 failure messages, so a broken run is visible in the report. */
   errors: string[];
 }

@@ -186,6 +186,11 @@ describe('a whole bench run at tiny scale', () => {
       expect(u.sourcesOk, name).toBe(4);
     }
     expect(s.pipelines.naiveNode!.unchanged!.server.notModified).toBe(0);
+    const iw = s.pipelines.infrawire!;
+    // peak RSS never decreases from phase to phase, and the process's final peak covers them all
+    expect(iw.changed.peakRssSoFarMB!).toBeGreaterThanOrEqual(iw.startRssMB!);
+    expect(iw.unchanged!.peakRssSoFarMB!).toBeGreaterThanOrEqual(iw.changed.peakRssSoFarMB!);
+    expect(iw.peakRssMB).toBeGreaterThanOrEqual(iw.publish!.peakRssSoFarMB);
     const publish = s.pipelines.infrawire!.publish!;
     expect(publish.entries).toBe(Math.min(1000, s.matchingItems));
     expect(publish.runsMs).toHaveLength(5);
@@ -202,6 +207,7 @@ describe('a whole bench run at tiny scale', () => {
     expect(existsSync(workDir)).toBe(false);
     const table = formatTable(report);
     expect(table).toContain('unchanged cycle: infrawire made 4 requests');
+    expect(table).toMatch(/infrawire peak RSS: [\d.]+ MB loaded, [\d.]+ after the changed cycle/);
     for (const label of ['infrawire', 'naive Node (rss-parser)', 'Python feedparser', 'sax floor', 'publish:', 'unchanged sources/s']) expect(table).toContain(label);
   });
 });
