@@ -3,8 +3,8 @@
  * each a file of items of about `itemBytes` of AI-infrastructure news text.
  *
  * Rules:
- * - Deterministic: the same options give the same bytes (a seeded PRNG), so
- *   two runs measure the same work.
+ * - Deterministic: the same options give the same bytes (a seeded PRNG and
+ *   an explicit `newestItemAt`), so two runs measure the same work.
  * - Written only into the directory it is given (a temp dir), never the repo.
  * - The generator knows which items carry a watch keyword: a share
  *   (`matchRatio`) is built from on-topic sentences, the rest from off-topic
@@ -76,6 +76,12 @@ export interface CorpusOptions {
   /** Share of items (0..1) that carry a watch keyword. */
   matchRatio: number;
   seed: number;
+  /**
+   * Date of the newest item; the others are 10 s apart before it, so even
+   * 100,000 items span under 12 days: recent enough for any retention or
+   * "too old" rule, never in the future. Default: the start of the current hour.
+   */
+  newestItemAt?: string;
 }
 
 export const DEFAULT_CORPUS: Omit<CorpusOptions, 'sources'> = { itemsPerSource: 50, itemBytes: 3000, matchRatio: 0.6, seed: 7 };
@@ -147,9 +153,10 @@ function itemText(rand: () => number, onTopic: boolean, bodyBytes: number, n: nu
   return { title, html: [...paragraphs, ...faq].join('\n') };
 }
 
-/** Fixed, distinct dates one minute apart from 2025-01-01 (10,000 × 50 items stay within 2025): in the past, stable order. */
-function itemDate(itemNumber: number): Date {
-  return new Date(Date.UTC(2025, 0, 1) + itemNumber * 60_000);
+const ITEM_SPACING_MS = 10_000;
+
+function startOfHour(d: Date): Date {
+  return new Date(Math.floor(d.getTime() / 3_600_000) * 3_600_000);
 }
 
 /** The XML around one item's text is ~300 bytes; the body gets the rest of itemBytes. */
@@ -210,6 +217,11 @@ export function generateCorpus(dir: string, options: CorpusOptions): Corpus {
   if (!Number.isInteger(options.itemsPerSource) || options.itemsPerSource < 1) throw new Error(`corpus: itemsPerSource must be a positive integer (got ${options.itemsPerSource})`);
   if (!(options.itemBytes >= 600)) throw new Error(`corpus: itemBytes must be at least 600 (got ${options.itemBytes})`);
   if (!(options.matchRatio >= 0 && options.matchRatio <= 1)) throw new Error(`corpus: matchRatio must be between 0 and 1 (got ${options.matchRatio})`);
+  const newest = options.newestItemAt === undefined ? startOfHour(new Date()) : new Date(options.newestItemAt);
+  if (Number.isNaN(newest.getTime())) throw new Error(`corpus: newestItemAt must be an ISO date (got "${options.newestItemAt}")`);
+  const totalItems = options.sources * options.itemsPerSource;
+  /** Distinct dates, 10 s apart, the last item of the last source the newest. */
+  const itemDate = (itemNumber: number) => new Date(newest.getTime() - (totalItems - itemNumber) * ITEM_SPACING_MS);
   mkdirSync(join(dir, 's'), { recursive: true });
   const rand = prng(options.seed);
   const sources: CorpusSource[] = [];

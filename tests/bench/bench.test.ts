@@ -15,7 +15,7 @@ import { summarizeProfile } from '../../bench/profile.js';
 import { compileKeywords } from '../../src/curate/index.js';
 import { tempDir } from '../helpers/env.js';
 
-const TINY: CorpusOptions = { sources: 6, itemsPerSource: 5, itemBytes: 3000, matchRatio: 0.5, seed: 11 };
+const TINY: CorpusOptions = { sources: 6, itemsPerSource: 5, itemBytes: 3000, matchRatio: 0.5, seed: 11, newestItemAt: '2026-06-01T12:00:00Z' };
 
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
@@ -38,6 +38,7 @@ describe('corpus generator', () => {
   it('writes RSS and Atom sources of the asked size, deterministically', async () => {
     const a = generateCorpus(tmp(), TINY);
     const b = generateCorpus(tmp(), TINY);
+    const dates: number[] = [];
     expect(a.sources).toHaveLength(6);
     expect(a.sources.map((s) => s.format)).toEqual(['rss', 'atom', 'rss', 'atom', 'rss', 'atom']);
     expect(a.totalItems).toBe(30);
@@ -49,7 +50,12 @@ describe('corpus generator', () => {
       expect(Math.abs(s.bytes / s.items - TINY.itemBytes)).toBeLessThan(TINY.itemBytes * 0.15);
       const parsed = await new Parser().parseString(bytes.toString('utf8'));
       expect(parsed.items).toHaveLength(TINY.itemsPerSource);
+      for (const item of parsed.items) dates.push(Date.parse(item.isoDate!));
     }
+    // distinct, recent, never after newestItemAt
+    expect(new Set(dates).size).toBe(30);
+    expect(Math.max(...dates)).toBe(Date.parse(TINY.newestItemAt!));
+    expect(Math.min(...dates)).toBe(Date.parse(TINY.newestItemAt!) - 29 * 10_000);
     const other = generateCorpus(tmp(), { ...TINY, seed: 12 });
     expect(readFileSync(join(other.dir, other.sources[0]!.path)).equals(readFileSync(join(a.dir, a.sources[0]!.path)))).toBe(false);
   });
@@ -77,6 +83,7 @@ describe('corpus generator', () => {
     expect(() => generateCorpus(tmp(), { ...TINY, sources: 0 })).toThrow(/sources must be a positive integer/);
     expect(() => generateCorpus(tmp(), { ...TINY, itemBytes: 100 })).toThrow(/itemBytes must be at least 600/);
     expect(() => generateCorpus(tmp(), { ...TINY, matchRatio: 2 })).toThrow(/matchRatio must be between 0 and 1/);
+    expect(() => generateCorpus(tmp(), { ...TINY, newestItemAt: 'soon' })).toThrow(/newestItemAt must be an ISO date/);
   });
 });
 
