@@ -1,0 +1,114 @@
+/**
+ * infrawire under measurement: its full cycle (fetch → parse → normalize →
+ * curate → store → publish) through its public entry points only
+ * (`parseConfig`, `Store`, `runCycle`, `publishFeeds`), so the harness keeps
+ * working while the stages behind them are rewritten.
+ *
+ * Rules:
+ * - `changed` runs the first cycle on an empty store: every item is new.
+ * - `unchanged` runs the next cycle against the same, unchanged server: with
+ *   conditional GET the server answers 304; without it every source is
+ *   fetched and parsed again and nothing is new. Its clock is one day ahead
+ *   (NEXT_CYCLE_SHIFT_MS), so every source is due again once fetching keeps
+ *   per-source due times: the phase measures polling, never skipping.
+ * - `publish` renders and writes the feed (up to 1,000 entries, all three
+ *   formats) into fresh folders, so every run writes every file.
+ */
+import { mkdirSync, statSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { parseConfig, type LoadedConfig } from '../../src/config/index.js';
+import { publishFeeds, runCycle } from '../../src/schedule/index.js';
+import { Store } from '../../src/store/index.js';
+import { serveCommands, timed } from '../child.js';
+import { MAX_REPORTED_ERRORS, type PhaseResult, type PipelineSetup } from './types.js';
+
+export const BENCH_FEED = 'bench';
+export const PUBLISH_ENTRIES = 1000;
+const PUBLISH_RUNS = 5;
+const NEXT_CYCLE_SHIFT_MS = 24 * 3_600_000;
+
+export interface PublishResult {
+  entries: number;
+  runsMs: number[];
+  medianMs: number;
+  bytes: number;
+  peakRssSoFarMB: number;
+}
+
+export function benchConfig(setup: PipelineSetup): LoadedConfig {
+  const raw = {
+    sources: setup.sources.map((s) => ({ name: s.name, url: setup.serverUrl + s.path })),
+    watch: { keywords: setup.keywords },
+    feeds: [{ name: BENCH_FEED, title: 'infrawire benchmark', maxEntries: PUBLISH_ENTRIES }],
+    publish: { dir: 'feeds', baseUrl: 'http://127.0.0.1:8080' },
+    store: { path: 'store.db' },
+    fetch: { concurrency: setup.concurrency, timeoutMs: 60_000 },
+  };
+  return parseConfig(raw, join(setup.workDir, 'config.json'));
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+let config: LoadedConfig | undefined;
+let store: Store | undefined;
+
+function ready(): { config: LoadedConfig; store: Store } {
+  if (!config || !store) throw new Error('infrawire pipeline: "setup" must come first');
+  return { config, store };
+}
+
+async function cycle(shiftMs: number): Promise<PhaseResult> {
+  const { config, store } = ready();
+  const now = () => new Date(Date.now() + shiftMs);
+  const t = await timed(() => runCycle(config, store, { now }));
+  const failed = t.value.sources.filter((s) => !s.ok);
+  return {
+    wallMs: t.wallMs,
+    cpuMs: t.cpuMs,
+    peakRssSoFarMB: t.peakRssSoFarMB,
+    sources: t.value.sources.length,
+    sourcesOk: t.value.sources.length - failed.length,
+    items: t.value.itemsSeen,
+    errors: failed.slice(0, MAX_REPORTED_ERRORS).map((s) => `${s.name}: ${s.error}`),
+  };
+}
+
+async function publish(): Promise<PublishResult> {
+  const { config, store } = ready();
+  const runsMs: number[] = [];
+  let entries = 0;
+  let bytes = 0;
+  let peakRssSoFarMB = 0;
+  for (let run = 0; run < PUBLISH_RUNS; run++) {
+    const dir = join(config.publish.dir, `run-${run}`);
+    mkdirSync(dir, { recursive: true });
+    const t = await timed(() => publishFeeds({ ...config, publish: { ...config.publish, dir } }, store));
+    const feed = t.value.find((f) => f.name === BENCH_FEED);
+    const missing = ['.atom', '.rss', '.json'].filter((ext) => !feed?.changed.some((f) => f.endsWith(ext)));
+    if (!feed || missing.length) throw new Error(`publish run ${run} did not write the ${missing.join(', ')} file(s) of feed "${BENCH_FEED}"`);
+    entries = feed.entries;
+    runsMs.push(t.wallMs);
+    peakRssSoFarMB = t.peakRssSoFarMB;
+    bytes = 0;
+    for (const name of feed.changed) bytes += statSync(isAbsolute(name) ? name : join(dir, name)).size;
+  }
+  return { entries, runsMs, medianMs: median(runsMs), bytes, peakRssSoFarMB };
+}
+
+serveCommands(
+  {
+    setup: (arg) => {
+      config = benchConfig(arg as PipelineSetup);
+      store = new Store(config.store.path);
+      return { startRssMB: process.memoryUsage().rss / 2 ** 20 };
+    },
+    changed: () => cycle(0),
+    unchanged: () => cycle(NEXT_CYCLE_SHIFT_MS),
+    publish,
+  },
+  () => store?.close(),
+);

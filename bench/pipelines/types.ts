@@ -1,0 +1,31 @@
+/**
+ * What the harness tells a pipeline and what a pipeline's phase answers:
+ * shared by the Node pipelines and mirrored by the Python one (JSON).
+ *
+ * Rule: a phase reports counts it saw itself (sources answered, items parsed)
+ * plus its own wall and CPU time; bytes on the wire come from the server.
+ */
+export interface PipelineSetup {
+  /** Base URL of the corpus server, e.g. http://127.0.0.1:40123 */
+  serverUrl: string;
+  sources: { name: string; path: string }[];
+  /** A temp folder the pipeline may write into (store, published feeds). */
+  workDir: string;
+  /** Fetches at once: the same for every pipeline. */
+  concurrency: number;
+  keywords: string[];
+}
+
+export interface PhaseResult {
+  wallMs: number;
+  cpuMs: number;
+  sources: number;
+  sourcesOk: number;
+  items: number;
+  /** Peak RSS of the pipeline's process when the phase ended (Node pipelines). */
+  peakRssSoFarMB?: number;
+  /** Up to 5 failure messages, so a broken run is visible in the report. */
+  errors: string[];
+}
+
+export const MAX_REPORTED_ERRORS = 5;

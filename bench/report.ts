@@ -1,0 +1,169 @@
+/**
+ * The benchmark report: raw phase measurements in, derived rates, ratios to
+ * the references and the issue's targets out, as JSON and as a text table.
+ *
+ * Rules:
+ * - Pure functions of the measurements: nothing here times anything.
+ * - Rates divide by wall time; bytes are what the corpus server sent (the
+ *   same bytes for every pipeline in a changed cycle).
+ * - A target is reported as met or not, never asserted: timings on a shared
+ *   machine are evidence, not a pass/fail gate.
+ * - A missing reference (e.g. Python skipped) gives `null` ratios, not zeros.
+ */
+import type { ServerStats } from './server.js';
+import type { PhaseResult } from './pipelines/types.js';
+
+export interface PhaseMetrics extends PhaseResult {
+  bytes: number;
+  server: ServerStats;
+  sourcesPerSec: number;
+  itemsPerSec: number;
+  mbPerSec: number;
+  cpuMsPerSource: number;
+}
+
+export interface PublishMetrics {
+  entries: number;
+  runsMs: number[];
+  medianMs: number;
+  bytes: number;
+  peakRssSoFarMB: number;
+}
+
+export interface PipelineMetrics {
+  changed: PhaseMetrics;
+  unchanged?: PhaseMetrics;
+  publish?: PublishMetrics;
+  startRssMB?: number;
+  peakRssMB: number;
+}
+
+export type PipelineName = 'infrawire' | 'naiveNode' | 'python' | 'saxFloor';
+
+export interface Target {
+  name: string;
+  goal: string;
+  actual: number | null;
+  met: boolean | null;
+}
+
+export interface ScaleReport {
+  sources: number;
+  itemsPerSource: number;
+  itemBytes: number;
+  corpusBytes: number;
+  corpusItems: number;
+  matchingItems: number;
+  serverMode: 'validators' | 'plain';
+  pipelines: Partial<Record<PipelineName, PipelineMetrics>>;
+  ratios: {
+    changedItemsPerSec: { vsNaiveNode: number | null; vsSaxFloor: number | null; vsPython: number | null };
+    unchangedSourcesPerSec: { vsNaiveNode: number | null };
+    cpuMsPerSource: { vsNaiveNode: number | null; vsPython: number | null };
+    peakRss: { vsNaiveNode: number | null; vsPython: number | null };
+  };
+  targets: Target[];
+}
+
+export interface BenchReport {
+  schema: 1;
+  generatedAt: string;
+  machine: Record<string, string | number>;
+  options: Record<string, unknown>;
+  scales: ScaleReport[];
+}
+
+export function phaseMetrics(phase: PhaseResult, server: ServerStats): PhaseMetrics {
+  const seconds = phase.wallMs / 1000;
+  const rate = (n: number) => (seconds > 0 ? n / seconds : 0);
+  return {
+    ...phase,
+    bytes: server.bodyBytes,
+    server,
+    sourcesPerSec: rate(phase.sourcesOk),
+    itemsPerSec: rate(phase.items),
+    mbPerSec: rate(server.bodyBytes / 2 ** 20),
+    cpuMsPerSource: phase.sources ? phase.cpuMs / phase.sources : 0,
+  };
+}
+
+function ratio(a: number | undefined, b: number | undefined): number | null {
+  return a === undefined || b === undefined || b === 0 ? null : a / b;
+}
+
+/** RSS limits of the issue: 256 MB up to 1,000 sources, 512 MB at 10,000. */
+function rssLimitMB(sources: number): number {
+  return sources <= 1000 ? 256 : 512;
+}
+
+function target(name: string, goal: string, actual: number | null | undefined, met: (v: number) => boolean): Target {
+  const v = actual ?? null;
+  return { name, goal, actual: v, met: v === null ? null : met(v) };
+}
+
+export function scaleRatios(p: ScaleReport['pipelines']): ScaleReport['ratios'] {
+  const iw = p.infrawire;
+  return {
+    changedItemsPerSec: {
+      vsNaiveNode: ratio(iw?.changed.itemsPerSec, p.naiveNode?.changed.itemsPerSec),
+      vsSaxFloor: ratio(iw?.changed.itemsPerSec, p.saxFloor?.changed.itemsPerSec),
+      vsPython: ratio(iw?.changed.itemsPerSec, p.python?.changed.itemsPerSec),
+    },
+    unchangedSourcesPerSec: { vsNaiveNode: ratio(iw?.unchanged?.sourcesPerSec, p.naiveNode?.unchanged?.sourcesPerSec) },
+    cpuMsPerSource: { vsNaiveNode: ratio(iw?.changed.cpuMsPerSource, p.naiveNode?.changed.cpuMsPerSource), vsPython: ratio(iw?.changed.cpuMsPerSource, p.python?.changed.cpuMsPerSource) },
+    peakRss: { vsNaiveNode: ratio(iw?.peakRssMB, p.naiveNode?.peakRssMB), vsPython: ratio(iw?.peakRssMB, p.python?.peakRssMB) },
+  };
+}
+
+/** The issue's targets for one scale, each with the measured value. */
+export function scaleTargets(sources: number, p: ScaleReport['pipelines'], r: ScaleReport['ratios']): Target[] {
+  const limit = rssLimitMB(sources);
+  return [
+    target('changed items/s vs naive Node', '>= 1.0x', r.changedItemsPerSec.vsNaiveNode, (v) => v >= 1),
+    target('changed items/s vs sax floor', '>= 0.6x', r.changedItemsPerSec.vsSaxFloor, (v) => v >= 0.6),
+    target('changed items/s vs Python feedparser', '>= 10x', r.changedItemsPerSec.vsPython, (v) => v >= 10),
+    target('unchanged sources/s', '>= 2000', p.infrawire?.unchanged?.sourcesPerSec, (v) => v >= 2000),
+    target('unchanged sources/s vs naive Node', '>= 10x', r.unchangedSourcesPerSec.vsNaiveNode, (v) => v >= 10),
+    target('peak RSS (MB)', `<= ${limit}`, p.infrawire?.peakRssMB, (v) => v <= limit),
+    target(`publish ${p.infrawire?.publish?.entries ?? 0}-entry feed, 3 formats (ms)`, '<= 100', p.infrawire?.publish?.medianMs, (v) => v <= 100),
+  ];
+}
+
+const fmt = (v: number | null | undefined, digits = 1): string => (v === null || v === undefined ? '-' : v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const x = (v: number | null): string => (v === null ? '-' : `${v.toFixed(2)}x`);
+
+function pad(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
+}
+
+const PIPELINE_LABELS: Record<PipelineName, string> = { infrawire: 'infrawire', naiveNode: 'naive Node (rss-parser)', python: 'Python feedparser', saxFloor: 'sax floor' };
+
+/** The human-readable table: one block per scale. */
+export function formatTable(report: BenchReport): string {
+  const out: string[] = [];
+  for (const s of report.scales) {
+    out.push(`\n== ${s.sources.toLocaleString('en-US')} sources × ${s.itemsPerSource} items (~${s.itemBytes} B) = ${s.corpusItems.toLocaleString('en-US')} items, ${fmt(s.corpusBytes / 2 ** 20)} MB; server: ${s.serverMode} ==`);
+    const rows = [['pipeline', 'changed src/s', 'items/s', 'MB/s', 'CPU ms/src', 'unchanged src/s', '304s', 'peak RSS MB']];
+    for (const name of Object.keys(PIPELINE_LABELS) as PipelineName[]) {
+      const p = s.pipelines[name];
+      if (!p) continue;
+      rows.push([PIPELINE_LABELS[name], fmt(p.changed.sourcesPerSec), fmt(p.changed.itemsPerSec, 0), fmt(p.changed.mbPerSec), fmt(p.changed.cpuMsPerSource, 2), fmt(p.unchanged?.sourcesPerSec), p.unchanged ? String(p.unchanged.server.notModified) : '-', fmt(p.peakRssMB)]);
+    }
+    out.push(pad(rows));
+    const un = s.pipelines.infrawire?.unchanged?.server;
+    if (un) out.push(`unchanged cycle: infrawire made ${un.requests} requests, ${un.conditionalRequests} conditional, got ${un.notModified} × 304 and ${un.ok} full bodies (${fmt(un.bodyBytes / 2 ** 20)} MB)`);
+    const pub = s.pipelines.infrawire?.publish;
+    if (pub) out.push(`publish: ${pub.entries} entries, Atom+RSS+JSON, ${fmt(pub.bytes / 1024, 0)} KB: median ${fmt(pub.medianMs)} ms of ${pub.runsMs.length} runs`);
+    const iw = s.pipelines.infrawire;
+    if (iw) out.push(`infrawire peak RSS: ${fmt(iw.startRssMB)} MB loaded, ${fmt(iw.changed.peakRssSoFarMB)} after the changed cycle, ${fmt(iw.unchanged?.peakRssSoFarMB)} after the unchanged one, ${fmt(iw.publish?.peakRssSoFarMB)} after publishing`);
+    const r = s.ratios;
+    out.push(`ratios: items/s vs naive ${x(r.changedItemsPerSec.vsNaiveNode)}, vs sax ${x(r.changedItemsPerSec.vsSaxFloor)}, vs Python ${x(r.changedItemsPerSec.vsPython)}; unchanged src/s vs naive ${x(r.unchangedSourcesPerSec.vsNaiveNode)}; CPU/src vs naive ${x(r.cpuMsPerSource.vsNaiveNode)}; peak RSS vs naive ${x(r.peakRss.vsNaiveNode)}`);
+    out.push(pad([['target', 'goal', 'actual', 'met'], ...s.targets.map((t) => [t.name, t.goal, fmt(t.actual, 2), t.met === null ? '-' : t.met ? 'yes' : 'NO'])]));
+    for (const [name, p] of Object.entries(s.pipelines)) {
+      const errs = [...p.changed.errors, ...(p.unchanged?.errors ?? [])];
+      if (errs.length) out.push(`${name} errors: ${errs.join('; ')}`);
+    }
+  }
+  return out.join('\n');
+}

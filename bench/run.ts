@@ -1,0 +1,294 @@
+/**
+ * `npm run bench`: generate a corpus, serve it from a separate loopback
+ * process, and measure infrawire's cycle side by side with the reference
+ * pipelines over the same bytes, at one or more scales.
+ *
+ * Rules:
+ * - Everything the run writes (corpus, stores, published feeds) lives in a
+ *   temp dir that is removed afterwards; only the report file is kept.
+ * - Each pipeline runs in its own child process, one after another (never
+ *   two at once: the machine has 2 cores), with the same fetch concurrency.
+ * - The harness asserts nothing about speed; it reports, with the targets
+ *   marked met or not.
+ */
+import { fork, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { BENCH_KEYWORDS, DEFAULT_CORPUS, generateCorpus, type Corpus, type CorpusOptions } from './corpus.js';
+import { CALL_TIMEOUT_MS, startChild } from './child.js';
+import { formatProfile, summarizeProfile, type CpuProfile, type ProfileSummary } from './profile.js';
+import { formatTable, phaseMetrics, scaleRatios, scaleTargets, type BenchReport, type PipelineMetrics, type PipelineName, type ScaleReport } from './report.js';
+import type { ServerCommand, ServerMessage, ServerMode, ServerStats } from './server.js';
+import type { PhaseResult, PipelineSetup } from './pipelines/types.js';
+import type { PublishResult } from './pipelines/infrawire.js';
+
+const BENCH_DIR = import.meta.dirname;
+
+/** Items per source by scale: 50 as the issue asks, 10 at 10,000 sources so the corpus stays ~330 MB and a run stays in minutes. */
+export function defaultItemsPerSource(sources: number): number {
+  return sources >= 10_000 ? 10 : DEFAULT_CORPUS.itemsPerSource;
+}
+
+export const ALL_PIPELINES: PipelineName[] = ['infrawire', 'naiveNode', 'saxFloor', 'python'];
+
+export interface BenchOptions {
+  scales: number[];
+  itemsPerSource?: number;
+  itemBytes: number;
+  matchRatio: number;
+  concurrency: number;
+  serverMode: ServerMode;
+  pipelines: PipelineName[];
+  python: string;
+  out?: string;
+  cpuProfDir?: string;
+  log: (line: string) => void;
+}
+
+export interface CorpusServer {
+  url: string;
+  stats(): Promise<ServerStats>;
+  reset(): void;
+  stop(): void;
+}
+
+export function startServer(dir: string, mode: ServerMode): Promise<CorpusServer> {
+  const child = fork(join(BENCH_DIR, 'server.ts'), [dir, mode], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const send = (cmd: ServerCommand) => child.send(cmd);
+  return new Promise((resolveServer, reject) => {
+    child.once('exit', (code) => reject(new Error(`corpus server exited (code ${code}) before it was ready`)));
+    child.once('message', (m: ServerMessage) => {
+      if (m.type !== 'ready') return reject(new Error(`corpus server: unexpected first message ${m.type}`));
+      resolveServer({
+        url: m.url,
+        stats: () =>
+          new Promise((r, fail) => {
+            const timer = setTimeout(() => fail(new Error('corpus server did not answer "stats" within 10 s')), 10_000);
+            child.once('message', (s: ServerMessage) => {
+              clearTimeout(timer);
+              r((s as Extract<ServerMessage, { type: 'stats' }>).stats);
+            });
+            send({ type: 'stats' });
+          }),
+        reset: () => send({ type: 'reset' }),
+        stop: () => child.disconnect(),
+      });
+    });
+  });
+}
+
+/** Run one Node pipeline's phases in its own process, reading the server's counters around each phase. */
+async function runNodePipeline(name: PipelineName, setup: PipelineSetup, server: CorpusServer, phases: ('changed' | 'unchanged')[], execArgv: string[]): Promise<PipelineMetrics> {
+  const child = startChild(join(BENCH_DIR, 'pipelines', `${name}.ts`), execArgv);
+  try {
+    const { startRssMB } = await child.call<{ startRssMB: number }>('setup', setup);
+    const measured: Partial<Record<'changed' | 'unchanged', ReturnType<typeof phaseMetrics>>> = {};
+    for (const phase of phases) {
+      server.reset();
+      const result = await child.call<PhaseResult>(phase);
+      measured[phase] = phaseMetrics(result, await server.stats());
+    }
+    const publish = name === 'infrawire' ? await child.call<PublishResult>('publish') : undefined;
+    const { peakRssMB } = await child.finish();
+    return { changed: measured.changed!, unchanged: measured.unchanged, publish, startRssMB, peakRssMB };
+  } finally {
+    child.kill();
+  }
+}
+
+interface PythonResult extends PhaseResult {
+  peakRssMB: number;
+  python: string;
+  feedparser: string;
+}
+
+async function runPythonPipeline(python: string, setup: PipelineSetup, server: CorpusServer): Promise<{ metrics: PipelineMetrics; versions: string }> {
+  const setupFile = join(setup.workDir, 'setup.json');
+  mkdirSync(setup.workDir, { recursive: true });
+  writeFileSync(setupFile, JSON.stringify(setup));
+  server.reset();
+  const stdout = await new Promise<string>((resolveRun, reject) => {
+    const child = spawn(python, [join(BENCH_DIR, 'pipelines', 'feedparser_pipeline.py'), setupFile], { stdio: ['ignore', 'pipe', 'pipe'], timeout: CALL_TIMEOUT_MS, killSignal: 'SIGKILL' });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d));
+    child.stderr.on('data', (d: Buffer) => (err += d));
+    child.on('error', (e) => reject(new Error(`cannot start ${python}: ${e.message}`)));
+    child.on('exit', (code, signal) => (code === 0 ? resolveRun(out) : reject(new Error(`Python pipeline failed (exit ${code ?? signal}): ${err.trim().split('\n').slice(-3).join(' | ')}${/No module named 'feedparser'/.test(err) ? ' — install python3-feedparser (apt-get install -y python3-feedparser)' : ''}`))));
+  });
+  const r = JSON.parse(stdout.trim().split('\n').pop()!) as PythonResult;
+  return { metrics: { changed: phaseMetrics(r, await server.stats()), peakRssMB: r.peakRssMB }, versions: `Python ${r.python}, feedparser ${r.feedparser}` };
+}
+
+/**
+ * The main thread's profile: --cpu-prof writes one file per thread (tsx's
+ * module loader runs in a worker), and the main thread's is the largest.
+ */
+function mainThreadProfile(dir: string): string | undefined {
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => ({ path: join(dir, f), size: statSync(join(dir, f)).size }))
+    .sort((a, b) => b.size - a.size);
+  return files[0]?.path;
+}
+
+async function runScale(sources: number, opts: BenchOptions, machine: BenchReport['machine']): Promise<{ scale: ScaleReport; profile?: ProfileSummary }> {
+  const work = mkdtempSync(join(tmpdir(), 'infrawire-bench-'));
+  const corpusOptions: CorpusOptions = { ...DEFAULT_CORPUS, sources, itemsPerSource: opts.itemsPerSource ?? defaultItemsPerSource(sources), itemBytes: opts.itemBytes, matchRatio: opts.matchRatio };
+  let server: CorpusServer | undefined;
+  try {
+    const t0 = performance.now();
+    const corpus: Corpus = generateCorpus(join(work, 'corpus'), corpusOptions);
+    opts.log(`[${sources} sources] corpus: ${corpus.totalItems} items, ${(corpus.totalBytes / 2 ** 20).toFixed(1)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s (${work})`);
+    server = await startServer(corpus.dir, opts.serverMode);
+    const setupFor = (name: string): PipelineSetup => ({ serverUrl: server!.url, sources: corpus.sources.map((s) => ({ name: s.name, path: s.path })), workDir: join(work, name), concurrency: opts.concurrency, keywords: BENCH_KEYWORDS });
+    const pipelines: ScaleReport['pipelines'] = {};
+    let profile: ProfileSummary | undefined;
+    for (const name of opts.pipelines) {
+      const t = performance.now();
+      if (name === 'python') {
+        const { metrics, versions } = await runPythonPipeline(opts.python, setupFor(name), server);
+        pipelines.python = metrics;
+        machine.python = versions;
+      } else {
+        const profDir = name === 'infrawire' && opts.cpuProfDir ? resolve(opts.cpuProfDir, `infrawire-${sources}-${Date.now()}`) : undefined;
+        if (profDir) mkdirSync(profDir, { recursive: true });
+        const execArgv = profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [];
+        const phases: ('changed' | 'unchanged')[] = name === 'saxFloor' ? ['changed'] : ['changed', 'unchanged'];
+        pipelines[name] = await runNodePipeline(name, setupFor(name), server, phases, execArgv);
+        const prof = profDir && mainThreadProfile(profDir);
+        if (prof) profile = summarizeProfile(JSON.parse(readFileSync(prof, 'utf8')) as CpuProfile);
+      }
+      opts.log(`[${sources} sources] ${name}: done in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    }
+    const ratios = scaleRatios(pipelines);
+    const scale: ScaleReport = {
+      sources,
+      itemsPerSource: corpusOptions.itemsPerSource,
+      itemBytes: corpusOptions.itemBytes,
+      corpusBytes: corpus.totalBytes,
+      corpusItems: corpus.totalItems,
+      matchingItems: corpus.matchingItems,
+      serverMode: opts.serverMode,
+      pipelines,
+      ratios,
+      targets: scaleTargets(sources, pipelines, ratios),
+    };
+    return { scale, profile };
+  } finally {
+    server?.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function machineInfo(): BenchReport['machine'] {
+  const cpu = cpus();
+  return { cpuModel: cpu[0]?.model ?? 'unknown', cpus: cpu.length, memGB: Math.round(totalmem() / 2 ** 30), node: process.version, os: `${process.platform} ${release()}` };
+}
+
+export async function runBench(opts: BenchOptions): Promise<BenchReport & { profiles: Record<string, ProfileSummary> }> {
+  const machine = machineInfo();
+  const report: BenchReport & { profiles: Record<string, ProfileSummary> } = {
+    schema: 1,
+    generatedAt: new Date().toISOString(),
+    machine,
+    options: { scales: opts.scales, itemsPerSource: opts.itemsPerSource ?? 'by scale', itemBytes: opts.itemBytes, matchRatio: opts.matchRatio, concurrency: opts.concurrency, serverMode: opts.serverMode, pipelines: opts.pipelines },
+    scales: [],
+    profiles: {},
+  };
+  for (const sources of opts.scales) {
+    const { scale, profile } = await runScale(sources, opts, machine);
+    report.scales.push(scale);
+    if (profile) report.profiles[String(sources)] = profile;
+  }
+  if (opts.out) {
+    mkdirSync(dirname(resolve(opts.out)), { recursive: true });
+    writeFileSync(opts.out, JSON.stringify(report, null, 2) + '\n');
+  }
+  return report;
+}
+
+const USAGE = `usage: npm run bench -- [options]
+  --scales LIST        source counts, comma-separated (default 100; full run: 100,1000,10000)
+  --items N            items per source (default 50; 10 at 10,000 sources)
+  --item-bytes N       approximate bytes per item (default ${DEFAULT_CORPUS.itemBytes})
+  --match-ratio R      share of items matching a watch keyword (default ${DEFAULT_CORPUS.matchRatio})
+  --concurrency N      fetches at once, for every pipeline (default 8)
+  --server MODE        validators (ETag/Last-Modified, 304s; default) or plain
+  --pipelines LIST     any of ${ALL_PIPELINES.join(',')} (default all)
+  --python PATH        the Python with python3-feedparser (default /usr/bin/python3)
+  --out FILE           report JSON (default bench/results/latest.json)
+  --cpu-prof DIR       profile the infrawire child with node --cpu-prof into DIR/infrawire-N-TIME/`;
+
+function positiveInt(flag: string, v: string | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag}: must be a positive integer (got "${v}")`);
+  return n;
+}
+
+export function parseBenchArgs(argv: string[]): Omit<BenchOptions, 'log'> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      scales: { type: 'string' },
+      items: { type: 'string' },
+      'item-bytes': { type: 'string' },
+      'match-ratio': { type: 'string' },
+      concurrency: { type: 'string' },
+      server: { type: 'string' },
+      pipelines: { type: 'string' },
+      python: { type: 'string' },
+      out: { type: 'string' },
+      'cpu-prof': { type: 'string' },
+      help: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  if (values.help) throw new Error(USAGE);
+  const scales = (values.scales ?? '100').split(',').map((s) => positiveInt('--scales', s.trim(), 0));
+  const serverMode = values.server ?? 'validators';
+  if (serverMode !== 'validators' && serverMode !== 'plain') throw new Error(`--server: must be "validators" or "plain" (got "${serverMode}")`);
+  const pipelines = (values.pipelines ?? ALL_PIPELINES.join(',')).split(',').map((p) => p.trim());
+  for (const p of pipelines) if (!ALL_PIPELINES.includes(p as PipelineName)) throw new Error(`--pipelines: unknown pipeline "${p}" (known: ${ALL_PIPELINES.join(', ')})`);
+  const matchRatio = values['match-ratio'] === undefined ? DEFAULT_CORPUS.matchRatio : Number(values['match-ratio']);
+  if (!(matchRatio >= 0 && matchRatio <= 1)) throw new Error(`--match-ratio: must be between 0 and 1 (got "${values['match-ratio']}")`);
+  return {
+    scales,
+    itemsPerSource: values.items === undefined ? undefined : positiveInt('--items', values.items, 0),
+    itemBytes: positiveInt('--item-bytes', values['item-bytes'], DEFAULT_CORPUS.itemBytes),
+    matchRatio,
+    concurrency: positiveInt('--concurrency', values.concurrency, 8),
+    serverMode,
+    pipelines: pipelines as PipelineName[],
+    python: values.python ?? '/usr/bin/python3',
+    out: values.out ?? join(BENCH_DIR, 'results', 'latest.json'),
+    cpuProfDir: values['cpu-prof'],
+  };
+}
+
+async function main(): Promise<void> {
+  let opts: Omit<BenchOptions, 'log'>;
+  try {
+    opts = parseBenchArgs(process.argv.slice(2));
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(2);
+  }
+  const report = await runBench({ ...opts, log: (line) => console.error(line) });
+  const m = report.machine;
+  console.log(`infrawire benchmark ${report.generatedAt} on ${m.cpus} × ${m.cpuModel}, ${m.memGB} GB, Node ${m.node}${m.python ? `, ${m.python}` : ''}`);
+  console.log(formatTable(report));
+  for (const [sources, p] of Object.entries(report.profiles)) console.log(`\n[${sources} sources] ${formatProfile(p)}`);
+  if (opts.out) console.log(`\nreport: ${opts.out}`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main().catch((err) => {
+    console.error(`bench failed: ${(err as Error).stack ?? err}`);
+    process.exit(1);
+  });
+}

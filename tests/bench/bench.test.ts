@@ -1,0 +1,220 @@
+/**
+ * The benchmark harness at tiny scale: the corpus is what it claims to be,
+ * the corpus server speaks HTTP validators in its own process, and a whole
+ * run produces a complete report. No timing is asserted: only counts, bytes
+ * and the report's shape.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Parser from 'rss-parser';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BENCH_KEYWORDS, generateCorpus, type CorpusOptions } from '../../bench/corpus.js';
+import { formatTable } from '../../bench/report.js';
+import { parseBenchArgs, runBench, startServer, type CorpusServer } from '../../bench/run.js';
+import { summarizeProfile } from '../../bench/profile.js';
+import { compileKeywords } from '../../src/curate/index.js';
+import { tempDir } from '../helpers/env.js';
+
+const TINY: CorpusOptions = { sources: 6, itemsPerSource: 5, itemBytes: 3000, matchRatio: 0.5, seed: 11, newestItemAt: '2026-06-01T12:00:00Z' };
+
+const cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function tmp(): string {
+  const t = tempDir();
+  cleanups.push(t.cleanup);
+  return t.dir;
+}
+
+async function server(dir: string, mode: 'validators' | 'plain'): Promise<CorpusServer> {
+  const s = await startServer(dir, mode);
+  cleanups.push(() => s.stop());
+  return s;
+}
+
+describe('corpus generator', () => {
+  it('writes RSS and Atom sources of the asked size, deterministically', async () => {
+    const a = generateCorpus(tmp(), TINY);
+    const b = generateCorpus(tmp(), TINY);
+    const dates: number[] = [];
+    expect(a.sources).toHaveLength(6);
+    expect(a.sources.map((s) => s.format)).toEqual(['rss', 'atom', 'rss', 'atom', 'rss', 'atom']);
+    expect(a.totalItems).toBe(30);
+    for (const s of a.sources) {
+      const bytes = readFileSync(join(a.dir, s.path));
+      expect(bytes.equals(readFileSync(join(b.dir, s.path)))).toBe(true);
+      expect(bytes.byteLength).toBe(s.bytes);
+      // every item is ~itemBytes: within 15% on average
+      expect(Math.abs(s.bytes / s.items - TINY.itemBytes)).toBeLessThan(TINY.itemBytes * 0.15);
+      const parsed = await new Parser().parseString(bytes.toString('utf8'));
+      expect(parsed.items).toHaveLength(TINY.itemsPerSource);
+      for (const item of parsed.items) dates.push(Date.parse(item.isoDate!));
+    }
+    // distinct, recent, never after newestItemAt
+    expect(new Set(dates).size).toBe(30);
+    expect(Math.max(...dates)).toBe(Date.parse(TINY.newestItemAt!));
+    expect(Math.min(...dates)).toBe(Date.parse(TINY.newestItemAt!) - 29 * 10_000);
+    const other = generateCorpus(tmp(), { ...TINY, seed: 12 });
+    expect(readFileSync(join(other.dir, other.sources[0]!.path)).equals(readFileSync(join(a.dir, a.sources[0]!.path)))).toBe(false);
+  });
+
+  it('keeps the matching share: on-topic items carry watch keywords, off-topic ones none', async () => {
+    const corpus = generateCorpus(tmp(), { ...TINY, sources: 10, itemsPerSource: 20, matchRatio: 0.6 });
+    expect(corpus.matchingItems / corpus.totalItems).toBeGreaterThan(0.45);
+    expect(corpus.matchingItems / corpus.totalItems).toBeLessThan(0.75);
+    const matchers = compileKeywords(BENCH_KEYWORDS);
+    let matched = 0;
+    for (const s of corpus.sources) {
+      const parsed = await new Parser().parseString(readFileSync(join(corpus.dir, s.path), 'utf8'));
+      let inSource = 0;
+      for (const item of parsed.items) {
+        const text = `${item.title} ${item.content ?? ''}`;
+        if (matchers.some((m) => m.pattern.test(text))) inSource++;
+      }
+      expect(inSource, s.name).toBe(s.matchingItems);
+      matched += inSource;
+    }
+    expect(matched).toBe(corpus.matchingItems);
+  });
+
+  it('refuses impossible options with a message naming the option', () => {
+    expect(() => generateCorpus(tmp(), { ...TINY, sources: 0 })).toThrow(/sources must be a positive integer/);
+    expect(() => generateCorpus(tmp(), { ...TINY, itemBytes: 100 })).toThrow(/itemBytes must be at least 600/);
+    expect(() => generateCorpus(tmp(), { ...TINY, matchRatio: 2 })).toThrow(/matchRatio must be between 0 and 1/);
+    expect(() => generateCorpus(tmp(), { ...TINY, newestItemAt: 'soon' })).toThrow(/newestItemAt must be an ISO date/);
+  });
+});
+
+describe('corpus server (its own process)', () => {
+  it('serves the corpus with ETag/Last-Modified, answers 304 to a matching validator, and counts', async () => {
+    const corpus = generateCorpus(tmp(), TINY);
+    const s = await server(corpus.dir, 'validators');
+    expect(s.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const src = corpus.sources[1]!;
+    const first = await fetch(s.url + src.path);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toMatch(/atom\+xml/);
+    expect(Buffer.from(await first.arrayBuffer()).equals(readFileSync(join(corpus.dir, src.path)))).toBe(true);
+    const etag = first.headers.get('etag');
+    const lastModified = first.headers.get('last-modified');
+    expect(etag).toBeTruthy();
+    expect(lastModified).toBeTruthy();
+    const byEtag = await fetch(s.url + src.path, { headers: { 'if-none-match': etag! } });
+    expect(byEtag.status).toBe(304);
+    const byDate = await fetch(s.url + src.path, { headers: { 'if-modified-since': lastModified! } });
+    expect(byDate.status).toBe(304);
+    const stale = await fetch(s.url + src.path, { headers: { 'if-none-match': '"stale"' } });
+    expect(stale.status).toBe(200);
+    await stale.arrayBuffer();
+    expect((await fetch(s.url + '/s/../../etc/passwd')).status).toBe(404);
+    expect(await s.stats()).toEqual({ requests: 5, ok: 2, notModified: 2, otherStatus: 1, bodyBytes: 2 * src.bytes, conditionalRequests: 3 });
+    s.reset();
+    expect((await s.stats()).requests).toBe(0);
+  });
+
+  it('sends no validators in plain mode, so a conditional request still costs a full body', async () => {
+    const corpus = generateCorpus(tmp(), TINY);
+    const s = await server(corpus.dir, 'plain');
+    const src = corpus.sources[0]!;
+    const res = await fetch(s.url + src.path, { headers: { 'if-modified-since': new Date().toUTCString() } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('etag')).toBeNull();
+    expect(res.headers.get('last-modified')).toBeNull();
+    await res.arrayBuffer();
+    expect((await s.stats()).notModified).toBe(0);
+  });
+});
+
+describe('bench options', () => {
+  it('defaults to a quick run and refuses bad values naming the flag', () => {
+    const o = parseBenchArgs([]);
+    expect(o.scales).toEqual([100]);
+    expect(o.serverMode).toBe('validators');
+    expect(o.pipelines).toEqual(['infrawire', 'naiveNode', 'saxFloor', 'python']);
+    expect(parseBenchArgs(['--scales', '100,1000,10000']).scales).toEqual([100, 1000, 10000]);
+    expect(() => parseBenchArgs(['--scales', '10,x'])).toThrow(/--scales: must be a positive integer/);
+    expect(() => parseBenchArgs(['--server', 'magic'])).toThrow(/--server/);
+    expect(() => parseBenchArgs(['--pipelines', 'infrawire,perl'])).toThrow(/unknown pipeline "perl"/);
+    expect(() => parseBenchArgs(['--match-ratio', '1.5'])).toThrow(/--match-ratio/);
+    expect(() => parseBenchArgs(['--frobnicate'])).toThrow();
+  });
+});
+
+describe('profile summary', () => {
+  it('charges library time to the infrawire stage that called it', () => {
+    const frame = (functionName: string, url: string) => ({ functionName, url, lineNumber: 0 });
+    const profile = {
+      nodes: [
+        { id: 1, callFrame: frame('(root)', ''), children: [2, 5] },
+        { id: 2, callFrame: frame('parseFeed', 'file:///x/src/parse/parseFeed.ts'), children: [3] },
+        { id: 3, callFrame: frame('parseString', 'file:///x/node_modules/rss-parser/lib/parser.js'), children: [4] },
+        { id: 4, callFrame: frame('write', 'file:///x/node_modules/sax/lib/sax.js') },
+        { id: 5, callFrame: frame('(garbage collector)', '') },
+      ],
+      samples: [4, 4, 3, 2, 5],
+      timeDeltas: [1000, 1000, 1000, 1000, 1000],
+    };
+    const s = summarizeProfile(profile);
+    expect(s.totalMs).toBe(5);
+    expect(s.byStage[0]).toEqual({ name: 'src/parse', ms: 4, share: 0.8 });
+    expect(s.byStage[1]!.name).toMatch(/outside src/);
+    expect(s.byModule.map((m) => m.name)).toEqual(['sax', 'rss-parser', 'src/parse/parseFeed.ts', '(garbage collector)']);
+    expect(s.topFunctions[0]!.name).toBe('write sax:1');
+  });
+});
+
+describe('a whole bench run at tiny scale', () => {
+  it('measures every pipeline over the same bytes and writes a complete report', { timeout: 180_000 }, async () => {
+    const dir = tmp();
+    const out = join(dir, 'results', 'report.json');
+    const profDir = join(dir, 'prof');
+    const lines: string[] = [];
+    const report = await runBench({ scales: [4], itemsPerSource: 30, itemBytes: 3000, matchRatio: 0.6, concurrency: 2, serverMode: 'validators', pipelines: ['infrawire', 'naiveNode', 'saxFloor', 'python'], python: '/usr/bin/python3', out, cpuProfDir: profDir, log: (l) => lines.push(l) });
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(JSON.parse(JSON.stringify(report)));
+    const s = report.scales[0]!;
+    expect(s).toMatchObject({ sources: 4, itemsPerSource: 30, corpusItems: 120, serverMode: 'validators' });
+    expect(Object.keys(s.pipelines).sort()).toEqual(['infrawire', 'naiveNode', 'python', 'saxFloor']);
+    for (const [name, p] of Object.entries(s.pipelines)) {
+      // every pipeline got every source's bytes and saw every item
+      expect(p.changed, name).toMatchObject({ sources: 4, sourcesOk: 4, items: 120, errors: [], bytes: s.corpusBytes });
+      expect(p.changed.server, name).toMatchObject({ requests: 4, ok: 4, notModified: 0 });
+      expect(p.changed.wallMs, name).toBeGreaterThan(0);
+      expect(p.changed.itemsPerSec, name).toBeCloseTo(120 / (p.changed.wallMs / 1000), 6);
+      expect(p.changed.cpuMsPerSource, name).toBeCloseTo(p.changed.cpuMs / 4, 6);
+      expect(p.peakRssMB, name).toBeGreaterThan(5);
+    }
+    // the unchanged cycle asked for every source again: 200 or 304, nothing else
+    for (const name of ['infrawire', 'naiveNode'] as const) {
+      const u = s.pipelines[name]!.unchanged!;
+      expect(u.server.requests, name).toBe(4);
+      expect(u.server.ok + u.server.notModified, name).toBe(4);
+      expect(u.sourcesOk, name).toBe(4);
+    }
+    expect(s.pipelines.naiveNode!.unchanged!.server.notModified).toBe(0);
+    const iw = s.pipelines.infrawire!;
+    // peak RSS never decreases from phase to phase, and the process's final peak covers them all
+    expect(iw.changed.peakRssSoFarMB!).toBeGreaterThanOrEqual(iw.startRssMB!);
+    expect(iw.unchanged!.peakRssSoFarMB!).toBeGreaterThanOrEqual(iw.changed.peakRssSoFarMB!);
+    expect(iw.peakRssMB).toBeGreaterThanOrEqual(iw.publish!.peakRssSoFarMB);
+    const publish = s.pipelines.infrawire!.publish!;
+    expect(publish.entries).toBe(Math.min(1000, s.matchingItems));
+    expect(publish.runsMs).toHaveLength(5);
+    expect(publish.bytes).toBeGreaterThan(publish.entries * 100);
+    expect(s.ratios.changedItemsPerSec.vsNaiveNode).toBeCloseTo(s.pipelines.infrawire!.changed.itemsPerSec / s.pipelines.naiveNode!.changed.itemsPerSec, 9);
+    expect(s.targets.map((t) => t.goal)).toEqual(['>= 1.0x', '>= 0.6x', '>= 10x', '>= 2000', '>= 10x', '<= 256', '<= 100']);
+    for (const t of s.targets) expect(typeof t.met).toBe('boolean');
+    expect(String(report.machine.python)).toMatch(/^Python 3\.\d+\.\d+, feedparser \d/);
+    // the profile of the infrawire child is summarized; the temp work dir is gone
+    const prof = report.profiles['4']!;
+    expect(readdirSync(join(profDir, readdirSync(profDir)[0]!)).some((f) => f.endsWith('.cpuprofile'))).toBe(true);
+    expect(prof.byStage.some((st) => st.name === 'src/parse' || st.name === 'src/schedule')).toBe(true);
+    const workDir = lines[0]!.match(/\((\/[^)]+)\)$/)![1]!;
+    expect(existsSync(workDir)).toBe(false);
+    const table = formatTable(report);
+    expect(table).toContain('unchanged cycle: infrawire made 4 requests');
+    expect(table).toMatch(/infrawire peak RSS: [\d.]+ MB loaded, [\d.]+ after the changed cycle/);
+    for (const label of ['infrawire', 'naive Node (rss-parser)', 'Python feedparser', 'sax floor', 'publish:', 'unchanged sources/s']) expect(table).toContain(label);
+  });
+});
