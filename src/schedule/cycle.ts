@@ -139,6 +139,41 @@ function validatorsOf(state: SourceState | undefined) {
   return state ? { etag: state.etag ?? undefined, lastModified: state.lastModified ?? undefined } : undefined;
 }
 
+/** One poll in progress: what recordPoll needs besides the outcome. */
+interface Poll {
+  config: LoadedConfig;
+  store: Store;
+  src: SourceConfig;
+  prior: SourceState | undefined;
+  fetched: FetchResult;
+  /** The URL to fetch next time (the moved-to one after a 301/308). */
+  url: string;
+  at: Date;
+  report: SourceReport;
+}
+
+interface PollDetails {
+  error?: string;
+  ttlMinutes?: number;
+  etag?: string;
+  lastModified?: string;
+  bodyHash?: string;
+}
+
+/** Store the outcome with its next check, and put the next check and any operator notice on the report. */
+function recordPoll(poll: Poll, outcome: SourceOutcome, cache: CacheHeaders, details: PollDetails = {}): void {
+  const { config, store, src, prior, fetched, report, at } = poll;
+  const failures = outcome === 'failed' || outcome === 'gone' ? (prior?.consecutiveFailures ?? 0) + 1 : 0;
+  const next = nextCheckAt({ now: at, succeeded: failures === 0, consecutiveFailures: failures, headers: cache, ttlMinutes: details.ttlMinutes }, duePolicyFromConfig(config.fetch));
+  report.nextCheckAt = next.toISOString();
+  const itemCounts = outcome === 'ok' ? { itemsSeen: report.itemsSeen, itemsKept: report.itemsKept } : {};
+  const { ttlMinutes: _ttl, ...stored } = details;
+  store.recordAttempt({ name: src.name, configuredUrl: src.url, url: poll.url, moved: fetched.movedTo !== undefined, at: at.toISOString(), outcome, status: fetched.status, nextCheckAt: report.nextCheckAt, ...stored, ...itemCounts });
+  const health = sourceHealth(src.name, src.url, store.sourceState(src.name, src.url), at, config.fetch.failingAlertHours);
+  report.movedTo = health.movedTo;
+  report.notice = healthNotice(health, config.fetch.failingAlertHours);
+}
+
 /**
  * Poll one source: conditional GET from the stored URL and validators, skip
  * parsing on 304 or an unchanged body, record the outcome and the next check.
@@ -155,29 +190,17 @@ async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig,
   const fetchUrl = prior?.url ?? src.url;
   const fetched: FetchResult = await fetchSource(fetchUrl, { ...config.fetch, validators: mode.fresh ? undefined : validatorsOf(prior) });
   if (fetched.ok && !fetched.notModified) report.bytes = fetched.body.byteLength;
-  const at = now();
-  const url = fetched.movedTo ?? fetchUrl;
+  const poll: Poll = { config, store, src, prior, fetched, url: fetched.movedTo ?? fetchUrl, at: now(), report };
   report.status = fetched.status;
-  const record = (outcome: SourceOutcome, cache: CacheHeaders, extra: { error?: string; ttlMinutes?: number; etag?: string; lastModified?: string; bodyHash?: string } = {}) => {
-    const failures = outcome === 'failed' || outcome === 'gone' ? (prior?.consecutiveFailures ?? 0) + 1 : 0;
-    const next = nextCheckAt({ now: at, succeeded: failures === 0, consecutiveFailures: failures, headers: cache, ttlMinutes: extra.ttlMinutes }, duePolicyFromConfig(config.fetch));
-    report.nextCheckAt = next.toISOString();
-    const itemCounts = report.ok && !report.notModified ? { itemsSeen: report.itemsSeen, itemsKept: report.itemsKept } : {};
-    store.recordAttempt({ name: src.name, configuredUrl: src.url, url, moved: fetched.movedTo !== undefined, at: at.toISOString(), outcome, status: fetched.status, nextCheckAt: report.nextCheckAt, ...extra, ...itemCounts });
-    const health = sourceHealth(src.name, src.url, store.sourceState(src.name, src.url), at, config.fetch.failingAlertHours);
-    report.movedTo = health.movedTo;
-    report.notice = healthNotice(health, config.fetch.failingAlertHours);
-  };
   if (!fetched.ok) {
-    report.error = fetched.error;
-    report.gone = fetched.kind === 'gone';
-    record(report.gone ? 'gone' : 'failed', fetched.cache, { error: fetched.error });
+    Object.assign(report, { error: fetched.error, gone: fetched.kind === 'gone' });
+    recordPoll(poll, report.gone ? 'gone' : 'failed', fetched.cache, { error: fetched.error });
     return report;
   }
   const unchangedBody = !fetched.notModified && !mode.fresh && prior?.bodyHash === fetched.bodyHash;
   if (fetched.notModified || unchangedBody) {
     Object.assign(report, { ok: true, notModified: true, itemsSeen: prior?.itemsSeen ?? 0, itemsKept: prior?.itemsKept ?? 0 });
-    record('not-modified', fetched.cache, fetched.validators);
+    recordPoll(poll, 'not-modified', fetched.cache, fetched.validators);
     return report;
   }
   try {
@@ -190,12 +213,12 @@ async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig,
     }
     report.itemsSeen = parsed.items.length;
     const source: SourceRef = { name: src.name, url: fetched.url, feedTitle: parsed.title, feedLink: parsed.link };
-    Object.assign(report, ingest(store, source, parsed, rules, at, normalizeOptions(config.normalize, src), mode.onDecisions), { ok: true });
-    record('ok', fetched.cache, { ...fetched.validators, bodyHash: fetched.bodyHash, ttlMinutes: parsed.ttlMinutes });
+    Object.assign(report, ingest(store, source, parsed, rules, poll.at, normalizeOptions(config.normalize, src), mode.onDecisions), { ok: true });
+    recordPoll(poll, 'ok', fetched.cache, { ...fetched.validators, bodyHash: fetched.bodyHash, ttlMinutes: parsed.ttlMinutes });
   } catch (err) {
     report.ok = false;
     report.error = (err as Error).message || String(err);
-    record('failed', fetched.cache, { error: report.error });
+    recordPoll(poll, 'failed', fetched.cache, { error: report.error });
   }
   return report;
 }

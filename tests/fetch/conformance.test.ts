@@ -8,7 +8,9 @@
  * Of those, the clauses `TARGET == LITERAL` whose target is a title, link, id,
  * author or date are evaluated (other clauses, e.g. `bozo`, are out of scope);
  * a clause passes when the raw parsed value or the normalized one equals the
- * literal (dates: the same instant to the second). Two rates per folder are
+ * literal (dates: the same instant to the second; titles: also when the text
+ * of both is the same and not empty, since infrawire keeps titles as plain
+ * text where feedparser keeps markup). Two rates per folder are
  * printed and guarded: "all" counts every such expectation, "model" only those
  * on fields infrawire keeps (feed title and link; entry title, link, id,
  * author, dates), since feed-level author, id and dates are not read at all.
@@ -23,7 +25,7 @@ import PQueue from 'p-queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchSource } from '../../src/fetch/index.js';
 import type { ParsedFeed, SourceRef } from '../../src/model/index.js';
-import { parseDate, toArticle } from '../../src/normalize/index.js';
+import { htmlToText, parseDate, toArticle } from '../../src/normalize/index.js';
 import { ParseError, parseFeed } from '../../src/parse/index.js';
 import { close, listen } from '../../src/serve/index.js';
 import { ROOT } from '../helpers/env.js';
@@ -32,7 +34,7 @@ const CORPUS = resolve(ROOT, '../shared/corpus/feedparser');
 const PER_DOCUMENT_MS = 15_000;
 
 /** Pass rates reached (percent, rounded down), [all, model]; the test fails below them. */
-const MIN_PASS_RATE: Record<string, [number, number]> = { wellformed: [53, 61], encoding: [100, 100], illformed: [0, 0], entities: [0, 0] };
+const MIN_PASS_RATE: Record<string, [number, number]> = { wellformed: [55, 63], encoding: [100, 100], illformed: [0, 0], entities: [0, 0] };
 const UPSTREAM_DOC_URL = 'http://127.0.0.1:8097';
 
 interface Row {
@@ -163,8 +165,12 @@ function clausePasses(c: Clause, o: Outcome): boolean {
   if (!o.parsed) return false;
   const want = c.expected;
   const is = (...values: (string | undefined)[]) => values.some((v) => v !== undefined && v === want);
+  const sameText = (...values: (string | undefined)[]) => {
+    const wanted = typeof want === 'string' ? htmlToText(want) : '';
+    return is(...values) || (wanted !== '' && values.some((v) => v !== undefined && htmlToText(v) === wanted));
+  };
   if (c.scope === 'feed') {
-    if (c.field === 'title') return is(o.parsed.title);
+    if (c.field === 'title') return sameText(o.parsed.title);
     if (c.field === 'link') return is(o.parsed.link);
     return false; // infrawire reads no feed-level id, author or date
   }
@@ -173,7 +179,7 @@ function clausePasses(c: Clause, o: Outcome): boolean {
   if (!item) return false;
   switch (c.field) {
     case 'title':
-      return is(item.title, article?.title);
+      return sameText(item.title, article?.title);
     case 'link':
       return is(item.link, article?.url);
     case 'id':

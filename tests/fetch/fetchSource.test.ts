@@ -80,8 +80,8 @@ describe('fetchSource', () => {
   });
 
   it('gives up on a server that trickles the body after the total timeout', async () => {
-    const r = failure(await fetchSource(`${pub.url}/trickle`, { ...OPTS, timeoutMs: 700, connectTimeoutMs: 500 }));
-    expect(r).toMatchObject({ kind: 'timeout', error: 'timed out after 700 ms (total timeout)' });
+    const r = failure(await fetchSource(`${pub.url}/trickle`, { ...OPTS, timeoutMs: 1500, connectTimeoutMs: 1400 }));
+    expect(r).toMatchObject({ kind: 'timeout', error: 'timed out after 1500 ms (total timeout)' });
   });
 
   it('reports a connection closed mid-body or reset, and a TLS failure', async () => {

@@ -95,6 +95,7 @@ export async function startPublisher(): Promise<Publisher> {
         return; // accept, read, never answer
       case path === '/trickle': {
         res.writeHead(200, xml);
+        res.write('<'); // the headers go out now; the body never ends
         let sent = 0;
         const timer = setInterval(() => {
           if (sent++ > 600 || res.destroyed) return clearInterval(timer);
