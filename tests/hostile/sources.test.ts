@@ -112,7 +112,8 @@ describe('hostile sources', () => {
         watch: { keywords: ['GPU', 'AI', 'data center'] },
         feeds: [{ name: 'hostile', title: 'Hostile input' }],
         store: { path: 'store.db' },
-        fetch: { timeoutMs: 3000, maxBytes: 16 * 1024 * 1024 },
+        // Generous: parsing the 100,000-item feed holds the event loop, and the others' deadlines run meanwhile.
+        fetch: { timeoutMs: 10_000, maxBytes: 16 * 1024 * 1024 },
       },
       join(tmp.dir, 'config.json'),
     );
