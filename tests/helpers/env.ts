@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { DEMO_SOURCES } from '../../src/cli/demo.js';
 import { parseConfig, type LoadedConfig } from '../../src/config/index.js';
 import { close, createFixtureServer, listen } from '../../src/serve/index.js';
 
@@ -14,16 +15,8 @@ export const VALIDATOR = resolve(ROOT, '../shared/validators/validate-atom.sh');
 
 export const TEST_KEYWORDS = ['Nscale', 'CoreWeave', 'Lambda', 'Nvidia', 'AMD', 'data center', 'GPU', 'GPU cluster', 'AI infrastructure', 'AI cloud', 'gigawatt', 'megawatt', 'hyperscaler', 'semiconductor', 'chip', 'accelerator', 'power purchase agreement', 'H100', 'liquid cooling', 'colocation', 'AI'];
 
-/** The good fixture sources plus one HTTP 500 and one HTML page. */
-export const FIXTURE_SOURCES: [string, string][] = [
-  ['DC Wire', '/dcwire.rss'],
-  ['GPU Cloud Report', '/gpucloud.atom'],
-  ['Chip Letter', '/chipletter.rdf'],
-  ['Power Desk', '/powerdesk-faq.rss'],
-  ['Infra Wire JSON', '/wire.json'],
-  ['Broken Server', '/status/500'],
-  ['Newsroom Page', '/error-page.html'],
-];
+/** The good fixture sources plus one HTTP 500 and one HTML page: the demo's own list. */
+export const FIXTURE_SOURCES: [string, string][] = DEMO_SOURCES;
 
 export function tempDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'infrawire-test-'));
