@@ -20,39 +20,39 @@ export interface StoredArticle {
 
 /** Dedupe layer (a): the id already stored for this source's guid, if any. */
 export function articleIdByGuid(store: Store, source: string, guid: string): string | undefined {
-  return store.db.prepare("SELECT id FROM articles WHERE source = ? AND json_extract(data, '$.guid') = ? ORDER BY first_seen LIMIT 1").pluck().get(source, guid) as string | undefined;
+  return store.statement("SELECT id FROM articles WHERE source = ? AND json_extract(data, '$.guid') = ? ORDER BY first_seen LIMIT 1").pluck().get(source, guid) as string | undefined;
 }
 
 /** The source an id is stored under (dedupe layer (b): another source's report of the same canonical URL). */
 export function storedSource(store: Store, id: string): string | undefined {
-  return store.db.prepare('SELECT source FROM articles WHERE id = ?').pluck().get(id) as string | undefined;
+  return store.statement('SELECT source FROM articles WHERE id = ?').pluck().get(id) as string | undefined;
 }
 
 export function isTombstoned(store: Store, id: string, source: string, guid: string | undefined): boolean {
-  const byId = store.db.prepare('SELECT 1 FROM tombstones WHERE article_id = ?').get(id);
+  const byId = store.statement('SELECT 1 FROM tombstones WHERE article_id = ?').get(id);
   if (byId || guid === undefined) return Boolean(byId);
-  return Boolean(store.db.prepare('SELECT 1 FROM tombstones WHERE source = ? AND guid = ?').get(source, guid));
+  return Boolean(store.statement('SELECT 1 FROM tombstones WHERE source = ? AND guid = ?').get(source, guid));
 }
 
 export function storedArticles(store: Store): StoredArticle[] {
-  const rows = store.db.prepare('SELECT data, first_seen FROM articles ORDER BY first_seen, id').all() as { data: string; first_seen: string }[];
+  const rows = store.statement('SELECT data, first_seen FROM articles ORDER BY first_seen, id').all() as { data: string; first_seen: string }[];
   return rows.map((r) => ({ article: JSON.parse(r.data) as Article, firstSeen: r.first_seen }));
 }
 
 /** Article id → the lead id of its cluster. */
 export function clusterLeads(store: Store): Map<string, string> {
-  const rows = store.db.prepare('SELECT article_id, lead_id FROM story_clusters').all() as { article_id: string; lead_id: string }[];
+  const rows = store.statement('SELECT article_id, lead_id FROM story_clusters').all() as { article_id: string; lead_id: string }[];
   return new Map(rows.map((r) => [r.article_id, r.lead_id]));
 }
 
 export function joinCluster(store: Store, articleId: string, leadId: string, at: string): void {
-  store.db.prepare('INSERT OR IGNORE INTO story_clusters (article_id, lead_id, joined_at) VALUES (?, ?, ?)').run(articleId, leadId, at);
+  store.statement('INSERT OR IGNORE INTO story_clusters (article_id, lead_id, joined_at) VALUES (?, ?, ?)').run(articleId, leadId, at);
 }
 
 /** The other reports of a lead's cluster, oldest first, and when the last one seen after the lead was first seen (coverage added). */
 export function clusterCoverage(store: Store, leadId: string): { related: RelatedReport[]; lastAdded?: string } {
-  const rows = store.db
-    .prepare(
+  const rows = store
+    .statement(
       `SELECT a.data, a.first_seen FROM story_clusters c JOIN articles a ON a.id = c.article_id
        WHERE c.lead_id = ? AND c.article_id <> ? ORDER BY a.published, a.id`,
     )
@@ -61,7 +61,7 @@ export function clusterCoverage(store: Store, leadId: string): { related: Relate
     const a = JSON.parse(r.data) as Article;
     return { url: a.url, title: a.title, source: a.source.name, published: a.published };
   });
-  const leadSeen = store.db.prepare('SELECT first_seen FROM articles WHERE id = ?').pluck().get(leadId) as string | undefined;
+  const leadSeen = store.statement('SELECT first_seen FROM articles WHERE id = ?').pluck().get(leadId) as string | undefined;
   const later = rows.filter((r) => leadSeen !== undefined && r.first_seen > leadSeen);
   const lastAdded = later.reduce<string | undefined>((max, r) => (max === undefined || r.first_seen > max ? r.first_seen : max), undefined);
   return { related, ...(lastAdded ? { lastAdded } : {}) };
@@ -69,28 +69,28 @@ export function clusterCoverage(store: Store, leadId: string): { related: Relate
 
 /** Article id → categories (JSON) of a feed's current entries. */
 export function feedMembers(store: Store, feed: string): Map<string, string> {
-  const rows = store.db.prepare('SELECT article_id, keywords FROM feed_entries WHERE feed = ?').all(feed) as { article_id: string; keywords: string }[];
+  const rows = store.statement('SELECT article_id, keywords FROM feed_entries WHERE feed = ?').all(feed) as { article_id: string; keywords: string }[];
   return new Map(rows.map((r) => [r.article_id, r.keywords]));
 }
 
 export function removeFromFeed(store: Store, feed: string, articleId: string): void {
-  store.db.prepare('DELETE FROM feed_entries WHERE feed = ? AND article_id = ?').run(feed, articleId);
+  store.statement('DELETE FROM feed_entries WHERE feed = ? AND article_id = ?').run(feed, articleId);
 }
 
 export function feedTombstones(store: Store, feed: string): Set<string> {
-  return new Set(store.db.prepare('SELECT article_id FROM feed_tombstones WHERE feed = ?').pluck().all(feed) as string[]);
+  return new Set(store.statement('SELECT article_id FROM feed_tombstones WHERE feed = ?').pluck().all(feed) as string[]);
 }
 
 export function tombstoneInFeed(store: Store, feed: string, articleId: string, at: string): void {
-  store.db.prepare('INSERT OR IGNORE INTO feed_tombstones (feed, article_id, pruned_at) VALUES (?, ?, ?)').run(feed, articleId, at);
+  store.statement('INSERT OR IGNORE INTO feed_tombstones (feed, article_id, pruned_at) VALUES (?, ?, ?)').run(feed, articleId, at);
   removeFromFeed(store, feed, articleId);
 }
 
 /** Delete articles for good: tombstone each (id, source, guid, url), then delete it (its feed entries and cluster rows go with it). */
 export function pruneArticles(store: Store, articles: readonly Article[], at: string): void {
-  const tomb = store.db.prepare('INSERT OR IGNORE INTO tombstones (article_id, source, guid, url, pruned_at) VALUES (?, ?, ?, ?, ?)');
-  const del = store.db.prepare('DELETE FROM articles WHERE id = ?');
-  const unlead = store.db.prepare('DELETE FROM story_clusters WHERE lead_id = ?');
+  const tomb = store.statement('INSERT OR IGNORE INTO tombstones (article_id, source, guid, url, pruned_at) VALUES (?, ?, ?, ?, ?)');
+  const del = store.statement('DELETE FROM articles WHERE id = ?');
+  const unlead = store.statement('DELETE FROM story_clusters WHERE lead_id = ?');
   for (const a of articles) {
     tomb.run(a.id, a.source.name, a.guid ?? null, a.url, at);
     del.run(a.id);
