@@ -46,6 +46,8 @@ export interface SourceReport {
   itemsKept: number;
   /** Response body bytes fetched (after decompression). */
   bytes?: number;
+  /** Stored articles whose content changed this cycle. */
+  itemsChanged?: number;
   /** The item count of a feed longer than fetch.maxItems (only the first `itemsSeen` were read). */
   truncated?: number;
 }
@@ -71,8 +73,34 @@ export interface CycleSummary {
  * what a rule change (config reload, CLI edit) calls so it takes effect at once.
  */
 export function recurate(config: LoadedConfig, store: Store, now: Date = new Date()) {
-  const curation = curateStore(config, store, feedRules(config), now);
+  const curation = curateStoreNoted(config, store, feedRules(config), now);
   return { curation, feeds: publishFeeds(config, store) };
+}
+
+/**
+ * Curating the whole store costs a pass over every stored article, so a cycle
+ * skips it when nothing it depends on changed: no article stored or changed,
+ * the same rules, and less than CURATE_AT_LEAST_EVERY_MS since the last pass
+ * (retention and maximum age move with the clock). Kept per store, in memory:
+ * a new process curates on its first cycle.
+ */
+const CURATE_AT_LEAST_EVERY_MS = 3_600_000;
+const lastCuration = new WeakMap<Store, { rules: string; at: number }>();
+
+function rulesFingerprint(config: LoadedConfig): string {
+  return JSON.stringify([config.watch, config.feeds, config.sources.map((s) => [s.name, s.watch, s.priority]), config.curate]);
+}
+
+function curateStoreNoted(config: LoadedConfig, store: Store, rules: readonly FeedRules[], now: Date) {
+  const report = curateStore(config, store, rules, now);
+  lastCuration.set(store, { rules: rulesFingerprint(config), at: now.getTime() });
+  return report;
+}
+
+function curationDue(config: LoadedConfig, store: Store, sources: readonly SourceReport[], now: Date): boolean {
+  const last = lastCuration.get(store);
+  const stored = sources.some((s) => s.itemsNew > 0 || (s.itemsChanged ?? 0) > 0);
+  return stored || !last || last.rules !== rulesFingerprint(config) || now.getTime() - last.at >= CURATE_AT_LEAST_EVERY_MS;
 }
 
 export function feedRules(config: LoadedConfig): FeedRules[] {
@@ -104,6 +132,7 @@ function ingest(store: Store, source: SourceRef, parsed: ParsedFeed, rules: read
   const nowIso = now.toISOString();
   let itemsNew = 0;
   let itemsKept = 0;
+  let itemsChanged = 0;
   const idGuids = identityGuids(parsed.items);
   store.transaction(() => {
     for (const [index, item] of parsed.items.entries()) {
@@ -125,11 +154,13 @@ function ingest(store: Store, source: SourceRef, parsed: ParsedFeed, rules: read
       onDecisions?.(article, decisions);
       const kept = keptFeeds(decisions);
       const keywords = [...new Set([...kept.values()].flat())];
-      if (store.saveArticle({ ...article, keywords }, firstSeen ?? nowIso) === 'new') itemsNew++;
+      const saved = store.saveArticle({ ...article, keywords }, firstSeen ?? nowIso);
+      if (saved === 'new') itemsNew++;
+      if (saved === 'changed') itemsChanged++;
       if (kept.size) itemsKept++;
     }
   });
-  return { itemsNew, itemsKept };
+  return { itemsNew, itemsKept, itemsChanged };
 }
 
 /** Called with every article a cycle curates and each feed's decision about it, or why it was skipped as a duplicate (dry-run and explain print them). */
@@ -304,7 +335,7 @@ export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOp
     return p.state?.goneAt && !opts.onlyDue ? goneReport(p.src, p.state) : undefined;
   });
   const sources = (await Promise.all(reports)).filter((s): s is SourceReport => s !== undefined);
-  curateStore(config, store, rules, now());
+  if (curationDue(config, store, sources, now())) curateStoreNoted(config, store, rules, now());
   const feeds = opts.dryRun ? [] : publishFeeds(config, store);
   const sum = (k: 'itemsSeen' | 'itemsNew' | 'itemsKept') => sources.reduce((n, s) => n + s[k], 0);
   return { startedAt, finishedAt: now().toISOString(), sources, feeds, itemsSeen: sum('itemsSeen'), itemsNew: sum('itemsNew'), itemsKept: sum('itemsKept') };
