@@ -34,6 +34,8 @@ interface Report {
   lead: string;
   published: number;
   tokens: StoryTokens;
+  /** Σ of the token weights. */
+  weight: number;
   /** Order of creation: candidates are scored in it, so ties resolve as in a full scan. */
   seq: number;
 }
@@ -46,24 +48,33 @@ function order(a: ClusterInput, b: ClusterInput): number {
 export function assignClusters(inputs: readonly ClusterInput[], leads: ReadonlyMap<string, string>, opts: ClusterOptions): Map<string, string> {
   const windowMs = opts.windowHours * 3_600_000;
   let seq = 0;
-  const report = (i: ClusterInput, lead: string): Report => ({ id: i.article.id, lead, published: Date.parse(i.article.published), tokens: storyTokens(i.article.title, i.article.summary), seq: seq++ });
-  // Only leads are compared with. Indexed by token: a lead sharing no token scores 0,
-  // so with a threshold above 0 it can never be chosen and need not be scored.
+  const report = (i: ClusterInput, lead: string): Report => {
+    const tokens = storyTokens(i.article.title, i.article.summary);
+    let weight = 0;
+    for (const w of tokens.values()) weight += w;
+    return { id: i.article.id, lead, published: Date.parse(i.article.published), tokens, weight, seq: seq++ };
+  };
+  // Only leads are compared with, through an index token → (lead, weight). The
+  // shared weight Σmin of a candidate and each lead is summed from the index;
+  // weighted Jaccard is then Σmin / (ΣwA + ΣwB − Σmin), the same value
+  // `similarity` computes, without scoring leads that share no token (they score
+  // 0, which only a threshold of 0 accepts: then every lead is scored).
   const allLeads: Report[] = [];
-  const byToken = new Map<string, Report[]>();
+  const byToken = new Map<string, [Report, number][]>();
   const addLead = (r: Report) => {
     allLeads.push(r);
-    for (const token of r.tokens.keys()) {
+    for (const [token, w] of r.tokens) {
       const list = byToken.get(token);
-      if (list) list.push(r);
-      else byToken.set(token, [r]);
+      if (list) list.push([r, w]);
+      else byToken.set(token, [[r, w]]);
     }
   };
-  const candidatesFor = (r: Report): Iterable<Report> => {
-    if (opts.threshold <= 0) return allLeads;
-    const found = new Set<Report>();
-    for (const token of r.tokens.keys()) for (const lead of byToken.get(token) ?? []) found.add(lead);
-    return [...found].sort((a, b) => a.seq - b.seq); // the same order (and tie-breaks) as a full scan
+  const scored = (r: Report): [Report, number][] => {
+    if (opts.threshold <= 0) return allLeads.map((lead) => [lead, similarity(r.tokens, lead.tokens)]);
+    const shared = new Map<Report, number>();
+    for (const [token, w] of r.tokens) for (const [lead, lw] of byToken.get(token) ?? []) shared.set(lead, (shared.get(lead) ?? 0) + Math.min(w, lw));
+    // Lead order (creation order) keeps ties resolving as a full scan would.
+    return [...shared].sort(([a], [b]) => a.seq - b.seq).map(([lead, min]) => [lead, min / (r.weight + lead.weight - min)]);
   };
   for (const i of inputs) if (leads.get(i.article.id) === i.article.id) addLead(report(i, i.article.id));
   const assigned = new Map<string, string>();
@@ -71,9 +82,8 @@ export function assignClusters(inputs: readonly ClusterInput[], leads: ReadonlyM
     const candidate = report(input, input.article.id);
     let best: Report | undefined;
     let bestScore = -1;
-    for (const other of candidatesFor(candidate)) {
+    for (const [other, score] of scored(candidate)) {
       if (Math.abs(other.published - candidate.published) > windowMs) continue;
-      const score = similarity(candidate.tokens, other.tokens);
       if (score > bestScore) [best, bestScore] = [other, score];
     }
     if (best && bestScore >= opts.threshold) candidate.lead = best.lead;
