@@ -41,7 +41,7 @@ export function formatSummary(s: CycleSummary, feedUrls: Record<string, string> 
   const lines = [...table, '', `sources: ${s.sources.length - failed} ok, ${failed} failed`];
   lines.push(`items: ${s.itemsSeen} seen, ${s.itemsNew} new, ${s.itemsKept} kept`);
   for (const f of s.feeds) {
-    const where = f.changed.length ? `written: ${f.changed.map(displayPath).join(', ')}` : 'unchanged';
+    const where = f.error ? `NOT WRITTEN: ${f.error}` : f.changed.length ? `written: ${f.changed.map(displayPath).join(', ')}` : 'unchanged';
     const url = feedUrls[f.name] ? ` at ${feedUrls[f.name]}` : '';
     lines.push(`published: ${f.name}, ${f.entries} entries${url} (${where})`);
   }

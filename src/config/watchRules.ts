@@ -8,6 +8,8 @@
  *   or `figure`, so a term's meaning is never ambiguous.
  * - Regular expressions are checked with the linear-time engine at load, so a
  *   pattern it cannot run is refused with its path instead of failing a cycle.
+ * - Keywords are bounded in length (a compiled keyword must fit the regex
+ *   engine's stack); a longer one is refused at load with its path.
  * - Figure thresholds are in base units (dollars, watts, a device count,
  *   percent), the same units `article.figures` carries.
  */
@@ -18,8 +20,10 @@ export const FIELDS = ['title', 'summary', 'body', 'categories', 'author', 'url'
 export type Field = (typeof FIELDS)[number];
 
 const text = z.string().trim().min(1, 'must not be empty');
+/** Longer than any real phrase; a keyword of thousands of characters overflows the regex compiler's stack. */
+export const KEYWORD_MAX_CHARS = 200;
 /** A keyword must contain a letter or digit: one made of separators would match every story. */
-export const keywordText = text.regex(/[\p{L}\p{N}]/u, 'must contain a letter or digit');
+export const keywordText = text.max(KEYWORD_MAX_CHARS, `must be at most ${KEYWORD_MAX_CHARS} characters`).regex(/[\p{L}\p{N}]/u, 'must contain a letter or digit');
 const weight = z.number().min(0).max(100).optional().describe('Score of a match in a body-weight field (default 1); a title match counts 3x, summary and categories 2x');
 const fields = z.array(z.enum(FIELDS)).min(1).optional().describe('Where the term may match (default: title, summary, body)');
 const label = z.string().trim().min(1).optional().describe('The name a match is shown and published (as a category) under');

@@ -56,6 +56,8 @@ export interface FeedReport {
   name: string;
   entries: number;
   changed: string[];
+  /** Why this feed's files could not be written (disk full, read-only directory); its previous files stay served. */
+  error?: string;
 }
 
 export interface CycleSummary {
@@ -264,18 +266,23 @@ export function feedSite(config: LoadedConfig): FeedSite {
   return { baseUrl: config.publish.baseUrl.replace(/\/+$/, ''), author: config.publish.author, hub: config.publish.hub };
 }
 
-/** Render every feed from the store and write the files that changed. */
+/** Render every feed from the store and write the files that changed; a feed whose files cannot be written reports `error`. */
 export function publishFeeds(config: LoadedConfig, store: Store): FeedReport[] {
   const site = feedSite(config);
   return config.feeds.map((feed) => {
     const entries = store.feedEntries(feed.name, feed.maxEntries);
     const rendered = renderFeeds(feed, site, entries);
-    const changed = writeChangedFiles(config.publish.dir, {
-      [`${feed.name}${FEED_FORMATS.atom}`]: rendered.atom,
-      [`${feed.name}${FEED_FORMATS.rss}`]: rendered.rss,
-      [`${feed.name}${FEED_FORMATS.json}`]: rendered.json,
-    });
-    return { name: feed.name, entries: entries.length, changed };
+    try {
+      const changed = writeChangedFiles(config.publish.dir, {
+        [`${feed.name}${FEED_FORMATS.atom}`]: rendered.atom,
+        [`${feed.name}${FEED_FORMATS.rss}`]: rendered.rss,
+        [`${feed.name}${FEED_FORMATS.json}`]: rendered.json,
+      });
+      return { name: feed.name, entries: entries.length, changed };
+    } catch (err) {
+      // One feed's failed write must not stop the others or the cycle's report.
+      return { name: feed.name, entries: entries.length, changed: [], error: (err as Error).message };
+    }
   });
 }
 

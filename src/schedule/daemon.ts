@@ -59,7 +59,7 @@ export interface Daemon {
 export function summaryLine(s: CycleSummary): string {
   const failed = s.sources.filter((x) => !x.ok);
   return `cycle done: ${s.sources.length - failed.length}/${s.sources.length} sources ok, ${s.itemsSeen} items seen, ${s.itemsNew} new, ${s.itemsKept} kept; ${s.feeds
-    .map((f) => `${f.name}: ${f.entries} entries${f.changed.length ? ' (updated)' : ''}`)
+    .map((f) => `${f.name}: ${f.entries} entries${f.error ? ` (NOT WRITTEN: ${f.error})` : f.changed.length ? ' (updated)' : ''}`)
     .join(', ')}`;
 }
 
