@@ -3,13 +3,15 @@
  * holding the owner's pid.
  *
  * Rules:
- * - Created with O_EXCL, so of two processes starting together one wins.
+ * - Created by hard-linking a file that already holds our pid (link fails when
+ *   the lock exists), so of two processes starting together one wins, and a
+ *   lock is never seen empty.
  * - A lock whose pid is no longer running (the owner was killed, the machine
  *   rebooted, a container restarted and got the same pid as before) is stale
  *   and taken over, so a crash never blocks the next start.
  * - Released only by its owner, and only while the file still names that owner.
  */
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Store } from './store.js';
 
@@ -54,20 +56,23 @@ function readPid(file: string): number | undefined {
   }
 }
 
+/**
+ * Create the lock file with our pid already in it: the pid is written to a
+ * private file first and hard-linked into place (link fails if the lock exists),
+ * so no other process can ever see an empty lock and take it for a stale one.
+ */
 function tryCreate(file: string): boolean {
-  let fd: number;
+  const mine = `${file}.${process.pid}.new`;
+  writeFileSync(mine, `${process.pid}\n`, { mode: 0o644 });
   try {
-    fd = openSync(file, 'wx', 0o644);
+    linkSync(mine, file);
+    return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw err;
-  }
-  try {
-    writeSync(fd, `${process.pid}\n`);
   } finally {
-    closeSync(fd);
+    rmSync(mine, { force: true });
   }
-  return true;
 }
 
 /** Take the lock of the store at `storePath`, or throw StoreLockedError naming the owner. */
