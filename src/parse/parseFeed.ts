@@ -14,7 +14,8 @@ import { parseJsonFeed } from './jsonFeed.js';
 import { sniffFormat } from './sniff.js';
 import { parseXmlFeed } from './xmlFeed.js';
 
-export async function parseFeed(body: Uint8Array, contentType?: string): Promise<ParsedFeed> {
+/** `documentUrl` (where the body was fetched from) is the base relative xml:base values resolve against. */
+export async function parseFeed(body: Uint8Array, contentType?: string, documentUrl?: string): Promise<ParsedFeed> {
   if (body.byteLength === 0) throw new ParseError('not a feed: the response body is empty');
   const text = xmlSafe(decodeBody(body, contentType).text);
   const { kind, root } = sniffFormat(text);
@@ -24,7 +25,7 @@ export async function parseFeed(body: Uint8Array, contentType?: string): Promise
     case 'rss2':
     case 'rss1':
     case 'atom':
-      return parseXmlFeed(declareHtmlEntities(text), kind);
+      return parseXmlFeed(declareHtmlEntities(text), kind, documentUrl);
     case 'html':
       throw new ParseError('not a feed: the response is an HTML page (is the URL a web page instead of its feed?)');
     case 'unknown-xml':

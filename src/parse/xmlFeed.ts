@@ -6,6 +6,10 @@
  * - rss-parser keeps only the first Atom author and no Atom categories, so the
  *   raw xml2js nodes for those are requested as custom fields and read here.
  * - Fields are copied out as plain strings; no parser object outlives the call.
+ * - xml:base (RFC 3986 resolution, XML Base) is inherited: the document URL, then
+ *   the feed/channel element, the entry/item, then the element the body came from.
+ *   Only an absolute http(s) result is kept, so a hostile base cannot become a
+ *   javascript: or file: prefix for every link in the body.
  * - Any parser failure becomes a ParseError that names what is wrong.
  */
 import Parser from 'rss-parser';
@@ -17,8 +21,14 @@ type RawItem = Record<string, Node>;
 
 const parser = new Parser<Record<string, Node>, RawItem>({
   customFields: {
-    feed: [],
+    // keepArray on `$` hands over the element's own attribute object (xml:base); rss-parser
+    // accepts the [from, to, options] form for feed fields too, its typings only declare names.
+    feed: [['$', 'attrs', { keepArray: true }] as unknown as string],
     item: [
+      ['$', 'attrs', { keepArray: true }],
+      ['content', 'rawContent', { keepArray: true }],
+      ['summary', 'rawSummary', { keepArray: true }],
+      ['description', 'rawDescription', { keepArray: true }],
       ['author', 'rawAuthors', { keepArray: true }],
       ['category', 'rawCategories', { keepArray: true }],
       ['dc:subject', 'dcSubjects', { keepArray: true }],
@@ -67,14 +77,64 @@ function categoriesOf(item: RawItem): string[] {
   return out;
 }
 
-function toItem(item: RawItem, format: FeedFormat): ParsedItem {
+/** The xml:base attribute of a raw element (or of the first of a list), if any. */
+function xmlBaseOf(node: Node): string | undefined {
+  const first = Array.isArray(node) ? node[0] : node;
+  const attrs = first && typeof first === 'object' ? (first as { $?: unknown }).$ ?? first : undefined;
+  const value = attrs && typeof attrs === 'object' ? (attrs as Record<string, unknown>)['xml:base'] : undefined;
+  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+}
+
+/** `ref` resolved against `base` (RFC 3986); an absolute http(s) URL or undefined. */
+function resolveHttp(ref: string, base: string | undefined): string | undefined {
+  try {
+    const url = new URL(ref, base);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The base in force inside the innermost of `elements` (outermost first), each one's
+ * xml:base resolved against the one around it. Undefined when none sets a usable
+ * xml:base: the document URL alone is no reason to override the item link.
+ */
+function xmlBaseChain(documentBase: string | undefined, elements: Node[]): string | undefined {
+  let base = documentBase;
+  let set = false;
+  for (const element of elements) {
+    const own = xmlBaseOf(element);
+    const resolved = own ? resolveHttp(own, base) : undefined;
+    if (resolved) [base, set] = [resolved, true];
+  }
+  return set ? base : undefined;
+}
+
+/** The raw element the body was taken from, so its own xml:base applies to the body. */
+function bodyElement(item: RawItem, hasEncoded: boolean, hasContent: boolean): Node {
+  if (hasEncoded) return item['content:encoded'];
+  if (hasContent) return item.rawContent ?? item.rawDescription;
+  return item.rawSummary;
+}
+
+interface Bases {
+  document?: string;
+  feedElement: Node;
+}
+
+function toItem(item: RawItem, format: FeedFormat, bases: Bases): ParsedItem {
   const encoded = text(item['content:encoded']);
   const content = typeof item.content === 'string' ? item.content : undefined;
   const summary = typeof item.summary === 'string' ? item.summary : text(item.summary);
   const isAtom = format === 'atom';
+  const itemBase = xmlBaseChain(bases.document, [bases.feedElement, item.attrs]);
+  const link = text(item.link);
   return {
     guid: text(item.guid) ?? text(item.id) ?? text(item['rdf:about']),
-    link: text(item.link),
+    // A relative link means the item's base; without one normalize resolves it against the feed.
+    link: link && itemBase ? resolveHttp(link, itemBase) ?? link : link,
+    baseUrl: xmlBaseChain(bases.document, [bases.feedElement, item.attrs, bodyElement(item, encoded !== undefined, content !== undefined)]),
     title: text(item.title),
     // RSS: content:encoded is the body and description the summary; Atom: content and summary.
     contentHtml: encoded ?? content ?? summary,
@@ -91,7 +151,8 @@ function positiveInteger(value: string | undefined): number | undefined {
   return n > 0 ? n : undefined;
 }
 
-export async function parseXmlFeed(xml: string, format: FeedFormat): Promise<ParsedFeed> {
+/** `documentUrl` is where the document was fetched from: the outermost base for xml:base. */
+export async function parseXmlFeed(xml: string, format: FeedFormat, documentUrl?: string): Promise<ParsedFeed> {
   let feed: Awaited<ReturnType<typeof parser.parseString>>;
   try {
     feed = await parser.parseString(xml);
@@ -99,11 +160,12 @@ export async function parseXmlFeed(xml: string, format: FeedFormat): Promise<Par
     const message = (err as Error).message?.split('\n')[0] ?? String(err);
     throw new ParseError(/not recognized/i.test(message) ? `not a feed: ${message}` : `invalid XML: ${message}`);
   }
+  const bases: Bases = { document: documentUrl ? resolveHttp(documentUrl, undefined) : undefined, feedElement: feed.attrs };
   return {
     format,
     title: text(feed.title),
     link: text(feed.link),
     ttlMinutes: positiveInteger(text(feed.ttl)),
-    items: (feed.items ?? []).map((i) => toItem(i as RawItem, format)),
+    items: (feed.items ?? []).map((i) => toItem(i as RawItem, format, bases)),
   };
 }

@@ -237,7 +237,7 @@ async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig,
     return report;
   }
   try {
-    const parsed = await parseFeed(fetched.body, fetched.contentType);
+    const parsed = await parseFeed(fetched.body, fetched.contentType, fetched.url);
     report.format = parsed.format;
     // A feed of 100,000 items is an attack or a mistake; its first items are what matters.
     if (parsed.items.length > config.fetch.maxItems) {

@@ -221,6 +221,32 @@ describe('parseFeed on hand-written documents', () => {
     expect(item.summaryHtml).toBeUndefined();
   });
 
+  it('resolves Atom xml:base document URL → feed → entry → content, and relative entry links', async () => {
+    const atom = `<feed xmlns="http://www.w3.org/2005/Atom" xml:base="/blog/"><title>A</title>
+<entry xml:base="posts/"><id>e1</id><title>one</title><link href="one.html"/><content type="html" xml:base="../media/">c</content></entry>
+<entry><id>e2</id><title>two</title><link href="two.html"/><summary type="html">s</summary></entry>
+<entry xml:base="javascript:alert(1)//"><id>e3</id><title>three</title><summary>s</summary></entry></feed>`;
+    const items = (await parseFeed(Buffer.from(atom), undefined, 'https://a.example/feeds/atom.xml')).items;
+    expect(items.map((i) => i.baseUrl)).toEqual(['https://a.example/blog/media/', 'https://a.example/blog/', 'https://a.example/blog/']);
+    expect(items.map((i) => i.link)).toEqual(['https://a.example/blog/posts/one.html', 'https://a.example/blog/two.html', undefined]);
+  });
+
+  it('leaves baseUrl unset without any base, and keeps a relative xml:base only once a document URL anchors it', async () => {
+    const atom = `<feed xmlns="http://www.w3.org/2005/Atom" xml:base="/blog/"><title>A</title><entry><id>e</id><title>t</title><link href="t.html"/><summary>s</summary></entry></feed>`;
+    const item = (await parseFeed(Buffer.from(atom))).items[0]!;
+    expect(item.baseUrl).toBeUndefined();
+    expect(item.link).toBe('t.html');
+  });
+
+  it('reads xml:base on an RSS channel and item', async () => {
+    const rss = `<rss version="2.0"><channel xml:base="https://r.example/news/"><title>R</title>
+<item xml:base="2026/"><title>t</title><link>t.html</link><description>d</description></item>
+<item><title>u</title><description>d</description></item></channel></rss>`;
+    const items = (await parseFeed(Buffer.from(rss), undefined, 'https://other.example/rss')).items;
+    expect(items.map((i) => i.baseUrl)).toEqual(['https://r.example/news/2026/', 'https://r.example/news/']);
+    expect(items[0]!.link).toBe('https://r.example/news/2026/t.html');
+  });
+
   it('reads JSON Feed 1.0 author, numeric ids, content_text and ignores wrongly typed fields', async () => {
     const json = {
       version: 'https://jsonfeed.org/version/1',
