@@ -81,9 +81,4 @@ export interface Article {
   keywords: string[];
 }
 
-/** Outcome of fetching and parsing one source in one cycle. */
-export type SourceOutcome =
-  | { source: string; ok: true; status: number; format: FeedFormat; items: number }
-  | { source: string; ok: false; status?: number; error: string };
-
 export type FeedFormat = 'rss2' | 'rss1' | 'atom' | 'json';
