@@ -111,6 +111,12 @@ function xmlBaseChain(documentBase: string | undefined, elements: Node[]): strin
   return set ? base : undefined;
 }
 
+/** A relative link resolved against the base in force; absolute links, and links without a base, as written. */
+function absoluteIn(link: string | undefined, base: string | undefined): string | undefined {
+  if (!link || !base || /^[a-z][a-z0-9+.-]*:/i.test(link)) return link;
+  return resolveHttp(link, base) ?? link;
+}
+
 /** The raw element the body was taken from, so its own xml:base applies to the body. */
 function bodyElement(item: RawItem, hasEncoded: boolean, hasContent: boolean): Node {
   if (hasEncoded) return item['content:encoded'];
@@ -128,12 +134,12 @@ function toItem(item: RawItem, format: FeedFormat, bases: Bases): ParsedItem {
   const content = typeof item.content === 'string' ? item.content : undefined;
   const summary = typeof item.summary === 'string' ? item.summary : text(item.summary);
   const isAtom = format === 'atom';
-  const itemBase = xmlBaseChain(bases.document, [bases.feedElement, item.attrs]);
+  const itemBase = xmlBaseChain(bases.document, [bases.feedElement, item.attrs]) ?? bases.document;
   const link = text(item.link);
   return {
     guid: text(item.guid) ?? text(item.id) ?? text(item['rdf:about']),
-    // A relative link means the item's base; without one normalize resolves it against the feed.
-    link: link && itemBase ? resolveHttp(link, itemBase) ?? link : link,
+    // A relative link is relative to the item's xml:base, else to the document (RFC 3986 5.1).
+    link: absoluteIn(link, itemBase),
     baseUrl: xmlBaseChain(bases.document, [bases.feedElement, item.attrs, bodyElement(item, encoded !== undefined, content !== undefined)]),
     title: text(item.title),
     // RSS: content:encoded is the body and description the summary; Atom: content and summary.
@@ -164,7 +170,7 @@ export async function parseXmlFeed(xml: string, format: FeedFormat, documentUrl?
   return {
     format,
     title: text(feed.title),
-    link: text(feed.link),
+    link: absoluteIn(text(feed.link), xmlBaseChain(bases.document, [bases.feedElement]) ?? bases.document),
     ttlMinutes: positiveInteger(text(feed.ttl)),
     items: (feed.items ?? []).map((i) => toItem(i as RawItem, format, bases)),
   };

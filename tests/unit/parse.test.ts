@@ -238,6 +238,18 @@ describe('parseFeed on hand-written documents', () => {
     expect(item.link).toBe('t.html');
   });
 
+  it('resolves relative feed and item links against the document URL when no xml:base is set', async () => {
+    const rss = `<rss version="2.0"><channel><title>R</title><link>/home</link>
+<item><title>t</title><link>../story/1</link><description>d</description></item>
+<item><title>u</title><link>HTTPS://Abs.example/x</link><description>d</description></item></channel></rss>`;
+    const feed = await parseFeed(Buffer.from(rss), undefined, 'https://r.example/feeds/main.rss');
+    expect(feed.link).toBe('https://r.example/home');
+    expect(feed.items.map((i) => [i.link, i.baseUrl])).toEqual([
+      ['https://r.example/story/1', undefined],
+      ['HTTPS://Abs.example/x', undefined],
+    ]);
+  });
+
   it('reads xml:base on an RSS channel and item', async () => {
     const rss = `<rss version="2.0"><channel xml:base="https://r.example/news/"><title>R</title>
 <item xml:base="2026/"><title>t</title><link>t.html</link><description>d</description></item>
