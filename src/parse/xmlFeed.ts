@@ -23,8 +23,9 @@ const parser = new Parser<Record<string, Node>, RawItem>({
   customFields: {
     // keepArray on `$` hands over the element's own attribute object (xml:base); rss-parser
     // accepts the [from, to, options] form for feed fields too, its typings only declare names.
-    feed: [['$', 'attrs', { keepArray: true }] as unknown as string],
+    feed: [['$', 'attrs', { keepArray: true }] as unknown as string, ['title', 'rawTitle', { keepArray: true }] as unknown as string],
     item: [
+      ['title', 'rawTitle', { keepArray: true }],
       ['$', 'attrs', { keepArray: true }],
       ['content', 'rawContent', { keepArray: true }],
       ['summary', 'rawSummary', { keepArray: true }],
@@ -75,6 +76,14 @@ function categoriesOf(item: RawItem): string[] {
     }
   }
   return out;
+}
+
+/** Atom 0.3 `mode="base64"` text decoded (UTF-8); other elements as text() reads them. */
+function textOrBase64(raw: Node, fallback: Node): string | undefined {
+  const first = Array.isArray(raw) ? raw[0] : raw;
+  const node = first && typeof first === 'object' ? (first as { _?: unknown; $?: { mode?: unknown } }) : undefined;
+  if (node?.$?.mode === 'base64' && typeof node._ === 'string') return Buffer.from(node._, 'base64').toString('utf8').trim() || undefined;
+  return text(fallback);
 }
 
 /** The xml:base attribute of a raw element (or of the first of a list), if any. */
@@ -141,7 +150,7 @@ function toItem(item: RawItem, format: FeedFormat, bases: Bases): ParsedItem {
     // A relative link is relative to the item's xml:base, else to the document (RFC 3986 5.1).
     link: absoluteIn(link, itemBase),
     baseUrl: xmlBaseChain(bases.document, [bases.feedElement, item.attrs, bodyElement(item, encoded !== undefined, content !== undefined)]),
-    title: text(item.title),
+    title: textOrBase64(item.rawTitle, item.title),
     // RSS: content:encoded is the body and description the summary; Atom: content and summary.
     contentHtml: encoded ?? content ?? summary,
     summaryHtml: isAtom ? summary : encoded ? content : undefined,
@@ -169,7 +178,7 @@ export async function parseXmlFeed(xml: string, format: FeedFormat, documentUrl?
   const bases: Bases = { document: documentUrl ? resolveHttp(documentUrl, undefined) : undefined, feedElement: feed.attrs };
   return {
     format,
-    title: text(feed.title),
+    title: textOrBase64(feed.rawTitle, feed.title),
     link: absoluteIn(text(feed.link), xmlBaseChain(bases.document, [bases.feedElement]) ?? bases.document),
     ttlMinutes: positiveInteger(text(feed.ttl)),
     items: (feed.items ?? []).map((i) => toItem(i as RawItem, format, bases)),

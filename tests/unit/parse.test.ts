@@ -250,6 +250,16 @@ describe('parseFeed on hand-written documents', () => {
     ]);
   });
 
+  it('decodes Atom 0.3 base64 titles on the feed and the entry', async () => {
+    const b64 = (t: string): string => Buffer.from(t, 'utf8').toString('base64');
+    const atom = `<feed xmlns="http://purl.org/atom/ns#" version="0.3"><title mode="base64">${b64('Grid – news')}</title>
+<entry><id>e</id><title type="text/html" mode="base64">${b64('Example <b>GPU</b>')}</title><summary>s</summary></entry>
+<entry><id>f</id><title mode="escaped">Plain</title><summary>s</summary></entry></feed>`;
+    const feed = await parseFeed(Buffer.from(atom));
+    expect(feed.title).toBe('Grid – news');
+    expect(feed.items.map((i) => i.title)).toEqual(['Example <b>GPU</b>', 'Plain']);
+  });
+
   it('reads xml:base on an RSS channel and item', async () => {
     const rss = `<rss version="2.0"><channel xml:base="https://r.example/news/"><title>R</title>
 <item xml:base="2026/"><title>t</title><link>t.html</link><description>d</description></item>
