@@ -35,6 +35,9 @@ const parser = new Parser<Record<string, Node>, RawItem>({
       ['dc:subject', 'dcSubjects', { keepArray: true }],
       ['published', 'published'],
       ['updated', 'updated'],
+      // Atom 0.3 names for published and updated.
+      ['issued', 'issued'],
+      ['modified', 'modified'],
       ['dc:date', 'dcDate'],
       ['dcterms:modified', 'dctermsModified'],
     ],
@@ -145,6 +148,7 @@ function toItem(item: RawItem, format: FeedFormat, bases: Bases): ParsedItem {
   const isAtom = format === 'atom';
   const itemBase = xmlBaseChain(bases.document, [bases.feedElement, item.attrs]) ?? bases.document;
   const link = text(item.link);
+  const atomUpdated = text(item.updated) ?? text(item.modified);
   return {
     guid: text(item.guid) ?? text(item.id) ?? text(item['rdf:about']),
     // A relative link is relative to the item's xml:base, else to the document (RFC 3986 5.1).
@@ -154,8 +158,8 @@ function toItem(item: RawItem, format: FeedFormat, bases: Bases): ParsedItem {
     // RSS: content:encoded is the body and description the summary; Atom: content and summary.
     contentHtml: encoded ?? content ?? summary,
     summaryHtml: isAtom ? summary : encoded ? content : undefined,
-    published: isAtom ? text(item.published) ?? text(item.updated) : text(item.pubDate) ?? text(item.dcDate),
-    updated: isAtom ? text(item.updated) : text(item.dctermsModified),
+    published: isAtom ? text(item.published) ?? text(item.issued) ?? atomUpdated : text(item.pubDate) ?? text(item.dcDate),
+    updated: isAtom ? atomUpdated : text(item.dctermsModified),
     authors: authorsOf(item),
     categories: categoriesOf(item),
   };

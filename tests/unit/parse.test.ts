@@ -260,6 +260,17 @@ describe('parseFeed on hand-written documents', () => {
     expect(feed.items.map((i) => i.title)).toEqual(['Example <b>GPU</b>', 'Plain']);
   });
 
+  it('reads Atom 0.3 issued and modified as published and updated', async () => {
+    const atom = `<feed xmlns="http://purl.org/atom/ns#" version="0.3"><title>A</title>
+<entry><id>e</id><title>t</title><issued>2004-01-01T19:48:21Z</issued><modified>2004-01-02T08:00:00Z</modified><summary>s</summary></entry>
+<entry><id>f</id><title>u</title><modified>2004-01-03T08:00:00Z</modified><summary>s</summary></entry></feed>`;
+    const items = (await parseFeed(Buffer.from(atom))).items;
+    expect(items.map((i) => [i.published, i.updated])).toEqual([
+      ['2004-01-01T19:48:21Z', '2004-01-02T08:00:00Z'],
+      ['2004-01-03T08:00:00Z', '2004-01-03T08:00:00Z'],
+    ]);
+  });
+
   it('reads xml:base on an RSS channel and item', async () => {
     const rss = `<rss version="2.0"><channel xml:base="https://r.example/news/"><title>R</title>
 <item xml:base="2026/"><title>t</title><link>t.html</link><description>d</description></item>
