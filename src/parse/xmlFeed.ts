@@ -23,8 +23,9 @@ const parser = new Parser<Record<string, Node>, RawItem>({
   customFields: {
     // keepArray on `$` hands over the element's own attribute object (xml:base); rss-parser
     // accepts the [from, to, options] form for feed fields too, its typings only declare names.
-    feed: [['$', 'attrs', { keepArray: true }] as unknown as string],
+    feed: [['$', 'attrs', { keepArray: true }] as unknown as string, ['title', 'rawTitle', { keepArray: true }] as unknown as string],
     item: [
+      ['title', 'rawTitle', { keepArray: true }],
       ['$', 'attrs', { keepArray: true }],
       ['content', 'rawContent', { keepArray: true }],
       ['summary', 'rawSummary', { keepArray: true }],
@@ -34,6 +35,9 @@ const parser = new Parser<Record<string, Node>, RawItem>({
       ['dc:subject', 'dcSubjects', { keepArray: true }],
       ['published', 'published'],
       ['updated', 'updated'],
+      // Atom 0.3 names for published and updated.
+      ['issued', 'issued'],
+      ['modified', 'modified'],
       ['dc:date', 'dcDate'],
       ['dcterms:modified', 'dctermsModified'],
     ],
@@ -77,6 +81,14 @@ function categoriesOf(item: RawItem): string[] {
   return out;
 }
 
+/** Atom 0.3 `mode="base64"` text decoded (UTF-8); other elements as text() reads them. */
+function textOrBase64(raw: Node, fallback: Node): string | undefined {
+  const first = Array.isArray(raw) ? raw[0] : raw;
+  const node = first && typeof first === 'object' ? (first as { _?: unknown; $?: { mode?: unknown } }) : undefined;
+  if (node?.$?.mode === 'base64' && typeof node._ === 'string') return Buffer.from(node._, 'base64').toString('utf8').trim() || undefined;
+  return text(fallback);
+}
+
 /** The xml:base attribute of a raw element (or of the first of a list), if any. */
 function xmlBaseOf(node: Node): string | undefined {
   const first = Array.isArray(node) ? node[0] : node;
@@ -111,6 +123,12 @@ function xmlBaseChain(documentBase: string | undefined, elements: Node[]): strin
   return set ? base : undefined;
 }
 
+/** A relative link resolved against the base in force; absolute links, and links without a base, as written. */
+function absoluteIn(link: string | undefined, base: string | undefined): string | undefined {
+  if (!link || !base || /^[a-z][a-z0-9+.-]*:/i.test(link)) return link;
+  return resolveHttp(link, base) ?? link;
+}
+
 /** The raw element the body was taken from, so its own xml:base applies to the body. */
 function bodyElement(item: RawItem, hasEncoded: boolean, hasContent: boolean): Node {
   if (hasEncoded) return item['content:encoded'];
@@ -128,19 +146,20 @@ function toItem(item: RawItem, format: FeedFormat, bases: Bases): ParsedItem {
   const content = typeof item.content === 'string' ? item.content : undefined;
   const summary = typeof item.summary === 'string' ? item.summary : text(item.summary);
   const isAtom = format === 'atom';
-  const itemBase = xmlBaseChain(bases.document, [bases.feedElement, item.attrs]);
+  const itemBase = xmlBaseChain(bases.document, [bases.feedElement, item.attrs]) ?? bases.document;
   const link = text(item.link);
+  const atomUpdated = text(item.updated) ?? text(item.modified);
   return {
     guid: text(item.guid) ?? text(item.id) ?? text(item['rdf:about']),
-    // A relative link means the item's base; without one normalize resolves it against the feed.
-    link: link && itemBase ? resolveHttp(link, itemBase) ?? link : link,
+    // A relative link is relative to the item's xml:base, else to the document (RFC 3986 5.1).
+    link: absoluteIn(link, itemBase),
     baseUrl: xmlBaseChain(bases.document, [bases.feedElement, item.attrs, bodyElement(item, encoded !== undefined, content !== undefined)]),
-    title: text(item.title),
+    title: textOrBase64(item.rawTitle, item.title),
     // RSS: content:encoded is the body and description the summary; Atom: content and summary.
     contentHtml: encoded ?? content ?? summary,
     summaryHtml: isAtom ? summary : encoded ? content : undefined,
-    published: isAtom ? text(item.published) ?? text(item.updated) : text(item.pubDate) ?? text(item.dcDate),
-    updated: isAtom ? text(item.updated) : text(item.dctermsModified),
+    published: isAtom ? text(item.published) ?? text(item.issued) ?? atomUpdated : text(item.pubDate) ?? text(item.dcDate),
+    updated: isAtom ? atomUpdated : text(item.dctermsModified),
     authors: authorsOf(item),
     categories: categoriesOf(item),
   };
@@ -163,8 +182,8 @@ export async function parseXmlFeed(xml: string, format: FeedFormat, documentUrl?
   const bases: Bases = { document: documentUrl ? resolveHttp(documentUrl, undefined) : undefined, feedElement: feed.attrs };
   return {
     format,
-    title: text(feed.title),
-    link: text(feed.link),
+    title: textOrBase64(feed.rawTitle, feed.title),
+    link: absoluteIn(text(feed.link), xmlBaseChain(bases.document, [bases.feedElement]) ?? bases.document),
     ttlMinutes: positiveInteger(text(feed.ttl)),
     items: (feed.items ?? []).map((i) => toItem(i as RawItem, format, bases)),
   };

@@ -34,7 +34,7 @@ const CORPUS = resolve(ROOT, '../shared/corpus/feedparser');
 const PER_DOCUMENT_MS = 15_000;
 
 /** Pass rates reached (percent, rounded down), [all, model]; the test fails below them. */
-const MIN_PASS_RATE: Record<string, [number, number]> = { wellformed: [55, 63], encoding: [100, 100], illformed: [0, 0], entities: [0, 0] };
+const MIN_PASS_RATE: Record<string, [number, number]> = { wellformed: [60, 69], encoding: [100, 100], illformed: [0, 0], entities: [0, 0] };
 const UPSTREAM_DOC_URL = 'http://127.0.0.1:8097';
 
 interface Row {
@@ -146,7 +146,7 @@ async function runDocument(url: string, name: string): Promise<Outcome> {
   if (!fetched.ok) return { error: fetched.error, articles: [] };
   if (fetched.notModified) return { error: 'unexpected 304', articles: [] };
   try {
-    const parsed = await parseFeed(fetched.body, fetched.contentType);
+    const parsed = await parseFeed(fetched.body, fetched.contentType, fetched.url);
     const source: SourceRef = { name, url: fetched.url, feedTitle: parsed.title, feedLink: parsed.link };
     return { parsed, articles: parsed.items.map((item) => toArticle(item, source, EPOCH)) };
   } catch (err) {

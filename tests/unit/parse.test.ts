@@ -238,6 +238,39 @@ describe('parseFeed on hand-written documents', () => {
     expect(item.link).toBe('t.html');
   });
 
+  it('resolves relative feed and item links against the document URL when no xml:base is set', async () => {
+    const rss = `<rss version="2.0"><channel><title>R</title><link>/home</link>
+<item><title>t</title><link>../story/1</link><description>d</description></item>
+<item><title>u</title><link>HTTPS://Abs.example/x</link><description>d</description></item></channel></rss>`;
+    const feed = await parseFeed(Buffer.from(rss), undefined, 'https://r.example/feeds/main.rss');
+    expect(feed.link).toBe('https://r.example/home');
+    expect(feed.items.map((i) => [i.link, i.baseUrl])).toEqual([
+      ['https://r.example/story/1', undefined],
+      ['HTTPS://Abs.example/x', undefined],
+    ]);
+  });
+
+  it('decodes Atom 0.3 base64 titles on the feed and the entry', async () => {
+    const b64 = (t: string): string => Buffer.from(t, 'utf8').toString('base64');
+    const atom = `<feed xmlns="http://purl.org/atom/ns#" version="0.3"><title mode="base64">${b64('Grid – news')}</title>
+<entry><id>e</id><title type="text/html" mode="base64">${b64('Example <b>GPU</b>')}</title><summary>s</summary></entry>
+<entry><id>f</id><title mode="escaped">Plain</title><summary>s</summary></entry></feed>`;
+    const feed = await parseFeed(Buffer.from(atom));
+    expect(feed.title).toBe('Grid – news');
+    expect(feed.items.map((i) => i.title)).toEqual(['Example <b>GPU</b>', 'Plain']);
+  });
+
+  it('reads Atom 0.3 issued and modified as published and updated', async () => {
+    const atom = `<feed xmlns="http://purl.org/atom/ns#" version="0.3"><title>A</title>
+<entry><id>e</id><title>t</title><issued>2004-01-01T19:48:21Z</issued><modified>2004-01-02T08:00:00Z</modified><summary>s</summary></entry>
+<entry><id>f</id><title>u</title><modified>2004-01-03T08:00:00Z</modified><summary>s</summary></entry></feed>`;
+    const items = (await parseFeed(Buffer.from(atom))).items;
+    expect(items.map((i) => [i.published, i.updated])).toEqual([
+      ['2004-01-01T19:48:21Z', '2004-01-02T08:00:00Z'],
+      ['2004-01-03T08:00:00Z', '2004-01-03T08:00:00Z'],
+    ]);
+  });
+
   it('reads xml:base on an RSS channel and item', async () => {
     const rss = `<rss version="2.0"><channel xml:base="https://r.example/news/"><title>R</title>
 <item xml:base="2026/"><title>t</title><link>t.html</link><description>d</description></item>
