@@ -102,6 +102,9 @@ describe('hostile sources', () => {
       if (route) return route(res);
       res.writeHead(404).end();
     });
+    // The 100,000-item feed holds the client's event loop for seconds; a short keep-alive would let
+    // this server close idle sockets the client is about to reuse (a reset that says nothing about the source).
+    server.keepAliveTimeout = 60_000;
     base = await listen(server, '127.0.0.1', 0);
     tmp = tempDir();
     config = parseConfig(
