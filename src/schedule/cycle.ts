@@ -207,15 +207,16 @@ function recordPoll(poll: Poll, outcome: SourceOutcome, cache: CacheHeaders, det
   report.notice = healthNotice(health, config.fetch.failingAlertHours);
 }
 
-/**
- * Poll one source: conditional GET from the stored URL and validators, skip
- * parsing on 304 or an unchanged body, record the outcome and the next check.
- */
 /** How a poll treats what it knew: `fresh` ignores validators and the body hash, so every item is parsed and decided (dry runs). */
 interface PollMode {
   fresh?: boolean;
   onDecisions?: DecisionListener;
 }
+
+/**
+ * Poll one source: conditional GET from the stored URL and validators, skip
+ * parsing on 304 or an unchanged body, record the outcome and the next check.
+ */
 
 async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig, rules: readonly FeedRules[], now: () => Date, mode: PollMode = {}): Promise<SourceReport> {
   const report: SourceReport = { name: src.name, url: src.url, ok: false, itemsSeen: 0, itemsNew: 0, itemsKept: 0 };
