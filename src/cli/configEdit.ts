@@ -17,8 +17,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { loadConfig, parseConfig, type LoadedConfig } from '../config/index.js';
 import { appendToArray, removeFromArray } from '../config/jsonText.js';
 import { writeFileAtomic } from '../publish/index.js';
-import { curateStore, feedRules, publishFeeds, type CurationReport } from '../schedule/index.js';
-import { Store } from '../store/index.js';
+import { feedRulesFor } from '../curate/index.js';
+import { curateStore, recurate, type CurationReport } from '../schedule/index.js';
+import { openLockedStore, Store, StoreLockedError } from '../store/index.js';
 import { discoverFeed, parseOpml, toOpml, type OpmlSource } from './sources.js';
 
 interface EditOptions {
@@ -54,19 +55,37 @@ function printCuration(store: Store, report: CurationReport, dryRun: boolean): v
   }
 }
 
-/** Re-curate the stored articles under the new rules (a memory copy on dry runs) and say what changed in each feed. */
+/**
+ * Re-curate the stored articles under the new rules and say what changed in each
+ * feed: on a memory copy for dry runs, else under the store lock. While a daemon
+ * holds the lock, it is the daemon's reload (file watch or SIGHUP) that applies them.
+ */
 function applyRules(config: LoadedConfig, dryRun: boolean): void {
   if (!existsSync(config.store.path)) {
     console.log('no store yet: the new rules apply from the first cycle');
     return;
   }
-  const store = dryRun ? Store.memoryCopy(config.store.path) : new Store(config.store.path);
+  if (dryRun) {
+    const copy = Store.memoryCopy(config.store.path);
+    try {
+      printCuration(copy, curateStore(config, copy, feedRulesFor(config), new Date()), true);
+    } finally {
+      copy.close();
+    }
+    return;
+  }
+  let locked: ReturnType<typeof openLockedStore>;
   try {
-    const report = curateStore(config, store, feedRules(config), new Date());
-    if (!dryRun) publishFeeds(config, store);
-    printCuration(store, report, dryRun);
+    locked = openLockedStore(config.store.path);
+  } catch (err) {
+    if (!(err instanceof StoreLockedError)) throw err;
+    console.log(`the running daemon (pid ${err.pid}) applies the new rules when it reloads the config`);
+    return;
+  }
+  try {
+    printCuration(locked.store, recurate(config, locked.store).curation, false);
   } finally {
-    store.close();
+    locked.close();
   }
 }
 

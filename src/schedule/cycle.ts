@@ -75,7 +75,7 @@ export interface CycleSummary {
  * what a rule change (config reload, CLI edit) calls so it takes effect at once.
  */
 export function recurate(config: LoadedConfig, store: Store, now: Date = new Date()) {
-  const curation = curateStoreNoted(config, store, feedRules(config), now);
+  const curation = curateStoreNoted(config, store, feedRulesFor(config), now);
   return { curation, feeds: publishFeeds(config, store) };
 }
 
@@ -103,10 +103,6 @@ function curationDue(config: LoadedConfig, store: Store, sources: readonly Sourc
   const last = lastCuration.get(store);
   const stored = sources.some((s) => s.itemsNew > 0 || (s.itemsChanged ?? 0) > 0);
   return stored || !last || last.rules !== rulesFingerprint(config) || now.getTime() - last.at >= CURATE_AT_LEAST_EVERY_MS;
-}
-
-export function feedRules(config: LoadedConfig): FeedRules[] {
-  return feedRulesFor(config);
 }
 
 /** Which feeds keep an article, with the terms that matched for each (its categories there). */
@@ -323,7 +319,7 @@ function drainDeadline(signal: AbortSignal | undefined, drainMs: number): Promis
 export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOptions = {}): Promise<CycleSummary> {
   const now = opts.now ?? (() => new Date());
   const startedAt = now().toISOString();
-  const rules = feedRules(config);
+  const rules = feedRulesFor(config);
   const limiter = createFetchLimiter(config.fetch);
   const gaveUp = drainDeadline(opts.signal, opts.drainMs ?? 0).then(() => 'gave up' as const);
   const plan = config.sources.map((src) => ({ src, state: store.sourceState(src.name, src.url) }));
