@@ -6,7 +6,11 @@
  *   no "..", no encoded slash or backslash, no NUL, no absolute path, no dotfile
  *   (temp files of atomic writes start with the feed name but end in .tmp-*).
  * - GET and HEAD only; ETag (content hash) and Last-Modified, answered with
- *   304 on If-None-Match / If-Modified-Since.
+ *   304 on If-None-Match / If-Modified-Since. HTTP dates have whole seconds, so
+ *   a file changed during the current second gets no Last-Modified (and its
+ *   If-Modified-Since is not trusted): a second write in that same second
+ *   would carry the same date, and a reader holding the first version would
+ *   be told 304 and miss the second.
  * - Compression (when the caller asks for it) follows Accept-Encoding: br,
  *   then gzip, else identity. Each encoding is its own representation with
  *   its own ETag ("…-br", "…-gzip") and `Vary: Accept-Encoding`, so caches
@@ -108,16 +112,22 @@ export interface Representation {
   compress?: boolean;
 }
 
+/** A modification time that is safe to send as Last-Modified: one from a second that has ended. */
+export function settledDate(mtime: Date | undefined, now = Date.now()): Date | undefined {
+  return mtime && Math.floor(mtime.getTime() / 1000) < Math.floor(now / 1000) ? mtime : undefined;
+}
+
 /** Send a body with ETag, optional Last-Modified, conditional 304 and content negotiation; HEAD sends headers only. */
 export function sendRepresentation(req: IncomingMessage, res: ServerResponse, rep: Representation): void {
+  const lastModified = settledDate(rep.lastModified);
   const baseTag = etagOf(rep.body);
   const coding = rep.compress ? chooseEncoding(req.headers['accept-encoding']) : 'identity';
   const etag = coding === 'identity' ? baseTag : `${baseTag.slice(0, -1)}-${coding}"`;
   const headers: Record<string, string> = { 'content-type': rep.contentType, etag, ...rep.headers };
-  if (rep.lastModified) headers['last-modified'] = rep.lastModified.toUTCString();
+  if (lastModified) headers['last-modified'] = lastModified.toUTCString();
   if (rep.compress) headers.vary = 'Accept-Encoding';
   if (coding !== 'identity') headers['content-encoding'] = coding;
-  if (isNotModified(req, etag, rep.lastModified)) {
+  if (isNotModified(req, etag, lastModified)) {
     res.writeHead(304, headers);
     return void res.end();
   }

@@ -3,7 +3,7 @@
  * compression, Cache-Control, path traversal, the status page, /healthz,
  * /metrics and /sources.opml.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
@@ -13,7 +13,7 @@ import { feedSchema } from '../../src/config/schema.js';
 import { Metrics } from '../../src/metrics/index.js';
 import { renderFeeds, writeChangedFiles } from '../../src/publish/index.js';
 import type { CycleSummary } from '../../src/schedule/index.js';
-import { chooseEncoding, close, createFeedServer, healthReport, listen, type HealthReport } from '../../src/serve/index.js';
+import { chooseEncoding, close, settledDate, createFeedServer, healthReport, listen, type HealthReport } from '../../src/serve/index.js';
 import { tempDir } from '../helpers/env.js';
 import { entry, makeArticle } from '../publish/articles.js';
 import { get, rawGet } from './http.js';
@@ -44,6 +44,9 @@ beforeAll(async () => {
   writeFileSync(join(feedsDir, '.hidden'), SECRET);
   writeFileSync(join(feedsDir, 'ai.atom.tmp-1-abc'), SECRET);
   publish(3);
+  // Published a minute ago: a file from the current second has no Last-Modified.
+  const past = new Date(Date.now() - 60_000);
+  for (const ext of ['atom', 'rss', 'json']) utimesSync(join(feedsDir, `ai.${ext}`), past, past);
   health = healthReport({ startedAt: new Date(), lastCycleFinishedAt: new Date(), lastCycleOk: true, intervalMs: 1_800_000 }, new Date());
   server = createFeedServer({
     dir: feedsDir,
@@ -100,6 +103,19 @@ describe('feeds over HTTP', () => {
     expect(byDate.status).toBe(304);
     expect((await get(base, '/feeds/ai.atom', { 'if-none-match': '"other"' })).status).toBe(200);
     expect((await get(base, '/feeds/ai.atom', { 'if-modified-since': new Date(0).toUTCString() })).status).toBe(200);
+  });
+
+  it('sends no Last-Modified for a feed rewritten this second, so a second rewrite in that second is not hidden by a 304', async () => {
+    writeFileSync(join(feedsDir, 'fresh.atom'), '<feed>one</feed>');
+    const first = await get(base, '/feeds/fresh.atom');
+    expect(first.status).toBe(200);
+    expect(first.headers['last-modified']).toBeUndefined();
+    writeFileSync(join(feedsDir, 'fresh.atom'), '<feed>two</feed>');
+    // A reader that made up a date from this second still gets the new bytes.
+    const second = await get(base, '/feeds/fresh.atom', { 'if-modified-since': new Date().toUTCString() });
+    expect([second.status, second.body.toString()]).toEqual([200, '<feed>two</feed>']);
+    expect(settledDate(new Date(10_500), 10_999)).toBeUndefined();
+    expect(settledDate(new Date(10_500), 11_000)).toEqual(new Date(10_500));
   });
 
   it('answers HEAD with the headers and no body', async () => {

@@ -51,9 +51,10 @@ describe('createFeedServer', () => {
     writeFileSync(join(outDir, '.hidden'), SECRET);
     mkdirSync(join(outDir, 'sub'));
     writeFileSync(join(outDir, 'sub', 'x.atom'), SECRET);
-    // A fixed mtime, so Last-Modified is predictable.
+    // Fixed mtimes in the past, so Last-Modified is predictable (a file from
+    // the current second gets none: see settledDate).
     const mtime = new Date('2026-11-27T10:00:00Z');
-    utimesSync(join(outDir, `${FEED}.atom`), mtime, mtime);
+    for (const ext of ['atom', 'rss', 'json']) utimesSync(join(outDir, `${FEED}.${ext}`), mtime, mtime);
     server = createFeedServer({ dir: outDir, feeds: [{ name: FEED, title: 'T' }] });
     base = await listen(server, '127.0.0.1', 0);
   });
