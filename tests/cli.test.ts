@@ -89,6 +89,29 @@ describe('infrawire CLI', () => {
     expect((await validateAtom(path!)).code).toBe(0);
   });
 
+  it('demo: serves a status page whose source table shows each source\'s state; exits 0 on Ctrl-C', async () => {
+    const child = spawn(process.execPath, [BIN, 'demo', '--dir', join(tmp.dir, 'demo-live')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!/until Ctrl-C/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      const page = out.match(/^status page: (http:\/\/127\.0\.0\.1:\d+\/)$/m)?.[1];
+      expect(page, out).toBeDefined();
+      const html = await (await fetch(page!)).text();
+      const row = (name: string) => html.match(new RegExp(`<tr data-source="${name}">(.*?)</tr>`))?.[1] ?? '';
+      expect(row('DC Wire')).toMatch(/class="health ok"/);
+      expect(row('Broken Server')).toMatch(/class="health failing"/);
+      expect(row('Broken Server')).toContain('HTTP 500');
+      expect(html).toContain('5 of 7 sources healthy');
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+  });
+
   it('daemon: a cycle at start-up, feeds served over HTTP, clean exit on SIGTERM', async () => {
     const file = join(tmp.dir, 'daemon.json');
     writeFileSync(

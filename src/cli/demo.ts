@@ -10,7 +10,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, parseConfig } from '../config/index.js';
+import { loadConfig, parseConfig, type LoadedConfig } from '../config/index.js';
+import { sourceHealths } from '../schedule/health.js';
 import { runCycle } from '../schedule/index.js';
 import { close, createFeedServer, createFixtureServer, listen } from '../serve/index.js';
 import { Store } from '../store/index.js';
@@ -33,11 +34,20 @@ export async function runDemo(opts: { once?: boolean; dir?: string; config?: str
   const dir = resolve(opts.dir ?? mkdtempSync(join(tmpdir(), 'infrawire-demo-')));
   const fixtures = createFixtureServer(FIXTURE_DIR);
   const fixturesUrl = await listen(fixtures, '127.0.0.1', 0);
-  const feedServer = createFeedServer({ dir: join(dir, 'feeds'), feeds: base.feeds });
+  const sources = DEMO_SOURCES.map(([name, path]) => ({ name, url: fixturesUrl + path }));
+  // The feed server's URL goes into the config, so the server starts first and
+  // reads the store through this reference once the demo has opened it.
+  let live: { config: LoadedConfig; store: Store } | undefined;
+  const feedServer = createFeedServer({
+    dir: join(dir, 'feeds'),
+    feeds: base.feeds,
+    sources,
+    sourceStates: () => (live ? sourceHealths(live.config, live.store, new Date()) : []),
+  });
   const feedsUrl = await listen(feedServer, '127.0.0.1', 0);
   const config = parseConfig(
     {
-      sources: DEMO_SOURCES.map(([name, path]) => ({ name, url: fixturesUrl + path })),
+      sources,
       watch: base.watch,
       feeds: base.feeds,
       publish: { dir: 'feeds', baseUrl: feedsUrl, author: base.publish.author },
@@ -48,6 +58,7 @@ export async function runDemo(opts: { once?: boolean; dir?: string; config?: str
   const store = new Store(config.store.path);
   try {
     const summary = await runCycle(config, store);
+    live = { config, store };
     const urls = Object.fromEntries(config.feeds.map((f) => [f.name, `${feedsUrl}/feeds/${f.name}.atom`]));
     console.log(`demo sources served at ${fixturesUrl}/ from ${FIXTURE_DIR}`);
     console.log(formatSummary(summary, urls));
@@ -55,12 +66,14 @@ export async function runDemo(opts: { once?: boolean; dir?: string; config?: str
       console.log(`feed file: ${join(config.publish.dir, `${f.name}.atom`)}`);
       console.log(`feed URL:  ${urls[f.name]}`);
     }
+    if (!opts.once) {
+      console.log(`status page: ${feedsUrl}/`);
+      console.log('serving the demo feed until Ctrl-C');
+      await new Promise<void>((r) => process.once('SIGINT', r));
+    }
   } finally {
-    store.close();
+    await close(feedServer);
     await close(fixtures);
+    store.close();
   }
-  if (opts.once) return void (await close(feedServer));
-  console.log('serving the demo feed until Ctrl-C');
-  await new Promise<void>((r) => process.once('SIGINT', r));
-  await close(feedServer);
 }
