@@ -20,6 +20,7 @@ export interface SourceHealth {
   /** The URL actually fetched (differs from configuredUrl after a permanent move). */
   url: string;
   movedTo?: string;
+  lastFetchAt: string | null;
   lastSuccessAt: string | null;
   lastError: string | null;
   lastStatus: number | null;
@@ -34,7 +35,7 @@ export interface SourceHealth {
 
 export function sourceHealth(name: string, configuredUrl: string, state: SourceState | undefined, now: Date, failingAlertHours: number): SourceHealth {
   if (!state) {
-    return { name, state: 'never-checked', configuredUrl, url: configuredUrl, lastSuccessAt: null, lastError: null, lastStatus: null, consecutiveFailures: 0, failingSince: null, alert: false, nextCheckAt: null, itemsSeen: 0, itemsKept: 0 };
+    return { name, state: 'never-checked', configuredUrl, url: configuredUrl, lastFetchAt: null, lastSuccessAt: null, lastError: null, lastStatus: null, consecutiveFailures: 0, failingSince: null, alert: false, nextCheckAt: null, itemsSeen: 0, itemsKept: 0 };
   }
   const moved = state.url !== configuredUrl;
   const failing = state.consecutiveFailures > 0;
@@ -46,6 +47,7 @@ export function sourceHealth(name: string, configuredUrl: string, state: SourceS
     configuredUrl,
     url: state.url,
     movedTo: moved ? state.url : undefined,
+    lastFetchAt: state.lastFetchAt,
     lastSuccessAt: state.lastSuccessAt,
     lastError: state.lastError,
     lastStatus: state.lastStatus,

@@ -16,9 +16,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ICON_PATH } from '../publish/index.js';
 import { safeFilePath, sendRepresentation, sendText, serveFile, CONTENT_TYPES } from './files.js';
+import type { SourceHealth } from '../schedule/health.js';
 import type { HealthReport } from './health.js';
 import { sourcesOpml } from './opml.js';
-import { statusPage, type SourceStateRow, type StatusFeed } from './statusPage.js';
+import { statusPage, type StatusFeed } from './statusPage.js';
 
 export interface FeedServerOptions {
   dir: string;
@@ -29,8 +30,8 @@ export interface FeedServerOptions {
   baseUrl?: string;
   /** Cache-Control max-age for feeds in seconds, or a function giving it per request. */
   maxAge?: number | (() => number);
-  /** Per-source state from the store (`store.sourceStates()`). */
-  sourceStates?: () => readonly SourceStateRow[];
+  /** Every configured source's health (`sourceHealths` in schedule/health.ts). */
+  sourceStates?: () => readonly SourceHealth[];
   health?: () => HealthReport;
   metrics?: { contentType(): string; text(): Promise<string> };
 }

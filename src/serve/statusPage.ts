@@ -5,13 +5,15 @@
  *
  * Rules:
  * - Pure: a function of the data passed in; everything escaped.
- * - Source columns are generated from the fields the store returns, so when
- *   the per-source state grows (backoff, due times…) the page shows the new
- *   fields without a change here. Known fields only get nicer labels.
+ * - Each source's row is its SourceHealth (schedule/health.ts, the one
+ *   definition the log, the run summary and `infrawire status` use too). Its
+ *   columns are generated from the fields, so when the health grows the page
+ *   shows the new fields without a change here. Known fields get nicer labels.
  * - Readable on a phone: one column of cards below 640px, no scripts, no
  *   external assets.
  */
 import { escapeHtml } from '../publish/index.js';
+import type { SourceHealth } from '../schedule/health.js';
 import type { HealthReport } from './health.js';
 
 export interface StatusFeed {
@@ -20,13 +22,7 @@ export interface StatusFeed {
   subtitle?: string;
 }
 
-/** One source's state as the store returns it: name and url plus any other fields (all shown). */
-export interface SourceStateRow {
-  name: string;
-  url: string;
-}
-
-function fieldsOf(state: SourceStateRow | undefined): Record<string, unknown> | undefined {
+function fieldsOf(state: SourceHealth | undefined): Record<string, unknown> | undefined {
   return state as unknown as Record<string, unknown> | undefined;
 }
 
@@ -37,7 +33,7 @@ export interface StatusPageData {
   feeds: readonly StatusFeed[];
   /** Configured sources, in config order; a source with no state yet shows as "not fetched yet". */
   sources: readonly { name: string; url: string }[];
-  states: readonly SourceStateRow[];
+  states: readonly SourceHealth[];
   health?: HealthReport;
 }
 
@@ -57,19 +53,16 @@ const LABELS: Record<string, string> = {
   itemsKept: 'Items kept',
 };
 
-export type SourceHealth = 'ok' | 'failing' | 'pending';
+/** How the Health column groups the states (its CSS class). */
+export type HealthClass = 'ok' | 'failing' | 'pending';
 
-/**
- * The Health column: a row that carries a `state` (schedule/health.ts: ok,
- * not-modified, failing, moved, gone, never-checked) is grouped by it; a bare
- * store row by its failure count.
- */
-export function sourceHealth(row: SourceStateRow | undefined): SourceHealth {
-  const state = fieldsOf(row);
-  if (!state) return 'pending';
-  if (typeof state.state === 'string') return state.state === 'never-checked' ? 'pending' : state.state === 'failing' || state.state === 'gone' ? 'failing' : 'ok';
-  if (Number(state.consecutiveFailures ?? 0) > 0 || (state.lastError !== null && state.lastError !== undefined)) return 'failing';
-  return state.lastSuccessAt ? 'ok' : 'pending';
+export function healthClass(health: SourceHealth | undefined): HealthClass {
+  if (!health || health.state === 'never-checked') return 'pending';
+  return health.state === 'failing' || health.state === 'gone' ? 'failing' : 'ok';
+}
+
+function healthText(health: SourceHealth | undefined): string {
+  return !health || health.state === 'never-checked' ? 'not fetched yet' : health.state;
 }
 
 function label(field: string): string {
@@ -86,10 +79,13 @@ function cell(value: unknown): string {
   return escapeHtml(String(value));
 }
 
+/** Shown by the Health and Source columns (a move shows as movedTo). */
+const NOT_COLUMNS = new Set(['name', 'state', 'url', 'configuredUrl']);
+
 /** The columns after Health and Source: every field any state has, in first-seen order. */
-function stateColumns(states: readonly SourceStateRow[]): string[] {
+function stateColumns(states: readonly SourceHealth[]): string[] {
   const columns: string[] = [];
-  for (const s of states) for (const k of Object.keys(s)) if (k !== 'name' && k !== 'url' && !columns.includes(k)) columns.push(k);
+  for (const s of states) for (const k of Object.keys(s)) if (!NOT_COLUMNS.has(k) && !columns.includes(k)) columns.push(k);
   return columns;
 }
 
@@ -108,15 +104,14 @@ function sourceSection(data: StatusPageData): string {
   const head = ['Health', 'Source', ...columns.map(label)].map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('');
   const rows = data.sources.map((src) => {
     const state = byName.get(src.name);
-    const health = sourceHealth(state);
     const cells = [
-      `<td data-label="Health" class="health ${health}">${health === 'pending' ? 'not fetched yet' : health}</td>`,
+      `<td data-label="Health" class="health ${healthClass(state)}">${escapeHtml(healthText(state))}</td>`,
       `<td data-label="Source"><a href="${escapeHtml(src.url)}">${escapeHtml(src.name)}</a></td>`,
       ...columns.map((c) => `<td data-label="${escapeHtml(label(c))}">${cell(fieldsOf(state)?.[c])}</td>`),
     ];
     return `<tr data-source="${escapeHtml(src.name)}">${cells.join('')}</tr>`;
   });
-  const failing = data.sources.filter((s) => sourceHealth(byName.get(s.name)) === 'failing').length;
+  const failing = data.sources.filter((s) => healthClass(byName.get(s.name)) === 'failing').length;
   return `<section><h2>Sources</h2><p>${data.sources.length - failing} of ${data.sources.length} sources healthy. <a href="/sources.opml">OPML</a></p>
 <div class="scroll"><table id="sources"><thead><tr>${head}</tr></thead><tbody>
 ${rows.join('\n')}

@@ -59,8 +59,9 @@ beforeAll(async () => {
     baseUrl: site.baseUrl,
     maxAge: () => maxAge,
     sourceStates: () => [
-      { name: 'DC Wire', url: 'https://dcwire.example/feed.rss', lastFetchAt: '2026-11-28T10:00:00.000Z', lastStatus: 200, lastError: null, lastSuccessAt: '2026-11-28T10:00:00.000Z', consecutiveFailures: 0, itemsSeen: 5, itemsKept: 3 },
-      { name: 'Broken <b>Server</b>', url: 'https://broken.example/feed?a=1&b=2', lastFetchAt: '2026-11-28T10:00:00.000Z', lastStatus: 500, lastError: 'HTTP 500 <script>', lastSuccessAt: null, consecutiveFailures: 4, itemsSeen: 0, itemsKept: 0, nextDueAt: '2026-11-28T12:00:00.000Z' },
+      { name: 'DC Wire', state: 'ok', configuredUrl: 'https://dcwire.example/feed.rss', url: 'https://dcwire.example/feed.rss', lastFetchAt: '2026-11-28T10:00:00.000Z', lastSuccessAt: '2026-11-28T10:00:00.000Z', lastError: null, lastStatus: 200, consecutiveFailures: 0, failingSince: null, alert: false, nextCheckAt: '2026-11-28T10:30:00.000Z', itemsSeen: 5, itemsKept: 3 },
+      { name: 'Broken <b>Server</b>', state: 'failing', configuredUrl: 'https://broken.example/feed?a=1&b=2', url: 'https://broken.example/feed?a=1&b=2', lastFetchAt: '2026-11-28T10:00:00.000Z', lastSuccessAt: null, lastError: 'HTTP 500 <script>', lastStatus: 500, consecutiveFailures: 4, failingSince: '2026-11-28T08:00:00.000Z', alert: false, nextCheckAt: '2026-11-28T12:00:00.000Z', itemsSeen: 0, itemsKept: 0 },
+      { name: 'New Source', state: 'never-checked', configuredUrl: 'https://new.example/feed', url: 'https://new.example/feed', lastFetchAt: null, lastSuccessAt: null, lastError: null, lastStatus: null, consecutiveFailures: 0, failingSince: null, alert: false, nextCheckAt: null, itemsSeen: 0, itemsKept: 0 },
     ],
     health: () => health,
     metrics,
@@ -239,7 +240,7 @@ describe('status page, healthz, metrics, OPML', () => {
     expect(health).toEqual({ 'DC Wire': 'ok', 'Broken <b>Server</b>': 'failing', 'New Source': 'not fetched yet' });
     expect(html).toContain('Broken &lt;b&gt;Server&lt;/b&gt;');
     const headers = DomUtils.getElementsByTagName('th', doc).map((th) => DomUtils.textContent(th));
-    expect(headers).toEqual(['Health', 'Source', 'Last fetch', 'HTTP status', 'Last error', 'Last success', 'Failures in a row', 'Items seen', 'Items kept', 'Next due at']);
+    expect(headers).toEqual(['Health', 'Source', 'Last fetch', 'Last success', 'Last error', 'HTTP status', 'Failures in a row', 'Failing since', 'Alert', 'Next check at', 'Items seen', 'Items kept']);
     expect(html).not.toContain('<script>');
     expect(html).toContain('HTTP 500 &lt;script&gt;');
     expect(html).toContain('2 of 3 sources healthy');
