@@ -12,14 +12,14 @@
  *   marked met or not.
  */
 import { fork, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BENCH_KEYWORDS, DEFAULT_CORPUS, generateCorpus, type Corpus, type CorpusOptions } from './corpus.js';
 import { CALL_TIMEOUT_MS, startChild } from './child.js';
-import { formatProfile, summarizeProfile, type CpuProfile, type ProfileSummary } from './profile.js';
+import { formatProfile, summarizeProfiles, type CpuProfile, type ProfileSummary } from './profile.js';
 import { formatTable, phaseMetrics, scaleRatios, scaleTargets, type BenchReport, type PipelineMetrics, type PipelineName, type ScaleReport } from './report.js';
 import type { ServerCommand, ServerMessage, ServerMode, ServerStats } from './server.js';
 import type { PhaseResult, PipelineSetup } from './pipelines/types.js';
@@ -84,7 +84,7 @@ export function startServer(dir: string, mode: ServerMode): Promise<CorpusServer
 async function runNodePipeline(name: PipelineName, setup: PipelineSetup, server: CorpusServer, phases: ('changed' | 'unchanged')[], execArgv: string[]): Promise<PipelineMetrics> {
   const child = startChild(join(BENCH_DIR, 'pipelines', `${name}.ts`), execArgv);
   try {
-    const { startRssMB } = await child.call<{ startRssMB: number }>('setup', setup);
+    const { startRssMB, poolSize } = await child.call<{ startRssMB: number; poolSize?: number }>('setup', setup);
     const measured: Partial<Record<'changed' | 'unchanged', ReturnType<typeof phaseMetrics>>> = {};
     for (const phase of phases) {
       server.reset();
@@ -93,7 +93,7 @@ async function runNodePipeline(name: PipelineName, setup: PipelineSetup, server:
     }
     const publish = name === 'infrawire' ? await child.call<PublishResult>('publish') : undefined;
     const { peakRssMB } = await child.finish();
-    return { changed: measured.changed!, unchanged: measured.unchanged, publish, startRssMB, peakRssMB };
+    return { changed: measured.changed!, unchanged: measured.unchanged, publish, startRssMB, ...(poolSize !== undefined ? { poolSize } : {}), peakRssMB };
   } finally {
     child.kill();
   }
@@ -124,15 +124,13 @@ async function runPythonPipeline(python: string, setup: PipelineSetup, server: C
 }
 
 /**
- * The main thread's profile: --cpu-prof writes one file per thread (tsx's
- * module loader runs in a worker), and the main thread's is the largest.
+ * Every thread's profile: --cpu-prof writes one file per thread (the main
+ * thread, tsx's module loader, each parse worker), summed by `summarizeProfiles`.
  */
-function mainThreadProfile(dir: string): string | undefined {
-  const files = readdirSync(dir)
+function threadProfiles(dir: string): CpuProfile[] {
+  return readdirSync(dir)
     .filter((f) => f.endsWith('.cpuprofile'))
-    .map((f) => ({ path: join(dir, f), size: statSync(join(dir, f)).size }))
-    .sort((a, b) => b.size - a.size);
-  return files[0]?.path;
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as CpuProfile);
 }
 
 async function runScale(sources: number, opts: BenchOptions, machine: BenchReport['machine']): Promise<{ scale: ScaleReport; profile?: ProfileSummary }> {
@@ -159,8 +157,8 @@ async function runScale(sources: number, opts: BenchOptions, machine: BenchRepor
         const execArgv = profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [];
         const phases: ('changed' | 'unchanged')[] = name === 'saxFloor' ? ['changed'] : ['changed', 'unchanged'];
         pipelines[name] = await runNodePipeline(name, setupFor(name), server, phases, execArgv);
-        const prof = profDir && mainThreadProfile(profDir);
-        if (prof) profile = summarizeProfile(JSON.parse(readFileSync(prof, 'utf8')) as CpuProfile);
+        const profiles = profDir ? threadProfiles(profDir) : [];
+        if (profiles.length) profile = summarizeProfiles(profiles);
       }
       opts.log(`[${sources} sources] ${name}: done in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     }

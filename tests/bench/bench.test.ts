@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BENCH_KEYWORDS, generateCorpus, type CorpusOptions } from '../../bench/corpus.js';
 import { formatTable } from '../../bench/report.js';
 import { parseBenchArgs, runBench, startServer, type CorpusServer } from '../../bench/run.js';
-import { summarizeProfile } from '../../bench/profile.js';
+import { summarizeProfile, summarizeProfiles } from '../../bench/profile.js';
 import { compileKeywords } from '../../src/curate/index.js';
 import { tempDir } from '../helpers/env.js';
 
@@ -162,6 +162,36 @@ describe('profile summary', () => {
     expect(s.byStage[1]!.name).toMatch(/outside src/);
     expect(s.byModule.map((m) => m.name)).toEqual(['sax', 'rss-parser', 'src/parse/parseFeed.ts', '(garbage collector)']);
     expect(s.topFunctions[0]!.name).toBe('write sax:1');
+  });
+
+  it('sums the profiles of several threads (main and parse workers), leaving idle samples out', () => {
+    const frame = (functionName: string, url: string) => ({ functionName, url, lineNumber: 0 });
+    const main = {
+      nodes: [
+        { id: 1, callFrame: frame('(root)', ''), children: [2, 3] },
+        { id: 2, callFrame: frame('saveArticle', 'file:///x/src/store/store.ts') },
+        { id: 3, callFrame: frame('(idle)', '') },
+      ],
+      samples: [2, 2, 3, 3, 3],
+      timeDeltas: [1000, 1000, 1000, 1000, 1000],
+    };
+    const worker = {
+      nodes: [
+        { id: 1, callFrame: frame('(root)', ''), children: [2, 3] },
+        { id: 2, callFrame: frame('toArticle', 'file:///x/src/normalize/toArticle.ts'), children: [4] },
+        { id: 3, callFrame: frame('(idle)', '') },
+        { id: 4, callFrame: frame('parse', 'file:///x/node_modules/htmlparser2/dist/Parser.js') },
+      ],
+      samples: [4, 4, 4, 2, 3, 3, 3, 3],
+      timeDeltas: [1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000],
+    };
+    const s = summarizeProfiles([main, worker]);
+    expect(s).toMatchObject({ totalMs: 6, threads: 2 });
+    expect(s.byStage).toEqual([
+      { name: 'src/normalize', ms: 4, share: 0.667 },
+      { name: 'src/store', ms: 2, share: 0.333 },
+    ]);
+    expect(s.byModule.map((m) => m.name)).toEqual(['htmlparser2', 'src/store/store.ts', 'src/normalize/toArticle.ts']);
   });
 });
 
