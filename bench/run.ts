@@ -40,6 +40,8 @@ export interface BenchOptions {
   itemBytes: number;
   matchRatio: number;
   concurrency: number;
+  /** infrawire's parse pool size (`pool.size`); unset: its default. */
+  poolSize?: number;
   serverMode: ServerMode;
   pipelines: PipelineName[];
   python: string;
@@ -142,7 +144,7 @@ async function runScale(sources: number, opts: BenchOptions, machine: BenchRepor
     const corpus: Corpus = generateCorpus(join(work, 'corpus'), corpusOptions);
     opts.log(`[${sources} sources] corpus: ${corpus.totalItems} items, ${(corpus.totalBytes / 2 ** 20).toFixed(1)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s (${work})`);
     server = await startServer(corpus.dir, opts.serverMode);
-    const setupFor = (name: string): PipelineSetup => ({ serverUrl: server!.url, sources: corpus.sources.map((s) => ({ name: s.name, path: s.path })), workDir: join(work, name), concurrency: opts.concurrency, keywords: BENCH_KEYWORDS });
+    const setupFor = (name: string): PipelineSetup => ({ serverUrl: server!.url, sources: corpus.sources.map((s) => ({ name: s.name, path: s.path })), workDir: join(work, name), concurrency: opts.concurrency, keywords: BENCH_KEYWORDS, ...(opts.poolSize !== undefined ? { poolSize: opts.poolSize } : {}) });
     const pipelines: ScaleReport['pipelines'] = {};
     let profile: ProfileSummary | undefined;
     for (const name of opts.pipelines) {
@@ -193,7 +195,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport & { prof
     schema: 1,
     generatedAt: new Date().toISOString(),
     machine,
-    options: { scales: opts.scales, itemsPerSource: opts.itemsPerSource ?? 'by scale', itemBytes: opts.itemBytes, matchRatio: opts.matchRatio, concurrency: opts.concurrency, serverMode: opts.serverMode, pipelines: opts.pipelines },
+    options: { scales: opts.scales, itemsPerSource: opts.itemsPerSource ?? 'by scale', itemBytes: opts.itemBytes, matchRatio: opts.matchRatio, concurrency: opts.concurrency, poolSize: opts.poolSize ?? 'default', serverMode: opts.serverMode, pipelines: opts.pipelines },
     scales: [],
     profiles: {},
   };
@@ -215,11 +217,18 @@ const USAGE = `usage: npm run bench -- [options]
   --item-bytes N       approximate bytes per item (default ${DEFAULT_CORPUS.itemBytes})
   --match-ratio R      share of items matching a watch keyword (default ${DEFAULT_CORPUS.matchRatio})
   --concurrency N      fetches at once, for every pipeline (default 8)
+  --pool-size N        infrawire's parse worker threads (pool.size; 0: on the main thread; default: the cores)
   --server MODE        validators (ETag/Last-Modified, 304s; default) or plain
   --pipelines LIST     any of ${ALL_PIPELINES.join(',')} (default all)
   --python PATH        the Python with python3-feedparser (default /usr/bin/python3)
   --out FILE           report JSON (default bench/results/latest.json)
   --cpu-prof DIR       profile the infrawire child with node --cpu-prof into DIR/infrawire-N-TIME/`;
+
+function poolSizeArg(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 64) throw new Error(`--pool-size: must be an integer from 0 to 64 (got "${v}")`);
+  return n;
+}
 
 function positiveInt(flag: string, v: string | undefined, fallback: number): number {
   if (v === undefined) return fallback;
@@ -237,6 +246,7 @@ export function parseBenchArgs(argv: string[]): Omit<BenchOptions, 'log'> {
       'item-bytes': { type: 'string' },
       'match-ratio': { type: 'string' },
       concurrency: { type: 'string' },
+      'pool-size': { type: 'string' },
       server: { type: 'string' },
       pipelines: { type: 'string' },
       python: { type: 'string' },
@@ -260,6 +270,7 @@ export function parseBenchArgs(argv: string[]): Omit<BenchOptions, 'log'> {
     itemBytes: positiveInt('--item-bytes', values['item-bytes'], DEFAULT_CORPUS.itemBytes),
     matchRatio,
     concurrency: positiveInt('--concurrency', values.concurrency, 8),
+    ...(values['pool-size'] !== undefined ? { poolSize: poolSizeArg(values['pool-size']) } : {}),
     serverMode,
     pipelines: pipelines as PipelineName[],
     python: values.python ?? '/usr/bin/python3',

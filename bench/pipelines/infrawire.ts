@@ -47,6 +47,7 @@ export function benchConfig(setup: PipelineSetup): LoadedConfig {
     // many: with the default per-host limit (2) the bench would measure that limit,
     // not the pipeline, so fetches to the one host may use the whole concurrency.
     fetch: { concurrency: setup.concurrency, perHostConcurrency: Math.min(setup.concurrency, 16), timeoutMs: 60_000 },
+    ...(setup.poolSize !== undefined ? { pool: { size: setup.poolSize } } : {}),
     // The synthetic items share template sentences, so story clustering would
     // merge many of them; 1 merges only identical reports, keeping one entry per
     // item so every phase measures the same amount of work.

@@ -133,6 +133,9 @@ describe('bench options', () => {
     expect(o.scales).toEqual([100]);
     expect(o.serverMode).toBe('validators');
     expect(o.pipelines).toEqual(['infrawire', 'naiveNode', 'saxFloor', 'python']);
+    expect(o.poolSize).toBeUndefined();
+    expect(parseBenchArgs(['--pool-size', '0']).poolSize).toBe(0);
+    expect(() => parseBenchArgs(['--pool-size', '65'])).toThrow(/--pool-size: must be an integer from 0 to 64/);
     expect(parseBenchArgs(['--scales', '100,1000,10000']).scales).toEqual([100, 1000, 10000]);
     expect(() => parseBenchArgs(['--scales', '10,x'])).toThrow(/--scales: must be a positive integer/);
     expect(() => parseBenchArgs(['--server', 'magic'])).toThrow(/--server/);
@@ -201,7 +204,7 @@ describe('a whole bench run at tiny scale', () => {
     const out = join(dir, 'results', 'report.json');
     const profDir = join(dir, 'prof');
     const lines: string[] = [];
-    const report = await runBench({ scales: [4], itemsPerSource: 30, itemBytes: 3000, matchRatio: 0.6, concurrency: 2, serverMode: 'validators', pipelines: ['infrawire', 'naiveNode', 'saxFloor', 'python'], python: '/usr/bin/python3', out, cpuProfDir: profDir, log: (l) => lines.push(l) });
+    const report = await runBench({ scales: [4], itemsPerSource: 30, itemBytes: 3000, matchRatio: 0.6, concurrency: 2, poolSize: 1, serverMode: 'validators', pipelines: ['infrawire', 'naiveNode', 'saxFloor', 'python'], python: '/usr/bin/python3', out, cpuProfDir: profDir, log: (l) => lines.push(l) });
     expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(JSON.parse(JSON.stringify(report)));
     const s = report.scales[0]!;
     expect(s).toMatchObject({ sources: 4, itemsPerSource: 30, corpusItems: 120, serverMode: 'validators' });
@@ -224,6 +227,8 @@ describe('a whole bench run at tiny scale', () => {
     }
     expect(s.pipelines.naiveNode!.unchanged!.server.notModified).toBe(0);
     const iw = s.pipelines.infrawire!;
+    // the parse pool size asked for is the one the infrawire child used
+    expect(iw.poolSize).toBe(1);
     // peak RSS never decreases from phase to phase, and the process's final peak covers them all
     expect(iw.changed.peakRssSoFarMB!).toBeGreaterThanOrEqual(iw.startRssMB!);
     expect(iw.unchanged!.peakRssSoFarMB!).toBeGreaterThanOrEqual(iw.changed.peakRssSoFarMB!);
@@ -240,6 +245,10 @@ describe('a whole bench run at tiny scale', () => {
     const prof = report.profiles['4']!;
     expect(readdirSync(join(profDir, readdirSync(profDir)[0]!)).some((f) => f.endsWith('.cpuprofile'))).toBe(true);
     expect(prof.byStage.some((st) => st.name === 'src/parse' || st.name === 'src/schedule')).toBe(true);
+    // normalize runs only in the parse worker: its profile is summed with the main thread's
+    expect(prof.threads).toBeGreaterThanOrEqual(2);
+    expect(prof.byStage.some((st) => st.name === 'src/normalize')).toBe(true);
+    expect(formatTable(report)).toContain('infrawire parse pool: 1 worker thread(s)');
     const workDir = lines[0]!.match(/\((\/[^)]+)\)$/)![1]!;
     expect(existsSync(workDir)).toBe(false);
     const table = formatTable(report);
