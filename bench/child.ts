@@ -43,12 +43,12 @@ type Request = { id: number; cmd: string; arg?: unknown };
 type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
 
 /** In the child: answer the harness's commands with these handlers until `finish`. */
-export function serveCommands(handlers: Record<string, (arg: unknown) => Promise<unknown> | unknown>, onFinish?: () => void): void {
+export function serveCommands(handlers: Record<string, (arg: unknown) => Promise<unknown> | unknown>, onFinish?: () => void | Promise<void>): void {
   if (!process.send) throw new Error('a bench pipeline must be started by the harness (child_process.fork with IPC)');
   process.on('message', async (req: Request) => {
     const reply = (r: Reply) => process.send!(r);
     if (req.cmd === 'finish') {
-      onFinish?.();
+      await onFinish?.();
       const exit: ChildExit = { peakRssMB: peakRssMB() };
       return process.send!({ id: req.id, ok: true, value: exit } satisfies Reply, () => process.exit(0));
     }

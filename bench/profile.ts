@@ -7,7 +7,10 @@
  * - Time by infrawire stage: each sample is charged to the nearest src/ frame
  *   on its stack, so a library's time counts for the stage that called it
  *   (rss-parser's for parse, better-sqlite3's for store).
- * - Pure over the profile's JSON; the CLI (`tsx bench/profile.ts FILE`) only reads and prints.
+ * - Several threads (the main thread and the parse workers each write a
+ *   profile) are summed into one summary; idle samples are not CPU time and are
+ *   left out, so a mostly idle worker does not swell the total.
+ * - Pure over the profile's JSON; the CLI (`tsx bench/profile.ts FILE...`) only reads and prints.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -33,6 +36,8 @@ export interface Share {
 
 export interface ProfileSummary {
   totalMs: number;
+  /** Profiles (threads) summed. */
+  threads: number;
   byStage: Share[];
   byModule: Share[];
   topFunctions: Share[];
@@ -61,6 +66,21 @@ function shares(times: Map<string, number>, totalMs: number, limit: number): Sha
 }
 
 export function summarizeProfile(profile: CpuProfile, limit = 15): ProfileSummary {
+  return summarizeProfiles([profile], limit);
+}
+
+/** One summary over the profiles of several threads of one process. */
+export function summarizeProfiles(profiles: readonly CpuProfile[], limit = 15): ProfileSummary {
+  const byStage = new Map<string, number>();
+  const byModule = new Map<string, number>();
+  const byFunction = new Map<string, number>();
+  let totalMs = 0;
+  for (const profile of profiles) totalMs += addProfile(profile, byStage, byModule, byFunction);
+  return { totalMs: Math.round(totalMs), threads: profiles.length, byStage: shares(byStage, totalMs, limit), byModule: shares(byModule, totalMs, limit), topFunctions: shares(byFunction, totalMs, limit) };
+}
+
+/** Adds one profile's non-idle samples to the tallies; returns its sampled ms. */
+function addProfile(profile: CpuProfile, byStage: Map<string, number>, byModule: Map<string, number>, byFunction: Map<string, number>): number {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -89,14 +109,11 @@ export function summarizeProfile(profile: CpuProfile, limit = 15): ProfileSummar
     return found;
   };
   const add = (m: Map<string, number>, k: string, ms: number) => m.set(k, (m.get(k) ?? 0) + ms);
-  const byStage = new Map<string, number>();
-  const byModule = new Map<string, number>();
-  const byFunction = new Map<string, number>();
   let totalMs = 0;
   profile.samples.forEach((id, i) => {
     const ms = (profile.timeDeltas[i] ?? 0) / 1000;
     const node = byId.get(id);
-    if (!node) return;
+    if (!node || node.callFrame.functionName === '(idle)') return;
     totalMs += ms;
     const { functionName, url, lineNumber } = node.callFrame;
     const mod = moduleOf(url, functionName);
@@ -104,19 +121,19 @@ export function summarizeProfile(profile: CpuProfile, limit = 15): ProfileSummar
     add(byModule, mod, ms);
     add(byFunction, `${functionName || '(anonymous)'} ${mod}${url ? `:${lineNumber + 1}` : ''}`, ms);
   });
-  return { totalMs: Math.round(totalMs), byStage: shares(byStage, totalMs, limit), byModule: shares(byModule, totalMs, limit), topFunctions: shares(byFunction, totalMs, limit) };
+  return totalMs;
 }
 
 export function formatProfile(s: ProfileSummary): string {
   const block = (title: string, rows: Share[]) => [title, ...rows.map((r) => `  ${(r.share * 100).toFixed(1).padStart(5)}%  ${r.ms.toFixed(0).padStart(7)} ms  ${r.name}`)].join('\n');
-  return [`CPU profile: ${s.totalMs} ms sampled`, block('by infrawire stage (library time charged to its caller):', s.byStage), block('by module (self time):', s.byModule), block('top functions (self time):', s.topFunctions)].join('\n');
+  return [`CPU profile: ${s.totalMs} ms sampled (not idle) over ${s.threads} thread(s)`, block('by infrawire stage (library time charged to its caller):', s.byStage), block('by module (self time):', s.byModule), block('top functions (self time):', s.topFunctions)].join('\n');
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const file = process.argv[2];
-  if (!file) {
-    console.error('usage: tsx bench/profile.ts FILE.cpuprofile');
+  const files = process.argv.slice(2);
+  if (!files.length) {
+    console.error('usage: tsx bench/profile.ts FILE.cpuprofile...');
     process.exit(2);
   }
-  console.log(formatProfile(summarizeProfile(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile)));
+  console.log(formatProfile(summarizeProfiles(files.map((file) => JSON.parse(readFileSync(file, 'utf8')) as CpuProfile))));
 }

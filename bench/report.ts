@@ -35,6 +35,8 @@ export interface PipelineMetrics {
   unchanged?: PhaseMetrics;
   publish?: PublishMetrics;
   startRssMB?: number;
+  /** infrawire's parse pool: worker threads (0: parsing on the main thread). */
+  poolSize?: number;
   peakRssMB: number;
 }
 
@@ -156,6 +158,7 @@ export function formatTable(report: BenchReport): string {
     const pub = s.pipelines.infrawire?.publish;
     if (pub) out.push(`publish: ${pub.entries} entries, Atom+RSS+JSON, ${fmt(pub.bytes / 1024, 0)} KB: median ${fmt(pub.medianMs)} ms of ${pub.runsMs.length} runs`);
     const iw = s.pipelines.infrawire;
+    if (iw?.poolSize !== undefined) out.push(`infrawire parse pool: ${iw.poolSize} worker thread(s)${iw.poolSize ? '' : ' (parsing on the main thread)'}`);
     if (iw) out.push(`infrawire peak RSS: ${fmt(iw.startRssMB)} MB loaded, ${fmt(iw.changed.peakRssSoFarMB)} after the changed cycle, ${fmt(iw.unchanged?.peakRssSoFarMB)} after the unchanged one, ${fmt(iw.publish?.peakRssSoFarMB)} after publishing`);
     const r = s.ratios;
     out.push(`ratios: items/s vs naive ${x(r.changedItemsPerSec.vsNaiveNode)}, vs sax ${x(r.changedItemsPerSec.vsSaxFloor)}, vs Python ${x(r.changedItemsPerSec.vsPython)}; unchanged src/s vs naive ${x(r.unchangedSourcesPerSec.vsNaiveNode)}; CPU/src vs naive ${x(r.cpuMsPerSource.vsNaiveNode)}; peak RSS vs naive ${x(r.peakRss.vsNaiveNode)}`);

@@ -12,14 +12,14 @@
  *   marked met or not.
  */
 import { fork, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BENCH_KEYWORDS, DEFAULT_CORPUS, generateCorpus, type Corpus, type CorpusOptions } from './corpus.js';
 import { CALL_TIMEOUT_MS, startChild } from './child.js';
-import { formatProfile, summarizeProfile, type CpuProfile, type ProfileSummary } from './profile.js';
+import { formatProfile, summarizeProfiles, type CpuProfile, type ProfileSummary } from './profile.js';
 import { formatTable, phaseMetrics, scaleRatios, scaleTargets, type BenchReport, type PipelineMetrics, type PipelineName, type ScaleReport } from './report.js';
 import type { ServerCommand, ServerMessage, ServerMode, ServerStats } from './server.js';
 import type { PhaseResult, PipelineSetup } from './pipelines/types.js';
@@ -40,6 +40,8 @@ export interface BenchOptions {
   itemBytes: number;
   matchRatio: number;
   concurrency: number;
+  /** infrawire's parse pool size (`pool.size`); unset: its default. */
+  poolSize?: number;
   serverMode: ServerMode;
   pipelines: PipelineName[];
   python: string;
@@ -84,7 +86,7 @@ export function startServer(dir: string, mode: ServerMode): Promise<CorpusServer
 async function runNodePipeline(name: PipelineName, setup: PipelineSetup, server: CorpusServer, phases: ('changed' | 'unchanged')[], execArgv: string[]): Promise<PipelineMetrics> {
   const child = startChild(join(BENCH_DIR, 'pipelines', `${name}.ts`), execArgv);
   try {
-    const { startRssMB } = await child.call<{ startRssMB: number }>('setup', setup);
+    const { startRssMB, poolSize } = await child.call<{ startRssMB: number; poolSize?: number }>('setup', setup);
     const measured: Partial<Record<'changed' | 'unchanged', ReturnType<typeof phaseMetrics>>> = {};
     for (const phase of phases) {
       server.reset();
@@ -93,7 +95,7 @@ async function runNodePipeline(name: PipelineName, setup: PipelineSetup, server:
     }
     const publish = name === 'infrawire' ? await child.call<PublishResult>('publish') : undefined;
     const { peakRssMB } = await child.finish();
-    return { changed: measured.changed!, unchanged: measured.unchanged, publish, startRssMB, peakRssMB };
+    return { changed: measured.changed!, unchanged: measured.unchanged, publish, startRssMB, ...(poolSize !== undefined ? { poolSize } : {}), peakRssMB };
   } finally {
     child.kill();
   }
@@ -124,15 +126,13 @@ async function runPythonPipeline(python: string, setup: PipelineSetup, server: C
 }
 
 /**
- * The main thread's profile: --cpu-prof writes one file per thread (tsx's
- * module loader runs in a worker), and the main thread's is the largest.
+ * Every thread's profile: --cpu-prof writes one file per thread (the main
+ * thread, tsx's module loader, each parse worker), summed by `summarizeProfiles`.
  */
-function mainThreadProfile(dir: string): string | undefined {
-  const files = readdirSync(dir)
+function threadProfiles(dir: string): CpuProfile[] {
+  return readdirSync(dir)
     .filter((f) => f.endsWith('.cpuprofile'))
-    .map((f) => ({ path: join(dir, f), size: statSync(join(dir, f)).size }))
-    .sort((a, b) => b.size - a.size);
-  return files[0]?.path;
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as CpuProfile);
 }
 
 async function runScale(sources: number, opts: BenchOptions, machine: BenchReport['machine']): Promise<{ scale: ScaleReport; profile?: ProfileSummary }> {
@@ -144,7 +144,7 @@ async function runScale(sources: number, opts: BenchOptions, machine: BenchRepor
     const corpus: Corpus = generateCorpus(join(work, 'corpus'), corpusOptions);
     opts.log(`[${sources} sources] corpus: ${corpus.totalItems} items, ${(corpus.totalBytes / 2 ** 20).toFixed(1)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s (${work})`);
     server = await startServer(corpus.dir, opts.serverMode);
-    const setupFor = (name: string): PipelineSetup => ({ serverUrl: server!.url, sources: corpus.sources.map((s) => ({ name: s.name, path: s.path })), workDir: join(work, name), concurrency: opts.concurrency, keywords: BENCH_KEYWORDS });
+    const setupFor = (name: string): PipelineSetup => ({ serverUrl: server!.url, sources: corpus.sources.map((s) => ({ name: s.name, path: s.path })), workDir: join(work, name), concurrency: opts.concurrency, keywords: BENCH_KEYWORDS, ...(opts.poolSize !== undefined ? { poolSize: opts.poolSize } : {}) });
     const pipelines: ScaleReport['pipelines'] = {};
     let profile: ProfileSummary | undefined;
     for (const name of opts.pipelines) {
@@ -159,8 +159,8 @@ async function runScale(sources: number, opts: BenchOptions, machine: BenchRepor
         const execArgv = profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [];
         const phases: ('changed' | 'unchanged')[] = name === 'saxFloor' ? ['changed'] : ['changed', 'unchanged'];
         pipelines[name] = await runNodePipeline(name, setupFor(name), server, phases, execArgv);
-        const prof = profDir && mainThreadProfile(profDir);
-        if (prof) profile = summarizeProfile(JSON.parse(readFileSync(prof, 'utf8')) as CpuProfile);
+        const profiles = profDir ? threadProfiles(profDir) : [];
+        if (profiles.length) profile = summarizeProfiles(profiles);
       }
       opts.log(`[${sources} sources] ${name}: done in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     }
@@ -195,7 +195,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport & { prof
     schema: 1,
     generatedAt: new Date().toISOString(),
     machine,
-    options: { scales: opts.scales, itemsPerSource: opts.itemsPerSource ?? 'by scale', itemBytes: opts.itemBytes, matchRatio: opts.matchRatio, concurrency: opts.concurrency, serverMode: opts.serverMode, pipelines: opts.pipelines },
+    options: { scales: opts.scales, itemsPerSource: opts.itemsPerSource ?? 'by scale', itemBytes: opts.itemBytes, matchRatio: opts.matchRatio, concurrency: opts.concurrency, poolSize: opts.poolSize ?? 'default', serverMode: opts.serverMode, pipelines: opts.pipelines },
     scales: [],
     profiles: {},
   };
@@ -217,11 +217,18 @@ const USAGE = `usage: npm run bench -- [options]
   --item-bytes N       approximate bytes per item (default ${DEFAULT_CORPUS.itemBytes})
   --match-ratio R      share of items matching a watch keyword (default ${DEFAULT_CORPUS.matchRatio})
   --concurrency N      fetches at once, for every pipeline (default 8)
+  --pool-size N        infrawire's parse worker threads (pool.size; 0: on the main thread; default: the cores)
   --server MODE        validators (ETag/Last-Modified, 304s; default) or plain
   --pipelines LIST     any of ${ALL_PIPELINES.join(',')} (default all)
   --python PATH        the Python with python3-feedparser (default /usr/bin/python3)
   --out FILE           report JSON (default bench/results/latest.json)
   --cpu-prof DIR       profile the infrawire child with node --cpu-prof into DIR/infrawire-N-TIME/`;
+
+function poolSizeArg(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 64) throw new Error(`--pool-size: must be an integer from 0 to 64 (got "${v}")`);
+  return n;
+}
 
 function positiveInt(flag: string, v: string | undefined, fallback: number): number {
   if (v === undefined) return fallback;
@@ -239,6 +246,7 @@ export function parseBenchArgs(argv: string[]): Omit<BenchOptions, 'log'> {
       'item-bytes': { type: 'string' },
       'match-ratio': { type: 'string' },
       concurrency: { type: 'string' },
+      'pool-size': { type: 'string' },
       server: { type: 'string' },
       pipelines: { type: 'string' },
       python: { type: 'string' },
@@ -262,6 +270,7 @@ export function parseBenchArgs(argv: string[]): Omit<BenchOptions, 'log'> {
     itemBytes: positiveInt('--item-bytes', values['item-bytes'], DEFAULT_CORPUS.itemBytes),
     matchRatio,
     concurrency: positiveInt('--concurrency', values.concurrency, 8),
+    ...(values['pool-size'] !== undefined ? { poolSize: poolSizeArg(values['pool-size']) } : {}),
     serverMode,
     pipelines: pipelines as PipelineName[],
     python: values.python ?? '/usr/bin/python3',

@@ -17,6 +17,7 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { parseConfig, type LoadedConfig } from '../../src/config/index.js';
+import { closeSharedParsePools, poolSize } from '../../src/pool/index.js';
 import { publishFeeds, runCycle } from '../../src/schedule/index.js';
 import { Store } from '../../src/store/index.js';
 import { serveCommands, timed } from '../child.js';
@@ -42,7 +43,11 @@ export function benchConfig(setup: PipelineSetup): LoadedConfig {
     feeds: [{ name: BENCH_FEED, title: 'infrawire benchmark', maxEntries: PUBLISH_ENTRIES }],
     publish: { dir: 'feeds', baseUrl: 'http://127.0.0.1:8080' },
     store: { path: 'store.db' },
-    fetch: { concurrency: setup.concurrency, timeoutMs: 60_000 },
+    // Every bench source is on one loopback host, while real sources are spread over
+    // many: with the default per-host limit (2) the bench would measure that limit,
+    // not the pipeline, so fetches to the one host may use the whole concurrency.
+    fetch: { concurrency: setup.concurrency, perHostConcurrency: Math.min(setup.concurrency, 16), timeoutMs: 60_000 },
+    ...(setup.poolSize !== undefined ? { pool: { size: setup.poolSize } } : {}),
     // The synthetic items share template sentences, so story clustering would
     // merge many of them; 1 merges only identical reports, keeping one entry per
     // item so every phase measures the same amount of work.
@@ -108,11 +113,16 @@ serveCommands(
     setup: (arg) => {
       config = benchConfig(arg as PipelineSetup);
       store = new Store(config.store.path);
-      return { startRssMB: process.memoryUsage().rss / 2 ** 20 };
+      // The parse pool (pool.size: default the available cores) is reported with the results.
+      return { startRssMB: process.memoryUsage().rss / 2 ** 20, poolSize: poolSize(config.pool) };
     },
     changed: () => cycle(0),
     unchanged: () => cycle(NEXT_CYCLE_SHIFT_MS),
     publish,
   },
-  () => store?.close(),
+  async () => {
+    store?.close();
+    // Stopped workers write their --cpu-prof profiles before the process exits.
+    await closeSharedParsePools();
+  },
 );

@@ -14,6 +14,8 @@ export interface PipelineSetup {
   /** Fetches at once: the same for every pipeline. */
   concurrency: number;
   keywords: string[];
+  /** infrawire's `pool.size` (parse worker threads; 0: on the main thread); unset: its default, the available cores. */
+  poolSize?: number;
 }
 
 export interface PhaseResult {

@@ -9,6 +9,7 @@
  * - `--dry-run` takes no lock: it reads a copy of the store and writes nothing.
  */
 import { loadConfig } from '../config/index.js';
+import { closeSharedParsePools } from '../pool/index.js';
 import { runCycle } from '../schedule/index.js';
 import { openLockedStore } from '../store/index.js';
 import { runDryRun } from './explain.js';
@@ -43,5 +44,6 @@ export async function runOnce(opts: RunOptions): Promise<void> {
   } finally {
     progress?.end();
     close();
+    await closeSharedParsePools();
   }
 }

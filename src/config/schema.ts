@@ -137,6 +137,19 @@ export const configSchema = z.strictObject({
       failingAlertHours: z.number().min(0).default(24).describe('A source failing for longer than this is flagged in `infrawire status` and the log'),
     })
     .prefault({}),
+  pool: z
+    .strictObject({
+      size: z
+        .number()
+        .int()
+        .min(0)
+        .max(64)
+        .optional()
+        .describe('Worker threads that decode, parse and normalize fetched bodies (0: on the main thread); default: the available CPU cores'),
+      taskTimeoutMs: z.number().int().min(100).max(600_000).default(60_000).describe('Longest one body may take to parse and normalize; past it the worker is stopped and replaced and that source fails'),
+      maxMemoryMb: z.number().int().min(16).max(16_384).default(512).describe('Heap cap of each worker (MB): a body that needs more fails its source, not the process'),
+    })
+    .prefault({}),
   normalize: z
     .strictObject({
       generateFaqs: z

@@ -17,7 +17,7 @@
 import { DomUtils, ElementType } from 'htmlparser2';
 import type { AnyNode, Document, Element } from 'domhandler';
 import type { Faq } from '../model/index.js';
-import { htmlToText } from './html.js';
+import { htmlToText, renderedBlocks } from './html.js';
 export { parseHtml, renderHtml } from './html.js';
 
 const FAQ_HEADING = /^(?:faqs?|frequently asked questions)\s*:?$/i;
@@ -28,8 +28,9 @@ function isElement(node: AnyNode): node is Element {
   return ElementType.isTag(node as unknown as { type: ElementType.ElementType });
 }
 
+/** `htmlToText` of the node's markup, without parsing that markup again. */
 export function nodeText(node: AnyNode | AnyNode[]): string {
-  return htmlToText(DomUtils.getOuterHTML(node));
+  return renderedBlocks(node, DomUtils.getOuterHTML(node)).join(' ');
 }
 
 export function isQuestion(text: string): boolean {

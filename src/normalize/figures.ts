@@ -65,14 +65,24 @@ function withoutGenericDuplicates(figures: Figure[]): Figure[] {
   return figures.filter((f) => !(f.kind === 'compute' && GENERIC_DEVICES.has(f.unit) && named.has(f.value)));
 }
 
+const READERS: [RegExp, (m: RegExpMatchArray) => Figure][] = [[MONEY, money], [POWER, power], [COMPUTE, compute], [PERCENT, percent]];
+/** Every figure form has a digit: texts without one are skipped before any pattern runs. */
+const DIGIT = /\d/;
+
+/** Matches of a global pattern, in order; `exec` on the shared pattern (matchAll would copy it per text). No pattern here matches the empty string. */
+function* matchesOf(pattern: RegExp, text: string): Generator<RegExpExecArray> {
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) yield match;
+}
+
 /** Every key figure in the texts, in order of appearance per kind, each figure once. */
 export function extractFigures(texts: readonly string[]): Figure[] {
   const figures: Figure[] = [];
   const seen = new Set<string>();
-  const readers: [RegExp, (m: RegExpMatchArray) => Figure][] = [[MONEY, money], [POWER, power], [COMPUTE, compute], [PERCENT, percent]];
-  for (const [pattern, read] of readers) {
-    for (const text of texts) {
-      for (const match of text.matchAll(pattern)) {
+  const withDigits = texts.filter((text) => DIGIT.test(text));
+  for (const [pattern, read] of READERS) {
+    for (const text of withDigits) {
+      for (const match of matchesOf(pattern, text)) {
         const figure = read(match);
         const key = `${figure.kind}\n${figure.value}\n${figure.unit}`;
         if (!Number.isFinite(figure.value) || seen.has(key)) continue;

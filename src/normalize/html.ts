@@ -15,9 +15,14 @@
  * - Never throw: broken markup from a feed is normal, and htmlparser2 is forgiving.
  *   Descriptions are often truncated mid-tag; a tag cut off at the end is dropped
  *   (as browsers do) instead of leaking its name into the text.
+ * - Parse once: a DOM already in hand is walked (`documentBlocks`,
+ *   `renderedBlocks`) with the same block rules the tokenizer callbacks use, and
+ *   gives exactly what parsing its markup again would; where it might not (raw
+ *   text holding markup characters, foreign or odd element names, a cut-off
+ *   tag) the markup is parsed as before.
  */
 import { DomUtils, Parser, parseDocument } from 'htmlparser2';
-import type { Document } from 'domhandler';
+import { isTag, isText, type AnyNode, type Document, type ParentNode } from 'domhandler';
 
 const BLOCK_TAGS = new Set([
   'p', 'div', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'tr',
@@ -31,16 +36,31 @@ const DROPPED_TAGS = new Set(['script', 'style', 'noscript', 'template', 'iframe
 const TRUNCATED_TAG = /<[a-z/!][^<>]*$/i;
 const TAG_PATTERN = /<(?:[a-z][\w:-]*(?:\s[^<>]*)?\/?|\/[a-z][\w:-]*\s*)>|<!--/i;
 
+/** Whitespace that `collapseWhitespace` would change: a run of two, or any whitespace but a plain space. */
+const UNCOLLAPSED = /\s\s|[^\S ]/;
+const WHITESPACE_RUN = /\s+/g;
+
 export function collapseWhitespace(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  // Most blocks have single spaces only: testing is cheaper than rebuilding the string.
+  return UNCOLLAPSED.test(text) ? text.replace(WHITESPACE_RUN, ' ').trim() : text.trim();
 }
 
 export function looksLikeHtml(text: string): boolean {
   return TAG_PATTERN.test(text);
 }
 
-/** Runs htmlparser2 over the markup and cuts text into blocks at block boundaries. */
-function parseBlocks(html: string): string[] {
+interface BlockBuilder {
+  onopentag(name: string): void;
+  onclosetag(name: string): void;
+  ontext(text: string): void;
+  /** Ends the last block and returns them all. */
+  blocks(): string[];
+}
+
+const NON_SPACE = /\S/;
+
+/** The block rules, as tokenizer callbacks: fed by htmlparser2 (`parseBlocks`) or by a walk over a DOM (`walkBlocks`). */
+function blockBuilder(): BlockBuilder {
   const blocks: string[] = [];
   let current = '';
   let dropDepth = 0;
@@ -53,42 +73,114 @@ function parseBlocks(html: string): string[] {
     afterBr = false;
   };
 
-  const parser = new Parser(
-    {
-      onopentag(name) {
-        if (DROPPED_TAGS.has(name)) dropDepth++;
-        if (dropDepth > 0) return;
-        if (BLOCK_TAGS.has(name)) flush();
-        else if (SPACING_TAGS.has(name)) current += ' ';
-        else if (name === 'br') {
-          if (afterBr) flush();
-          else {
-            current += ' ';
-            afterBr = true;
-          }
+  return {
+    onopentag(name) {
+      if (DROPPED_TAGS.has(name)) dropDepth++;
+      if (dropDepth > 0) return;
+      if (BLOCK_TAGS.has(name)) flush();
+      else if (SPACING_TAGS.has(name)) current += ' ';
+      else if (name === 'br') {
+        if (afterBr) flush();
+        else {
+          current += ' ';
+          afterBr = true;
         }
-      },
-      onclosetag(name) {
-        if (DROPPED_TAGS.has(name)) {
-          dropDepth = Math.max(0, dropDepth - 1);
-          return;
-        }
-        if (dropDepth > 0) return;
-        if (BLOCK_TAGS.has(name)) flush();
-        else if (SPACING_TAGS.has(name)) current += ' ';
-      },
-      ontext(text) {
-        if (dropDepth > 0) return;
-        current += text;
-        if (/\S/.test(text)) afterBr = false;
-      },
+      }
     },
-    { decodeEntities: true },
-  );
+    onclosetag(name) {
+      if (DROPPED_TAGS.has(name)) {
+        dropDepth = Math.max(0, dropDepth - 1);
+        return;
+      }
+      if (dropDepth > 0) return;
+      if (BLOCK_TAGS.has(name)) flush();
+      else if (SPACING_TAGS.has(name)) current += ' ';
+    },
+    ontext(text) {
+      if (dropDepth > 0) return;
+      current += text;
+      if (NON_SPACE.test(text)) afterBr = false;
+    },
+    blocks() {
+      flush();
+      return blocks;
+    },
+  };
+}
+
+/** Runs htmlparser2 over the markup and cuts text into blocks at block boundaries. */
+function parseBlocks(html: string): string[] {
+  const builder = blockBuilder();
+  const parser = new Parser(builder, { decodeEntities: true });
   parser.write(html.replace(TRUNCATED_TAG, ''));
   parser.end();
-  flush();
-  return blocks;
+  return builder.blocks();
+}
+
+/** Feeds a DOM to the block rules in document order, as the tokenizer would (iterative: hostile nesting is deep). */
+function walkBlocks(nodes: AnyNode | readonly AnyNode[]): string[] {
+  const builder = blockBuilder();
+  type Step = { node: AnyNode; closing: boolean };
+  const stack: Step[] = (Array.isArray(nodes) ? [...nodes] : [nodes as AnyNode]).reverse().map((node) => ({ node, closing: false }));
+  for (let step = stack.pop(); step; step = stack.pop()) {
+    const { node, closing } = step;
+    if (isText(node)) {
+      builder.ontext(node.data);
+      continue;
+    }
+    if (isTag(node)) {
+      if (closing) {
+        builder.onclosetag(node.name);
+        continue;
+      }
+      builder.onopentag(node.name);
+      stack.push({ node, closing: true });
+    }
+    // Elements, the document and CDATA sections have children; comments and directives give no text.
+    const children = (node as ParentNode).children;
+    if (children) for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i]!, closing: false });
+  }
+  return builder.blocks();
+}
+
+/** Elements whose text dom-serializer writes unescaped (so its markup characters would become markup when parsed again). */
+const UNENCODED_PARENTS = new Set(['style', 'script', 'xmp', 'iframe', 'noembed', 'noframes', 'plaintext', 'noscript']);
+/** Names that survive rendering and parsing again unchanged (foreign elements are re-cased, `plaintext` swallows the rest). */
+const PLAIN_ELEMENT_NAME = /^[a-z][a-z0-9:_-]*$/;
+const FOREIGN_OR_ENDLESS = new Set(['svg', 'math', 'plaintext']);
+const MARKUP_CHARACTER = /[<&]/;
+
+/** True when parsing the nodes' rendered markup again would give the same elements and text (so a walk gives the same blocks). */
+function reparsesTheSame(nodes: AnyNode | readonly AnyNode[]): boolean {
+  const stack: AnyNode[] = Array.isArray(nodes) ? [...nodes] : [nodes as AnyNode];
+  for (let node = stack.pop(); node; node = stack.pop()) {
+    if (isText(node)) {
+      const parent = node.parent;
+      if (parent && isTag(parent) && UNENCODED_PARENTS.has(parent.name) && MARKUP_CHARACTER.test(node.data)) return false;
+      continue;
+    }
+    if (isTag(node) && (!PLAIN_ELEMENT_NAME.test(node.name) || FOREIGN_OR_ENDLESS.has(node.name))) return false;
+    const children = (node as ParentNode).children;
+    if (children) for (const child of children) stack.push(child);
+  }
+  return true;
+}
+
+/** `htmlToBlocks(markup)` for the document `parseHtml(markup)` returned, before any change to it: walked, not parsed again. */
+export function documentBlocks(doc: Document, markup: string): string[] {
+  if (!looksLikeHtml(markup) || TRUNCATED_TAG.test(markup)) return htmlToBlocks(markup);
+  return walkBlocks(doc);
+}
+
+/** `htmlToBlocks(rendered)`, where `rendered` is the markup the nodes render to: walked when parsing it again would give the same nodes. */
+export function renderedBlocks(nodes: AnyNode | readonly AnyNode[], rendered: string): string[] {
+  if (!looksLikeHtml(rendered) || TRUNCATED_TAG.test(rendered) || !reparsesTheSame(nodes)) return htmlToBlocks(rendered);
+  return walkBlocks(nodes);
+}
+
+/** True when the document's rendered markup, parsed again, gives the same document (see `reparsesTheSame`). */
+export function rendersFaithfully(doc: Document): boolean {
+  return reparsesTheSame(doc);
 }
 
 /** Decodes entities in text that has no markup; `<` is escaped so it stays a literal. */

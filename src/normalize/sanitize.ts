@@ -19,7 +19,7 @@
 import { DomUtils } from 'htmlparser2';
 import type { Document, Element } from 'domhandler';
 import sanitizeHtml from 'sanitize-html';
-import { parseHtml, renderHtml } from './html.js';
+import { parseHtml, renderHtml, rendersFaithfully } from './html.js';
 
 const ALLOWED_TAGS = [
   'p', 'br', 'hr', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'code', 'ul', 'ol', 'li', 'dl', 'dt', 'dd',
@@ -79,10 +79,25 @@ export function removeHiddenAndIframeContent(doc: Document): void {
 }
 
 export function sanitizeBodyHtml(html: string, options: SanitizeOptions = {}): string {
-  const base = options.baseUrl;
   const doc = parseHtml(html);
   removeHiddenAndIframeContent(doc);
-  return sanitizeHtml(renderHtml(doc), {
+  return sanitizeRendered(renderHtml(doc), options);
+}
+
+/**
+ * `sanitizeBodyHtml(renderHtml(doc))` for a document whose hidden elements and
+ * iframe content are already gone: when its markup parses back to the same
+ * document, that markup goes to the allowlist without a second parse.
+ */
+export function sanitizeDocument(doc: Document, options: SanitizeOptions = {}): string {
+  const html = renderHtml(doc);
+  return rendersFaithfully(doc) ? sanitizeRendered(html, options) : sanitizeBodyHtml(html, options);
+}
+
+/** The allowlist pass over markup already cleared of hidden elements and iframe content. */
+function sanitizeRendered(html: string, options: SanitizeOptions): string {
+  const base = options.baseUrl;
+  return sanitizeHtml(html, {
     allowedTags: ALLOWED_TAGS,
     nonTextTags: DROPPED_WITH_CONTENT,
     allowedAttributes: {

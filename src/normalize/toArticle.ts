@@ -26,10 +26,10 @@ import { opensFaqSection, splitFaq } from './faq.js';
 import { cutFromFaqHeading, parseHtml, removeBareFaqHeadings, removeBlocksWithText, renderHtml, takeHtmlFaqs, uniqueFaqs } from './faqHtml.js';
 import { extractFigures } from './figures.js';
 import { generateFaqs } from './generatedFaq.js';
-import { htmlToBlocks, htmlToText, looksLikeHtml } from './html.js';
+import { documentBlocks, htmlToBlocks, htmlToText, looksLikeHtml, renderedBlocks } from './html.js';
 import { canonicalUrl, entryId } from './url.js';
 import { parseDate, resolveDates } from './date.js';
-import { removeHiddenAndIframeContent, sanitizeBodyHtml } from './sanitize.js';
+import { removeHiddenAndIframeContent, sanitizeDocument } from './sanitize.js';
 import { toSummary } from './summary.js';
 
 export interface NormalizeOptions {
@@ -56,6 +56,8 @@ export function normalizeOptions(settings: Config['normalize'], source: Pick<Sou
 }
 
 interface Body {
+  /** The whole body as text (before anything is removed): the title fallback, compared with the source's summary. */
+  text: string;
   paragraphs: string[];
   faqs: Faq[];
   bodyHtml?: string;
@@ -106,21 +108,26 @@ function summaryOf(item: ParsedItem, bodyText: string, paragraphs: string[]): st
   return toSummary(own && own !== bodyText ? own : paragraphs.join(' '));
 }
 
-/** Paragraphs, FAQ and sanitized HTML of a body; markup FAQ forms first, then the plain-text form. */
+/** Text, paragraphs, FAQ and sanitized HTML of a body; markup FAQ forms first, then the plain-text form. The markup is parsed once. */
 function readBody(raw: string, options: NormalizeOptions, base: string | undefined): Body {
-  if (!looksLikeHtml(raw)) return splitFaq(htmlToBlocks(raw));
+  if (!looksLikeHtml(raw)) {
+    const blocks = htmlToBlocks(raw);
+    return { text: blocks.join(' '), ...splitFaq(blocks) };
+  }
   const doc = parseHtml(raw);
+  const text = documentBlocks(doc, raw).join(' ');
   removeHiddenAndIframeContent(doc);
   const markupFaqs = takeHtmlFaqs(doc);
   if (markupFaqs.length) removeBareFaqHeadings(doc);
-  const split = splitFaq(htmlToBlocks(renderHtml(doc)));
+  const split = splitFaq(renderedBlocks(doc, renderHtml(doc)));
   if (split.faqs.length) cutFromFaqHeading(doc, opensFaqSection);
   const faqs = uniqueFaqs([...markupFaqs, ...split.faqs]);
   // JSON-LD often repeats a visible FAQ that has no FAQ heading: its text goes too.
   const faqTexts = new Set(faqs.flatMap((f) => [f.question, f.answer]));
   removeBlocksWithText(doc, faqTexts);
-  const bodyHtml = sanitizeBodyHtml(renderHtml(doc), { baseUrl: base, iframeHosts: options.iframeHosts });
+  const bodyHtml = sanitizeDocument(doc, { baseUrl: base, iframeHosts: options.iframeHosts });
   return {
+    text,
     paragraphs: split.paragraphs.filter((p) => !faqTexts.has(p)),
     faqs,
     ...(bodyHtml ? { bodyHtml } : {}),
@@ -140,30 +147,58 @@ export function identityGuids(items: readonly ParsedItem[]): (string | undefined
   });
 }
 
+/** The item's own dates as the source wrote them (parsed), kept so an article dated from first-seen can be re-dated without normalizing it again. */
+export interface SourceDates {
+  published?: Date;
+  updated?: Date;
+}
+
+/** An article with the source dates its `published`/`updated` were resolved from. */
+export interface NormalizedItem {
+  article: Article;
+  sourceDates: SourceDates;
+}
+
+/**
+ * The article dated as if first seen at `firstSeen`: exactly what `toArticle`
+ * gives for that time, since nothing else in an article depends on it.
+ */
+export function redated(article: Article, sourceDates: SourceDates, firstSeen: Date, options: NormalizeOptions = {}): Article {
+  return { ...article, ...resolveDates(sourceDates.published, sourceDates.updated, firstSeen, options.futureToleranceMs) };
+}
+
 export function toArticle(item: ParsedItem, source: SourceRef, firstSeen: Date, options: NormalizeOptions = {}): Article | undefined {
+  return normalizeItem(item, source, firstSeen, options)?.article;
+}
+
+/** `toArticle` plus the parsed source dates (see `redated`). */
+export function normalizeItem(item: ParsedItem, source: SourceRef, firstSeen: Date, options: NormalizeOptions = {}): NormalizedItem | undefined {
   const base = baseUrl(source);
   const raw = firstNonBlank(item.contentHtml, item.summaryHtml);
-  const bodyText = htmlToText(raw);
-  // A title is a line, not a document: a hostile 1 MB title is cut like a summary.
-  const title = toSummary(htmlToText(item.title ?? ''), TITLE_MAX) || toSummary(bodyText, TITLE_FROM_BODY_MAX);
-  if (!title) return undefined;
-
   const ownUrl = itemUrl(item, base);
   const htmlBase = (item.baseUrl && canonicalUrl(item.baseUrl, base)) || ownUrl || base;
-  const { paragraphs, faqs, bodyHtml } = readBody(raw, options, htmlBase);
+  const ownTitle = toSummary(htmlToText(item.title ?? ''), TITLE_MAX);
+  // An item with neither title nor body is skipped before its body is read (that is the costly part).
+  if (!ownTitle && !raw.trim()) return undefined;
+  const { text: bodyText, paragraphs, faqs, bodyHtml } = readBody(raw, options, htmlBase);
+  // A title is a line, not a document: a hostile 1 MB title is cut like a summary.
+  const title = ownTitle || toSummary(bodyText, TITLE_FROM_BODY_MAX);
+  if (!title) return undefined;
+
   const guid = item.guid?.trim() || undefined;
   const dateOptions = { timezone: options.timezone };
-  const sourcePublished = parseDate(item.published, dateOptions);
+  const sourceDates: SourceDates = { published: parseDate(item.published, dateOptions), updated: parseDate(item.updated, dateOptions) };
+  const sourcePublished = sourceDates.published;
   const summary = summaryOf(item, bodyText, paragraphs);
   const ownFaqs = faqs.length || options.generateFaqs === false ? faqs : generateFaqs(paragraphs);
-  return {
+  const article: Article = {
     id: entryId({ url: ownUrl, guid: options.idGuid ?? guid, title, published: sourcePublished?.toISOString() }, source.name),
     url: ownUrl ?? base,
     ...(guid ? { guid } : {}),
     title,
     source: { ...source },
     authors: uniqueTexts(item.authors, authorName),
-    ...resolveDates(sourcePublished, parseDate(item.updated, dateOptions), firstSeen, options.futureToleranceMs),
+    ...resolveDates(sourcePublished, sourceDates.updated, firstSeen, options.futureToleranceMs),
     summary,
     paragraphs,
     ...(bodyHtml ? { bodyHtml } : {}),
@@ -173,4 +208,5 @@ export function toArticle(item: ParsedItem, source: SourceRef, firstSeen: Date, 
     related: [],
     keywords: [],
   };
+  return { article, sourceDates };
 }

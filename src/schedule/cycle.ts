@@ -13,13 +13,15 @@
  *   feed keeps its entries when sources are quiet or failing.
  * - Fetches run through the fetch limiter (global and per-host concurrency).
  * - `run` polls every source that is not gone; the daemon's ticks only the due ones.
+ * - Decode → parse → normalize run in the parse pool (worker threads, `pool.*`);
+ *   this thread stores, curates and publishes what comes back.
  */
 import type { LoadedConfig, SourceConfig } from '../config/index.js';
 import { decideFeeds, feedRulesFor, keptFeeds, type FeedDecision, type FeedRules } from '../curate/index.js';
 import { createFetchLimiter, fetchSource, type FetchResult } from '../fetch/index.js';
-import type { Article, FeedFormat, ParsedFeed, SourceRef } from '../model/index.js';
-import { identityGuids, normalizeOptions, toArticle, type NormalizeOptions } from '../normalize/index.js';
-import { parseFeed } from '../parse/index.js';
+import type { Article, FeedFormat } from '../model/index.js';
+import { normalizeOptions, redated, type NormalizeOptions } from '../normalize/index.js';
+import { sharedParsePool, type ParsePool, type ParseJobResult } from '../pool/index.js';
 import { FEED_FORMATS, renderFeeds, writeChangedFiles, type FeedSite } from '../publish/index.js';
 import { articleIdByGuid, isTombstoned, storedSource, type SourceOutcome, type SourceState, type Store } from '../store/index.js';
 import { curateStore } from './curateStore.js';
@@ -125,28 +127,25 @@ function identify(store: Store, article: Article, guidIsUnique: boolean): { arti
   return { article: same };
 }
 
-/** Store a parsed feed's items; returns the counts. Feed membership is decided afterwards over the whole store (`curateStore`). */
-function ingest(store: Store, source: SourceRef, parsed: ParsedFeed, rules: readonly FeedRules[], now: Date, options: NormalizeOptions, onDecisions?: DecisionListener) {
+/** Store a parsed and normalized feed's items (dated against `now`); returns the counts. Feed membership is decided afterwards over the whole store (`curateStore`). */
+function ingest(store: Store, parsed: ParseJobResult, rules: readonly FeedRules[], now: Date, options: NormalizeOptions, onDecisions?: DecisionListener) {
   const nowIso = now.toISOString();
   let itemsNew = 0;
   let itemsKept = 0;
   let itemsChanged = 0;
-  const idGuids = identityGuids(parsed.items);
   store.transaction(() => {
-    for (const [index, item] of parsed.items.entries()) {
-      const itemOptions = { ...options, idGuid: idGuids[index] };
-      const normalized = toArticle(item, source, now, itemOptions);
+    for (const { normalized, idGuid } of parsed.items) {
       if (!normalized) continue;
-      const identity = identify(store, normalized, idGuids[index] === normalized.guid);
+      const identity = identify(store, normalized.article, idGuid === normalized.article.guid);
       if ('skipped' in identity) {
-        onDecisions?.(normalized, [], identity.skipped);
+        onDecisions?.(normalized.article, [], identity.skipped);
         continue;
       }
       let article = identity.article;
       const firstSeen = store.firstSeen([article.id]).get(article.id);
       // A date that came from "now" (missing or in the future) must stay the first-seen time.
       if (firstSeen && firstSeen !== nowIso && (article.published === nowIso || article.updated === nowIso)) {
-        article = { ...(toArticle(item, source, new Date(firstSeen), itemOptions) ?? article), id: article.id };
+        article = redated(article, normalized.sourceDates, new Date(firstSeen), options);
       }
       const decisions = decideFeeds(article, rules, now);
       onDecisions?.(article, decisions);
@@ -207,6 +206,8 @@ function recordPoll(poll: Poll, outcome: SourceOutcome, cache: CacheHeaders, det
 interface PollMode {
   fresh?: boolean;
   onDecisions?: DecisionListener;
+  /** Where bodies are decoded, parsed and normalized (default: the process's pool for `config.pool`). */
+  pool?: ParsePool;
 }
 
 /**
@@ -234,16 +235,14 @@ async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig,
     return report;
   }
   try {
-    const parsed = await parseFeed(fetched.body, fetched.contentType, fetched.url);
+    const options = normalizeOptions(config.normalize, src);
+    const pool = mode.pool ?? sharedParsePool(config.pool);
+    const job = { source: src.name, body: fetched.body, contentType: fetched.contentType, url: fetched.url, maxItems: config.fetch.maxItems, now: poll.at.toISOString(), options };
+    const parsed = await pool.run(job);
     report.format = parsed.format;
-    // A feed of 100,000 items is an attack or a mistake; its first items are what matters.
-    if (parsed.items.length > config.fetch.maxItems) {
-      report.truncated = parsed.items.length;
-      parsed.items = parsed.items.slice(0, config.fetch.maxItems);
-    }
-    report.itemsSeen = parsed.items.length;
-    const source: SourceRef = { name: src.name, url: fetched.url, feedTitle: parsed.title, feedLink: parsed.link };
-    Object.assign(report, ingest(store, source, parsed, rules, poll.at, normalizeOptions(config.normalize, src), mode.onDecisions), { ok: true });
+    if (parsed.truncated !== undefined) report.truncated = parsed.truncated;
+    report.itemsSeen = parsed.itemsSeen;
+    Object.assign(report, ingest(store, parsed, rules, poll.at, options, mode.onDecisions), { ok: true });
     recordPoll(poll, 'ok', fetched.cache, { ...fetched.validators, bodyHash: fetched.bodyHash, ttlMinutes: parsed.ttlMinutes });
   } catch (err) {
     report.ok = false;
@@ -299,6 +298,8 @@ export interface CycleOptions {
   /** Curate without publishing: no feed file is written (the caller passes a throw-away store copy); every source is fetched afresh so every item is decided. */
   dryRun?: boolean;
   onDecisions?: DecisionListener;
+  /** Where bodies are decoded, parsed and normalized (default: the process's shared pool for `config.pool`, see src/pool). */
+  pool?: ParsePool;
 }
 
 /** A report for a source this cycle did not poll or stopped waiting for. */
@@ -328,7 +329,7 @@ export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOp
   let done = 0;
   const poll = async (src: SourceConfig): Promise<SourceReport> => {
     if (opts.signal?.aborted) return notPolled(src, 'not polled: shutting down');
-    const report = await Promise.race([pollSource(config, store, src, rules, now, { fresh: opts.dryRun, onDecisions: opts.onDecisions }), gaveUp]);
+    const report = await Promise.race([pollSource(config, store, src, rules, now, { fresh: opts.dryRun, onDecisions: opts.onDecisions, pool: opts.pool }), gaveUp]);
     if (report === 'gave up') return notPolled(src, `abandoned at shutdown after ${opts.drainMs ?? 0} ms`);
     opts.onSource?.(report, ++done, total);
     return report;

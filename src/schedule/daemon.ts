@@ -26,6 +26,7 @@ import { basename, dirname } from 'node:path';
 import cron, { type ScheduledTask } from 'node-cron';
 import { ConfigError, loadConfig, type LoadedConfig } from '../config/index.js';
 import { Metrics } from '../metrics/index.js';
+import { closeSharedParsePools } from '../pool/index.js';
 import type { Logger } from '../model/logger.js';
 import { close, createFeedServer, healthReport, listen, type CycleClock } from '../serve/index.js';
 import { openLockedStore, type LockedStore } from '../store/index.js';
@@ -275,6 +276,7 @@ function runningDaemon(live: Live, log: Logger, opts: DaemonOptions, res: Resour
     await hub?.close();
     await close(res.server);
     res.close();
+    await closeSharedParsePools();
   };
 
   return {

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BENCH_KEYWORDS, generateCorpus, type CorpusOptions } from '../../bench/corpus.js';
 import { formatTable } from '../../bench/report.js';
 import { parseBenchArgs, runBench, startServer, type CorpusServer } from '../../bench/run.js';
-import { summarizeProfile } from '../../bench/profile.js';
+import { summarizeProfile, summarizeProfiles } from '../../bench/profile.js';
 import { compileKeywords } from '../../src/curate/index.js';
 import { tempDir } from '../helpers/env.js';
 
@@ -133,6 +133,9 @@ describe('bench options', () => {
     expect(o.scales).toEqual([100]);
     expect(o.serverMode).toBe('validators');
     expect(o.pipelines).toEqual(['infrawire', 'naiveNode', 'saxFloor', 'python']);
+    expect(o.poolSize).toBeUndefined();
+    expect(parseBenchArgs(['--pool-size', '0']).poolSize).toBe(0);
+    expect(() => parseBenchArgs(['--pool-size', '65'])).toThrow(/--pool-size: must be an integer from 0 to 64/);
     expect(parseBenchArgs(['--scales', '100,1000,10000']).scales).toEqual([100, 1000, 10000]);
     expect(() => parseBenchArgs(['--scales', '10,x'])).toThrow(/--scales: must be a positive integer/);
     expect(() => parseBenchArgs(['--server', 'magic'])).toThrow(/--server/);
@@ -163,6 +166,36 @@ describe('profile summary', () => {
     expect(s.byModule.map((m) => m.name)).toEqual(['sax', 'rss-parser', 'src/parse/parseFeed.ts', '(garbage collector)']);
     expect(s.topFunctions[0]!.name).toBe('write sax:1');
   });
+
+  it('sums the profiles of several threads (main and parse workers), leaving idle samples out', () => {
+    const frame = (functionName: string, url: string) => ({ functionName, url, lineNumber: 0 });
+    const main = {
+      nodes: [
+        { id: 1, callFrame: frame('(root)', ''), children: [2, 3] },
+        { id: 2, callFrame: frame('saveArticle', 'file:///x/src/store/store.ts') },
+        { id: 3, callFrame: frame('(idle)', '') },
+      ],
+      samples: [2, 2, 3, 3, 3],
+      timeDeltas: [1000, 1000, 1000, 1000, 1000],
+    };
+    const worker = {
+      nodes: [
+        { id: 1, callFrame: frame('(root)', ''), children: [2, 3] },
+        { id: 2, callFrame: frame('toArticle', 'file:///x/src/normalize/toArticle.ts'), children: [4] },
+        { id: 3, callFrame: frame('(idle)', '') },
+        { id: 4, callFrame: frame('parse', 'file:///x/node_modules/htmlparser2/dist/Parser.js') },
+      ],
+      samples: [4, 4, 4, 2, 3, 3, 3, 3],
+      timeDeltas: [1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000],
+    };
+    const s = summarizeProfiles([main, worker]);
+    expect(s).toMatchObject({ totalMs: 6, threads: 2 });
+    expect(s.byStage).toEqual([
+      { name: 'src/normalize', ms: 4, share: 0.667 },
+      { name: 'src/store', ms: 2, share: 0.333 },
+    ]);
+    expect(s.byModule.map((m) => m.name)).toEqual(['htmlparser2', 'src/store/store.ts', 'src/normalize/toArticle.ts']);
+  });
 });
 
 describe('a whole bench run at tiny scale', () => {
@@ -171,7 +204,7 @@ describe('a whole bench run at tiny scale', () => {
     const out = join(dir, 'results', 'report.json');
     const profDir = join(dir, 'prof');
     const lines: string[] = [];
-    const report = await runBench({ scales: [4], itemsPerSource: 30, itemBytes: 3000, matchRatio: 0.6, concurrency: 2, serverMode: 'validators', pipelines: ['infrawire', 'naiveNode', 'saxFloor', 'python'], python: '/usr/bin/python3', out, cpuProfDir: profDir, log: (l) => lines.push(l) });
+    const report = await runBench({ scales: [4], itemsPerSource: 30, itemBytes: 3000, matchRatio: 0.6, concurrency: 2, poolSize: 1, serverMode: 'validators', pipelines: ['infrawire', 'naiveNode', 'saxFloor', 'python'], python: '/usr/bin/python3', out, cpuProfDir: profDir, log: (l) => lines.push(l) });
     expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(JSON.parse(JSON.stringify(report)));
     const s = report.scales[0]!;
     expect(s).toMatchObject({ sources: 4, itemsPerSource: 30, corpusItems: 120, serverMode: 'validators' });
@@ -194,6 +227,8 @@ describe('a whole bench run at tiny scale', () => {
     }
     expect(s.pipelines.naiveNode!.unchanged!.server.notModified).toBe(0);
     const iw = s.pipelines.infrawire!;
+    // the parse pool size asked for is the one the infrawire child used
+    expect(iw.poolSize).toBe(1);
     // peak RSS never decreases from phase to phase, and the process's final peak covers them all
     expect(iw.changed.peakRssSoFarMB!).toBeGreaterThanOrEqual(iw.startRssMB!);
     expect(iw.unchanged!.peakRssSoFarMB!).toBeGreaterThanOrEqual(iw.changed.peakRssSoFarMB!);
@@ -210,6 +245,10 @@ describe('a whole bench run at tiny scale', () => {
     const prof = report.profiles['4']!;
     expect(readdirSync(join(profDir, readdirSync(profDir)[0]!)).some((f) => f.endsWith('.cpuprofile'))).toBe(true);
     expect(prof.byStage.some((st) => st.name === 'src/parse' || st.name === 'src/schedule')).toBe(true);
+    // normalize runs only in the parse worker: its profile is summed with the main thread's
+    expect(prof.threads).toBeGreaterThanOrEqual(2);
+    expect(prof.byStage.some((st) => st.name === 'src/normalize')).toBe(true);
+    expect(formatTable(report)).toContain('infrawire parse pool: 1 worker thread(s)');
     const workDir = lines[0]!.match(/\((\/[^)]+)\)$/)![1]!;
     expect(existsSync(workDir)).toBe(false);
     const table = formatTable(report);

@@ -1,0 +1,74 @@
+/**
+ * One fetched body → everything the main thread needs to store it: decode,
+ * parse and normalize, as one function of data. The worker pool runs it on
+ * another thread; the inline path runs the very same function, so both give
+ * the same result.
+ *
+ * Rules:
+ * - Input and output are plain data (structured clone crosses the thread
+ *   boundary): bytes and settings in; articles, feed fields and counts out.
+ *   No store, no config object, no parser object crosses.
+ * - A feed longer than `maxItems` is cut to its first items (feeds list the
+ *   newest first) and the result says how long it was.
+ * - Items are dated against `now`; the store-dependent part (re-dating an item
+ *   first seen in an earlier cycle) is the main thread's: each item carries
+ *   the parsed source dates for it (`redated`).
+ * - Errors are thrown as they come (a ParseError's message names what is
+ *   wrong); the caller puts them on the source's report.
+ */
+import type { FeedFormat, SourceRef } from '../model/index.js';
+import { identityGuids, normalizeItem, type NormalizedItem, type NormalizeOptions } from '../normalize/index.js';
+import { parseFeed } from '../parse/index.js';
+
+export interface ParseJob {
+  /** The source's name (errors and the articles' `source.name`). */
+  source: string;
+  body: Uint8Array;
+  contentType?: string;
+  /** The URL the body was fetched from (after redirects). */
+  url: string;
+  maxItems: number;
+  /** The time this poll happened (ISO): dates missing or too far ahead become it. */
+  now: string;
+  options: NormalizeOptions;
+}
+
+/** One item of the feed: normalized, with the guid its id was computed from (undefined: skipped, it had neither title nor body). */
+export interface JobItem {
+  normalized?: NormalizedItem;
+  idGuid?: string;
+}
+
+export interface ParseJobResult {
+  format: FeedFormat;
+  title?: string;
+  link?: string;
+  ttlMinutes?: number;
+  /** Items read (at most maxItems). */
+  itemsSeen: number;
+  /** The feed's item count when it had more than maxItems. */
+  truncated?: number;
+  items: JobItem[];
+}
+
+export async function parseAndNormalize(job: ParseJob): Promise<ParseJobResult> {
+  const parsed = await parseFeed(job.body, job.contentType, job.url);
+  // A feed of 100,000 items is an attack or a mistake; its first items are what matters.
+  const truncated = parsed.items.length > job.maxItems ? parsed.items.length : undefined;
+  const items = truncated === undefined ? parsed.items : parsed.items.slice(0, job.maxItems);
+  const source: SourceRef = { name: job.source, url: job.url, feedTitle: parsed.title, feedLink: parsed.link };
+  const now = new Date(job.now);
+  const idGuids = identityGuids(items);
+  return {
+    format: parsed.format,
+    ...(parsed.title !== undefined ? { title: parsed.title } : {}),
+    ...(parsed.link !== undefined ? { link: parsed.link } : {}),
+    ...(parsed.ttlMinutes !== undefined ? { ttlMinutes: parsed.ttlMinutes } : {}),
+    itemsSeen: items.length,
+    ...(truncated !== undefined ? { truncated } : {}),
+    items: items.map((item, index) => ({
+      normalized: normalizeItem(item, source, now, { ...job.options, idGuid: idGuids[index] }),
+      idGuid: idGuids[index],
+    })),
+  };
+}

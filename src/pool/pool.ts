@@ -1,0 +1,210 @@
+/**
+ * The parse pool: worker threads that run `parseAndNormalize` (decode → parse
+ * → normalize of one fetched body), so the main thread only fetches, stores,
+ * curates and publishes.
+ *
+ * Rules:
+ * - Size 0 runs the job inline on the calling thread (same function, same
+ *   result); size n keeps up to n workers, started on demand.
+ * - Only plain data crosses the thread boundary (`ParseJob` in,
+ *   `ParseJobResult` or an error message out, by structured clone).
+ * - One hostile body fails only its own source: a worker that crashes (out of
+ *   memory: `maxMemoryMb` caps its heap) or runs past `taskTimeoutMs` is
+ *   stopped, its task rejected with an error naming the source, and a fresh
+ *   worker takes the next task. The timeout runs from the task's dispatch to a
+ *   started worker, so a slow worker start-up never counts against a body.
+ * - An idle worker never keeps the process alive (unref'd between tasks);
+ *   `close` stops them all. The daemon and `run` close the pools on exit.
+ * - Workers load the TypeScript sources through tsx (`worker.mjs`), the same
+ *   under bin/infrawire.js, the bench and vitest.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { parseAndNormalize, type ParseJob, type ParseJobResult } from './parseJob.js';
+
+export interface PoolSettings {
+  /** Worker threads; 0 parses inline on the main thread; default: the available cores. */
+  size?: number;
+  /** Longest a worker may take over one body before it is stopped and the source fails. */
+  taskTimeoutMs: number;
+  /** Heap cap of each worker (MB): a body that needs more fails its source, not the process. */
+  maxMemoryMb: number;
+}
+
+export interface ParsePool {
+  /** Worker threads (0: inline). */
+  readonly size: number;
+  run(job: ParseJob): Promise<ParseJobResult>;
+  close(): Promise<void>;
+}
+
+/** Messages to and from a worker (worker.ts). */
+export interface TaskRequest {
+  id: number;
+  job: ParseJob;
+}
+export type TaskReply = { ready: true } | { id: number; result: ParseJobResult } | { id: number; error: string };
+
+const WORKER_ENTRY = new URL('./worker.mjs', import.meta.url);
+
+export function poolSize(settings: Pick<PoolSettings, 'size'>): number {
+  return settings.size ?? availableParallelism();
+}
+
+export function createParsePool(settings: PoolSettings): ParsePool {
+  const size = poolSize(settings);
+  return size === 0 ? inlinePool() : new WorkerPool(size, settings);
+}
+
+function inlinePool(): ParsePool {
+  return { size: 0, run: parseAndNormalize, close: async () => {} };
+}
+
+interface Task {
+  id: number;
+  job: ParseJob;
+  resolve: (result: ParseJobResult) => void;
+  reject: (err: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  ready: boolean;
+  task?: Task;
+  timer?: NodeJS.Timeout;
+}
+
+class WorkerPool implements ParsePool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Task[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(
+    readonly size: number,
+    private readonly settings: PoolSettings,
+  ) {}
+
+  run(job: ParseJob): Promise<ParseJobResult> {
+    if (this.closed) return Promise.reject(new Error(`parse pool closed: source "${job.source}" was not parsed`));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, job, resolve, reject });
+      this.pump();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const task of this.queue.splice(0)) task.reject(new Error(`parse pool closed: source "${task.job.source}" was not parsed`));
+    const slots = this.slots.splice(0);
+    for (const slot of slots) {
+      clearTimeout(slot.timer);
+      slot.task?.reject(new Error(`parse pool closed while parsing source "${slot.task.job.source}"`));
+    }
+    await Promise.all(slots.map((slot) => slot.worker.terminate()));
+  }
+
+  /** Hands queued tasks to idle workers, starting workers (up to `size`) for the rest. */
+  private pump(): void {
+    while (this.queue.length && !this.closed) {
+      const idle = this.slots.find((slot) => slot.ready && !slot.task);
+      if (idle) {
+        this.dispatch(idle, this.queue.shift()!);
+        continue;
+      }
+      const starting = this.slots.filter((slot) => !slot.ready).length;
+      if (this.slots.length >= this.size || starting >= this.queue.length) return;
+      this.start();
+    }
+  }
+
+  private start(): void {
+    const worker = new Worker(WORKER_ENTRY, { name: 'infrawire-parse', resourceLimits: { maxOldGenerationSizeMb: this.settings.maxMemoryMb } });
+    const slot: Slot = { worker, ready: false };
+    this.slots.push(slot);
+    worker.on('message', (reply: TaskReply) => this.answered(slot, reply));
+    worker.on('error', (err) => this.ended(slot, err));
+    worker.on('exit', (code) => this.ended(slot, new Error(`the worker exited with code ${code}`)));
+  }
+
+  private dispatch(slot: Slot, task: Task): void {
+    slot.task = task;
+    slot.worker.ref();
+    slot.timer = setTimeout(() => this.timedOut(slot), this.settings.taskTimeoutMs);
+    // A copy of exactly the body's bytes (a Buffer may view a larger shared pool), moved, not cloned again.
+    const body = new Uint8Array(task.job.body);
+    slot.worker.postMessage({ id: task.id, job: { ...task.job, body } } satisfies TaskRequest, [body.buffer]);
+  }
+
+  private answered(slot: Slot, reply: TaskReply): void {
+    if ('ready' in reply) {
+      slot.ready = true;
+      slot.worker.unref();
+      this.pump();
+      return;
+    }
+    const task = slot.task;
+    if (!task || task.id !== reply.id) return;
+    this.free(slot);
+    if ('error' in reply) task.reject(new Error(reply.error));
+    else task.resolve(reply.result);
+    this.pump();
+  }
+
+  private free(slot: Slot): void {
+    clearTimeout(slot.timer);
+    slot.task = undefined;
+    slot.timer = undefined;
+    slot.worker.unref();
+  }
+
+  /** Removes a slot from the pool; false when it was already gone (a crash reports both `error` and `exit`). */
+  private remove(slot: Slot): boolean {
+    const at = this.slots.indexOf(slot);
+    if (at < 0) return false;
+    this.slots.splice(at, 1);
+    clearTimeout(slot.timer);
+    return true;
+  }
+
+  private timedOut(slot: Slot): void {
+    const task = slot.task;
+    if (!task || !this.remove(slot)) return;
+    void slot.worker.terminate();
+    task.reject(new Error(`parsing source "${task.job.source}" took longer than pool.taskTimeoutMs (${this.settings.taskTimeoutMs} ms): its worker was stopped and replaced`));
+    this.pump();
+  }
+
+  private ended(slot: Slot, err: Error): void {
+    if (!this.remove(slot) || this.closed) return;
+    const task = slot.task;
+    if (task) {
+      task.reject(new Error(`the parse worker crashed on source "${task.job.source}" (${crashReason(err, this.settings)}): it was replaced`));
+    } else if (!slot.ready) {
+      // A worker that cannot even start would fail every task the same way: say so once per queued task instead of retrying forever.
+      for (const queued of this.queue.splice(0)) queued.reject(new Error(`the parse worker could not start (${err.message}): source "${queued.job.source}" was not parsed`));
+    }
+    this.pump();
+  }
+}
+
+function crashReason(err: Error, settings: PoolSettings): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ERR_WORKER_OUT_OF_MEMORY' ? `out of memory: pool.maxMemoryMb is ${settings.maxMemoryMb}` : err.message;
+}
+
+const shared = new Map<string, ParsePool>();
+
+/** The process's pool for these settings, started on first use and kept for the next cycles (`closeSharedParsePools` ends them). */
+export function sharedParsePool(settings: PoolSettings): ParsePool {
+  const key = JSON.stringify([poolSize(settings), settings.taskTimeoutMs, settings.maxMemoryMb]);
+  let pool = shared.get(key);
+  if (!pool) shared.set(key, (pool = createParsePool(settings)));
+  return pool;
+}
+
+export async function closeSharedParsePools(): Promise<void> {
+  const pools = [...shared.values()];
+  shared.clear();
+  await Promise.all(pools.map((pool) => pool.close()));
+}

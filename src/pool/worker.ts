@@ -1,0 +1,25 @@
+/**
+ * The parse worker's thread: runs `parseAndNormalize` for each task the pool
+ * posts, one at a time, and posts the result or the error message back.
+ *
+ * Rules: an error in a task is an answer, not a crash (the thread stays up for
+ * the next body); only a crash of the thread itself (out of memory) ends it,
+ * and the pool then fails that one task and starts a new thread.
+ */
+import { parentPort } from 'node:worker_threads';
+import { parseAndNormalize, type ParseJob } from './parseJob.js';
+import type { TaskReply, TaskRequest } from './pool.js';
+
+const port = parentPort;
+if (!port) throw new Error('src/pool/worker.ts runs only as a worker thread (see pool.ts)');
+
+port.on('message', async (request: TaskRequest) => {
+  let reply: TaskReply;
+  try {
+    reply = { id: request.id, result: await parseAndNormalize(request.job as ParseJob) };
+  } catch (err) {
+    reply = { id: request.id, error: (err as Error)?.message || String(err) };
+  }
+  port.postMessage(reply);
+});
+port.postMessage({ ready: true } satisfies TaskReply);
