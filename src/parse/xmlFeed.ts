@@ -25,11 +25,14 @@
  */
 import Parser from 'rss-parser';
 import type { FeedFormat, ParsedFeed, ParsedItem } from '../model/index.js';
+import { escapeHtml } from '../publish/html.js';
 import { ParseError } from './errors.js';
 import { cdfAsRss, cdfAttributes } from './cdf.js';
 import { escapeInlineMarkup } from './inlineMarkup.js';
 import { elementNameNormalizer, feedPrefixes } from './names.js';
 import { personName } from './people.js';
+
+const ATOM10_NS = 'http://www.w3.org/2005/Atom';
 
 type Node = unknown;
 type RawItem = Record<string, Node>;
@@ -175,12 +178,24 @@ function isBase64(attrs: { mode?: unknown; type?: unknown } | undefined): boolea
   return type.includes('/') && !type.startsWith('text/') && !/[/+]xml$/.test(type) && !type.endsWith('/xml-dtd');
 }
 
-/** A base64 text construct decoded (UTF-8); other elements as text() reads them. */
-function textOrBase64(raw: Node, fallback: Node): string | undefined {
+/** Whether an Atom text construct is plain text: no type, `text`, or Atom 0.3's `text/plain` (the defaults). */
+function isPlainText(attrs: { type?: unknown } | undefined): boolean {
+  const type = typeof attrs?.type === 'string' ? attrs.type.trim().toLowerCase() : '';
+  return type === '' || type === 'text' || type === 'text/plain';
+}
+
+/**
+ * A title as HTML, which is how the model carries titles (normalize reads them as
+ * HTML): a base64 construct decoded (UTF-8); an Atom 1.0 plain-text construct escaped,
+ * so "History of the <blink> tag" keeps its brackets. RSS and Atom 0.3 titles stay as
+ * written: their publishers routinely put HTML in without saying so (feedparser
+ * reads them as HTML too).
+ */
+function titleHtml(raw: Node, fallback: Node, typedText: boolean): string | undefined {
   const first = Array.isArray(raw) ? raw[0] : raw;
   const node = first && typeof first === 'object' ? (first as { _?: unknown; $?: { mode?: unknown; type?: unknown } }) : undefined;
-  if (isBase64(node?.$) && typeof node?._ === 'string') return Buffer.from(node._, 'base64').toString('utf8').trim() || undefined;
-  return text(fallback);
+  const value = isBase64(node?.$) && typeof node?._ === 'string' ? Buffer.from(node._, 'base64').toString('utf8').trim() || undefined : text(fallback);
+  return value !== undefined && typedText && isPlainText(node?.$) ? escapeHtml(value) : value;
 }
 
 /** The xml:base attribute of a raw element (or of the first of a list), if any. */
@@ -261,7 +276,7 @@ function datesOf(element: RawItem, isAtom: boolean, scope: 'feed' | 'item'): { p
   };
 }
 
-function toItem(item: RawItem, format: FeedFormat, bases: Bases, feedAuthors: string[]): ParsedItem {
+function toItem(item: RawItem, format: FeedFormat, bases: Bases, feedAuthors: string[], atom10: boolean): ParsedItem {
   const encoded = text(item['content:encoded']);
   const content = typeof item.content === 'string' ? item.content : undefined;
   const summary = typeof item.summary === 'string' ? item.summary : text(item.summary);
@@ -276,7 +291,7 @@ function toItem(item: RawItem, format: FeedFormat, bases: Bases, feedAuthors: st
     // A relative link is relative to the item's xml:base, else to the document (RFC 3986 5.1).
     link: absoluteIn(link, itemBase),
     baseUrl: xmlBaseChain(bases.document, [bases.feedElement, item.attrs, bodyElement(item, encoded !== undefined, content !== undefined)]),
-    title: textOrBase64(item.rawTitle, item.title) ?? lastText(item.mediaTitle),
+    title: titleHtml(item.rawTitle, item.title, atom10) ?? lastText(item.mediaTitle),
     // RSS: content:encoded is the body and description the summary; Atom: content and summary.
     contentHtml: encoded ?? content ?? summary ?? text(item.rawAbstract),
     summaryHtml: isAtom ? summary : encoded ? content : undefined,
@@ -326,16 +341,18 @@ export async function parseXmlFeed(xml: string, format: FeedFormat, documentUrl?
   const bases: Bases = { document: documentUrl ? resolveHttp(documentUrl, undefined) : undefined, feedElement: feed.attrs };
   const authors = authorsOf(raw);
   const cdf = format === 'cdf' ? cdfAttributes(feed.attrs) : {};
+  // Atom 1.0 (its namespace on the root), where a text construct's type is meant.
+  const atom10 = isAtom && Object.values((feed.attrs ?? {}) as Record<string, unknown>).includes(ATOM10_NS);
   const dates = datesOf(raw, isAtom, 'feed');
   return {
     format,
-    title: textOrBase64(feed.rawTitle, feed.title),
+    title: titleHtml(feed.rawTitle, feed.title, atom10),
     link: absoluteIn(text(feed.link) ?? cdf.href, xmlBaseChain(bases.document, [bases.feedElement]) ?? bases.document),
     ttlMinutes: positiveInteger(text(feed.ttl)),
     ...(isAtom && text(raw.rawId) ? { id: text(raw.rawId) } : {}),
     ...(authors.length ? { authors } : {}),
     published: dates.published,
     updated: dates.updated ?? cdf.lastmod,
-    items: (feed.items ?? []).map((i) => toItem(i as RawItem, format, bases, authors)),
+    items: (feed.items ?? []).map((i) => toItem(i as RawItem, format, bases, authors, atom10)),
   };
 }

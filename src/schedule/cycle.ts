@@ -18,7 +18,7 @@ import type { LoadedConfig, SourceConfig } from '../config/index.js';
 import { decideFeeds, feedRulesFor, keptFeeds, type FeedDecision, type FeedRules } from '../curate/index.js';
 import { createFetchLimiter, fetchSource, type FetchResult } from '../fetch/index.js';
 import type { Article, FeedFormat, ParsedFeed, SourceRef } from '../model/index.js';
-import { identityGuids, normalizeOptions, toArticle, type NormalizeOptions } from '../normalize/index.js';
+import { htmlToText, identityGuids, normalizeOptions, toArticle, type NormalizeOptions } from '../normalize/index.js';
 import { parseFeed } from '../parse/index.js';
 import { FEED_FORMATS, renderFeeds, writeChangedFiles, type FeedSite } from '../publish/index.js';
 import { articleIdByGuid, isTombstoned, storedSource, type SourceOutcome, type SourceState, type Store } from '../store/index.js';
@@ -242,7 +242,7 @@ async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig,
       parsed.items = parsed.items.slice(0, config.fetch.maxItems);
     }
     report.itemsSeen = parsed.items.length;
-    const source: SourceRef = { name: src.name, url: fetched.url, feedTitle: parsed.title, feedLink: parsed.link };
+    const source: SourceRef = { name: src.name, url: fetched.url, feedTitle: parsed.title && (htmlToText(parsed.title) || undefined), feedLink: parsed.link };
     Object.assign(report, ingest(store, source, parsed, rules, poll.at, normalizeOptions(config.normalize, src), mode.onDecisions), { ok: true });
     recordPoll(poll, 'ok', fetched.cache, { ...fetched.validators, bodyHash: fetched.bodyHash, ttlMinutes: parsed.ttlMinutes });
   } catch (err) {

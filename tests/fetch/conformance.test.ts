@@ -8,9 +8,10 @@
  * Of those, the clauses `TARGET == LITERAL` whose target is a title, link, id,
  * author or date are evaluated (other clauses, e.g. `bozo`, are out of scope);
  * a clause passes when the raw parsed value or the normalized one equals the
- * literal (dates: the same instant to the second; titles: also when the text
- * of both is the same and not empty, since infrawire keeps titles as plain
- * text where feedparser keeps markup). Two rates per folder are
+ * literal (dates: the same instant to the second). Titles are judged by what a
+ * subscriber is shown (the article's title, the feed title as the cycle turns it
+ * into text): it must be the literal, or the literal's text when feedparser's
+ * value is markup (infrawire keeps titles as plain text). Two rates per folder are
  * printed and guarded: "all" counts every such expectation, "model" only those
  * on fields infrawire keeps (`MODEL_FIELDS`: today every evaluated field, feed
  * and entry; a clause kind added later counts in "all" until the model has it).
@@ -169,9 +170,11 @@ function clausePasses(c: Clause, o: Outcome): boolean {
   if (!o.parsed) return false;
   const want = c.expected;
   const is = (...values: (string | undefined)[]) => values.some((v) => v !== undefined && v === want);
-  const sameText = (...values: (string | undefined)[]) => {
-    const wanted = typeof want === 'string' ? htmlToText(want) : '';
-    return is(...values) || (wanted !== '' && values.some((v) => v !== undefined && htmlToText(v) === wanted));
+  // A title passes when the text a subscriber is shown (the article's title; the feed's title
+  // as the cycle turns it into text) is feedparser's value, or that value's text when it is HTML.
+  const shownTitle = (shown: string | undefined) => {
+    const wantedText = typeof want === 'string' ? htmlToText(want) : '';
+    return shown !== undefined && (shown === want || (wantedText !== '' && shown === wantedText));
   };
   const datePasses = (published: string | undefined, updated: string | undefined): boolean => {
     const raws = /^(updated|modified)/.test(c.dateKind!) ? [updated, published] : [published, updated];
@@ -181,7 +184,7 @@ function clausePasses(c: Clause, o: Outcome): boolean {
     const feed = o.parsed;
     switch (c.field) {
       case 'title':
-        return sameText(feed.title);
+        return shownTitle(feed.title === undefined ? undefined : htmlToText(feed.title));
       case 'link':
         return is(feed.link);
       case 'id':
@@ -197,7 +200,7 @@ function clausePasses(c: Clause, o: Outcome): boolean {
   if (!item) return false;
   switch (c.field) {
     case 'title':
-      return sameText(item.title, article?.title);
+      return shownTitle(article?.title);
     case 'link':
       return is(item.link, article?.url);
     case 'id':

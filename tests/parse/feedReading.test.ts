@@ -33,6 +33,16 @@ describe('inline markup in text constructs', () => {
     expect(feed.items[0]!.title).toBe('<div>Chip <b>fab</b> opens</div>');
   });
 
+  it('an Atom 1.0 plain-text title is escaped into the HTML the model carries; Atom 0.3 and RSS titles stay as written', async () => {
+    const atom = await parse(`<feed ${ATOM}><title>Q&amp;A</title><entry><id>e</id><title type="text">Why &lt;GPU&gt; racks fail</title></entry>
+<entry><id>f</id><title type="html">Bold &lt;b&gt;move&lt;/b&gt;</title></entry></feed>`);
+    expect([atom.title, ...atom.items.map((i) => i.title)]).toEqual(['Q&amp;A', 'Why &lt;GPU&gt; racks fail', 'Bold <b>move</b>']);
+    const atom03 = await parse(`<feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>Old &lt;b&gt;style&lt;/b&gt;</title></feed>`);
+    expect(atom03.title).toBe('Old <b>style</b>');
+    const rss = await parse(`<rss version="2.0"><channel><title>R</title><item><title>Loose &lt;i&gt;html&lt;/i&gt;</title></item></channel></rss>`);
+    expect(rss.items[0]!.title).toBe('Loose <i>html</i>');
+  });
+
   it('escapeInlineMarkup: CDATA inside becomes text, XHTML prefixes go, attributes like xml:base stay', () => {
     const xml = `<feed ${ATOM} xmlns:h="http://www.w3.org/1999/xhtml"><summary xml:base="https://b.example/" type="xhtml"><h:div><h:p>a<![CDATA[ <raw> ]]>b</h:p></h:div></summary></feed>`;
     expect(escapeInlineMarkup(xml, 'atom')).toBe(
