@@ -44,13 +44,12 @@ interface Tag {
   name: string;
   attrs: string;
   selfClosing: boolean;
-  cdata?: string;
 }
 
 function tokenAt(re: RegExp, xml: string): Tag | undefined {
   const m = re.exec(xml);
   if (!m) return undefined;
-  return { index: m.index, end: re.lastIndex, closing: m[2] === '/', name: m[3] ?? '', attrs: m[4] ?? '', selfClosing: m[5] === '/', cdata: m[1] };
+  return { index: m.index, end: re.lastIndex, closing: m[2] === '/', name: m[3] ?? '', attrs: m[4] ?? '', selfClosing: m[5] === '/' };
 }
 
 /** Where the element opened by a start tag ending at `from` closes: [content end, end tag end]; undefined when it does not. */
