@@ -8,7 +8,7 @@
  */
 import type { ParsedFeed } from '../model/index.js';
 import { xmlSafe } from '../model/text.js';
-import { declareHtmlEntities, decodeBody } from './decode.js';
+import { declareHtmlEntities, decodeBody, expandInternalEntities } from './decode.js';
 import { ParseError } from './errors.js';
 import { closeTruncatedEndTag, escapeBareAmpersands } from './repair.js';
 import { parseJsonFeed } from './jsonFeed.js';
@@ -27,7 +27,7 @@ export async function parseFeed(body: Uint8Array, contentType?: string, document
     case 'rss1':
     case 'atom':
     case 'cdf':
-      return parseXmlFeed(escapeBareAmpersands(declareHtmlEntities(closeTruncatedEndTag(text))), kind, documentUrl);
+      return parseXmlFeed(escapeBareAmpersands(declareHtmlEntities(expandInternalEntities(closeTruncatedEndTag(text)))), kind, documentUrl);
     case 'html':
       throw new ParseError('not a feed: the response is an HTML page (is the URL a web page instead of its feed?)');
     case 'unknown-xml':

@@ -17,11 +17,14 @@ export function closeTruncatedEndTag(xml: string): string {
 }
 
 /**
- * Markup where a bare `&` is allowed (kept as is), or an `&` that starts no character or
- * entity reference. An unclosed section runs to the end of the text (`|$`), so a document
- * of many unclosed `<!--` costs one pass, not one pass per opener.
+ * CDATA sections, comments and processing instructions, whose text holds no references
+ * (a regex source, to be matched whole and kept). An unclosed section runs to the end of
+ * the text (`|$`), so a document of many unclosed `<!--` costs one pass, not one per opener.
  */
-const BARE_AMPERSAND = /<!\[CDATA\[[\s\S]*?(?:\]\]>|$)|<!--[\s\S]*?(?:-->|$)|<\?[\s\S]*?(?:\?>|$)|&(?!(?:[A-Za-z_][\w.-]*|#[0-9]+|#x[0-9A-Fa-f]+);)/g;
+export const UNPARSED_SECTIONS = String.raw`<!\[CDATA\[[\s\S]*?(?:\]\]>|$)|<!--[\s\S]*?(?:-->|$)|<\?[\s\S]*?(?:\?>|$)`;
+
+/** An unparsed section (kept as is), or an `&` that starts no character or entity reference. */
+const BARE_AMPERSAND = new RegExp(String.raw`${UNPARSED_SECTIONS}|&(?!(?:[A-Za-z_][\w.-]*|#[0-9]+|#x[0-9A-Fa-f]+);)`, 'g');
 
 /**
  * An `&` that cannot start a reference (`?a=1&b=2` in a link, "R&D" in a title) is

@@ -6,7 +6,7 @@
  * two XML repairs. Fixtures are small documents written for these tests.
  */
 import { describe, expect, it } from 'vitest';
-import { ParseError, parseFeed } from '../../src/parse/index.js';
+import { declaredEntities, expandInternalEntities, ParseError, parseFeed } from '../../src/parse/index.js';
 import { escapeInlineMarkup } from '../../src/parse/inlineMarkup.js';
 import { elementNameNormalizer, feedPrefixes } from '../../src/parse/names.js';
 import { personName } from '../../src/parse/people.js';
@@ -201,4 +201,30 @@ describe('hostile shapes for the pre-parse passes', () => {
       await expect(parse(xml)).rejects.toBeInstanceOf(ParseError);
     });
   }
+});
+
+describe('entities declared in the internal DTD subset', () => {
+  it('are expanded (values may use earlier ones), CDATA stays literal, undeclared HTML entities still work', async () => {
+    const xml = `<?xml version="1.0"?>
+<!DOCTYPE rss [
+  <!ENTITY site "tag:grid.example,">
+  <!ENTITY post "&site;2026:">
+  <!ENTITY % param "ignored">
+]>
+<rss version="2.0"><channel><title>Caf&eacute; &amp; grid</title>
+<item><title>t</title><guid isPermaLink="false">&post;42</guid><description><![CDATA[&site; stays]]></description></item></channel></rss>`;
+    const feed = await parse(xml);
+    expect(feed.title).toBe('Café & grid');
+    expect(feed.items[0]).toMatchObject({ guid: 'tag:grid.example,2026:42', contentHtml: '&site; stays' });
+    expect([...declaredEntities(xml)]).toEqual([['site', 'tag:grid.example,'], ['post', '&site;2026:']]);
+    expect(expandInternalEntities('<rss><channel/></rss>')).toBe('<rss><channel/></rss>');
+  });
+
+  it('an entity bomb is a ParseError, not a memory blow-up', async () => {
+    const levels = Array.from({ length: 9 }, (_, i) => `<!ENTITY l${i + 1} "${`&l${i};`.repeat(10)}">`).join('');
+    const bomb = `<!DOCTYPE rss [<!ENTITY l0 "lol">${levels}]><rss version="2.0"><channel><title>&l9;</title></channel></rss>`;
+    await expect(parse(bomb)).rejects.toThrow(/^invalid XML: entity "l\d" grows by more than 64 KiB/);
+    const wide = `<!DOCTYPE rss [<!ENTITY k "${'k'.repeat(60_000)}">]><rss version="2.0"><channel><title>${'&k;'.repeat(100)}</title></channel></rss>`;
+    await expect(parse(wide)).rejects.toThrow(/^invalid XML: the document grows by more than 4096 KiB/);
+  });
 });
