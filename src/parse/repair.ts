@@ -36,3 +36,17 @@ export function escapeBareAmpersands(xml: string): string {
   if (!xml.includes('&')) return xml;
   return xml.replace(BARE_AMPERSAND, (match) => (match === '&' ? '&amp;' : match));
 }
+
+/**
+ * An Atom `<link>` written the RSS way, its URL as text and no attributes
+ * (`<link>https://…</link>`), becomes `<link href="https://…"/>`: rss-parser reads
+ * Atom links from attributes only and fails on an attribute-less one. `prefixes` are
+ * the Atom vocabulary's prefixes in the document (names.ts); other links, and text in
+ * CDATA sections and comments, are untouched.
+ */
+export function atomLinkHrefFromText(xml: string, prefixes: Set<string>): string {
+  if (!xml.includes('link>')) return xml;
+  const names = ['link', ...[...prefixes].map((p) => `${p.replace(/[.-]/g, '\\$&')}:link`)].join('|');
+  const textLink = new RegExp(`${UNPARSED_SECTIONS}|<(${names})\\s*>([^<]*)</\\1\\s*>`, 'g');
+  return xml.replace(textLink, (match: string, name: string | undefined, url: string) => (name ? `<${name} href="${url.trim().replace(/"/g, '&quot;')}"/>` : match));
+}

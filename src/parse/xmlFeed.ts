@@ -31,6 +31,7 @@ import { cdfAsRss, cdfAttributes } from './cdf.js';
 import { escapeInlineMarkup } from './inlineMarkup.js';
 import { elementNameNormalizer, feedPrefixes } from './names.js';
 import { personName } from './people.js';
+import { atomLinkHrefFromText } from './repair.js';
 
 const ATOM10_NS = 'http://www.w3.org/2005/Atom';
 
@@ -310,10 +311,12 @@ function positiveInteger(value: string | undefined): number | undefined {
 
 /**
  * The text as rss-parser should see it: inline markup in text constructs escaped
- * (inlineMarkup.ts). `prefixes` are the feed vocabulary's prefixes (names.ts).
+ * (inlineMarkup.ts), CDF wrapped as RSS, Atom links written as text given an href
+ * (repair.ts). `prefixes` are the feed vocabulary's prefixes (names.ts).
  */
 function prepared(xml: string, format: FeedFormat, prefixes: Set<string>): string {
-  return escapeInlineMarkup(format === 'cdf' ? cdfAsRss(xml) : xml, format === 'atom' ? 'atom' : 'rss', prefixes);
+  if (format === 'atom') return escapeInlineMarkup(atomLinkHrefFromText(xml, prefixes), 'atom', prefixes);
+  return escapeInlineMarkup(format === 'cdf' ? cdfAsRss(xml) : xml, 'rss', prefixes);
 }
 
 /**
@@ -321,9 +324,10 @@ function prepared(xml: string, format: FeedFormat, prefixes: Set<string>): strin
  * looking, so well-formed RSS without a channel surfaces as a TypeError: that is a
  * document that is not a feed, not broken XML.
  */
-function parseErrorOf(err: unknown, format: FeedFormat): ParseError {
+function parseErrorOf(err: unknown, format: FeedFormat, xml: string): ParseError {
   const message = (err as Error).message?.split('\n')[0] ?? String(err);
-  if (err instanceof TypeError && format !== 'atom') return new ParseError(`not a feed: the ${format === 'rss1' ? 'RDF' : 'RSS'} document has no <channel> element`);
+  const hasChannel = /<(?:[\w.-]+:)?channel[\s/>]/i.test(xml);
+  if (err instanceof TypeError && format !== 'atom' && !hasChannel) return new ParseError(`not a feed: the ${format === 'rss1' ? 'RDF' : 'RSS'} document has no <channel> element`);
   return new ParseError(/not recognized/i.test(message) ? `not a feed: ${message}` : `invalid XML: ${message}`);
 }
 
@@ -334,7 +338,7 @@ export async function parseXmlFeed(xml: string, format: FeedFormat, documentUrl?
   try {
     feed = await parserFor(prefixes, format).parseString(prepared(xml, format, prefixes));
   } catch (err) {
-    throw parseErrorOf(err, format);
+    throw parseErrorOf(err, format, xml);
   }
   const raw = feed as unknown as RawItem;
   const isAtom = format === 'atom';

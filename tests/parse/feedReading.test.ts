@@ -10,7 +10,7 @@ import { declaredEntities, expandInternalEntities, ParseError, parseFeed } from 
 import { escapeInlineMarkup } from '../../src/parse/inlineMarkup.js';
 import { elementNameNormalizer, feedPrefixes } from '../../src/parse/names.js';
 import { personName } from '../../src/parse/people.js';
-import { closeTruncatedEndTag, escapeBareAmpersands } from '../../src/parse/repair.js';
+import { atomLinkHrefFromText, closeTruncatedEndTag, escapeBareAmpersands } from '../../src/parse/repair.js';
 
 const parse = (xml: string, url?: string) => parseFeed(Buffer.from(xml, 'utf8'), 'application/xml', url);
 const ATOM = 'xmlns="http://www.w3.org/2005/Atom"';
@@ -177,6 +177,14 @@ describe('XML repairs', () => {
   it('escapeBareAmpersands escapes only ampersands that start no reference, outside CDATA and comments', () => {
     const xml = '<a href="?x=1&y=2">R&D &amp; &#38; &#x26; &eacute;<![CDATA[a&b]]><!-- c&d --></a>';
     expect(escapeBareAmpersands(xml)).toBe('<a href="?x=1&amp;y=2">R&amp;D &amp; &#38; &#x26; &eacute;<![CDATA[a&b]]><!-- c&d --></a>');
+  });
+
+  it('atomLinkHrefFromText gives an attribute-less Atom link its text as href; other links stay', async () => {
+    expect(atomLinkHrefFromText('<link> https://a.example/?q="x" </link><a:link>https://b.example/</a:link><link rel="self" href="s"/><media:link>m</media:link><![CDATA[<link>c</link>]]>', new Set(['a']))).toBe(
+      '<link href="https://a.example/?q=&quot;x&quot;"/><a:link href="https://b.example/"/><link rel="self" href="s"/><media:link>m</media:link><![CDATA[<link>c</link>]]>',
+    );
+    const feed = await parse(`<feed ${ATOM}><title>A</title><link>https://a.example/</link><entry><id>e</id><title>t</title><link>https://a.example/1</link></entry></feed>`);
+    expect([feed.link, feed.items[0]?.link]).toEqual(['https://a.example/', 'https://a.example/1']);
   });
 
   it('a document with a cut final tag and bare ampersands parses', async () => {
