@@ -81,4 +81,4 @@ export interface Article {
   keywords: string[];
 }
 
-export type FeedFormat = 'rss2' | 'rss1' | 'atom' | 'json';
+export type FeedFormat = 'rss2' | 'rss1' | 'atom' | 'json' | 'cdf';

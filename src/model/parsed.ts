@@ -31,5 +31,10 @@ export interface ParsedFeed {
   link?: string;
   /** RSS <ttl>: minutes the publisher asks readers to wait between checks. */
   ttlMinutes?: number;
+  /** Feed-level metadata, where the format has it: Atom id, the feed's authors (names), raw date strings. */
+  id?: string;
+  authors?: string[];
+  published?: string;
+  updated?: string;
   items: ParsedItem[];
 }

@@ -27,6 +27,7 @@ import { cutFromFaqHeading, parseHtml, removeBareFaqHeadings, removeBlocksWithTe
 import { extractFigures } from './figures.js';
 import { generateFaqs } from './generatedFaq.js';
 import { documentBlocks, htmlToBlocks, htmlToText, looksLikeHtml, renderedBlocks } from './html.js';
+import { personName } from '../parse/people.js';
 import { canonicalUrl, entryId } from './url.js';
 import { parseDate, resolveDates } from './date.js';
 import { removeHiddenAndIframeContent, sanitizeDocument } from './sanitize.js';
@@ -95,11 +96,9 @@ function uniqueTexts(values: string[], clean: (value: string) => string): string
   return out;
 }
 
-/** "jane@example.com (Jane Doe)" → "Jane Doe"; anything else (a bare email too) is kept. */
+/** "jane@example.com (Jane Doe)" → "Jane Doe" (parse/people.ts); a bare email is kept. */
 function authorName(raw: string): string {
-  const text = htmlToText(raw);
-  const rssForm = /^\S+@\S+\s*\((.+)\)$/.exec(text);
-  return (rssForm?.[1] ?? text).trim();
+  return personName(htmlToText(raw)) ?? '';
 }
 
 /** The source's own summary when it says something the body does not; else the body's lede. */

@@ -17,9 +17,13 @@
  *
  * XML feeds often use HTML named entities (&nbsp;, &eacute;) without declaring
  * them, which a strict XML parser refuses; `declareHtmlEntities` turns them
- * into numeric references with the same meaning before parsing.
+ * into numeric references with the same meaning before parsing; entities the
+ * document declares in its internal DTD subset are expanded (`expandInternalEntities`).
  */
 import { decodeEntities } from '../normalize/html.js';
+import { ParseError } from './errors.js';
+import { UNPARSED_SECTIONS } from './repair.js';
+import { rootElement } from './sniff.js';
 
 export interface Decoded {
   text: string;
@@ -119,14 +123,64 @@ export function decodeBody(bytes: Uint8Array, contentType?: string): Decoded {
 const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 
 /**
+ * General entities the document declares in its internal DTD subset (`<!DOCTYPE rss
+ * [<!ENTITY name "value">]>`, before the root element), name → value as written; the
+ * first declaration of a name wins (XML 1.0 4.2). Parameter and external entities are
+ * not read.
+ */
+export function declaredEntities(xml: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const prolog = xml.slice(0, rootElement(xml)?.index ?? 0);
+  const subset = /<!DOCTYPE\s[^[>]*\[([\s\S]*)\]\s*>/i.exec(prolog)?.[1];
+  for (const m of subset?.matchAll(/<!ENTITY\s+([A-Za-z_][\w.-]*)\s+(?:"([^"]*)"|'([^']*)')\s*>/g) ?? []) {
+    if (!out.has(m[1]!)) out.set(m[1]!, m[2] ?? m[3]!);
+  }
+  return out;
+}
+
+/** A reference `&name;` outside CDATA, comments and PIs (those are matched whole, to be kept). */
+const ENTITY_REFERENCE = new RegExp(String.raw`${UNPARSED_SECTIONS}|&([A-Za-z_][\w.-]*);`, 'g');
+const MAX_ENTITY_VALUE = 64 * 1024;
+const MAX_EXPANSION = 4 * 1024 * 1024;
+
+/** `text` with references to `values` replaced; a ParseError once it has grown by more than `maxGrowth` characters. */
+function expandReferences(text: string, values: Map<string, string>, maxGrowth: number, what: string): string {
+  let growth = 0;
+  return text.replace(ENTITY_REFERENCE, (match: string, name: string | undefined) => {
+    const value = name === undefined ? undefined : values.get(name);
+    if (value === undefined) return match;
+    growth += value.length - match.length;
+    if (growth > maxGrowth) throw new ParseError(`invalid XML: ${what} grows by more than ${maxGrowth / 1024} KiB through entity expansion`);
+    return value;
+  });
+}
+
+/**
+ * The document's own internal entities expanded, since the strict parser under
+ * rss-parser does not read a DTD. Values may use entities declared before them;
+ * there is no further recursion, and growth is capped (a value at 64 KiB, the document
+ * at 4 MiB), so an entity bomb is a ParseError, never a memory blow-up.
+ */
+export function expandInternalEntities(xml: string): string {
+  if (!xml.includes('<!ENTITY') && !xml.includes('<!entity')) return xml;
+  const declared = declaredEntities(xml);
+  if (!declared.size) return xml;
+  const resolved = new Map<string, string>();
+  for (const [name, value] of declared) resolved.set(name, expandReferences(value, resolved, MAX_ENTITY_VALUE, `entity "${name}"`));
+  const rootIndex = rootElement(xml)!.index;
+  return xml.slice(0, rootIndex) + expandReferences(xml.slice(rootIndex), resolved, MAX_EXPANSION, 'the document');
+}
+
+/**
  * Replace undeclared HTML named entities in an XML document by numeric
- * character references (`&eacute;` → `&#xe9;`); the five XML entities and
- * unknown names stay as they are. A document with its own <!ENTITY> declarations is left alone.
+ * character references (`&eacute;` → `&#xe9;`); the five XML entities, names the
+ * document declares itself, and unknown names stay as they are.
  */
 export function declareHtmlEntities(xml: string): string {
-  if (!xml.includes('&') || /<!ENTITY/i.test(xml)) return xml;
+  if (!xml.includes('&')) return xml;
+  const declared = /<!ENTITY/i.test(xml) ? declaredEntities(xml) : new Map<string, string>();
   return xml.replace(/&([A-Za-z][A-Za-z0-9]{1,31});/g, (ref: string, name: string) => {
-    if (XML_ENTITIES.has(name)) return ref;
+    if (XML_ENTITIES.has(name) || declared.has(name)) return ref;
     const chars = decodeEntities(ref);
     return chars === ref ? ref : [...chars].map((c) => `&#x${c.codePointAt(0)!.toString(16)};`).join('');
   });

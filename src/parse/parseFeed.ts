@@ -3,13 +3,14 @@
  *
  * Rules: decode first (see decode.ts), strip characters XML forbids (NUL and
  * other controls: a parser would reject the whole feed for one), then sniff, then hand the text to the
- * parser for its format. HTML pages and unknown documents are refused with a
+ * parser for its format; XML gets the repairs of repair.ts and HTML entities declared first. HTML pages and unknown documents are refused with a
  * message an operator can act on.
  */
 import type { ParsedFeed } from '../model/index.js';
 import { xmlSafe } from '../model/text.js';
-import { declareHtmlEntities, decodeBody } from './decode.js';
+import { declareHtmlEntities, decodeBody, expandInternalEntities } from './decode.js';
 import { ParseError } from './errors.js';
+import { closeTruncatedEndTag, escapeBareAmpersands } from './repair.js';
 import { parseJsonFeed } from './jsonFeed.js';
 import { sniffFormat } from './sniff.js';
 import { parseXmlFeed } from './xmlFeed.js';
@@ -25,7 +26,8 @@ export async function parseFeed(body: Uint8Array, contentType?: string, document
     case 'rss2':
     case 'rss1':
     case 'atom':
-      return parseXmlFeed(declareHtmlEntities(text), kind, documentUrl);
+    case 'cdf':
+      return parseXmlFeed(escapeBareAmpersands(declareHtmlEntities(expandInternalEntities(closeTruncatedEndTag(text)))), kind, documentUrl);
     case 'html':
       throw new ParseError('not a feed: the response is an HTML page (is the URL a web page instead of its feed?)');
     case 'unknown-xml':

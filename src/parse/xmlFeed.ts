@@ -1,10 +1,21 @@
 /**
- * RSS 2.0, RSS 0.9x, RSS 1.0 (RDF) and Atom 1.0 into ParsedFeed, through rss-parser's
- * `parseString` on text infrawire fetched and decoded itself.
+ * RSS 2.0, RSS 0.9x, RSS 1.0 (RDF), Atom 1.0/0.3 and CDF into ParsedFeed, through
+ * rss-parser's `parseString` on text infrawire fetched and decoded itself.
  *
- * Rules:
- * - rss-parser keeps only the first Atom author and no Atom categories, so the
- *   raw xml2js nodes for those are requested as custom fields and read here.
+ * Rules (feedparser's readings are the reference where feeds stray from the specs):
+ * - Before parsing: inline markup in text constructs is escaped (inlineMarkup.ts), a
+ *   CDF document is wrapped as RSS (cdf.ts); while parsing, element names lose the
+ *   feed vocabulary's prefix and match case-insensitively (names.ts).
+ * - rss-parser keeps only the first Atom author, no Atom categories, no feed-level
+ *   id/authors/dates, and the first of repeated elements, so the raw xml2js nodes
+ *   are requested as custom fields and read here (repeated dates: the last wins).
+ * - Authors are names (people.ts): Atom author, RSS author, dc:creator, dc:author,
+ *   itunes:author, and a channel's managingEditor; an Atom entry without authors has
+ *   its feed's (RFC 4287 4.2.1). An RSS item without a link takes its guid when that
+ *   is a permalink URL (RSS 2.0). A missing title is taken from media:title.
+ * - Dates: published from pubDate, dc:date (items), dcterms:issued, Atom published/
+ *   issued, then created; updated from Atom updated/modified, lastBuildDate and
+ *   dc:date (channels), dcterms:modified.
  * - Fields are copied out as plain strings; no parser object outlives the call.
  * - xml:base (RFC 3986 resolution, XML Base) is inherited: the document URL, then
  *   the feed/channel element, the entry/item, then the element the body came from.
@@ -14,35 +25,86 @@
  */
 import Parser from 'rss-parser';
 import type { FeedFormat, ParsedFeed, ParsedItem } from '../model/index.js';
+import { escapeHtml } from '../publish/html.js';
 import { ParseError } from './errors.js';
+import { cdfAsRss, cdfAttributes } from './cdf.js';
+import { escapeInlineMarkup } from './inlineMarkup.js';
+import { elementNameNormalizer, feedPrefixes } from './names.js';
+import { personName } from './people.js';
+import { atomLinkHrefFromText } from './repair.js';
+
+const ATOM10_NS = 'http://www.w3.org/2005/Atom';
 
 type Node = unknown;
 type RawItem = Record<string, Node>;
 
-const parser = new Parser<Record<string, Node>, RawItem>({
-  customFields: {
-    // keepArray on `$` hands over the element's own attribute object (xml:base); rss-parser
-    // accepts the [from, to, options] form for feed fields too, its typings only declare names.
-    feed: [['$', 'attrs', { keepArray: true }] as unknown as string, ['title', 'rawTitle', { keepArray: true }] as unknown as string],
-    item: [
-      ['title', 'rawTitle', { keepArray: true }],
-      ['$', 'attrs', { keepArray: true }],
-      ['content', 'rawContent', { keepArray: true }],
-      ['summary', 'rawSummary', { keepArray: true }],
-      ['description', 'rawDescription', { keepArray: true }],
-      ['author', 'rawAuthors', { keepArray: true }],
-      ['category', 'rawCategories', { keepArray: true }],
-      ['dc:subject', 'dcSubjects', { keepArray: true }],
-      ['published', 'published'],
-      ['updated', 'updated'],
-      // Atom 0.3 names for published and updated.
-      ['issued', 'issued'],
-      ['modified', 'modified'],
-      ['dc:date', 'dcDate'],
-      ['dcterms:modified', 'dctermsModified'],
-    ],
-  },
-});
+/** Raw xml2js nodes requested by name; keepArray hands over every occurrence (and an element's attributes under `$`). */
+const raw = (from: string, to: string): string => [from, to, { keepArray: true }] as unknown as string;
+
+// rss-parser accepts the [from, to, options] form for feed fields too; its typings only declare names.
+const FEED_FIELDS = [
+  raw('$', 'attrs'),
+  raw('title', 'rawTitle'),
+  raw('id', 'rawId'),
+  raw('author', 'rawAuthors'),
+  raw('managingEditor', 'rawEditors'),
+  raw('dc:creator', 'dcCreators'),
+  raw('dc:author', 'dcAuthors'),
+  raw('itunes:author', 'itunesAuthors'),
+  raw('published', 'rawPublished'),
+  raw('issued', 'rawIssued'),
+  raw('created', 'rawCreated'),
+  raw('updated', 'rawUpdated'),
+  raw('modified', 'rawModified'),
+  raw('pubDate', 'rawPubDate'),
+  raw('lastBuildDate', 'rawLastBuildDate'),
+  raw('dc:date', 'dcDate'),
+  raw('dcterms:issued', 'dctermsIssued'),
+  raw('dcterms:created', 'dctermsCreated'),
+  raw('dcterms:modified', 'dctermsModified'),
+];
+
+const ITEM_FIELDS = [
+  raw('title', 'rawTitle'),
+  raw('$', 'attrs'),
+  raw('guid', 'rawGuid'),
+  raw('content', 'rawContent'),
+  raw('summary', 'rawSummary'),
+  raw('description', 'rawDescription'),
+  raw('author', 'rawAuthors'),
+  raw('dc:creator', 'dcCreators'),
+  raw('dc:author', 'dcAuthors'),
+  raw('itunes:author', 'itunesAuthors'),
+  raw('category', 'rawCategories'),
+  raw('dc:subject', 'dcSubjects'),
+  raw('media:title', 'mediaTitle'),
+  raw('abstract', 'rawAbstract'),
+  raw('published', 'rawPublished'),
+  raw('updated', 'rawUpdated'),
+  // Atom 0.3 names for published and updated, and its creation date.
+  raw('issued', 'rawIssued'),
+  raw('modified', 'rawModified'),
+  raw('created', 'rawCreated'),
+  raw('pubDate', 'rawPubDate'),
+  raw('dc:date', 'dcDate'),
+  raw('dcterms:issued', 'dctermsIssued'),
+  raw('dcterms:created', 'dctermsCreated'),
+  raw('dcterms:modified', 'dctermsModified'),
+];
+
+/**
+ * A parser for one document: its element names normalized (names.ts). RSS without a
+ * version attribute is read as RSS 2.0, as every reader does. Built per call (cheap),
+ * so nothing of one document reaches the next.
+ */
+function parserFor(prefixes: Set<string>, format: FeedFormat): Parser<Record<string, Node>, RawItem> {
+  const lowercase = (name: string): string => name.toLowerCase();
+  return new Parser<Record<string, Node>, RawItem>({
+    defaultRSS: 2,
+    xml2js: { tagNameProcessors: [elementNameNormalizer(prefixes)], ...(format === 'cdf' ? { attrNameProcessors: [lowercase] } : {}) },
+    customFields: { feed: FEED_FIELDS, item: ITEM_FIELDS as never },
+  });
+}
 
 /** Text of an xml2js node: a string, `{_: text}`, or `[node]`. */
 function text(node: Node): string | undefined {
@@ -55,16 +117,41 @@ function text(node: Node): string | undefined {
   return undefined;
 }
 
-function authorsOf(item: RawItem): string[] {
-  const out: string[] = [];
-  const raw = item.rawAuthors;
-  for (const a of Array.isArray(raw) ? raw : raw ? [raw] : []) {
-    // Atom: <author><name>…</name></author>; RSS: <author>email (Name)</author>
-    const name = a && typeof a === 'object' && 'name' in (a as object) ? text((a as { name: Node }).name) : text(a);
-    if (name) out.push(name);
+/** Text of the last occurrence of a repeated element: a later value corrects an earlier one (feedparser keeps the last). */
+function lastText(node: Node): string | undefined {
+  return Array.isArray(node) ? text(node[node.length - 1]) : text(node);
+}
+
+/** The first of several candidate values that is set. */
+function firstSet(...values: (string | undefined)[]): string | undefined {
+  return values.find((v) => v !== undefined);
+}
+
+function asList(node: Node): Node[] {
+  return Array.isArray(node) ? node : node === undefined ? [] : [node];
+}
+
+/** An Atom person (<name>, else <email>) or an RSS person string ("email (Name)", …) as a display name. */
+function personOf(node: Node): string | undefined {
+  if (node && typeof node === 'object' && !Array.isArray(node) && ('name' in node || 'email' in node)) {
+    const person = node as { name?: Node; email?: Node };
+    return personName(text(person.name)) ?? personName(text(person.email));
   }
-  const creator = text(item.creator) ?? text(item['dc:creator']);
-  if (creator && !out.includes(creator)) out.push(creator);
+  return personName(text(node));
+}
+
+/**
+ * Names from author elements (Atom author, RSS author), then dc:creator, dc:author,
+ * itunes:author, and for a channel its managingEditor; each name once.
+ */
+function authorsOf(element: RawItem): string[] {
+  const out: string[] = [];
+  for (const list of [element.rawAuthors, element.dcCreators, element.dcAuthors, element.itunesAuthors, element.rawEditors]) {
+    for (const node of asList(list)) {
+      const name = personOf(node);
+      if (name && !out.includes(name)) out.push(name);
+    }
+  }
   return out;
 }
 
@@ -81,12 +168,35 @@ function categoriesOf(item: RawItem): string[] {
   return out;
 }
 
-/** Atom 0.3 `mode="base64"` text decoded (UTF-8); other elements as text() reads them. */
-function textOrBase64(raw: Node, fallback: Node): string | undefined {
+/**
+ * Whether a text construct is base64: Atom 0.3 `mode="base64"`, or (no mode) a `type`
+ * that is a media type neither textual nor XML (RFC 4287 4.1.3.3, which feedparser
+ * applies to every text construct).
+ */
+function isBase64(attrs: { mode?: unknown; type?: unknown } | undefined): boolean {
+  if (attrs?.mode !== undefined) return attrs.mode === 'base64';
+  const type = typeof attrs?.type === 'string' ? attrs.type.trim().toLowerCase() : '';
+  return type.includes('/') && !type.startsWith('text/') && !/[/+]xml$/.test(type) && !type.endsWith('/xml-dtd');
+}
+
+/** Whether an Atom text construct is plain text: no type, `text`, or Atom 0.3's `text/plain` (the defaults). */
+function isPlainText(attrs: { type?: unknown } | undefined): boolean {
+  const type = typeof attrs?.type === 'string' ? attrs.type.trim().toLowerCase() : '';
+  return type === '' || type === 'text' || type === 'text/plain';
+}
+
+/**
+ * A title as HTML, which is how the model carries titles (normalize reads them as
+ * HTML): a base64 construct decoded (UTF-8); an Atom 1.0 plain-text construct escaped,
+ * so "History of the <blink> tag" keeps its brackets. RSS and Atom 0.3 titles stay as
+ * written: their publishers routinely put HTML in without saying so (feedparser
+ * reads them as HTML too).
+ */
+function titleHtml(raw: Node, fallback: Node, typedText: boolean): string | undefined {
   const first = Array.isArray(raw) ? raw[0] : raw;
-  const node = first && typeof first === 'object' ? (first as { _?: unknown; $?: { mode?: unknown } }) : undefined;
-  if (node?.$?.mode === 'base64' && typeof node._ === 'string') return Buffer.from(node._, 'base64').toString('utf8').trim() || undefined;
-  return text(fallback);
+  const node = first && typeof first === 'object' ? (first as { _?: unknown; $?: { mode?: unknown; type?: unknown } }) : undefined;
+  const value = isBase64(node?.$) && typeof node?._ === 'string' ? Buffer.from(node._, 'base64').toString('utf8').trim() || undefined : text(fallback);
+  return value !== undefined && typedText && isPlainText(node?.$) ? escapeHtml(value) : value;
 }
 
 /** The xml:base attribute of a raw element (or of the first of a list), if any. */
@@ -141,26 +251,55 @@ interface Bases {
   feedElement: Node;
 }
 
-function toItem(item: RawItem, format: FeedFormat, bases: Bases): ParsedItem {
+/** An RSS guid that is a permalink (isPermaLink is not "false") and an http(s) URL: the item's link when it has none (RSS 2.0). */
+function permalinkGuid(item: RawItem): string | undefined {
+  const node = asList(item.rawGuid)[0];
+  const isPermaLink = node && typeof node === 'object' ? (node as { $?: { isPermaLink?: unknown } }).$?.isPermaLink : undefined;
+  const guid = text(node);
+  if (!guid || (typeof isPermaLink === 'string' && isPermaLink.trim().toLowerCase() === 'false')) return undefined;
+  return /^https?:\/\//i.test(guid) ? resolveHttp(guid, undefined) : undefined;
+}
+
+/** Published and updated of an entry or a feed, in each format's own elements (the last of repeated ones). */
+function datesOf(element: RawItem, isAtom: boolean, scope: 'feed' | 'item'): { published?: string; updated?: string } {
+  const created = firstSet(lastText(element.rawCreated), lastText(element.dctermsCreated));
+  if (isAtom) {
+    const updated = firstSet(lastText(element.rawUpdated), lastText(element.rawModified));
+    // An entry without a publication date is dated by its creation, else its last update.
+    return { published: firstSet(lastText(element.rawPublished), lastText(element.rawIssued), created, scope === 'item' ? updated : undefined), updated };
+  }
+  const pubDate = lastText(element.rawPubDate);
+  // dc:date dates an RSS item's publication, but a channel's last change (as feedparser reads them).
+  const dcDate = lastText(element.dcDate);
+  return {
+    published: firstSet(pubDate, scope === 'item' ? dcDate : undefined, lastText(element.dctermsIssued), created),
+    updated: firstSet(scope === 'feed' ? lastText(element.rawLastBuildDate) : undefined, scope === 'feed' ? dcDate : undefined, lastText(element.dctermsModified)),
+  };
+}
+
+function toItem(item: RawItem, format: FeedFormat, bases: Bases, feedAuthors: string[], atom10: boolean): ParsedItem {
   const encoded = text(item['content:encoded']);
   const content = typeof item.content === 'string' ? item.content : undefined;
   const summary = typeof item.summary === 'string' ? item.summary : text(item.summary);
   const isAtom = format === 'atom';
   const itemBase = xmlBaseChain(bases.document, [bases.feedElement, item.attrs]) ?? bases.document;
-  const link = text(item.link);
-  const atomUpdated = text(item.updated) ?? text(item.modified);
+  const cdf = format === 'cdf' ? cdfAttributes(item.attrs) : {};
+  const link = text(item.link) ?? cdf.href ?? (isAtom ? undefined : permalinkGuid(item));
+  const authors = authorsOf(item);
+  const dates = datesOf(item, isAtom, 'item');
   return {
     guid: text(item.guid) ?? text(item.id) ?? text(item['rdf:about']),
     // A relative link is relative to the item's xml:base, else to the document (RFC 3986 5.1).
     link: absoluteIn(link, itemBase),
     baseUrl: xmlBaseChain(bases.document, [bases.feedElement, item.attrs, bodyElement(item, encoded !== undefined, content !== undefined)]),
-    title: textOrBase64(item.rawTitle, item.title),
+    title: titleHtml(item.rawTitle, item.title, atom10) ?? lastText(item.mediaTitle),
     // RSS: content:encoded is the body and description the summary; Atom: content and summary.
-    contentHtml: encoded ?? content ?? summary,
+    contentHtml: encoded ?? content ?? summary ?? text(item.rawAbstract),
     summaryHtml: isAtom ? summary : encoded ? content : undefined,
-    published: isAtom ? text(item.published) ?? text(item.issued) ?? atomUpdated : text(item.pubDate) ?? text(item.dcDate),
-    updated: isAtom ? atomUpdated : text(item.dctermsModified),
-    authors: authorsOf(item),
+    published: dates.published,
+    updated: dates.updated ?? cdf.lastmod,
+    // An Atom entry without authors has its feed's (RFC 4287 4.2.1).
+    authors: authors.length || !isAtom ? authors : feedAuthors,
     categories: categoriesOf(item),
   };
 }
@@ -170,21 +309,54 @@ function positiveInteger(value: string | undefined): number | undefined {
   return n > 0 ? n : undefined;
 }
 
+/**
+ * The text as rss-parser should see it: inline markup in text constructs escaped
+ * (inlineMarkup.ts), CDF wrapped as RSS, Atom links written as text given an href
+ * (repair.ts). `prefixes` are the feed vocabulary's prefixes (names.ts).
+ */
+function prepared(xml: string, format: FeedFormat, prefixes: Set<string>): string {
+  if (format === 'atom') return escapeInlineMarkup(atomLinkHrefFromText(xml, prefixes), 'atom', prefixes);
+  return escapeInlineMarkup(format === 'cdf' ? cdfAsRss(xml) : xml, 'rss', prefixes);
+}
+
+/**
+ * The operator's reading of a parser failure. rss-parser reads `channel[0]` without
+ * looking, so well-formed RSS without a channel surfaces as a TypeError: that is a
+ * document that is not a feed, not broken XML.
+ */
+function parseErrorOf(err: unknown, format: FeedFormat, xml: string): ParseError {
+  const message = (err as Error).message?.split('\n')[0] ?? String(err);
+  const hasChannel = /<(?:[\w.-]+:)?channel[\s/>]/i.test(xml);
+  if (err instanceof TypeError && format !== 'atom' && !hasChannel) return new ParseError(`not a feed: the ${format === 'rss1' ? 'RDF' : 'RSS'} document has no <channel> element`);
+  return new ParseError(/not recognized/i.test(message) ? `not a feed: ${message}` : `invalid XML: ${message}`);
+}
+
 /** `documentUrl` is where the document was fetched from: the outermost base for xml:base. */
 export async function parseXmlFeed(xml: string, format: FeedFormat, documentUrl?: string): Promise<ParsedFeed> {
-  let feed: Awaited<ReturnType<typeof parser.parseString>>;
+  const prefixes = feedPrefixes(xml);
+  let feed: Awaited<ReturnType<ReturnType<typeof parserFor>['parseString']>>;
   try {
-    feed = await parser.parseString(xml);
+    feed = await parserFor(prefixes, format).parseString(prepared(xml, format, prefixes));
   } catch (err) {
-    const message = (err as Error).message?.split('\n')[0] ?? String(err);
-    throw new ParseError(/not recognized/i.test(message) ? `not a feed: ${message}` : `invalid XML: ${message}`);
+    throw parseErrorOf(err, format, xml);
   }
+  const raw = feed as unknown as RawItem;
+  const isAtom = format === 'atom';
   const bases: Bases = { document: documentUrl ? resolveHttp(documentUrl, undefined) : undefined, feedElement: feed.attrs };
+  const authors = authorsOf(raw);
+  const cdf = format === 'cdf' ? cdfAttributes(feed.attrs) : {};
+  // Atom 1.0 (its namespace on the root), where a text construct's type is meant.
+  const atom10 = isAtom && Object.values((feed.attrs ?? {}) as Record<string, unknown>).includes(ATOM10_NS);
+  const dates = datesOf(raw, isAtom, 'feed');
   return {
     format,
-    title: textOrBase64(feed.rawTitle, feed.title),
-    link: absoluteIn(text(feed.link), xmlBaseChain(bases.document, [bases.feedElement]) ?? bases.document),
+    title: titleHtml(feed.rawTitle, feed.title, atom10),
+    link: absoluteIn(text(feed.link) ?? cdf.href, xmlBaseChain(bases.document, [bases.feedElement]) ?? bases.document),
     ttlMinutes: positiveInteger(text(feed.ttl)),
-    items: (feed.items ?? []).map((i) => toItem(i as RawItem, format, bases)),
+    ...(isAtom && text(raw.rawId) ? { id: text(raw.rawId) } : {}),
+    ...(authors.length ? { authors } : {}),
+    published: dates.published,
+    updated: dates.updated ?? cdf.lastmod,
+    items: (feed.items ?? []).map((i) => toItem(i as RawItem, format, bases, authors, atom10)),
   };
 }

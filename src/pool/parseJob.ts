@@ -17,7 +17,7 @@
  *   wrong); the caller puts them on the source's report.
  */
 import type { FeedFormat, SourceRef } from '../model/index.js';
-import { identityGuids, normalizeItem, type NormalizedItem, type NormalizeOptions } from '../normalize/index.js';
+import { htmlToText, identityGuids, normalizeItem, type NormalizedItem, type NormalizeOptions } from '../normalize/index.js';
 import { parseFeed } from '../parse/index.js';
 
 export interface ParseJob {
@@ -56,12 +56,14 @@ export async function parseAndNormalize(job: ParseJob): Promise<ParseJobResult> 
   // A feed of 100,000 items is an attack or a mistake; its first items are what matters.
   const truncated = parsed.items.length > job.maxItems ? parsed.items.length : undefined;
   const items = truncated === undefined ? parsed.items : parsed.items.slice(0, job.maxItems);
-  const source: SourceRef = { name: job.source, url: job.url, feedTitle: parsed.title, feedLink: parsed.link };
+  // The feed title may carry markup (Atom xhtml/html titles); the model keeps plain text.
+  const feedTitle = parsed.title && (htmlToText(parsed.title) || undefined);
+  const source: SourceRef = { name: job.source, url: job.url, feedTitle, feedLink: parsed.link };
   const now = new Date(job.now);
   const idGuids = identityGuids(items);
   return {
     format: parsed.format,
-    ...(parsed.title !== undefined ? { title: parsed.title } : {}),
+    ...(feedTitle !== undefined ? { title: feedTitle } : {}),
     ...(parsed.link !== undefined ? { link: parsed.link } : {}),
     ...(parsed.ttlMinutes !== undefined ? { ttlMinutes: parsed.ttlMinutes } : {}),
     itemsSeen: items.length,

@@ -8,12 +8,13 @@
  * Of those, the clauses `TARGET == LITERAL` whose target is a title, link, id,
  * author or date are evaluated (other clauses, e.g. `bozo`, are out of scope);
  * a clause passes when the raw parsed value or the normalized one equals the
- * literal (dates: the same instant to the second; titles: also when the text
- * of both is the same and not empty, since infrawire keeps titles as plain
- * text where feedparser keeps markup). Two rates per folder are
+ * literal (dates: the same instant to the second). Titles are judged by what a
+ * subscriber is shown (the article's title, the feed title as the cycle turns it
+ * into text): it must be the literal, or the literal's text when feedparser's
+ * value is markup (infrawire keeps titles as plain text). Two rates per folder are
  * printed and guarded: "all" counts every such expectation, "model" only those
- * on fields infrawire keeps (feed title and link; entry title, link, id,
- * author, dates), since feed-level author, id and dates are not read at all.
+ * on fields infrawire keeps (`MODEL_FIELDS`: today every evaluated field, feed
+ * and entry; a clause kind added later counts in "all" until the model has it).
  * `wellformed/sanitize` only has to survive: its expectations are feedparser's
  * own HTML-cleaning policy, while infrawire's titles are plain text by design.
  * Upstream's document URL (http://127.0.0.1:8097/) is mapped to this server's.
@@ -34,7 +35,7 @@ const CORPUS = resolve(ROOT, '../shared/corpus/feedparser');
 const PER_DOCUMENT_MS = 15_000;
 
 /** Pass rates reached (percent, rounded down), [all, model]; the test fails below them. */
-const MIN_PASS_RATE: Record<string, [number, number]> = { wellformed: [60, 69], encoding: [100, 100], illformed: [0, 0], entities: [0, 0] };
+const MIN_PASS_RATE: Record<string, [number, number]> = { wellformed: [95, 95], encoding: [100, 100], illformed: [100, 100], entities: [98, 98] };
 const UPSTREAM_DOC_URL = 'http://127.0.0.1:8097';
 
 interface Row {
@@ -106,9 +107,13 @@ function conjuncts(expr: string): string[] {
   return out.map((x) => x.trim());
 }
 
-/** Fields infrawire keeps in its model (see the header comment). */
+/** Fields infrawire keeps in its model (see the header comment): ParsedFeed and ParsedItem carry each of these. */
+const MODEL_FIELDS: Record<'feed' | 'entry', Clause['field'][]> = {
+  feed: ['title', 'link', 'id', 'author', 'date'],
+  entry: ['title', 'link', 'id', 'author', 'date'],
+};
 function inModel(c: Clause): boolean {
-  return c.scope !== 'feed' || c.field === 'title' || c.field === 'link';
+  return MODEL_FIELDS[c.scope === 'feed' ? 'feed' : 'entry'].includes(c.field);
 }
 
 export function clausesOf(expr: string): Clause[] {
@@ -165,31 +170,45 @@ function clausePasses(c: Clause, o: Outcome): boolean {
   if (!o.parsed) return false;
   const want = c.expected;
   const is = (...values: (string | undefined)[]) => values.some((v) => v !== undefined && v === want);
-  const sameText = (...values: (string | undefined)[]) => {
-    const wanted = typeof want === 'string' ? htmlToText(want) : '';
-    return is(...values) || (wanted !== '' && values.some((v) => v !== undefined && htmlToText(v) === wanted));
+  // A title passes when the text a subscriber is shown (the article's title; the feed's title
+  // as the cycle turns it into text) is feedparser's value, or that value's text when it is HTML.
+  const shownTitle = (shown: string | undefined) => {
+    const wantedText = typeof want === 'string' ? htmlToText(want) : '';
+    return shown !== undefined && (shown === want || (wantedText !== '' && shown === wantedText));
+  };
+  const datePasses = (published: string | undefined, updated: string | undefined): boolean => {
+    const raws = /^(updated|modified)/.test(c.dateKind!) ? [updated, published] : [published, updated];
+    return typeof want === 'string' ? is(...raws) : raws.some((r) => sameInstant(r, want));
   };
   if (c.scope === 'feed') {
-    if (c.field === 'title') return sameText(o.parsed.title);
-    if (c.field === 'link') return is(o.parsed.link);
-    return false; // infrawire reads no feed-level id, author or date
+    const feed = o.parsed;
+    switch (c.field) {
+      case 'title':
+        return shownTitle(feed.title === undefined ? undefined : htmlToText(feed.title));
+      case 'link':
+        return is(feed.link);
+      case 'id':
+        return is(feed.id);
+      case 'author':
+        return is(feed.authors?.[0]);
+      case 'date':
+        return datePasses(feed.published, feed.updated);
+    }
   }
   const item = o.parsed.items[c.scope];
   const article = o.articles[c.scope];
   if (!item) return false;
   switch (c.field) {
     case 'title':
-      return sameText(item.title, article?.title);
+      return shownTitle(article?.title);
     case 'link':
       return is(item.link, article?.url);
     case 'id':
       return is(item.guid, article?.guid);
     case 'author':
       return is(item.authors[0], article?.authors[0]);
-    case 'date': {
-      const raws = /^(updated|modified)/.test(c.dateKind!) ? [item.updated, item.published] : [item.published, item.updated];
-      return typeof want === 'string' ? is(...raws) : raws.some((r) => sameInstant(r, want));
-    }
+    case 'date':
+      return datePasses(item.published, item.updated);
   }
 }
 
@@ -272,7 +291,7 @@ describe('feedparser corpus through fetch → parse → normalize', () => {
         t.model[1]++;
         if (pass) t.model[0]++;
       }
-      if (!pass && process.env.CONFORMANCE_DEBUG) failures.push(`${r.path}\t${r.expect}\t${o.error ?? JSON.stringify({ feed: [o.parsed?.title, o.parsed?.link], item: o.parsed?.items[0] }).slice(0, 400)}`);
+      if (!pass && process.env.CONFORMANCE_DEBUG) failures.push(`${r.path}\t${r.expect}\t${o.error ?? JSON.stringify({ feed: { ...o.parsed, items: undefined }, item: o.parsed?.items[0] }).slice(0, 400)}`);
     }
     const pct = ([pass, total]: [number, number]) => (total ? (100 * pass) / total : 100);
     const lines = [...tally].map(([folder, t]) => ({
