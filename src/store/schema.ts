@@ -71,4 +71,14 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX articles_source_guid ON articles(source, json_extract(data, '$.guid'));
   `,
+  // 4: incremental curation (issue 7): each article's feed decisions, valid while the rules and its data stay the same.
+  `
+  CREATE TABLE article_decisions (
+    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    rules TEXT NOT NULL,                        -- fingerprint of the watch rules (and infrawire version) decided under
+    decided_at INTEGER NOT NULL,                -- ms since the epoch
+    valid_until INTEGER,                        -- ms: when a feed's maxAgeDays will drop it; NULL = no age limit ahead
+    kept TEXT NOT NULL                          -- JSON [[feed, [categories]], ...] of the feeds that keep it
+  );
+  `,
 ];

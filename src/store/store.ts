@@ -172,6 +172,8 @@ export class Store {
     this
       .statement('UPDATE articles SET source = ?, url = ?, published = ?, updated = ?, data = ? WHERE id = ?')
       .run(article.source.name, article.url, article.published, article.updated, data, article.id);
+    // New content may match other rules: curation decides it again.
+    this.statement('DELETE FROM article_decisions WHERE article_id = ?').run(article.id);
     return 'changed';
   }
 
