@@ -20,7 +20,7 @@ import { createFetchLimiter, fetchSource, type FetchResult } from '../fetch/inde
 import type { Article, FeedFormat, ParsedFeed, SourceRef } from '../model/index.js';
 import { identityGuids, normalizeOptions, toArticle, type NormalizeOptions } from '../normalize/index.js';
 import { parseFeed } from '../parse/index.js';
-import { FEED_FORMATS, renderFeeds, writeChangedFiles, type FeedSite } from '../publish/index.js';
+import { FEED_FORMATS, renderCacheFor, writeChangedFiles, type FeedSite } from '../publish/index.js';
 import { articleIdByGuid, isTombstoned, storedSource, type SourceOutcome, type SourceState, type Store } from '../store/index.js';
 import { curateStore } from './curateStore.js';
 import { duePolicyFromConfig, isDue, nextCheckAt, type CacheHeaders } from './due.js';
@@ -267,8 +267,8 @@ export function feedSite(config: LoadedConfig): FeedSite {
 export function publishFeeds(config: LoadedConfig, store: Store): FeedReport[] {
   const site = feedSite(config);
   return config.feeds.map((feed) => {
-    const entries = store.feedEntries(feed.name, feed.maxEntries);
-    const rendered = renderFeeds(feed, site, entries);
+    const entries = store.feedEntryRecords(feed.name, feed.maxEntries);
+    const rendered = renderCacheFor(store).render(feed, site, entries).feed;
     try {
       const changed = writeChangedFiles(config.publish.dir, {
         [`${feed.name}${FEED_FORMATS.atom}`]: rendered.atom,

@@ -13,7 +13,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Article } from '../model/index.js';
+import type { Article, RelatedReport } from '../model/index.js';
 import { clusterCoverage } from './curation.js';
 import { MIGRATIONS } from './schema.js';
 
@@ -74,6 +74,22 @@ export interface FeedEntry {
   article: Article;
   keywords: string[];
   addedAt: string;
+}
+
+/** A feed entry as stored: the Article JSON and keywords JSON unparsed, plus its cluster's coverage. */
+export interface FeedEntryRecord {
+  data: string;
+  keywords: string;
+  addedAt: string;
+  coverage?: { related: RelatedReport[]; lastAdded?: string };
+}
+
+/** A cluster lead as published: the other outlets' reports in `related`, `updated` moved to when the last one was first seen. */
+export function feedEntryOf(record: FeedEntryRecord): FeedEntry {
+  const stored = JSON.parse(record.data) as Article;
+  const cov = record.coverage;
+  const article = cov ? { ...stored, related: cov.related, updated: cov.lastAdded && cov.lastAdded > stored.updated ? cov.lastAdded : stored.updated } : stored;
+  return { article, keywords: JSON.parse(record.keywords) as string[], addedAt: record.addedAt };
 }
 
 export class Store {
@@ -202,21 +218,27 @@ export class Store {
 
   /** The newest entries of a feed, newest first (by published, then id for a stable order). */
   feedEntries(feed: string, limit: number): FeedEntry[] {
-    const rows = this
-      .statement(
-        `SELECT a.data, e.keywords, e.added_at FROM feed_entries e JOIN articles a ON a.id = e.article_id
-         WHERE e.feed = ? ORDER BY a.published DESC, a.id LIMIT ?`,
-      )
-      .all(feed, limit) as { data: string; keywords: string; added_at: string }[];
-    return rows.map((r) => ({ article: this.withCoverage(JSON.parse(r.data) as Article), keywords: JSON.parse(r.keywords) as string[], addedAt: r.added_at }));
+    return this.feedEntryRecords(feed, limit).map(feedEntryOf);
   }
 
-  /** A cluster lead as published: the other outlets' reports in `related`, `updated` moved to when the last one was first seen. */
-  private withCoverage(article: Article): Article {
-    const { related, lastAdded } = clusterCoverage(this, article.id);
-    if (!related.length) return article;
-    const updated = lastAdded && lastAdded > article.updated ? lastAdded : article.updated;
-    return { ...article, related, updated };
+  /**
+   * A feed's entries as stored (Article JSON not parsed yet), with each
+   * cluster lead's coverage: what publishing needs to tell an unchanged entry
+   * from a changed one without parsing it.
+   */
+  feedEntryRecords(feed: string, limit: number): FeedEntryRecord[] {
+    const rows = this
+      .statement(
+        `SELECT a.id, a.data, e.keywords, e.added_at FROM feed_entries e JOIN articles a ON a.id = e.article_id
+         WHERE e.feed = ? ORDER BY a.published DESC, a.id LIMIT ?`,
+      )
+      .all(feed, limit) as { id: string; data: string; keywords: string; added_at: string }[];
+    // Only leads with other reports need their cluster read (one query for all, not one per entry).
+    const covered = new Set(this.statement('SELECT DISTINCT lead_id FROM story_clusters WHERE article_id <> lead_id').pluck().all() as string[]);
+    return rows.map((r) => {
+      const coverage = covered.has(r.id) ? clusterCoverage(this, r.id) : undefined;
+      return { data: r.data, keywords: r.keywords, addedAt: r.added_at, ...(coverage?.related.length ? { coverage } : {}) };
+    });
   }
 
   /**

@@ -201,9 +201,10 @@ describe('a whole bench run at tiny scale', () => {
     const publish = s.pipelines.infrawire!.publish!;
     expect(publish.entries).toBe(Math.min(1000, s.matchingItems));
     expect(publish.runsMs).toHaveLength(5);
+    expect(publish.uncachedMs).toBe(publish.runsMs[0]);
     expect(publish.bytes).toBeGreaterThan(publish.entries * 100);
     expect(s.ratios.changedItemsPerSec.vsNaiveNode).toBeCloseTo(s.pipelines.infrawire!.changed.itemsPerSec / s.pipelines.naiveNode!.changed.itemsPerSec, 9);
-    expect(s.targets.map((t) => t.goal)).toEqual(['>= 1.0x', '>= 0.6x', '>= 10x', '>= 2000', '>= 10x', '<= 256', '<= 100']);
+    expect(s.targets.map((t) => t.goal)).toEqual(['>= 1.0x', '>= 0.6x', '>= 10x', '>= 2000', '>= 10x', '<= 256', '<= 100', '<= 100']);
     for (const t of s.targets) expect(typeof t.met).toBe('boolean');
     expect(String(report.machine.python)).toMatch(/^Python 3\.\d+\.\d+, feedparser \d/);
     // the profile of the infrawire child is summarized; the temp work dir is gone

@@ -1,0 +1,65 @@
+/**
+ * Rendered entries kept between publishes, so a cycle that changed nothing
+ * (or one entry) does not parse and render the whole feed again.
+ *
+ * Rules:
+ * - Exact: an entry is reused only when everything it is rendered from is
+ *   the same: its stored Article JSON, keywords JSON, added time and cluster
+ *   coverage, compared as strings. The feed around the entries (title, links,
+ *   `updated`) is rendered every time. So the bytes equal `renderFeeds`'.
+ * - Bounded: a feed keeps only the entries of its last publish.
+ * - One cache per store (a WeakMap), as a store is published by one process.
+ */
+import type { FeedConfig } from '../config/index.js';
+import { feedEntryOf, type FeedEntryRecord, type Store } from '../store/index.js';
+import { assembleFeed, feedDescription, newest, renderEntry, type FeedSite, type RenderedEntry, type RenderedFeed } from './renderFeeds.js';
+
+interface Kept {
+  /** Everything besides the Article JSON the entry was rendered from. */
+  context: string;
+  rendered: RenderedEntry;
+}
+
+export interface CachedRender {
+  feed: RenderedFeed;
+  /** Entries rendered afresh (the others came from the cache). */
+  renderedEntries: number;
+}
+
+export class FeedRenderCache {
+  /** Feed name → stored Article JSON → its rendering. */
+  private readonly feeds = new Map<string, Map<string, Kept>>();
+
+  render(config: FeedConfig, site: FeedSite, records: readonly FeedEntryRecord[]): CachedRender {
+    const before = this.feeds.get(config.name);
+    const now = new Map<string, Kept>();
+    let renderedEntries = 0;
+    const entries = records.map((record) => {
+      const context = JSON.stringify([record.keywords, record.addedAt, record.coverage ?? null]);
+      const kept = before?.get(record.data);
+      if (kept && kept.context === context) {
+        now.set(record.data, kept);
+        return kept.rendered;
+      }
+      renderedEntries++;
+      const rendered = renderEntry(feedEntryOf(record));
+      now.set(record.data, { context, rendered });
+      return rendered;
+    });
+    this.feeds.set(config.name, now);
+    const feed = assembleFeed(feedDescription(config, site, newest(entries.map((e) => e.updated))), entries);
+    return { feed, renderedEntries };
+  }
+
+  clear(): void {
+    this.feeds.clear();
+  }
+}
+
+const caches = new WeakMap<Store, FeedRenderCache>();
+
+export function renderCacheFor(store: Store): FeedRenderCache {
+  let cache = caches.get(store);
+  if (!cache) caches.set(store, (cache = new FeedRenderCache()));
+  return cache;
+}
