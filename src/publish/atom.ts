@@ -15,7 +15,7 @@
 import type { Article } from '../model/index.js';
 import type { FeedEntry } from '../store/index.js';
 import { escapeHtml, xmlSafe } from './html.js';
-import type { FeedDescription } from './renderFeeds.js';
+import type { DocumentFrame, FeedDescription } from './renderFeeds.js';
 
 const attr = escapeHtml;
 
@@ -76,15 +76,15 @@ function entryElement({ article, keywords }: FeedEntry, contentHtml: string): st
   return ['<entry>', ...lines.map((l) => `  ${l}`), '</entry>'];
 }
 
-/** One entry, indented as in the document: rendered once per entry and reusable while it is unchanged. */
+/** One entry as the document has it (indented, with its line end): rendered once per entry and reusable while it is unchanged. */
 export function atomEntry(entry: FeedEntry, contentHtml: string): string {
-  return entryElement(entry, contentHtml)
+  return `${entryElement(entry, contentHtml)
     .map((l) => `  ${l}`)
-    .join('\n');
+    .join('\n')}\n`;
 }
 
 /** The document around entries rendered by `atomEntry`. */
-export function atomDocument(feed: FeedDescription, entries: readonly string[]): string {
+export function atomFrame(feed: FeedDescription): DocumentFrame {
   const head = [
     element('id', feed.id),
     htmlText('title', feed.title),
@@ -97,5 +97,7 @@ export function atomDocument(feed: FeedDescription, entries: readonly string[]):
     link('alternate', feed.links.statusPage, { type: 'text/html' }),
     ...(feed.hub ? [link('hub', feed.hub)] : []),
   ];
-  return ['<?xml version="1.0" encoding="utf-8"?>', '<feed xmlns="http://www.w3.org/2005/Atom">', ...head.map((l) => `  ${l}`), ...entries, '</feed>', ''].join('\n');
+  const lines = ['<?xml version="1.0" encoding="utf-8"?>', '<feed xmlns="http://www.w3.org/2005/Atom">', ...head.map((l) => `  ${l}`)];
+  const tail = '</feed>\n';
+  return { head: `${lines.join('\n')}\n`, separator: '', tail, empty: `${lines.join('\n')}\n${tail}` };
 }

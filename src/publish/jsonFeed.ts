@@ -12,7 +12,7 @@
  */
 import type { FeedEntry } from '../store/index.js';
 import { xmlSafe } from './html.js';
-import type { FeedDescription } from './renderFeeds.js';
+import type { DocumentFrame, FeedDescription } from './renderFeeds.js';
 
 export const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';
 
@@ -48,7 +48,7 @@ export function jsonFeedItem(entry: FeedEntry, contentHtml: string): string {
 }
 
 /** The document around items rendered by `jsonFeedItem`: the same bytes as JSON.stringify(doc, null, 2) of the whole. */
-export function jsonFeedDocument(feed: FeedDescription, items: readonly string[]): string {
+export function jsonFeedFrame(feed: FeedDescription): DocumentFrame {
   const doc = {
     version: JSON_FEED_VERSION,
     title: xmlSafe(feed.title),
@@ -61,7 +61,6 @@ export function jsonFeedDocument(feed: FeedDescription, items: readonly string[]
     items: [],
   };
   const whole = JSON.stringify(doc, null, 2);
-  if (!items.length) return `${whole}\n`;
   // `items` is the last key, rendered as `"items": []` at the end.
-  return `${whole.slice(0, -'[]\n}'.length)}[\n${items.join(',\n')}\n  ]\n}\n`;
+  return { head: `${whole.slice(0, -'[]\n}'.length)}[\n`, separator: ',\n', tail: '\n  ]\n}\n', empty: `${whole}\n` };
 }

@@ -12,7 +12,7 @@
  */
 import type { FeedConfig } from '../config/index.js';
 import { feedEntryOf, type FeedEntryRecord, type Store } from '../store/index.js';
-import { assembleFeed, feedDescription, newest, renderEntry, type FeedSite, type RenderedEntry, type RenderedFeed } from './renderFeeds.js';
+import { assembleFeed, feedDescription, newest, renderEntry, type FeedFormatName, type FeedSite, type RenderedEntry } from './renderFeeds.js';
 
 interface Kept {
   /** Everything besides the Article JSON the entry was rendered from. */
@@ -21,7 +21,8 @@ interface Kept {
 }
 
 export interface CachedRender {
-  feed: RenderedFeed;
+  /** Each format's document, UTF-8. */
+  feed: Record<FeedFormatName, Buffer>;
   /** Entries rendered afresh (the others came from the cache). */
   renderedEntries: number;
 }

@@ -14,9 +14,9 @@ import { Feed, type Item } from 'feed';
 import type { FeedConfig } from '../config/index.js';
 import type { FeedEntry } from '../store/index.js';
 import { VERSION } from '../fetch/index.js';
-import { atomDocument, atomEntry } from './atom.js';
+import { atomEntry, atomFrame } from './atom.js';
 import { entryContentHtml, escapeHtml, xmlSafe } from './html.js';
-import { jsonFeedDocument, jsonFeedItem } from './jsonFeed.js';
+import { jsonFeedFrame, jsonFeedItem } from './jsonFeed.js';
 
 export interface FeedSite {
   /** Public base URL, no trailing slash. */
@@ -166,43 +166,58 @@ export function rssItemXml(entry: FeedEntry, contentHtml: string | undefined): s
 }
 
 /** The document around items from `rssItemXml` (an item with content adds the content namespace to the head). */
-function rssDocument(feed: FeedDescription, items: readonly string[]): string {
+function rssFrame(feed: FeedDescription): DocumentFrame {
+  const empty = rssChannel(feed).rss2();
   const channel = rssChannel(feed);
-  if (!items.length) return channel.rss2();
   channel.addItem({ title: 'x', link: feed.links.statusPage, date: new Date(0), content: 'x' });
   const frame = channel.rss2();
-  return `${frame.slice(0, frame.indexOf(ITEM_START))}${items.join('')}${frame.slice(frame.lastIndexOf(CHANNEL_END))}`;
+  return { head: frame.slice(0, frame.indexOf(ITEM_START)), separator: '', tail: frame.slice(frame.lastIndexOf(CHANNEL_END)), empty };
 }
 
-/** One entry in all three formats: what a feed is assembled from, and what `FeedRenderCache` keeps. */
+/** A document as the text around its entries: `empty` when there are none, else head + entries (with `separator` between) + tail. */
+export interface DocumentFrame {
+  head: string;
+  separator: string;
+  tail: string;
+  empty: string;
+}
+
+/** The document's UTF-8 bytes: entries are kept encoded, so a publish copies bytes instead of building and encoding one large string. */
+function documentBytes(frame: DocumentFrame, entries: readonly Buffer[]): Buffer {
+  if (!entries.length) return Buffer.from(frame.empty);
+  const separator = Buffer.from(frame.separator);
+  const parts: Buffer[] = [Buffer.from(frame.head)];
+  entries.forEach((e, n) => parts.push(...(n && separator.length ? [separator, e] : [e])));
+  parts.push(Buffer.from(frame.tail));
+  return Buffer.concat(parts);
+}
+
+/** One entry in all three formats (UTF-8): what a feed is assembled from, and what `FeedRenderCache` keeps. */
 export interface RenderedEntry {
   /** The entry's `updated` (the feed's is the newest). */
   updated: string;
-  atom: string;
-  rss: string;
-  json: string;
+  atom: Buffer;
+  rss: Buffer;
+  json: Buffer;
 }
 
 /** An entry's rendering depends on the entry only (never on the feed around it), so it can be kept while the entry is unchanged. */
 export function renderEntry(entry: FeedEntry): RenderedEntry {
   // The entry's HTML is built once and shared by the three formats.
   const html = entryContentHtml(entry.article);
-  return { updated: entry.article.updated, atom: atomEntry(entry, html), rss: rssItemXml(entry, html), json: jsonFeedItem(entry, html) };
+  return { updated: entry.article.updated, atom: Buffer.from(atomEntry(entry, html)), rss: Buffer.from(rssItemXml(entry, html)), json: Buffer.from(jsonFeedItem(entry, html)) };
 }
 
-/** The feed from entries rendered by `renderEntry` with the same description. */
-export function assembleFeed(feed: FeedDescription, entries: readonly RenderedEntry[]): RenderedFeed {
+/** The feed's three documents as UTF-8 bytes, from entries rendered by `renderEntry`. */
+export function assembleFeed(feed: FeedDescription, entries: readonly RenderedEntry[]): Record<FeedFormatName, Buffer> {
   return {
-    atom: atomDocument(feed, entries.map((e) => e.atom)),
-    rss: rssDocument(feed, entries.map((e) => e.rss)),
-    json: jsonFeedDocument(feed, entries.map((e) => e.json)),
+    atom: documentBytes(atomFrame(feed), entries.map((e) => e.atom)),
+    rss: documentBytes(rssFrame(feed), entries.map((e) => e.rss)),
+    json: documentBytes(jsonFeedFrame(feed), entries.map((e) => e.json)),
   };
 }
 
 export function renderFeeds(config: FeedConfig, site: FeedSite, entries: readonly FeedEntry[]): RenderedFeed {
-  const feed = describeFeed(config, site, entries);
-  return assembleFeed(
-    feed,
-    entries.map(renderEntry),
-  );
+  const { atom, rss, json } = assembleFeed(describeFeed(config, site, entries), entries.map(renderEntry));
+  return { atom: atom.toString('utf8'), rss: rss.toString('utf8'), json: json.toString('utf8') };
 }

@@ -17,7 +17,7 @@ import { join } from 'node:path';
  * failure (disk full, read-only directory, file size limit) the temp file is
  * removed, `path` keeps its previous bytes, and the error names `path`.
  */
-export function writeFileAtomic(path: string, data: string): void {
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   let created = false;
   try {
@@ -38,16 +38,16 @@ export function writeFileAtomic(path: string, data: string): void {
   }
 }
 
-function sameContent(path: string, data: string): boolean {
+function sameContent(path: string, data: string | Uint8Array): boolean {
   try {
-    return readFileSync(path, 'utf8') === data;
+    return typeof data === 'string' ? readFileSync(path, 'utf8') === data : readFileSync(path).equals(data);
   } catch {
     return false;
   }
 }
 
-/** Write `files` (name → content) into `dir`; returns the paths that changed. */
-export function writeChangedFiles(dir: string, files: Record<string, string>): string[] {
+/** Write `files` (name → content, text or UTF-8 bytes) into `dir`; returns the paths that changed. */
+export function writeChangedFiles(dir: string, files: Record<string, string | Uint8Array>): string[] {
   mkdirSync(dir, { recursive: true });
   const changed: string[] = [];
   for (const [name, data] of Object.entries(files)) {
