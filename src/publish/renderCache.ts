@@ -4,8 +4,9 @@
  *
  * Rules:
  * - Exact: an entry is reused only when everything it is rendered from is
- *   the same: its stored Article JSON, keywords JSON, added time and cluster
- *   coverage, compared as strings. The feed around the entries (title, links,
+ *   the same: its article's revision (the store raises it whenever the
+ *   Article JSON changes), keywords JSON, added time and cluster coverage.
+ *   A kept entry's article is not even read. The feed around the entries (title, links,
  *   `updated`) is rendered every time. So the bytes equal `renderFeeds`'.
  * - Bounded: a feed keeps only the entries of its last publish.
  * - One cache per store (a WeakMap), as a store is published by one process.
@@ -15,7 +16,8 @@ import { feedEntryOf, type FeedEntryRecord, type Store } from '../store/index.js
 import { assembleFeed, feedDescription, newest, renderEntry, type FeedFormatName, type FeedSite, type RenderedEntry } from './renderFeeds.js';
 
 interface Kept {
-  /** Everything besides the Article JSON the entry was rendered from. */
+  revision: number;
+  /** Everything besides the article the entry was rendered from. */
   context: string;
   rendered: RenderedEntry;
 }
@@ -28,23 +30,26 @@ export interface CachedRender {
 }
 
 export class FeedRenderCache {
-  /** Feed name → stored Article JSON → its rendering. */
+  /** Feed name → article id → its rendering. */
   private readonly feeds = new Map<string, Map<string, Kept>>();
 
-  render(config: FeedConfig, site: FeedSite, records: readonly FeedEntryRecord[]): CachedRender {
+  /** `articleJson`: reads an entry's stored Article JSON, called only for entries not kept. */
+  render(config: FeedConfig, site: FeedSite, records: readonly FeedEntryRecord[], articleJson: (id: string) => string | undefined): CachedRender {
     const before = this.feeds.get(config.name);
     const now = new Map<string, Kept>();
     let renderedEntries = 0;
     const entries = records.map((record) => {
       const context = JSON.stringify([record.keywords, record.addedAt, record.coverage ?? null]);
-      const kept = before?.get(record.data);
-      if (kept && kept.context === context) {
-        now.set(record.data, kept);
+      const kept = before?.get(record.id);
+      if (kept && kept.revision === record.revision && kept.context === context) {
+        now.set(record.id, kept);
         return kept.rendered;
       }
+      const json = articleJson(record.id);
+      if (json === undefined) throw new Error(`feed "${config.name}": article ${record.id} is listed but not stored`);
       renderedEntries++;
-      const rendered = renderEntry(feedEntryOf(record));
-      now.set(record.data, { context, rendered });
+      const rendered = renderEntry(feedEntryOf(record, json));
+      now.set(record.id, { revision: record.revision, context, rendered });
       return rendered;
     });
     this.feeds.set(config.name, now);

@@ -76,17 +76,18 @@ export interface FeedEntry {
   addedAt: string;
 }
 
-/** A feed entry as stored: the Article JSON and keywords JSON unparsed, plus its cluster's coverage. */
+/** A feed entry as stored (keywords JSON unparsed), with its cluster's coverage; `revision` changes whenever the article's data does. */
 export interface FeedEntryRecord {
-  data: string;
+  id: string;
+  revision: number;
   keywords: string;
   addedAt: string;
   coverage?: { related: RelatedReport[]; lastAdded?: string };
 }
 
 /** A cluster lead as published: the other outlets' reports in `related`, `updated` moved to when the last one was first seen. */
-export function feedEntryOf(record: FeedEntryRecord): FeedEntry {
-  const stored = JSON.parse(record.data) as Article;
+export function feedEntryOf(record: FeedEntryRecord, articleJson: string): FeedEntry {
+  const stored = JSON.parse(articleJson) as Article;
   const cov = record.coverage;
   const article = cov ? { ...stored, related: cov.related, updated: cov.lastAdded && cov.lastAdded > stored.updated ? cov.lastAdded : stored.updated } : stored;
   return { article, keywords: JSON.parse(record.keywords) as string[], addedAt: record.addedAt };
@@ -186,7 +187,7 @@ export class Store {
       return 'new';
     }
     this
-      .statement('UPDATE articles SET source = ?, url = ?, published = ?, updated = ?, data = ? WHERE id = ?')
+      .statement('UPDATE articles SET source = ?, url = ?, published = ?, updated = ?, data = ?, revision = revision + 1 WHERE id = ?')
       .run(article.source.name, article.url, article.published, article.updated, data, article.id);
     // New content may match other rules: curation decides it again.
     this.statement('DELETE FROM article_decisions WHERE article_id = ?').run(article.id);
@@ -194,7 +195,7 @@ export class Store {
   }
 
   getArticle(id: string): Article | undefined {
-    const data = this.statement('SELECT data FROM articles WHERE id = ?').pluck().get(id) as string | undefined;
+    const data = this.articleJson(id);
     return data ? (JSON.parse(data) as Article) : undefined;
   }
 
@@ -218,27 +219,32 @@ export class Store {
 
   /** The newest entries of a feed, newest first (by published, then id for a stable order). */
   feedEntries(feed: string, limit: number): FeedEntry[] {
-    return this.feedEntryRecords(feed, limit).map(feedEntryOf);
+    return this.feedEntryRecords(feed, limit).map((r) => feedEntryOf(r, this.articleJson(r.id)!));
   }
 
   /**
-   * A feed's entries as stored (Article JSON not parsed yet), with each
-   * cluster lead's coverage: what publishing needs to tell an unchanged entry
-   * from a changed one without parsing it.
+   * A feed's entries as stored, without their Article JSON (read it with
+   * `articleJson`), with each cluster lead's coverage: what publishing needs to
+   * tell an unchanged entry from a changed one.
    */
   feedEntryRecords(feed: string, limit: number): FeedEntryRecord[] {
     const rows = this
       .statement(
-        `SELECT a.id, a.data, e.keywords, e.added_at FROM feed_entries e JOIN articles a ON a.id = e.article_id
+        `SELECT a.id, a.revision, e.keywords, e.added_at FROM feed_entries e JOIN articles a ON a.id = e.article_id
          WHERE e.feed = ? ORDER BY a.published DESC, a.id LIMIT ?`,
       )
-      .all(feed, limit) as { id: string; data: string; keywords: string; added_at: string }[];
+      .all(feed, limit) as { id: string; revision: number; keywords: string; added_at: string }[];
     // Only leads with other reports need their cluster read (one query for all, not one per entry).
     const covered = new Set(this.statement('SELECT DISTINCT lead_id FROM story_clusters WHERE article_id <> lead_id').pluck().all() as string[]);
     return rows.map((r) => {
       const coverage = covered.has(r.id) ? clusterCoverage(this, r.id) : undefined;
-      return { data: r.data, keywords: r.keywords, addedAt: r.added_at, ...(coverage?.related.length ? { coverage } : {}) };
+      return { id: r.id, revision: r.revision, keywords: r.keywords, addedAt: r.added_at, ...(coverage?.related.length ? { coverage } : {}) };
     });
+  }
+
+  /** An article's stored JSON, unparsed. */
+  articleJson(id: string): string | undefined {
+    return this.statement('SELECT data FROM articles WHERE id = ?').pluck().get(id) as string | undefined;
   }
 
   /**

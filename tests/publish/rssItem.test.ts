@@ -79,9 +79,12 @@ describe('the render cache', () => {
     const cache = new FeedRenderCache();
     const curate = (day: number) => curateStore(config, store, feedRulesFor(config), new Date(Date.UTC(2026, 10, 28 + day)));
     const check = (expectRendered: number) => {
-      const { feed: cached, renderedEntries } = cache.render(feed!, site, store.feedEntryRecords('gpu', 4));
+      const read: string[] = [];
+      const articleJson = (id: string) => (read.push(id), store.articleJson(id));
+      const { feed: cached, renderedEntries } = cache.render(feed!, site, store.feedEntryRecords('gpu', 4), articleJson);
       expect(text(cached)).toEqual(renderFeeds(feed!, site, store.feedEntries('gpu', 4)));
       expect(renderedEntries).toBe(expectRendered);
+      expect(read).toHaveLength(expectRendered); // a kept entry's article is not read
     };
     for (let n = 1; n <= 3; n++) store.saveArticle(makeArticle(n), '2026-11-20T00:00:00.000Z');
     curate(0);
@@ -106,7 +109,7 @@ describe('the render cache', () => {
     check(1);
     // A different feed description (title) around the same entries renders no entry.
     const renamed = { ...feed!, title: 'GPU & <more>' };
-    const again = cache.render(renamed, site, store.feedEntryRecords('gpu', 4));
+    const again = cache.render(renamed, site, store.feedEntryRecords('gpu', 4), (id) => store.articleJson(id));
     expect({ feed: text(again.feed), renderedEntries: again.renderedEntries }).toEqual({ feed: renderFeeds(renamed, site, store.feedEntries('gpu', 4)), renderedEntries: 0 });
     cache.clear();
     check(store.feedEntryRecords('gpu', 4).length);
