@@ -160,7 +160,7 @@ export function formatTable(report: BenchReport): string {
     const pub = s.pipelines.infrawire?.publish;
     if (pub) out.push(`publish: ${pub.entries} entries, Atom+RSS+JSON, ${fmt(pub.bytes / 1024, 0)} KB: first (uncached) ${fmt(pub.uncachedMs)} ms, then median ${fmt(pub.medianMs)} ms of ${pub.runsMs.length - 1} cached runs`);
     const iw = s.pipelines.infrawire;
-    if (iw) out.push(`infrawire peak RSS: ${fmt(iw.startRssMB)} MB loaded, ${fmt(iw.changed.peakRssSoFarMB)} after the changed cycle, ${fmt(iw.unchanged?.peakRssSoFarMB)} after the unchanged one, ${fmt(iw.publish?.peakRssSoFarMB)} after publishing`);
+    if (iw) out.push(`infrawire peak RSS: ${fmt(iw.startRssMB)} MB loaded, ${fmt(iw.changed.polledPeakRssMB)} when the changed cycle had polled every source (heap ${fmt(iw.changed.polledHeapUsedMB)} MB used), ${fmt(iw.changed.peakRssSoFarMB)} after it curated and published, ${fmt(iw.unchanged?.peakRssSoFarMB)} after the unchanged one, ${fmt(iw.publish?.peakRssSoFarMB)} after publishing`);
     const r = s.ratios;
     out.push(`ratios: items/s vs naive ${x(r.changedItemsPerSec.vsNaiveNode)}, vs sax ${x(r.changedItemsPerSec.vsSaxFloor)}, vs Python ${x(r.changedItemsPerSec.vsPython)}; unchanged src/s vs naive ${x(r.unchangedSourcesPerSec.vsNaiveNode)}; CPU/src vs naive ${x(r.cpuMsPerSource.vsNaiveNode)}; peak RSS vs naive ${x(r.peakRss.vsNaiveNode)}`);
     out.push(pad([['target', 'goal', 'actual', 'met'], ...s.targets.map((t) => [t.name, t.goal, fmt(t.actual, 2), t.met === null ? '-' : t.met ? 'yes' : 'NO'])]));

@@ -24,7 +24,7 @@ import { parseConfig, type LoadedConfig } from '../../src/config/index.js';
 import { renderCacheFor } from '../../src/publish/index.js';
 import { publishFeeds, runCycle } from '../../src/schedule/index.js';
 import { Store } from '../../src/store/index.js';
-import { serveCommands, timed } from '../child.js';
+import { peakRssMB, serveCommands, timed } from '../child.js';
 import { MAX_REPORTED_ERRORS, type PhaseResult, type PipelineSetup } from './types.js';
 
 export const BENCH_FEED = 'bench';
@@ -74,12 +74,20 @@ function ready(): { config: LoadedConfig; store: Store } {
 async function cycle(shiftMs: number): Promise<PhaseResult> {
   const { config, store } = ready();
   const now = () => new Date(Date.now() + shiftMs);
-  const t = await timed(() => runCycle(config, store, { now }));
+  const polled = { peakRssMB: 0, heapUsedMB: 0 };
+  const onSource = (_report: unknown, done: number, total: number) => {
+    if (done < total) return;
+    polled.peakRssMB = peakRssMB();
+    polled.heapUsedMB = process.memoryUsage().heapUsed / 2 ** 20;
+  };
+  const t = await timed(() => runCycle(config, store, { now, onSource }));
   const failed = t.value.sources.filter((s) => !s.ok);
   return {
     wallMs: t.wallMs,
     cpuMs: t.cpuMs,
     peakRssSoFarMB: t.peakRssSoFarMB,
+    polledPeakRssMB: polled.peakRssMB,
+    polledHeapUsedMB: polled.heapUsedMB,
     sources: t.value.sources.length,
     sourcesOk: t.value.sources.length - failed.length,
     items: t.value.itemsSeen,

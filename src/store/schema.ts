@@ -82,5 +82,8 @@ export const MIGRATIONS: readonly string[] = [
     kept TEXT NOT NULL                          -- JSON [[feed, [categories]], ...] of the feeds that keep it
   );
   ALTER TABLE articles ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;  -- +1 whenever data changes (publishing re-renders the entry)
+  -- Covering indexes: a curation pass and a feed's entry list read these columns without touching the rows' JSON pages.
+  CREATE INDEX articles_curation ON articles(first_seen, id, source, published);
+  CREATE INDEX articles_feed_order ON articles(id, published, revision);
   `,
 ];

@@ -230,7 +230,7 @@ export class Store {
   feedEntryRecords(feed: string, limit: number): FeedEntryRecord[] {
     const rows = this
       .statement(
-        `SELECT a.id, a.revision, e.keywords, e.added_at FROM feed_entries e JOIN articles a ON a.id = e.article_id
+        `SELECT a.id, a.revision, e.keywords, e.added_at FROM feed_entries e JOIN articles a INDEXED BY articles_feed_order ON a.id = e.article_id
          WHERE e.feed = ? ORDER BY a.published DESC, a.id LIMIT ?`,
       )
       .all(feed, limit) as { id: string; revision: number; keywords: string; added_at: string }[];

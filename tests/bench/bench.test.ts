@@ -215,7 +215,7 @@ describe('a whole bench run at tiny scale', () => {
     expect(existsSync(workDir)).toBe(false);
     const table = formatTable(report);
     expect(table).toContain('unchanged cycle: infrawire made 4 requests');
-    expect(table).toMatch(/infrawire peak RSS: [\d.]+ MB loaded, [\d.]+ after the changed cycle/);
+    expect(table).toMatch(/infrawire peak RSS: [\d.]+ MB loaded, [\d.]+ when the changed cycle had polled every source \(heap [\d.]+ MB used\), [\d.]+ after it curated and published/);
     for (const label of ['infrawire', 'naive Node (rss-parser)', 'Python feedparser', 'sax floor', 'publish:', 'unchanged sources/s']) expect(table).toContain(label);
   });
 });
