@@ -23,8 +23,8 @@ interface Kept {
 }
 
 export interface CachedRender {
-  /** Each format's document, UTF-8. */
-  feed: Record<FeedFormatName, Buffer>;
+  /** Each format's document as UTF-8 pieces (see `writeChangedFiles`). */
+  feed: Record<FeedFormatName, Buffer[]>;
   /** Entries rendered afresh (the others came from the cache). */
   renderedEntries: number;
 }

@@ -182,14 +182,14 @@ export interface DocumentFrame {
   empty: string;
 }
 
-/** The document's UTF-8 bytes: entries are kept encoded, so a publish copies bytes instead of building and encoding one large string. */
-function documentBytes(frame: DocumentFrame, entries: readonly Buffer[]): Buffer {
-  if (!entries.length) return Buffer.from(frame.empty);
+/** The document's UTF-8 bytes in pieces (frame and entries), never joined: entries are kept encoded, so a publish copies no document. */
+function documentPieces(frame: DocumentFrame, entries: readonly Buffer[]): Buffer[] {
+  if (!entries.length) return [Buffer.from(frame.empty)];
   const separator = Buffer.from(frame.separator);
-  const parts: Buffer[] = [Buffer.from(frame.head)];
-  entries.forEach((e, n) => parts.push(...(n && separator.length ? [separator, e] : [e])));
-  parts.push(Buffer.from(frame.tail));
-  return Buffer.concat(parts);
+  const pieces: Buffer[] = [Buffer.from(frame.head)];
+  entries.forEach((e, n) => pieces.push(...(n && separator.length ? [separator, e] : [e])));
+  pieces.push(Buffer.from(frame.tail));
+  return pieces;
 }
 
 /** One entry in all three formats (UTF-8): what a feed is assembled from, and what `FeedRenderCache` keeps. */
@@ -208,16 +208,17 @@ export function renderEntry(entry: FeedEntry): RenderedEntry {
   return { updated: entry.article.updated, atom: Buffer.from(atomEntry(entry, html)), rss: Buffer.from(rssItemXml(entry, html)), json: Buffer.from(jsonFeedItem(entry, html)) };
 }
 
-/** The feed's three documents as UTF-8 bytes, from entries rendered by `renderEntry`. */
-export function assembleFeed(feed: FeedDescription, entries: readonly RenderedEntry[]): Record<FeedFormatName, Buffer> {
+/** The feed's three documents as UTF-8 pieces, from entries rendered by `renderEntry`. */
+export function assembleFeed(feed: FeedDescription, entries: readonly RenderedEntry[]): Record<FeedFormatName, Buffer[]> {
   return {
-    atom: documentBytes(atomFrame(feed), entries.map((e) => e.atom)),
-    rss: documentBytes(rssFrame(feed), entries.map((e) => e.rss)),
-    json: documentBytes(jsonFeedFrame(feed), entries.map((e) => e.json)),
+    atom: documentPieces(atomFrame(feed), entries.map((e) => e.atom)),
+    rss: documentPieces(rssFrame(feed), entries.map((e) => e.rss)),
+    json: documentPieces(jsonFeedFrame(feed), entries.map((e) => e.json)),
   };
 }
 
 export function renderFeeds(config: FeedConfig, site: FeedSite, entries: readonly FeedEntry[]): RenderedFeed {
   const { atom, rss, json } = assembleFeed(describeFeed(config, site, entries), entries.map(renderEntry));
-  return { atom: atom.toString('utf8'), rss: rss.toString('utf8'), json: json.toString('utf8') };
+  const text = (pieces: Buffer[]) => Buffer.concat(pieces).toString('utf8');
+  return { atom: text(atom), rss: text(rss), json: text(json) };
 }

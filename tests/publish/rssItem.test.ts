@@ -48,7 +48,7 @@ describe('RSS items', () => {
   });
 });
 
-const text = (docs: Record<string, Buffer>) => Object.fromEntries(Object.entries(docs).map(([format, bytes]) => [format, bytes.toString('utf8')]));
+const text = (docs: Record<string, Buffer[]>) => Object.fromEntries(Object.entries(docs).map(([format, pieces]) => [format, Buffer.concat(pieces).toString('utf8')]));
 
 describe('the render cache', () => {
   let tmp: ReturnType<typeof tempDir>;
