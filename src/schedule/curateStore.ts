@@ -52,6 +52,12 @@ export interface CurationReport {
   merged: number;
   /** Articles whose feed decisions were made in this pass (the others' stored decisions were still valid). */
   decided: number;
+  /**
+   * When the clock alone will change the outcome (ms): a maxAgeDays limit
+   * passes or a cluster reaches retention. Until then, a pass over the same
+   * articles and rules changes nothing. Absent when nothing is ahead.
+   */
+  nextChangeAt?: number;
   feeds: FeedChange[];
 }
 
@@ -107,6 +113,16 @@ function clusterNew(config: CurateConfig, store: Store, live: readonly CurationR
     priority: priority.get(r.source) ?? 0,
   }));
   return assignClusters(inputs, leads, { windowHours: config.curate.clusterWindowHours, threshold: config.curate.clusterThreshold });
+}
+
+/** The first time ahead a decision's age limit passes or a cluster's lead reaches retention. */
+function nextTimedChange(live: readonly CurationRow[], leadOf: (id: string) => string, retentionDays: number): number | undefined {
+  let next = Infinity;
+  for (const row of live) {
+    if (row.decision?.validUntil !== undefined) next = Math.min(next, row.decision.validUntil);
+    if (leadOf(row.id) === row.id) next = Math.min(next, Date.parse(row.firstSeen) + retentionDays * DAY_MS);
+  }
+  return Number.isFinite(next) ? next : undefined;
 }
 
 interface PlannedEntry {
@@ -166,6 +182,7 @@ export function curateStore(config: CurateConfig, store: Store, rules: readonly 
     const decided = refreshDecisions(store, live, rules, decisionRulesFingerprint(config), now);
     const plan = planEntries(live, leadOf, rules);
     const feeds = config.feeds.map((f) => syncFeed(store, f.name, plan.get(f.name) ?? new Map(), f.maxEntries, at));
-    return { pruned: gone.length, merged, decided, feeds };
+    const nextChangeAt = nextTimedChange(live, leadOf, config.curate.retentionDays);
+    return { pruned: gone.length, merged, decided, feeds, ...(nextChangeAt !== undefined ? { nextChangeAt } : {}) };
   });
 }

@@ -82,12 +82,11 @@ export function recurate(config: LoadedConfig, store: Store, now: Date = new Dat
 /**
  * Curating the whole store costs a pass over every stored article, so a cycle
  * skips it when nothing it depends on changed: no article stored or changed,
- * the same rules, and less than CURATE_AT_LEAST_EVERY_MS since the last pass
- * (retention and maximum age move with the clock). Kept per store, in memory:
- * a new process curates on its first cycle.
+ * the same rules, and the clock neither past the time the last pass said a
+ * maximum age or retention would change something (`nextChangeAt`) nor set
+ * back. Kept per store, in memory: a new process curates on its first cycle.
  */
-const CURATE_AT_LEAST_EVERY_MS = 3_600_000;
-const lastCuration = new WeakMap<Store, { rules: string; at: number }>();
+const lastCuration = new WeakMap<Store, { rules: string; at: number; nextChangeAt?: number }>();
 
 function rulesFingerprint(config: LoadedConfig): string {
   return JSON.stringify([config.watch, config.feeds, config.sources.map((s) => [s.name, s.watch, s.priority]), config.curate]);
@@ -95,14 +94,16 @@ function rulesFingerprint(config: LoadedConfig): string {
 
 function curateStoreNoted(config: LoadedConfig, store: Store, rules: readonly FeedRules[], now: Date) {
   const report = curateStore(config, store, rules, now);
-  lastCuration.set(store, { rules: rulesFingerprint(config), at: now.getTime() });
+  lastCuration.set(store, { rules: rulesFingerprint(config), at: now.getTime(), nextChangeAt: report.nextChangeAt });
   return report;
 }
 
 function curationDue(config: LoadedConfig, store: Store, sources: readonly SourceReport[], now: Date): boolean {
   const last = lastCuration.get(store);
   const stored = sources.some((s) => s.itemsNew > 0 || (s.itemsChanged ?? 0) > 0);
-  return stored || !last || last.rules !== rulesFingerprint(config) || now.getTime() - last.at >= CURATE_AT_LEAST_EVERY_MS;
+  if (stored || !last || last.rules !== rulesFingerprint(config)) return true;
+  const t = now.getTime();
+  return t < last.at || t >= (last.nextChangeAt ?? Infinity);
 }
 
 /** Which feeds keep an article, with the terms that matched for each (its categories there). */

@@ -126,6 +126,8 @@ describe('incremental curation', () => {
 
     const later = curate(cfg, store, at(1.2)); // story 1 is 2.2 days old now, story 2 1.7
     expect(later.decided).toBe(1);
+    // The next time the clock alone changes anything: story 2's limit (2 days after it was published, 1 s early).
+    expect(later.nextChangeAt).toBe(at(1.5).getTime() - 1000);
     expect(later.feeds.find((f) => f.feed === 'gpu')!.removed).toEqual([makeArticle(1).id]);
     expect(feedState(store)).toEqual(fullyDecided(cfg, store, at(1.2)));
     expect(curate(cfg, store, at(1.4)).decided).toBe(0);
@@ -151,6 +153,7 @@ describe('incremental curation', () => {
     save(2, {}, iso(-5));
     curate(cfg, store, at(0));
     expect(curate(cfg, store, at(5)).decided).toBe(0);
+    expect(curate(cfg, store, at(6)).nextChangeAt).toBe(at(10).getTime()); // story 1's cluster reaches 30 days
     const pruned = curate(cfg, store, at(11));
     expect(pruned.pruned).toBe(1);
     expect(pruned.decided).toBe(0);
