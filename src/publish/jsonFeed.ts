@@ -42,9 +42,14 @@ function item({ article, keywords, addedAt }: FeedEntry, contentHtml: string) {
   };
 }
 
-/** One item as the document has it (inside `items`, 4 spaces deep): JSON.stringify indents a nested value exactly so, and escapes every newline inside strings. */
+/** `{"items": [` and `]}` around one item, as JSON.stringify(…, null, 2) writes them. */
+const ITEM_PREFIX = '{\n  "items": [\n'.length;
+const ITEM_SUFFIX = '\n  ]\n}'.length;
+
+/** One item as the document has it (inside `items`, 4 spaces deep): stringified inside the same nesting and cut out, so its indentation is JSON.stringify's own. */
 export function jsonFeedItem(entry: FeedEntry, contentHtml: string): string {
-  return `    ${JSON.stringify(item(entry, contentHtml), null, 2).replace(/\n/g, '\n    ')}`;
+  const nested = JSON.stringify({ items: [item(entry, contentHtml)] }, null, 2);
+  return nested.slice(ITEM_PREFIX, nested.length - ITEM_SUFFIX);
 }
 
 /** The document around items rendered by `jsonFeedItem`: the same bytes as JSON.stringify(doc, null, 2) of the whole. */
