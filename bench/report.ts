@@ -24,7 +24,10 @@ export interface PhaseMetrics extends PhaseResult {
 
 export interface PublishMetrics {
   entries: number;
+  /** Run 0 renders every entry (render cache emptied first); later runs reuse unchanged entries, as a daemon's next cycle does. */
   runsMs: number[];
+  uncachedMs: number;
+  /** Median of the cached runs. */
   medianMs: number;
   bytes: number;
   peakRssSoFarMB: number;
@@ -127,7 +130,8 @@ export function scaleTargets(sources: number, p: ScaleReport['pipelines'], r: Sc
     target('unchanged sources/s', '>= 2000', p.infrawire?.unchanged?.sourcesPerSec, (v) => v >= 2000),
     target('unchanged sources/s vs naive Node', '>= 10x', r.unchangedSourcesPerSec.vsNaiveNode, (v) => v >= 10),
     target('peak RSS (MB)', `<= ${limit}`, p.infrawire?.peakRssMB, (v) => v <= limit),
-    target(`publish ${p.infrawire?.publish?.entries ?? 0}-entry feed, 3 formats (ms)`, '<= 100', p.infrawire?.publish?.medianMs, (v) => v <= 100),
+    target(`publish ${p.infrawire?.publish?.entries ?? 0}-entry feed, 3 formats, uncached (ms)`, '<= 100', p.infrawire?.publish?.uncachedMs, (v) => v <= 100),
+    target(`publish ${p.infrawire?.publish?.entries ?? 0}-entry feed, 3 formats, cached (ms)`, '<= 100', p.infrawire?.publish?.medianMs, (v) => v <= 100),
   ];
 }
 
@@ -156,10 +160,10 @@ export function formatTable(report: BenchReport): string {
     const un = s.pipelines.infrawire?.unchanged?.server;
     if (un) out.push(`unchanged cycle: infrawire made ${un.requests} requests, ${un.conditionalRequests} conditional, got ${un.notModified} × 304 and ${un.ok} full bodies (${fmt(un.bodyBytes / 2 ** 20)} MB)`);
     const pub = s.pipelines.infrawire?.publish;
-    if (pub) out.push(`publish: ${pub.entries} entries, Atom+RSS+JSON, ${fmt(pub.bytes / 1024, 0)} KB: median ${fmt(pub.medianMs)} ms of ${pub.runsMs.length} runs`);
+    if (pub) out.push(`publish: ${pub.entries} entries, Atom+RSS+JSON, ${fmt(pub.bytes / 1024, 0)} KB: first (uncached) ${fmt(pub.uncachedMs)} ms, then median ${fmt(pub.medianMs)} ms of ${pub.runsMs.length - 1} cached runs`);
     const iw = s.pipelines.infrawire;
     if (iw?.poolSize !== undefined) out.push(`infrawire parse pool: ${iw.poolSize} worker thread(s)${iw.poolSize ? '' : ' (parsing on the main thread)'}`);
-    if (iw) out.push(`infrawire peak RSS: ${fmt(iw.startRssMB)} MB loaded, ${fmt(iw.changed.peakRssSoFarMB)} after the changed cycle, ${fmt(iw.unchanged?.peakRssSoFarMB)} after the unchanged one, ${fmt(iw.publish?.peakRssSoFarMB)} after publishing`);
+    if (iw) out.push(`infrawire peak RSS: ${fmt(iw.startRssMB)} MB loaded, ${fmt(iw.changed.polledPeakRssMB)} when the changed cycle had polled every source (heap ${fmt(iw.changed.polledHeapUsedMB)} MB used), ${fmt(iw.changed.peakRssSoFarMB)} after it curated and published, ${fmt(iw.unchanged?.peakRssSoFarMB)} after the unchanged one, ${fmt(iw.publish?.peakRssSoFarMB)} after publishing`);
     const r = s.ratios;
     out.push(`ratios: items/s vs naive ${x(r.changedItemsPerSec.vsNaiveNode)}, vs sax ${x(r.changedItemsPerSec.vsSaxFloor)}, vs Python ${x(r.changedItemsPerSec.vsPython)}; unchanged src/s vs naive ${x(r.unchangedSourcesPerSec.vsNaiveNode)}; CPU/src vs naive ${x(r.cpuMsPerSource.vsNaiveNode)}; peak RSS vs naive ${x(r.peakRss.vsNaiveNode)}`);
     out.push(pad([['target', 'goal', 'actual', 'met'], ...s.targets.map((t) => [t.name, t.goal, fmt(t.actual, 2), t.met === null ? '-' : t.met ? 'yes' : 'NO'])]));

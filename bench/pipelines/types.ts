@@ -26,6 +26,9 @@ export interface PhaseResult {
   items: number;
   /** Peak RSS of the pipeline's process when the phase ended (Node pipelines). */
   peakRssSoFarMB?: number;
+  /** infrawire: peak RSS when the last source was polled (before curating and publishing), and the heap then, so the report shows which part set the peak. */
+  polledPeakRssMB?: number;
+  polledHeapUsedMB?: number;
   /** Up to 5 failure messages, so a broken run is visible in the report. */
   errors: string[];
 }

@@ -19,7 +19,7 @@ import type { Article } from '../model/index.js';
 import { similarity, storyTokens, type StoryTokens } from './similarity.js';
 
 export interface ClusterInput {
-  article: Pick<Article, 'id' | 'title' | 'summary' | 'published' | 'source'>;
+  article: Pick<Article, 'id' | 'title' | 'summary' | 'published'>;
   firstSeen: string;
   priority: number;
 }
@@ -40,6 +40,38 @@ interface Report {
   seq: number;
 }
 
+/**
+ * The candidate's rarest tokens (fewest leads first) until the rest weighs less
+ * than threshold × its weight, with a margin so float rounding can never drop a
+ * lead that scores exactly the threshold.
+ */
+function prefixTokens(r: Report, byToken: ReadonlyMap<string, readonly Report[]>, threshold: number): string[] {
+  const leadsWith = (token: string) => byToken.get(token)?.length ?? 0;
+  const rarestFirst = [...r.tokens.keys()].sort((a, b) => leadsWith(a) - leadsWith(b) || (a < b ? -1 : a > b ? 1 : 0));
+  const restLimit = threshold * r.weight * (1 - 1e-9);
+  const prefix: string[] = [];
+  let rest = r.weight;
+  for (const token of rarestFirst) {
+    if (rest < restLimit) break;
+    prefix.push(token);
+    rest -= r.tokens.get(token)!;
+  }
+  return prefix;
+}
+
+/**
+ * Whether a lead published at `t` can be within the window of one of the new
+ * reports (published at `times`): a lead out of reach is skipped by the scan
+ * anyway, so it need not be tokenized. An unparsable date is never out of
+ * reach (the scan's window test cannot reject it).
+ */
+function withinWindowOfAny(times: number[], windowMs: number): (t: number) => boolean {
+  if (times.some(Number.isNaN)) return () => true;
+  const min = times.reduce((m, t) => Math.min(m, t), Infinity);
+  const max = times.reduce((m, t) => Math.max(m, t), -Infinity);
+  return (t) => Number.isNaN(t) || (t >= min - windowMs && t <= max + windowMs);
+}
+
 function order(a: ClusterInput, b: ClusterInput): number {
   return a.firstSeen.localeCompare(b.firstSeen) || b.priority - a.priority || a.article.published.localeCompare(b.article.published) || a.article.id.localeCompare(b.article.id);
 }
@@ -54,31 +86,37 @@ export function assignClusters(inputs: readonly ClusterInput[], leads: ReadonlyM
     for (const w of tokens.values()) weight += w;
     return { id: i.article.id, lead, published: Date.parse(i.article.published), tokens, weight, seq: seq++ };
   };
-  // Only leads are compared with, through an index token → (lead, weight). The
-  // shared weight Σmin of a candidate and each lead is summed from the index;
-  // weighted Jaccard is then Σmin / (ΣwA + ΣwB − Σmin), the same value
-  // `similarity` computes, without scoring leads that share no token (they score
-  // 0, which only a threshold of 0 accepts: then every lead is scored).
+  // Only leads are compared with, through an index token → leads holding it.
+  // Prefix filter: a lead B reaches weighted Jaccard ≥ t with the candidate A
+  // only if B holds a token of every subset P of A's tokens whose weight is
+  // above (1 − t)·weight(A) (shared ⊆ A∖P would give J ≤ w(A∖P)/w(A) < t). So
+  // candidates come from A's rarest tokens only (by how many leads hold them)
+  // and each is scored exactly with `similarity`; a lead below the threshold can
+  // never be chosen, so the result is that of a full scan. A threshold ≤ 0
+  // accepts a score of 0: then every lead is scored.
   const allLeads: Report[] = [];
-  const byToken = new Map<string, [Report, number][]>();
+  const byToken = new Map<string, Report[]>();
   const addLead = (r: Report) => {
     allLeads.push(r);
-    for (const [token, w] of r.tokens) {
+    for (const token of r.tokens.keys()) {
       const list = byToken.get(token);
-      if (list) list.push([r, w]);
-      else byToken.set(token, [[r, w]]);
+      if (list) list.push(r);
+      else byToken.set(token, [r]);
     }
   };
   const scored = (r: Report): [Report, number][] => {
     if (opts.threshold <= 0) return allLeads.map((lead) => [lead, similarity(r.tokens, lead.tokens)]);
-    const shared = new Map<Report, number>();
-    for (const [token, w] of r.tokens) for (const [lead, lw] of byToken.get(token) ?? []) shared.set(lead, (shared.get(lead) ?? 0) + Math.min(w, lw));
+    const candidates = new Set<Report>();
+    for (const token of prefixTokens(r, byToken, opts.threshold)) for (const lead of byToken.get(token) ?? []) candidates.add(lead);
     // Lead order (creation order) keeps ties resolving as a full scan would.
-    return [...shared].sort(([a], [b]) => a.seq - b.seq).map(([lead, min]) => [lead, min / (r.weight + lead.weight - min)]);
+    return [...candidates].sort((a, b) => a.seq - b.seq).map((lead) => [lead, similarity(r.tokens, lead.tokens)]);
   };
-  for (const i of inputs) if (leads.get(i.article.id) === i.article.id) addLead(report(i, i.article.id));
+  const fresh = inputs.filter((i) => !leads.has(i.article.id)).sort(order);
   const assigned = new Map<string, string>();
-  for (const input of inputs.filter((i) => !leads.has(i.article.id)).sort(order)) {
+  if (!fresh.length) return assigned;
+  const reachable = withinWindowOfAny(fresh.map((i) => Date.parse(i.article.published)), windowMs);
+  for (const i of inputs) if (leads.get(i.article.id) === i.article.id && reachable(Date.parse(i.article.published))) addLead(report(i, i.article.id));
+  for (const input of fresh) {
     const candidate = report(input, input.article.id);
     let best: Report | undefined;
     let bestScore = -1;

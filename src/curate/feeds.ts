@@ -41,14 +41,39 @@ export function feedRulesFor(config: RulesConfig): FeedRules[] {
   });
 }
 
+/** The rules a feed applies to one source's items: its own, with the source's overlay on top. */
+function rulesForSource(feed: FeedRules, source: string): CompiledRules {
+  const overlay = feed.overlays.get(source);
+  return overlay ? overlayRules(feed.rules, overlay.rules, overlay.config) : feed.rules;
+}
+
 /** Every feed's decision about one article. */
 export function decideFeeds(article: Article, feeds: readonly FeedRules[], now: Date): FeedDecision[] {
   const fields = articleFields(article);
-  return feeds.map((f) => {
-    const overlay = f.overlays.get(article.source.name);
-    const rules = overlay ? overlayRules(f.rules, overlay.rules, overlay.config) : f.rules;
-    return { feed: f.name, decision: decide(article, fields, rules, now) };
-  });
+  return feeds.map((f) => ({ feed: f.name, decision: decide(article, fields, rulesForSource(f, article.source.name), now) }));
+}
+
+const DAY_MS = 86_400_000;
+/** A decision is re-made this long before a maxAgeDays limit passes, so rounding at the limit can never keep a stale one. */
+const AGE_LIMIT_MARGIN_MS = 1000;
+
+/**
+ * Until when (ms) `decideFeeds` keeps deciding this article as it does at `now`
+ * while the clock moves forward: only "now" against a feed's maxAgeDays can
+ * change it, once, when the article becomes too old for that feed. Undefined
+ * when no such limit lies ahead (limits already passed stay passed).
+ */
+export function decisionsValidUntil(article: Pick<Article, 'published' | 'source'>, feeds: readonly FeedRules[], now: Date): number | undefined {
+  const published = Date.parse(article.published);
+  let until: number | undefined;
+  for (const f of feeds) {
+    const maxAgeDays = rulesForSource(f, article.source.name).maxAgeDays;
+    if (maxAgeDays === undefined || Number.isNaN(published)) continue;
+    const limit = published + maxAgeDays * DAY_MS;
+    if (limit < now.getTime()) continue;
+    until = Math.min(until ?? Infinity, limit - AGE_LIMIT_MARGIN_MS);
+  }
+  return until;
 }
 
 /** Feed name → categories, for the feeds that keep the article. */

@@ -14,8 +14,8 @@
  */
 import type { Article } from '../model/index.js';
 import type { FeedEntry } from '../store/index.js';
-import { entryContentHtml, escapeHtml, xmlSafe } from './html.js';
-import type { FeedDescription } from './renderFeeds.js';
+import { escapeHtml, xmlSafe } from './html.js';
+import type { DocumentFrame, FeedDescription } from './renderFeeds.js';
 
 const attr = escapeHtml;
 
@@ -58,7 +58,7 @@ function sourceElement(article: Article): string[] {
   return lines;
 }
 
-function entryElement({ article, keywords }: FeedEntry): string[] {
+function entryElement({ article, keywords }: FeedEntry, contentHtml: string): string[] {
   const authors = article.authors.length ? article.authors : [article.source.name];
   const lines = [
     element('id', article.id),
@@ -70,13 +70,21 @@ function entryElement({ article, keywords }: FeedEntry): string[] {
     ...authors.map((name) => `<author>${element('name', name)}</author>`),
     ...keywords.map((k) => `<category term="${attr(k)}"/>`),
     htmlText('summary', article.summary),
-    `<content type="html">${cdata(entryContentHtml(article))}</content>`,
+    `<content type="html">${cdata(contentHtml)}</content>`,
     ...sourceElement(article),
   ];
   return ['<entry>', ...lines.map((l) => `  ${l}`), '</entry>'];
 }
 
-export function renderAtom(feed: FeedDescription, entries: readonly FeedEntry[]): string {
+/** One entry as the document has it (indented, with its line end): rendered once per entry and reusable while it is unchanged. */
+export function atomEntry(entry: FeedEntry, contentHtml: string): string {
+  return `${entryElement(entry, contentHtml)
+    .map((l) => `  ${l}`)
+    .join('\n')}\n`;
+}
+
+/** The document around entries rendered by `atomEntry`. */
+export function atomFrame(feed: FeedDescription): DocumentFrame {
   const head = [
     element('id', feed.id),
     htmlText('title', feed.title),
@@ -89,13 +97,7 @@ export function renderAtom(feed: FeedDescription, entries: readonly FeedEntry[])
     link('alternate', feed.links.statusPage, { type: 'text/html' }),
     ...(feed.hub ? [link('hub', feed.hub)] : []),
   ];
-  const body = entries.flatMap(entryElement);
-  return [
-    '<?xml version="1.0" encoding="utf-8"?>',
-    '<feed xmlns="http://www.w3.org/2005/Atom">',
-    ...head.map((l) => `  ${l}`),
-    ...body.map((l) => `  ${l}`),
-    '</feed>',
-    '',
-  ].join('\n');
+  const lines = ['<?xml version="1.0" encoding="utf-8"?>', '<feed xmlns="http://www.w3.org/2005/Atom">', ...head.map((l) => `  ${l}`)];
+  const tail = '</feed>\n';
+  return { head: `${lines.join('\n')}\n`, separator: '', tail, empty: `${lines.join('\n')}\n${tail}` };
 }

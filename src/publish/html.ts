@@ -14,8 +14,14 @@ import { xmlSafe } from '../model/text.js';
 
 export { xmlSafe };
 
+const MARKUP = /[&<>"]/;
+const MARKUP_ALL = /[&<>"]/g;
+const ESCAPED: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+
+/** One pass, and none when there is nothing to escape (most text): a feed escapes thousands of strings. */
 export function escapeHtml(text: string): string {
-  return xmlSafe(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  const safe = xmlSafe(text);
+  return MARKUP.test(safe) ? safe.replace(MARKUP_ALL, (c) => ESCAPED[c]!) : safe;
 }
 
 const FIGURE_KINDS: Record<Figure['kind'], string> = { money: 'Money', power: 'Power', compute: 'Compute', percent: 'Share' };

@@ -3,3 +3,4 @@ export * from './renderFeeds.js';
 export * from './writeFeeds.js';
 export * from './atom.js';
 export * from './jsonFeed.js';
+export * from './renderCache.js';

@@ -11,8 +11,8 @@
  * - Text stays plain text; `content_html` is the same escaped HTML as Atom's.
  */
 import type { FeedEntry } from '../store/index.js';
-import { entryContentHtml, xmlSafe } from './html.js';
-import type { FeedDescription } from './renderFeeds.js';
+import { xmlSafe } from './html.js';
+import type { DocumentFrame, FeedDescription } from './renderFeeds.js';
 
 export const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';
 
@@ -25,7 +25,7 @@ export interface InfrawireItemExtension {
   article: FeedEntry['article'];
 }
 
-function item({ article, keywords, addedAt }: FeedEntry) {
+function item({ article, keywords, addedAt }: FeedEntry, contentHtml: string) {
   const authors = article.authors.length ? article.authors : [article.source.name];
   const extension: InfrawireItemExtension = { about: 'https://github.com/infrawire/infrawire#json-feed-extension', feedKeywords: keywords, addedAt, article };
   return {
@@ -33,7 +33,7 @@ function item({ article, keywords, addedAt }: FeedEntry) {
     url: article.url,
     title: xmlSafe(article.title),
     summary: xmlSafe(article.summary),
-    content_html: entryContentHtml(article),
+    content_html: contentHtml,
     date_published: article.published,
     date_modified: article.updated,
     authors: authors.map((name) => ({ name: xmlSafe(name) })),
@@ -42,7 +42,18 @@ function item({ article, keywords, addedAt }: FeedEntry) {
   };
 }
 
-export function renderJsonFeed(feed: FeedDescription, entries: readonly FeedEntry[]): string {
+/** `{"items": [` and `]}` around one item, as JSON.stringify(…, null, 2) writes them. */
+const ITEM_PREFIX = '{\n  "items": [\n'.length;
+const ITEM_SUFFIX = '\n  ]\n}'.length;
+
+/** One item as the document has it (inside `items`, 4 spaces deep): stringified inside the same nesting and cut out, so its indentation is JSON.stringify's own. */
+export function jsonFeedItem(entry: FeedEntry, contentHtml: string): string {
+  const nested = JSON.stringify({ items: [item(entry, contentHtml)] }, null, 2);
+  return nested.slice(ITEM_PREFIX, nested.length - ITEM_SUFFIX);
+}
+
+/** The document around items rendered by `jsonFeedItem`: the same bytes as JSON.stringify(doc, null, 2) of the whole. */
+export function jsonFeedFrame(feed: FeedDescription): DocumentFrame {
   const doc = {
     version: JSON_FEED_VERSION,
     title: xmlSafe(feed.title),
@@ -52,7 +63,9 @@ export function renderJsonFeed(feed: FeedDescription, entries: readonly FeedEntr
     icon: feed.icon,
     authors: [{ name: xmlSafe(feed.author) }],
     ...(feed.hub ? { hubs: [{ type: 'WebSub', url: feed.hub }] } : {}),
-    items: entries.map(item),
+    items: [],
   };
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  const whole = JSON.stringify(doc, null, 2);
+  // `items` is the last key, rendered as `"items": []` at the end.
+  return { head: `${whole.slice(0, -'[]\n}'.length)}[\n`, separator: ',\n', tail: '\n  ]\n}\n', empty: `${whole}\n` };
 }

@@ -14,9 +14,9 @@ import { Feed, type Item } from 'feed';
 import type { FeedConfig } from '../config/index.js';
 import type { FeedEntry } from '../store/index.js';
 import { VERSION } from '../fetch/index.js';
-import { renderAtom } from './atom.js';
+import { atomEntry, atomFrame } from './atom.js';
 import { entryContentHtml, escapeHtml, xmlSafe } from './html.js';
-import { renderJsonFeed } from './jsonFeed.js';
+import { jsonFeedFrame, jsonFeedItem } from './jsonFeed.js';
 
 export interface FeedSite {
   /** Public base URL, no trailing slash. */
@@ -62,7 +62,16 @@ export interface FeedDescription {
 }
 
 export function describeFeed(config: FeedConfig, site: FeedSite, entries: readonly FeedEntry[]): FeedDescription {
-  const updated = entries.reduce((max, e) => (e.article.updated > max ? e.article.updated : max), new Date(0).toISOString());
+  return feedDescription(config, site, newest(entries.map((e) => e.article.updated)));
+}
+
+/** The newest of these times (ISO UTC); the epoch when there is none. */
+export function newest(times: readonly string[]): string {
+  return times.reduce((max, t) => (t > max ? t : max), new Date(0).toISOString());
+}
+
+/** The feed's description with its `updated` given (the newest entry's). */
+export function feedDescription(config: FeedConfig, site: FeedSite, updated: string): FeedDescription {
   return {
     id: feedId(config.name),
     title: config.title,
@@ -81,8 +90,8 @@ export function describeFeed(config: FeedConfig, site: FeedSite, entries: readon
   };
 }
 
-function renderRss(feed: FeedDescription, entries: readonly FeedEntry[]): string {
-  const rss = new Feed({
+function rssChannel(feed: FeedDescription): Feed {
+  return new Feed({
     id: feed.id,
     title: xmlSafe(feed.title),
     description: feed.subtitle === undefined ? undefined : xmlSafe(feed.subtitle),
@@ -93,26 +102,123 @@ function renderRss(feed: FeedDescription, entries: readonly FeedEntry[]): string
     feedLinks: { rss: feed.links.rss },
     hub: feed.hub,
   });
-  for (const { article, keywords } of entries) {
-    const authors = article.authors.length ? article.authors : [article.source.name];
-    const item: Item = {
-      id: article.id,
-      title: xmlSafe(article.title),
-      link: article.url,
-      date: new Date(article.updated),
-      published: new Date(article.published),
-      // RSS descriptions are HTML by convention: the plain-text summary goes out escaped.
-      description: escapeHtml(article.summary),
-      content: entryContentHtml(article),
-      author: authors.map((name) => ({ name: xmlSafe(name) })),
-      category: keywords.map((k) => ({ name: xmlSafe(k), term: xmlSafe(k) })),
-    };
-    rss.addItem(item);
-  }
-  return rss.rss2();
+}
+
+/** The `feed` item of an entry: what `rssItemXml` writes. */
+export function rssItem({ article, keywords }: FeedEntry, contentHtml: string | undefined): Item {
+  const authors = article.authors.length ? article.authors : [article.source.name];
+  return {
+    id: article.id,
+    title: xmlSafe(article.title),
+    link: article.url,
+    date: new Date(article.updated),
+    published: new Date(article.published),
+    // RSS descriptions are HTML by convention: the plain-text summary goes out escaped.
+    description: escapeHtml(article.summary),
+    content: contentHtml,
+    author: authors.map((name) => ({ name: xmlSafe(name) })),
+    category: keywords.map((k) => ({ name: xmlSafe(k), term: xmlSafe(k) })),
+  };
+}
+
+/**
+ * RSS items are written here, byte for byte as `feed` (xml-js, 4-space
+ * indent) writes the `Item`s built by `rssItem`, because `feed` can only
+ * write a whole document and building its object tree cost more than the
+ * rest of publishing; tests/publish/rssItem.test.ts holds the two equal on
+ * hostile text. `feed` still writes the channel around the items. The quirks
+ * are xml-js's: text has "&amp;" un-escaped before escaping (so it is never
+ * doubled), and only the first "]]>" of a CDATA section is split.
+ */
+const ITEM_START = '\n        <item>';
+const CHANNEL_END = '\n    </channel>';
+const CHILD = '\n            ';
+
+function xmlJsText(text: string): string {
+  return text.replace(/&amp;/g, '&').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function xmlJsCdata(text: string): string {
+  return `<![CDATA[${text.replace(']]>', ']]]]><![CDATA[>')}]]>`;
+}
+
+/** `feed`'s sanitizeUrl: the URL normalized, then "&" escaped. */
+function sanitizedUrl(url: string): string {
+  return new URL(url).toString().replace(/&/g, '&amp;');
+}
+
+/** One item, as the document has it (indented, with its leading newline); the same in any channel. */
+export function rssItemXml(entry: FeedEntry, contentHtml: string | undefined): string {
+  const item = rssItem(entry, contentHtml);
+  const out: string[] = [ITEM_START];
+  const child = (tag: string, inner: string, attrs = '') => out.push(`${CHILD}<${tag}${attrs}>${inner}</${tag}>`);
+  if (item.title) child('title', xmlJsCdata(item.title));
+  if (item.link) child('link', xmlJsText(sanitizedUrl(item.link)));
+  if (item.id) child('guid', xmlJsText(item.id), ' isPermaLink="false"');
+  else if (item.link) child('guid', xmlJsText(sanitizedUrl(item.link)), ' isPermaLink="true"');
+  child('pubDate', xmlJsText(item.published!.toUTCString()));
+  if (item.description) child('description', xmlJsCdata(item.description));
+  if (item.content) child('content:encoded', xmlJsCdata(item.content));
+  for (const a of item.author ?? []) if (a.name) child('author', xmlJsText(a.name));
+  for (const c of item.category ?? []) child('category', xmlJsText(c.name ?? ''));
+  out.push('\n        </item>');
+  return out.join('');
+}
+
+/** The document around items from `rssItemXml` (an item with content adds the content namespace to the head). */
+function rssFrame(feed: FeedDescription): DocumentFrame {
+  const empty = rssChannel(feed).rss2();
+  const channel = rssChannel(feed);
+  channel.addItem({ title: 'x', link: feed.links.statusPage, date: new Date(0), content: 'x' });
+  const frame = channel.rss2();
+  return { head: frame.slice(0, frame.indexOf(ITEM_START)), separator: '', tail: frame.slice(frame.lastIndexOf(CHANNEL_END)), empty };
+}
+
+/** A document as the text around its entries: `empty` when there are none, else head + entries (with `separator` between) + tail. */
+export interface DocumentFrame {
+  head: string;
+  separator: string;
+  tail: string;
+  empty: string;
+}
+
+/** The document's UTF-8 bytes in pieces (frame and entries), never joined: entries are kept encoded, so a publish copies no document. */
+function documentPieces(frame: DocumentFrame, entries: readonly Buffer[]): Buffer[] {
+  if (!entries.length) return [Buffer.from(frame.empty)];
+  const separator = Buffer.from(frame.separator);
+  const pieces: Buffer[] = [Buffer.from(frame.head)];
+  entries.forEach((e, n) => pieces.push(...(n && separator.length ? [separator, e] : [e])));
+  pieces.push(Buffer.from(frame.tail));
+  return pieces;
+}
+
+/** One entry in all three formats (UTF-8): what a feed is assembled from, and what `FeedRenderCache` keeps. */
+export interface RenderedEntry {
+  /** The entry's `updated` (the feed's is the newest). */
+  updated: string;
+  atom: Buffer;
+  rss: Buffer;
+  json: Buffer;
+}
+
+/** An entry's rendering depends on the entry only (never on the feed around it), so it can be kept while the entry is unchanged. */
+export function renderEntry(entry: FeedEntry): RenderedEntry {
+  // The entry's HTML is built once and shared by the three formats.
+  const html = entryContentHtml(entry.article);
+  return { updated: entry.article.updated, atom: Buffer.from(atomEntry(entry, html)), rss: Buffer.from(rssItemXml(entry, html)), json: Buffer.from(jsonFeedItem(entry, html)) };
+}
+
+/** The feed's three documents as UTF-8 pieces, from entries rendered by `renderEntry`. */
+export function assembleFeed(feed: FeedDescription, entries: readonly RenderedEntry[]): Record<FeedFormatName, Buffer[]> {
+  return {
+    atom: documentPieces(atomFrame(feed), entries.map((e) => e.atom)),
+    rss: documentPieces(rssFrame(feed), entries.map((e) => e.rss)),
+    json: documentPieces(jsonFeedFrame(feed), entries.map((e) => e.json)),
+  };
 }
 
 export function renderFeeds(config: FeedConfig, site: FeedSite, entries: readonly FeedEntry[]): RenderedFeed {
-  const feed = describeFeed(config, site, entries);
-  return { atom: renderAtom(feed, entries), rss: renderRss(feed, entries), json: renderJsonFeed(feed, entries) };
+  const { atom, rss, json } = assembleFeed(describeFeed(config, site, entries), entries.map(renderEntry));
+  const text = (pieces: Buffer[]) => Buffer.concat(pieces).toString('utf8');
+  return { atom: text(atom), rss: text(rss), json: text(json) };
 }

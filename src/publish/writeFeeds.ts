@@ -9,15 +9,23 @@
  *   its error names the file.
  * - File names come from config (feed names are slugs), never from a source.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+/** What a file is written from: text, bytes, or bytes in pieces (a feed document is its entries' pieces, never joined in memory). */
+export type FileContent = string | Uint8Array | readonly Uint8Array[];
+
+function piecesOf(data: FileContent): readonly Uint8Array[] {
+  if (typeof data === 'string') return [Buffer.from(data)];
+  return data instanceof Uint8Array ? [data] : data;
+}
 
 /**
  * Write `data` to `path` through a temp file renamed into place. On any
  * failure (disk full, read-only directory, file size limit) the temp file is
  * removed, `path` keeps its previous bytes, and the error names `path`.
  */
-export function writeFileAtomic(path: string, data: string): void {
+export function writeFileAtomic(path: string, data: FileContent): void {
   const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   let created = false;
   try {
@@ -25,7 +33,7 @@ export function writeFileAtomic(path: string, data: string): void {
     created = true;
     try {
       // writeFileSync loops until every byte is written; a short write never passes for a whole file.
-      writeFileSync(fd, data);
+      for (const piece of piecesOf(data)) writeFileSync(fd, piece);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -38,22 +46,43 @@ export function writeFileAtomic(path: string, data: string): void {
   }
 }
 
-function sameContent(path: string, data: string): boolean {
+/** Whether the file holds exactly these bytes: compared piece by piece, never read whole into memory. */
+function sameContent(path: string, pieces: readonly Uint8Array[]): boolean {
+  let fd: number;
   try {
-    return readFileSync(path, 'utf8') === data;
+    fd = openSync(path, 'r');
   } catch {
     return false;
   }
+  try {
+    if (fstatSync(fd).size !== pieces.reduce((n, p) => n + p.length, 0)) return false;
+    const chunk = Buffer.allocUnsafe(COMPARE_CHUNK);
+    let position = 0;
+    for (const piece of pieces) {
+      for (let offset = 0; offset < piece.length; ) {
+        const got = readSync(fd, chunk, 0, Math.min(chunk.length, piece.length - offset), position);
+        if (got <= 0 || !chunk.subarray(0, got).equals(piece.subarray(offset, offset + got))) return false;
+        offset += got;
+        position += got;
+      }
+    }
+    return true;
+  } finally {
+    closeSync(fd);
+  }
 }
 
+const COMPARE_CHUNK = 1 << 20;
+
 /** Write `files` (name → content) into `dir`; returns the paths that changed. */
-export function writeChangedFiles(dir: string, files: Record<string, string>): string[] {
+export function writeChangedFiles(dir: string, files: Record<string, FileContent>): string[] {
   mkdirSync(dir, { recursive: true });
   const changed: string[] = [];
   for (const [name, data] of Object.entries(files)) {
     const path = join(dir, name);
-    if (sameContent(path, data)) continue;
-    writeFileAtomic(path, data);
+    const pieces = piecesOf(data);
+    if (sameContent(path, pieces)) continue;
+    writeFileAtomic(path, pieces);
     changed.push(path);
   }
   return changed;

@@ -14,21 +14,30 @@
  * - Each feed keeps its newest `maxEntries` clusters (by the lead's published
  *   date); an entry pushed out is tombstoned for that feed.
  * - One transaction: a reader sees the feed before or after, never half.
+ * - Incremental, with the same result as deciding everything again: each
+ *   article's decisions are stored with the rules' fingerprint and re-made
+ *   only when the rules changed, the article's data changed, or a
+ *   maxAgeDays limit passed since; retention needs dates only. So a pass
+ *   over an unchanged store reads columns, never the articles' JSON.
  */
+import { createHash } from 'node:crypto';
 import type { LoadedConfig } from '../config/index.js';
-import { assignClusters, decideFeeds, keptFeeds, type FeedRules } from '../curate/index.js';
-import type { Article } from '../model/index.js';
+import { assignClusters, decideFeeds, decisionsValidUntil, keptFeeds, type FeedRules } from '../curate/index.js';
+import { VERSION } from '../fetch/index.js';
 import {
   clusterLeads,
+  curationRows,
   feedMembers,
   feedTombstones,
   joinCluster,
   pruneArticles,
   removeFromFeed,
-  storedArticles,
+  saveDecision,
+  storyTexts,
   tombstoneInFeed,
+  type CurationRow,
   type Store,
-  type StoredArticle,
+  type StoredDecision,
 } from '../store/index.js';
 
 export interface FeedChange {
@@ -41,15 +50,79 @@ export interface CurationReport {
   pruned: number;
   /** Reports that joined another report's cluster in this pass. */
   merged: number;
+  /** Articles whose feed decisions were made in this pass (the others' stored decisions were still valid). */
+  decided: number;
+  /**
+   * When the clock alone will change the outcome (ms): a maxAgeDays limit
+   * passes or a cluster reaches retention. Until then, a pass over the same
+   * articles and rules changes nothing. Absent when nothing is ahead.
+   */
+  nextChangeAt?: number;
   feeds: FeedChange[];
 }
 
-type CurateConfig = Pick<LoadedConfig, 'curate' | 'feeds' | 'sources'>;
+type CurateConfig = Pick<LoadedConfig, 'curate' | 'feeds' | 'sources' | 'watch'>;
 const DAY_MS = 86_400_000;
 
-function expired(all: StoredArticle[], leads: Map<string, string>, cutoff: string): Article[] {
-  const deadLeads = new Set(all.filter((s) => s.firstSeen < cutoff && (leads.get(s.article.id) ?? s.article.id) === s.article.id).map((s) => s.article.id));
-  return all.filter((s) => deadLeads.has(leads.get(s.article.id) ?? s.article.id)).map((s) => s.article);
+/**
+ * What feed decisions depend on besides the article and the clock: the watch
+ * rules (global, per feed, per source) and the code that applies them.
+ */
+export function decisionRulesFingerprint(config: Pick<LoadedConfig, 'feeds' | 'sources' | 'watch'>): string {
+  const rules = [VERSION, config.watch, config.feeds.map((f) => [f.name, f.keywords, f.watch]), config.sources.map((s) => [s.name, s.watch])];
+  return createHash('sha256').update(JSON.stringify(rules)).digest('hex');
+}
+
+/** Ids of the clusters whose lead was first seen before `cutoff`, with all their reports. */
+function expired(rows: readonly CurationRow[], leads: ReadonlyMap<string, string>, cutoff: string): string[] {
+  const leadOf = (id: string) => leads.get(id) ?? id;
+  const deadLeads = new Set(rows.filter((r) => r.firstSeen < cutoff && leadOf(r.id) === r.id).map((r) => r.id));
+  return rows.filter((r) => deadLeads.has(leadOf(r.id))).map((r) => r.id);
+}
+
+function stillValid(decision: StoredDecision | undefined, rules: string, now: number): decision is StoredDecision {
+  return decision !== undefined && decision.rules === rules && decision.decidedAt <= now && (decision.validUntil === undefined || now < decision.validUntil);
+}
+
+/**
+ * Each live article's kept feeds: the stored decision while it is valid (same
+ * rules, same data, no maxAgeDays limit passed since), else decided now from
+ * the stored article and saved. Returns how many were decided.
+ */
+function refreshDecisions(store: Store, live: CurationRow[], rules: readonly FeedRules[], fingerprint: string, now: Date): number {
+  let decided = 0;
+  for (const row of live) {
+    if (stillValid(row.decision, fingerprint, now.getTime())) continue;
+    const article = store.getArticle(row.id)!;
+    const validUntil = decisionsValidUntil(article, rules, now);
+    row.decision = { rules: fingerprint, decidedAt: now.getTime(), ...(validUntil !== undefined ? { validUntil } : {}), kept: [...keptFeeds(decideFeeds(article, rules, now))] };
+    saveDecision(store, row.id, row.decision);
+    decided++;
+  }
+  return decided;
+}
+
+/** Story clusters for the articles in none yet; only then are titles and ledes read. */
+function clusterNew(config: CurateConfig, store: Store, live: readonly CurationRow[], leads: ReadonlyMap<string, string>): Map<string, string> {
+  if (live.every((r) => leads.has(r.id))) return new Map();
+  const texts = storyTexts(store);
+  const priority = new Map(config.sources.map((s) => [s.name, s.priority]));
+  const inputs = live.map((r) => ({
+    article: { id: r.id, published: r.published, ...(texts.get(r.id) ?? { title: '', summary: '' }) },
+    firstSeen: r.firstSeen,
+    priority: priority.get(r.source) ?? 0,
+  }));
+  return assignClusters(inputs, leads, { windowHours: config.curate.clusterWindowHours, threshold: config.curate.clusterThreshold });
+}
+
+/** The first time ahead a decision's age limit passes or a cluster's lead reaches retention. */
+function nextTimedChange(live: readonly CurationRow[], leadOf: (id: string) => string, retentionDays: number): number | undefined {
+  let next = Infinity;
+  for (const row of live) {
+    if (row.decision?.validUntil !== undefined) next = Math.min(next, row.decision.validUntil);
+    if (leadOf(row.id) === row.id) next = Math.min(next, Date.parse(row.firstSeen) + retentionDays * DAY_MS);
+  }
+  return Number.isFinite(next) ? next : undefined;
 }
 
 interface PlannedEntry {
@@ -58,14 +131,15 @@ interface PlannedEntry {
 }
 
 /** Feed → lead id → the entry it should have. */
-function planEntries(live: StoredArticle[], leadOf: (id: string) => string, rules: readonly FeedRules[], now: Date): Map<string, Map<string, PlannedEntry>> {
-  const byId = new Map(live.map((s) => [s.article.id, s.article]));
+function planEntries(live: readonly CurationRow[], leadOf: (id: string) => string, rules: readonly FeedRules[]): Map<string, Map<string, PlannedEntry>> {
+  const published = new Map(live.map((r) => [r.id, r.published]));
   const plan = new Map(rules.map((r) => [r.name, new Map<string, PlannedEntry>()]));
-  for (const { article } of live) {
-    const lead = leadOf(article.id);
-    for (const [feed, categories] of keptFeeds(decideFeeds(article, rules, now))) {
-      const entries = plan.get(feed)!;
-      const entry = entries.get(lead) ?? { published: byId.get(lead)?.published ?? article.published, categories: [] };
+  for (const row of live) {
+    const lead = leadOf(row.id);
+    for (const [feed, categories] of row.decision!.kept) {
+      const entries = plan.get(feed);
+      if (!entries) continue;
+      const entry = entries.get(lead) ?? { published: published.get(lead) ?? row.published, categories: [] };
       for (const c of categories) if (!entry.categories.includes(c)) entry.categories.push(c);
       entries.set(lead, entry);
     }
@@ -94,21 +168,21 @@ export function curateStore(config: CurateConfig, store: Store, rules: readonly 
   const at = now.toISOString();
   return store.transaction(() => {
     const leads = clusterLeads(store);
-    const all = storedArticles(store);
-    const gone = expired(all, leads, new Date(now.getTime() - config.curate.retentionDays * DAY_MS).toISOString());
+    const rows = curationRows(store);
+    const gone = expired(rows, leads, new Date(now.getTime() - config.curate.retentionDays * DAY_MS).toISOString());
     pruneArticles(store, gone, at);
-    const goneIds = new Set(gone.map((a) => a.id));
-    const live = all.filter((s) => !goneIds.has(s.article.id));
+    const goneIds = new Set(gone);
+    const live = rows.filter((r) => !goneIds.has(r.id));
 
-    const priority = new Map(config.sources.map((s) => [s.name, s.priority]));
-    const inputs = live.map((s) => ({ article: s.article, firstSeen: s.firstSeen, priority: priority.get(s.article.source.name) ?? 0 }));
-    const assigned = assignClusters(inputs, leads, { windowHours: config.curate.clusterWindowHours, threshold: config.curate.clusterThreshold });
+    const assigned = clusterNew(config, store, live, leads);
     for (const [id, lead] of assigned) joinCluster(store, id, lead, at);
     const leadOf = (id: string) => leads.get(id) ?? assigned.get(id) ?? id;
     const merged = [...assigned].filter(([id, lead]) => id !== lead).length;
 
-    const plan = planEntries(live, leadOf, rules, now);
+    const decided = refreshDecisions(store, live, rules, decisionRulesFingerprint(config), now);
+    const plan = planEntries(live, leadOf, rules);
     const feeds = config.feeds.map((f) => syncFeed(store, f.name, plan.get(f.name) ?? new Map(), f.maxEntries, at));
-    return { pruned: gone.length, merged, feeds };
+    const nextChangeAt = nextTimedChange(live, leadOf, config.curate.retentionDays);
+    return { pruned: gone.length, merged, decided, feeds, ...(nextChangeAt !== undefined ? { nextChangeAt } : {}) };
   });
 }

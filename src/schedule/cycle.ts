@@ -22,7 +22,7 @@ import { createFetchLimiter, fetchSource, type FetchResult } from '../fetch/inde
 import type { Article, FeedFormat } from '../model/index.js';
 import { normalizeOptions, redated, type NormalizeOptions } from '../normalize/index.js';
 import { sharedParsePool, type ParsePool, type ParseJobResult } from '../pool/index.js';
-import { FEED_FORMATS, renderFeeds, writeChangedFiles, type FeedSite } from '../publish/index.js';
+import { FEED_FORMATS, renderCacheFor, writeChangedFiles, type FeedSite } from '../publish/index.js';
 import { articleIdByGuid, isTombstoned, storedSource, type SourceOutcome, type SourceState, type Store } from '../store/index.js';
 import { curateStore } from './curateStore.js';
 import { duePolicyFromConfig, isDue, nextCheckAt, type CacheHeaders } from './due.js';
@@ -84,12 +84,11 @@ export function recurate(config: LoadedConfig, store: Store, now: Date = new Dat
 /**
  * Curating the whole store costs a pass over every stored article, so a cycle
  * skips it when nothing it depends on changed: no article stored or changed,
- * the same rules, and less than CURATE_AT_LEAST_EVERY_MS since the last pass
- * (retention and maximum age move with the clock). Kept per store, in memory:
- * a new process curates on its first cycle.
+ * the same rules, and the clock neither past the time the last pass said a
+ * maximum age or retention would change something (`nextChangeAt`) nor set
+ * back. Kept per store, in memory: a new process curates on its first cycle.
  */
-const CURATE_AT_LEAST_EVERY_MS = 3_600_000;
-const lastCuration = new WeakMap<Store, { rules: string; at: number }>();
+const lastCuration = new WeakMap<Store, { rules: string; at: number; nextChangeAt?: number }>();
 
 function rulesFingerprint(config: LoadedConfig): string {
   return JSON.stringify([config.watch, config.feeds, config.sources.map((s) => [s.name, s.watch, s.priority]), config.curate]);
@@ -97,14 +96,16 @@ function rulesFingerprint(config: LoadedConfig): string {
 
 function curateStoreNoted(config: LoadedConfig, store: Store, rules: readonly FeedRules[], now: Date) {
   const report = curateStore(config, store, rules, now);
-  lastCuration.set(store, { rules: rulesFingerprint(config), at: now.getTime() });
+  lastCuration.set(store, { rules: rulesFingerprint(config), at: now.getTime(), nextChangeAt: report.nextChangeAt });
   return report;
 }
 
 function curationDue(config: LoadedConfig, store: Store, sources: readonly SourceReport[], now: Date): boolean {
   const last = lastCuration.get(store);
   const stored = sources.some((s) => s.itemsNew > 0 || (s.itemsChanged ?? 0) > 0);
-  return stored || !last || last.rules !== rulesFingerprint(config) || now.getTime() - last.at >= CURATE_AT_LEAST_EVERY_MS;
+  if (stored || !last || last.rules !== rulesFingerprint(config)) return true;
+  const t = now.getTime();
+  return t < last.at || t >= (last.nextChangeAt ?? Infinity);
 }
 
 /** Which feeds keep an article, with the terms that matched for each (its categories there). */
@@ -266,8 +267,8 @@ export function feedSite(config: LoadedConfig): FeedSite {
 export function publishFeeds(config: LoadedConfig, store: Store): FeedReport[] {
   const site = feedSite(config);
   return config.feeds.map((feed) => {
-    const entries = store.feedEntries(feed.name, feed.maxEntries);
-    const rendered = renderFeeds(feed, site, entries);
+    const entries = store.feedEntryRecords(feed.name, feed.maxEntries);
+    const rendered = renderCacheFor(store).render(feed, site, entries, (id) => store.articleJson(id)).feed;
     try {
       const changed = writeChangedFiles(config.publish.dir, {
         [`${feed.name}${FEED_FORMATS.atom}`]: rendered.atom,

@@ -1,6 +1,7 @@
 /**
  * The store's curation tables: story clusters, tombstones and feed membership
- * as curation rewrites it (see migration 2 in schema.ts).
+ * as curation rewrites it, stored feed decisions (see migrations 3 and 4 in
+ * schema.ts).
  *
  * Rules:
  * - A cluster's lead (the report it is published as) is chosen once and never
@@ -86,14 +87,68 @@ export function tombstoneInFeed(store: Store, feed: string, articleId: string, a
   removeFromFeed(store, feed, articleId);
 }
 
-/** Delete articles for good: tombstone each (id, source, guid, url), then delete it (its feed entries and cluster rows go with it). */
-export function pruneArticles(store: Store, articles: readonly Article[], at: string): void {
-  const tomb = store.statement('INSERT OR IGNORE INTO tombstones (article_id, source, guid, url, pruned_at) VALUES (?, ?, ?, ?, ?)');
+/** Delete articles for good: tombstone each (id, source, guid, url), then delete it (its feed entries, decision and cluster rows go with it). */
+export function pruneArticles(store: Store, ids: readonly string[], at: string): void {
+  const tomb = store.statement(
+    "INSERT OR IGNORE INTO tombstones (article_id, source, guid, url, pruned_at) SELECT id, source, json_extract(data, '$.guid'), url, ? FROM articles WHERE id = ?",
+  );
   const del = store.statement('DELETE FROM articles WHERE id = ?');
   const unlead = store.statement('DELETE FROM story_clusters WHERE lead_id = ?');
-  for (const a of articles) {
-    tomb.run(a.id, a.source.name, a.guid ?? null, a.url, at);
-    del.run(a.id);
-    unlead.run(a.id);
+  for (const id of ids) {
+    tomb.run(at, id);
+    del.run(id);
+    unlead.run(id);
   }
+}
+
+/** A feed decision as stored (see migration 4): the feeds that keep the article, with their categories. */
+export interface StoredDecision {
+  /** Fingerprint of the rules it was decided under. */
+  rules: string;
+  decidedAt: number;
+  /** When a maxAgeDays limit will drop the article from a feed (ms); absent when none lies ahead. */
+  validUntil?: number;
+  kept: [feed: string, categories: string[]][];
+}
+
+/** What a curation pass reads of every stored article: columns only, never the Article JSON. */
+export interface CurationRow {
+  id: string;
+  source: string;
+  firstSeen: string;
+  published: string;
+  decision?: StoredDecision;
+}
+
+/** Every stored article with its stored decision, oldest first (first seen, then id). */
+export function curationRows(store: Store): CurationRow[] {
+  const rows = store
+    .statement(
+      `SELECT a.id, a.source, a.first_seen, a.published, d.rules, d.decided_at, d.valid_until, d.kept
+       FROM articles a LEFT JOIN article_decisions d ON d.article_id = a.id ORDER BY a.first_seen, a.id`,
+    )
+    .all() as { id: string; source: string; first_seen: string; published: string; rules: string | null; decided_at: number | null; valid_until: number | null; kept: string | null }[];
+  return rows.map((r) => ({
+    id: r.id,
+    source: r.source,
+    firstSeen: r.first_seen,
+    published: r.published,
+    ...(r.rules !== null && r.kept !== null
+      ? { decision: { rules: r.rules, decidedAt: r.decided_at!, ...(r.valid_until !== null ? { validUntil: r.valid_until } : {}), kept: JSON.parse(r.kept) as StoredDecision['kept'] } }
+      : {}),
+  }));
+}
+
+export function saveDecision(store: Store, articleId: string, d: StoredDecision): void {
+  store
+    .statement('INSERT OR REPLACE INTO article_decisions (article_id, rules, decided_at, valid_until, kept) VALUES (?, ?, ?, ?, ?)')
+    .run(articleId, d.rules, d.decidedAt, d.validUntil ?? null, JSON.stringify(d.kept));
+}
+
+/** Title and lede of every stored article (what clustering compares), read without parsing whole articles in JS. */
+export function storyTexts(store: Store): Map<string, { title: string; summary: string }> {
+  const rows = store
+    .statement("SELECT id, json_extract(data, '$.title') AS title, json_extract(data, '$.summary') AS summary FROM articles")
+    .all() as { id: string; title: string | null; summary: string | null }[];
+  return new Map(rows.map((r) => [r.id, { title: r.title ?? '', summary: r.summary ?? '' }]));
 }

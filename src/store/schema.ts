@@ -71,4 +71,19 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX articles_source_guid ON articles(source, json_extract(data, '$.guid'));
   `,
+  // 4: incremental curation and publishing (issue 7): each article's feed decisions, valid while the rules and its
+  // data stay the same; a revision per article, so a publish re-renders only changed entries.
+  `
+  CREATE TABLE article_decisions (
+    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    rules TEXT NOT NULL,                        -- fingerprint of the watch rules (and infrawire version) decided under
+    decided_at INTEGER NOT NULL,                -- ms since the epoch
+    valid_until INTEGER,                        -- ms: when a feed's maxAgeDays will drop it; NULL = no age limit ahead
+    kept TEXT NOT NULL                          -- JSON [[feed, [categories]], ...] of the feeds that keep it
+  );
+  ALTER TABLE articles ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;  -- +1 whenever data changes (publishing re-renders the entry)
+  -- Covering indexes: a curation pass and a feed's entry list read these columns without touching the rows' JSON pages.
+  CREATE INDEX articles_curation ON articles(first_seen, id, source, published);
+  CREATE INDEX articles_feed_order ON articles(id, published, revision);
+  `,
 ];

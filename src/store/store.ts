@@ -13,7 +13,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Article } from '../model/index.js';
+import type { Article, RelatedReport } from '../model/index.js';
 import { clusterCoverage } from './curation.js';
 import { MIGRATIONS } from './schema.js';
 
@@ -74,6 +74,23 @@ export interface FeedEntry {
   article: Article;
   keywords: string[];
   addedAt: string;
+}
+
+/** A feed entry as stored (keywords JSON unparsed), with its cluster's coverage; `revision` changes whenever the article's data does. */
+export interface FeedEntryRecord {
+  id: string;
+  revision: number;
+  keywords: string;
+  addedAt: string;
+  coverage?: { related: RelatedReport[]; lastAdded?: string };
+}
+
+/** A cluster lead as published: the other outlets' reports in `related`, `updated` moved to when the last one was first seen. */
+export function feedEntryOf(record: FeedEntryRecord, articleJson: string): FeedEntry {
+  const stored = JSON.parse(articleJson) as Article;
+  const cov = record.coverage;
+  const article = cov ? { ...stored, related: cov.related, updated: cov.lastAdded && cov.lastAdded > stored.updated ? cov.lastAdded : stored.updated } : stored;
+  return { article, keywords: JSON.parse(record.keywords) as string[], addedAt: record.addedAt };
 }
 
 export class Store {
@@ -170,13 +187,15 @@ export class Store {
       return 'new';
     }
     this
-      .statement('UPDATE articles SET source = ?, url = ?, published = ?, updated = ?, data = ? WHERE id = ?')
+      .statement('UPDATE articles SET source = ?, url = ?, published = ?, updated = ?, data = ?, revision = revision + 1 WHERE id = ?')
       .run(article.source.name, article.url, article.published, article.updated, data, article.id);
+    // New content may match other rules: curation decides it again.
+    this.statement('DELETE FROM article_decisions WHERE article_id = ?').run(article.id);
     return 'changed';
   }
 
   getArticle(id: string): Article | undefined {
-    const data = this.statement('SELECT data FROM articles WHERE id = ?').pluck().get(id) as string | undefined;
+    const data = this.articleJson(id);
     return data ? (JSON.parse(data) as Article) : undefined;
   }
 
@@ -200,21 +219,32 @@ export class Store {
 
   /** The newest entries of a feed, newest first (by published, then id for a stable order). */
   feedEntries(feed: string, limit: number): FeedEntry[] {
-    const rows = this
-      .statement(
-        `SELECT a.data, e.keywords, e.added_at FROM feed_entries e JOIN articles a ON a.id = e.article_id
-         WHERE e.feed = ? ORDER BY a.published DESC, a.id LIMIT ?`,
-      )
-      .all(feed, limit) as { data: string; keywords: string; added_at: string }[];
-    return rows.map((r) => ({ article: this.withCoverage(JSON.parse(r.data) as Article), keywords: JSON.parse(r.keywords) as string[], addedAt: r.added_at }));
+    return this.feedEntryRecords(feed, limit).map((r) => feedEntryOf(r, this.articleJson(r.id)!));
   }
 
-  /** A cluster lead as published: the other outlets' reports in `related`, `updated` moved to when the last one was first seen. */
-  private withCoverage(article: Article): Article {
-    const { related, lastAdded } = clusterCoverage(this, article.id);
-    if (!related.length) return article;
-    const updated = lastAdded && lastAdded > article.updated ? lastAdded : article.updated;
-    return { ...article, related, updated };
+  /**
+   * A feed's entries as stored, without their Article JSON (read it with
+   * `articleJson`), with each cluster lead's coverage: what publishing needs to
+   * tell an unchanged entry from a changed one.
+   */
+  feedEntryRecords(feed: string, limit: number): FeedEntryRecord[] {
+    const rows = this
+      .statement(
+        `SELECT a.id, a.revision, e.keywords, e.added_at FROM feed_entries e JOIN articles a INDEXED BY articles_feed_order ON a.id = e.article_id
+         WHERE e.feed = ? ORDER BY a.published DESC, a.id LIMIT ?`,
+      )
+      .all(feed, limit) as { id: string; revision: number; keywords: string; added_at: string }[];
+    // Only leads with other reports need their cluster read (one query for all, not one per entry).
+    const covered = new Set(this.statement('SELECT DISTINCT lead_id FROM story_clusters WHERE article_id <> lead_id').pluck().all() as string[]);
+    return rows.map((r) => {
+      const coverage = covered.has(r.id) ? clusterCoverage(this, r.id) : undefined;
+      return { id: r.id, revision: r.revision, keywords: r.keywords, addedAt: r.added_at, ...(coverage?.related.length ? { coverage } : {}) };
+    });
+  }
+
+  /** An article's stored JSON, unparsed. */
+  articleJson(id: string): string | undefined {
+    return this.statement('SELECT data FROM articles WHERE id = ?').pluck().get(id) as string | undefined;
   }
 
   /**

@@ -71,6 +71,26 @@ describe('re-curation, retention and tombstones', () => {
     }
   });
 
+  it('maxAgeDays drops stories in later cycles that store nothing new (the cycle knows when the next one ages out)', async () => {
+    const { config, store } = setup({ watch: { keywords: ['Nscale', 'nuclear', 'GPU', 'data center', 'AI'], maxAgeDays: 3 } });
+    try {
+      const kept = async (at: Date) => {
+        const summary = await runCycle(config, store, { now: () => at });
+        expect(summary.itemsNew + summary.itemsSeen).toBeGreaterThan(0);
+        return store.feedEntries('ai-infrastructure', 1000).map((e) => e.article.published).sort();
+      };
+      const first = await kept(T0);
+      expect(first.length).toBeGreaterThan(2);
+      // Just after the oldest entry's limit, then after all: the same sources, nothing new stored.
+      const ageOut = (published: string) => new Date(Date.parse(published) + 3 * 86_400_000 + 60_000);
+      expect(await kept(ageOut(first[0]!))).toEqual(first.filter((p) => ageOut(p) > ageOut(first[0]!)));
+      expect(await kept(ageOut(first.at(-1)!))).toEqual([]);
+    } finally {
+      store.close();
+      tmp.cleanup();
+    }
+  });
+
   it('a feed keeps its newest maxEntries; an entry pushed out does not return when room frees up', async () => {
     const { config, store } = setup({ feeds: [{ name: 'ai-infrastructure', title: 'T', maxEntries: 3 }] });
     try {

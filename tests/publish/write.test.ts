@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig, type LoadedConfig } from '../../src/config/index.js';
 import type { Article } from '../../src/model/index.js';
+import { writeChangedFiles } from '../../src/publish/index.js';
 import { publishFeeds } from '../../src/schedule/index.js';
 import { Store } from '../../src/store/index.js';
 import { tempDir } from '../helpers/env.js';
@@ -76,5 +77,21 @@ describe('publishFeeds', () => {
     expect(report!.entries).toBe(3);
     const json = JSON.parse(readFileSync(join(config.publish.dir, 'gpu.json'), 'utf8'));
     expect(json.items.map((i: { url: string }) => i.url)).toEqual([5, 4, 3].map((n) => `https://news.example/story/${n}`));
+  });
+});
+
+describe('writeChangedFiles', () => {
+  it('compares a file with content in pieces byte for byte: same size but one byte off is rewritten, equal is left alone', () => {
+    const dir = join(tmp.dir, 'pieces');
+    const pieces = [Buffer.from('<feed>'), Buffer.alloc(3 << 20, 'a'), Buffer.from('é</feed>\n')]; // more than one compare chunk
+    expect(writeChangedFiles(dir, { 'f.atom': pieces })).toEqual([join(dir, 'f.atom')]);
+    expect(readFileSync(join(dir, 'f.atom')).equals(Buffer.concat(pieces))).toBe(true);
+    expect(writeChangedFiles(dir, { 'f.atom': pieces })).toEqual([]);
+    expect(writeChangedFiles(dir, { 'f.atom': Buffer.concat(pieces).toString('utf8') })).toEqual([]);
+    const oneOff = [pieces[0]!, Buffer.concat([Buffer.alloc((3 << 20) - 1, 'a'), Buffer.from('b')]), pieces[2]!];
+    expect(writeChangedFiles(dir, { 'f.atom': oneOff })).toEqual([join(dir, 'f.atom')]);
+    expect(readFileSync(join(dir, 'f.atom')).equals(Buffer.concat(oneOff))).toBe(true);
+    expect(writeChangedFiles(dir, { 'f.atom': [Buffer.from('short')] })).toEqual([join(dir, 'f.atom')]);
+    expect(readFileSync(join(dir, 'f.atom'), 'utf8')).toBe('short');
   });
 });

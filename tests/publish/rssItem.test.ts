@@ -1,0 +1,117 @@
+/**
+ * Publishing renders each entry once and joins the documents from the pieces:
+ * - RSS items are written by our own writer; they must be the bytes `feed`
+ *   writes for the same `Item` (checked on generated hostile text);
+ * - the render cache reuses an entry only while everything it is rendered
+ *   from is the same, so a cached publish equals an uncached one after any
+ *   change (keywords, coverage, article data, order, removal).
+ */
+import fc from 'fast-check';
+import { Feed } from 'feed';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/index.js';
+import { entryContentHtml, FeedRenderCache, renderFeeds, rssItem, rssItemXml } from '../../src/publish/index.js';
+import { curateStore, feedSite } from '../../src/schedule/index.js';
+import { feedRulesFor } from '../../src/curate/index.js';
+import { Store } from '../../src/store/index.js';
+import { tempDir } from '../helpers/env.js';
+import { entry, HOSTILE, hostileArticle, makeArticle } from './articles.js';
+
+/** What `feed` writes for the item, cut out of a one-item document. */
+function feedPackageItem(e: ReturnType<typeof entry>, html: string): string {
+  const doc = new Feed({ id: 'x', title: 'x', link: 'http://x.invalid/' });
+  doc.addItem(rssItem(e, html));
+  const xml = doc.rss2();
+  return xml.slice(xml.indexOf('\n        <item>'), xml.lastIndexOf('\n    </channel>'));
+}
+
+const nasty = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.constantFrom(']]>', 'a ]]> b ]]> c', '&amp;', 'A &amp; B & C', '<b>"x"</b>', '\u0001\uFFFE\uD800', 'ok'),
+  fc.array(fc.constantFrom(']]>', '&', '&amp;', '<', '>', '"', "'", 'é', '😀', '\u0000', ' '), { maxLength: 12 }).map((xs) => xs.join('')),
+);
+
+describe('RSS items', () => {
+  it('are the bytes the feed package writes, on hostile text', () => {
+    fc.assert(
+      fc.property(nasty, nasty, nasty, fc.array(nasty, { maxLength: 3 }), fc.array(nasty, { maxLength: 3 }), nasty, (title, summary, body, authors, keywords, query) => {
+        const article = makeArticle(1, { title, summary, paragraphs: [body], authors, url: `https://news.example/a?q=${encodeURIComponent(query.replace(/[\uD800-\uDFFF]/g, ''))}&x=1` });
+        const e = entry(article, keywords);
+        const html = entryContentHtml(article);
+        expect(rssItemXml(e, html)).toBe(feedPackageItem(e, html));
+      }),
+      { numRuns: 300, seed: 11 },
+    );
+    const hostile = entry(hostileArticle(), [HOSTILE.title, HOSTILE.sourceTitle]);
+    expect(rssItemXml(hostile, entryContentHtml(hostile.article))).toBe(feedPackageItem(hostile, entryContentHtml(hostile.article)));
+  });
+});
+
+const text = (docs: Record<string, Buffer[]>) => Object.fromEntries(Object.entries(docs).map(([format, pieces]) => [format, Buffer.concat(pieces).toString('utf8')]));
+
+describe('the render cache', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  let store: Store;
+  beforeEach(() => {
+    tmp = tempDir();
+    store = new Store(join(tmp.dir, 'store.db'));
+  });
+  afterEach(() => {
+    store.close();
+    tmp.cleanup();
+  });
+
+  it('gives the bytes of an uncached render after every kind of change, rendering only what changed', () => {
+    const config = parseConfig(
+      {
+        sources: [{ name: 'DC Wire', url: 'http://127.0.0.1:9/dc.rss' }],
+        watch: { keywords: ['GPU'] },
+        feeds: [{ name: 'gpu', title: 'GPU', maxEntries: 4 }],
+        publish: { dir: 'feeds', baseUrl: 'http://127.0.0.1:8080' },
+        store: { path: 'store.db' },
+        curate: { clusterThreshold: 1 },
+      },
+      join(tmp.dir, 'config.json'),
+    );
+    const [feed] = config.feeds;
+    const site = feedSite(config);
+    const cache = new FeedRenderCache();
+    const curate = (day: number) => curateStore(config, store, feedRulesFor(config), new Date(Date.UTC(2026, 10, 28 + day)));
+    const check = (expectRendered: number) => {
+      const read: string[] = [];
+      const articleJson = (id: string) => (read.push(id), store.articleJson(id));
+      const { feed: cached, renderedEntries } = cache.render(feed!, site, store.feedEntryRecords('gpu', 4), articleJson);
+      expect(text(cached)).toEqual(renderFeeds(feed!, site, store.feedEntries('gpu', 4)));
+      expect(renderedEntries).toBe(expectRendered);
+      expect(read).toHaveLength(expectRendered); // a kept entry's article is not read
+    };
+    for (let n = 1; n <= 3; n++) store.saveArticle(makeArticle(n), '2026-11-20T00:00:00.000Z');
+    curate(0);
+    check(3);
+    check(0);
+    // Changed article data (and a new title) renders that entry again.
+    store.saveArticle(makeArticle(2, { title: 'Story 2: GPU cluster news, updated', summary: 'New lede & more.' }), '2026-11-20T00:00:00.000Z');
+    curate(0);
+    check(1);
+    // Changed keywords (the feed's categories) render it again.
+    store.db.prepare("UPDATE feed_entries SET keywords = '[\"GPU\",\"extra\"]' WHERE article_id = ?").run(makeArticle(3).id);
+    check(1);
+    // Coverage: another report joins a lead's cluster (related, updated move).
+    store.saveArticle(makeArticle(4, { title: 'Other outlet on story 1' }), '2026-11-21T00:00:00.000Z');
+    store.db.prepare("INSERT INTO story_clusters (article_id, lead_id, joined_at) VALUES (?, ?, 'x')").run(makeArticle(4).id, makeArticle(1).id);
+    expect(store.feedEntries('gpu', 4).find((e) => e.article.id === makeArticle(1).id)!.article.related).toHaveLength(1);
+    check(1);
+    // A new, newer entry and a removal: only the new one is rendered, the order follows the store.
+    store.saveArticle(makeArticle(5), '2026-11-22T00:00:00.000Z');
+    store.db.prepare("INSERT INTO feed_entries (feed, article_id, keywords, added_at) VALUES ('gpu', ?, '[\"GPU\"]', 'x')").run(makeArticle(5).id);
+    store.db.prepare('DELETE FROM feed_entries WHERE article_id = ?').run(makeArticle(2).id);
+    check(1);
+    // A different feed description (title) around the same entries renders no entry.
+    const renamed = { ...feed!, title: 'GPU & <more>' };
+    const again = cache.render(renamed, site, store.feedEntryRecords('gpu', 4), (id) => store.articleJson(id));
+    expect({ feed: text(again.feed), renderedEntries: again.renderedEntries }).toEqual({ feed: renderFeeds(renamed, site, store.feedEntries('gpu', 4)), renderedEntries: 0 });
+    cache.clear();
+    check(store.feedEntryRecords('gpu', 4).length);
+  });
+});
