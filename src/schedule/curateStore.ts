@@ -24,6 +24,7 @@ import { createHash } from 'node:crypto';
 import type { LoadedConfig } from '../config/index.js';
 import { assignClusters, decideFeeds, decisionsValidUntil, keptFeeds, type FeedRules } from '../curate/index.js';
 import { VERSION } from '../fetch/index.js';
+import type { Article } from '../model/index.js';
 import {
   clusterLeads,
   curationRows,
@@ -84,6 +85,12 @@ function stillValid(decision: StoredDecision | undefined, rules: string, now: nu
   return decision !== undefined && decision.rules === rules && decision.decidedAt <= now && (decision.validUntil === undefined || now < decision.validUntil);
 }
 
+/** An article's kept feeds as the store keeps them, valid until its first maxAgeDays limit ahead. */
+export function storedDecision(article: Article, kept: ReadonlyMap<string, string[]>, rules: readonly FeedRules[], fingerprint: string, now: Date): StoredDecision {
+  const validUntil = decisionsValidUntil(article, rules, now);
+  return { rules: fingerprint, decidedAt: now.getTime(), ...(validUntil !== undefined ? { validUntil } : {}), kept: [...kept] };
+}
+
 /**
  * Each live article's kept feeds: the stored decision while it is valid (same
  * rules, same data, no maxAgeDays limit passed since), else decided now from
@@ -94,8 +101,7 @@ function refreshDecisions(store: Store, live: CurationRow[], rules: readonly Fee
   for (const row of live) {
     if (stillValid(row.decision, fingerprint, now.getTime())) continue;
     const article = store.getArticle(row.id)!;
-    const validUntil = decisionsValidUntil(article, rules, now);
-    row.decision = { rules: fingerprint, decidedAt: now.getTime(), ...(validUntil !== undefined ? { validUntil } : {}), kept: [...keptFeeds(decideFeeds(article, rules, now))] };
+    row.decision = storedDecision(article, keptFeeds(decideFeeds(article, rules, now)), rules, fingerprint, now);
     saveDecision(store, row.id, row.decision);
     decided++;
   }

@@ -23,8 +23,8 @@ import type { Article, FeedFormat } from '../model/index.js';
 import { normalizeOptions, redated, type NormalizeOptions } from '../normalize/index.js';
 import { sharedParsePool, type ParsePool, type ParseJobResult } from '../pool/index.js';
 import { FEED_FORMATS, renderCacheFor, writeChangedFiles, type FeedSite } from '../publish/index.js';
-import { articleIdByGuid, isTombstoned, storedSource, type SourceOutcome, type SourceState, type Store } from '../store/index.js';
-import { curateStore } from './curateStore.js';
+import { articleIdByGuid, isTombstoned, saveDecision, storedSource, type SourceOutcome, type SourceState, type Store } from '../store/index.js';
+import { curateStore, decisionRulesFingerprint, storedDecision, type CurationReport } from './curateStore.js';
 import { duePolicyFromConfig, isDue, nextCheckAt, type CacheHeaders } from './due.js';
 import { healthNotice, sourceHealth } from './health.js';
 
@@ -70,6 +70,8 @@ export interface CycleSummary {
   itemsSeen: number;
   itemsNew: number;
   itemsKept: number;
+  /** The whole-store curation pass, when the cycle ran one. */
+  curation?: CurationReport;
 }
 
 /**
@@ -129,7 +131,7 @@ function identify(store: Store, article: Article, guidIsUnique: boolean): { arti
 }
 
 /** Store a parsed and normalized feed's items (dated against `now`); returns the counts. Feed membership is decided afterwards over the whole store (`curateStore`). */
-function ingest(store: Store, parsed: ParseJobResult, rules: readonly FeedRules[], now: Date, options: NormalizeOptions, onDecisions?: DecisionListener) {
+function ingest(store: Store, parsed: ParseJobResult, rules: CycleRules, now: Date, options: NormalizeOptions, onDecisions?: DecisionListener) {
   const nowIso = now.toISOString();
   let itemsNew = 0;
   let itemsKept = 0;
@@ -148,11 +150,13 @@ function ingest(store: Store, parsed: ParseJobResult, rules: readonly FeedRules[
       if (firstSeen && firstSeen !== nowIso && (article.published === nowIso || article.updated === nowIso)) {
         article = redated(article, normalized.sourceDates, new Date(firstSeen), options);
       }
-      const decisions = decideFeeds(article, rules, now);
+      const decisions = decideFeeds(article, rules.feeds, now);
       onDecisions?.(article, decisions);
       const kept = keptFeeds(decisions);
       const keywords = [...new Set([...kept.values()].flat())];
       const saved = store.saveArticle({ ...article, keywords }, firstSeen ?? nowIso);
+      // Stored now, so the curation pass after the sources does not decide it again.
+      saveDecision(store, article.id, storedDecision(article, kept, rules.feeds, rules.fingerprint, now));
       if (saved === 'new') itemsNew++;
       if (saved === 'changed') itemsChanged++;
       if (kept.size) itemsKept++;
@@ -216,7 +220,13 @@ interface PollMode {
  * parsing on 304 or an unchanged body, record the outcome and the next check.
  */
 
-async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig, rules: readonly FeedRules[], now: () => Date, mode: PollMode = {}): Promise<SourceReport> {
+/** A cycle's compiled feed rules and the fingerprint its stored decisions carry. */
+interface CycleRules {
+  feeds: readonly FeedRules[];
+  fingerprint: string;
+}
+
+async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig, rules: CycleRules, now: () => Date, mode: PollMode = {}): Promise<SourceReport> {
   const report: SourceReport = { name: src.name, url: src.url, ok: false, itemsSeen: 0, itemsNew: 0, itemsKept: 0 };
   const prior = store.sourceState(src.name, src.url);
   const fetchUrl = prior?.url ?? src.url;
@@ -322,6 +332,7 @@ export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOp
   const now = opts.now ?? (() => new Date());
   const startedAt = now().toISOString();
   const rules = feedRulesFor(config);
+  const cycleRules: CycleRules = { feeds: rules, fingerprint: decisionRulesFingerprint(config) };
   const limiter = createFetchLimiter(config.fetch);
   const gaveUp = drainDeadline(opts.signal, opts.drainMs ?? 0).then(() => 'gave up' as const);
   const plan = config.sources.map((src) => ({ src, state: store.sourceState(src.name, src.url) }));
@@ -330,7 +341,7 @@ export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOp
   let done = 0;
   const poll = async (src: SourceConfig): Promise<SourceReport> => {
     if (opts.signal?.aborted) return notPolled(src, 'not polled: shutting down');
-    const report = await Promise.race([pollSource(config, store, src, rules, now, { fresh: opts.dryRun, onDecisions: opts.onDecisions, pool: opts.pool }), gaveUp]);
+    const report = await Promise.race([pollSource(config, store, src, cycleRules, now, { fresh: opts.dryRun, onDecisions: opts.onDecisions, pool: opts.pool }), gaveUp]);
     if (report === 'gave up') return notPolled(src, `abandoned at shutdown after ${opts.drainMs ?? 0} ms`);
     opts.onSource?.(report, ++done, total);
     return report;
@@ -341,8 +352,8 @@ export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOp
     return p.state?.goneAt && !opts.onlyDue ? goneReport(p.src, p.state) : undefined;
   });
   const sources = (await Promise.all(reports)).filter((s): s is SourceReport => s !== undefined);
-  if (curationDue(config, store, sources, now())) curateStoreNoted(config, store, rules, now());
+  const curation = curationDue(config, store, sources, now()) ? curateStoreNoted(config, store, rules, now()) : undefined;
   const feeds = opts.dryRun ? [] : publishFeeds(config, store);
   const sum = (k: 'itemsSeen' | 'itemsNew' | 'itemsKept') => sources.reduce((n, s) => n + s[k], 0);
-  return { startedAt, finishedAt: now().toISOString(), sources, feeds, itemsSeen: sum('itemsSeen'), itemsNew: sum('itemsNew'), itemsKept: sum('itemsKept') };
+  return { startedAt, finishedAt: now().toISOString(), sources, feeds, itemsSeen: sum('itemsSeen'), itemsNew: sum('itemsNew'), itemsKept: sum('itemsKept'), ...(curation ? { curation } : {}) };
 }

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig, type LoadedConfig } from '../../src/config/index.js';
 import { feedRulesFor } from '../../src/curate/index.js';
-import { curateStore } from '../../src/schedule/index.js';
+import { curateStore, runCycle } from '../../src/schedule/index.js';
 import { Store } from '../../src/store/index.js';
-import { tempDir } from '../helpers/env.js';
+import { startFixtureServer, tempDir, testConfig } from '../helpers/env.js';
 import { makeArticle } from '../publish/articles.js';
 
 const T0 = new Date('2026-11-28T00:00:00.000Z');
@@ -94,6 +94,20 @@ describe('incremental curation', () => {
     expect(next.decided).toBe(2);
     expect(feedState(store)).toContain('gpu 0002 ["GPU"]');
     expect(feedState(store)).toEqual(fullyDecided(cfg, store, at(1)));
+  });
+
+  it('a cycle decides each new item once, while storing it: the pass after the sources decides none again', async () => {
+    const fixtures = await startFixtureServer();
+    try {
+      const cfg = testConfig(tmp.dir, fixtures.url, undefined, { pool: { size: 0 } });
+      const summary = await runCycle(cfg, store, { now: () => at(0) });
+      expect(summary.itemsNew).toBeGreaterThan(0);
+      expect(summary.curation?.decided).toBe(0);
+      expect(feedState(store).length).toBe(summary.itemsKept);
+      expect(feedState(store)).toEqual(fullyDecided(cfg, store, at(0)));
+    } finally {
+      await fixtures.stop();
+    }
   });
 
   it('a rule change after a pass that decided nothing re-decides everything', () => {
