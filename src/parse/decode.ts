@@ -9,17 +9,19 @@
  * 3. The charset of the HTTP Content-Type, then the XML prolog's encoding.
  * 4. windows-1252, the web's default legacy charset.
  * Invalid bytes in a declared charset become U+FFFD; decoding never fails.
- * Decoding uses the WHATWG TextDecoder (Node ships full ICU), which knows the
- * legacy charsets by their usual labels; an unknown label falls through to rule 4.
- * Except windows-1252 (which WHATWG also uses for "iso-8859-1", "latin1" and
- * "us-ascii"): Node 20's TextDecoder drops its bytes 0x80-0x9F (curly quotes,
- * euro sign, dashes), so that one table is decoded here, as WHATWG defines it.
+ * A label means what browsers take it to mean (WHATWG Encoding: "iso-8859-1",
+ * "latin1" and "us-ascii" are windows-1252, whose curly quotes and euro sign
+ * such feeds really contain); the bytes are then decoded by iconv-lite, which
+ * also knows labels WHATWG does not (UTF-32, cp437…). TextDecoder is not used
+ * for legacy charsets: Node 20's drops windows-1252's bytes 0x80-0x9F
+ * (nodejs/node#56542). An unknown label falls through to rule 4.
  *
  * XML feeds often use HTML named entities (&nbsp;, &eacute;) without declaring
  * them, which a strict XML parser refuses; `declareHtmlEntities` turns them
  * into numeric references with the same meaning before parsing; entities the
  * document declares in its internal DTD subset are expanded (`expandInternalEntities`).
  */
+import iconv from 'iconv-lite';
 import { decodeEntities } from '../normalize/html.js';
 import { ParseError } from './errors.js';
 import { UNPARSED_SECTIONS } from './repair.js';
@@ -47,26 +49,20 @@ function bomEncoding(bytes: Uint8Array): { encoding: string; skip: number } | un
   return undefined;
 }
 
-/** UTF-32, which TextDecoder does not know; invalid code points become U+FFFD. */
-function decodeUtf32(bytes: Uint8Array, littleEndian: boolean): string {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const parts: string[] = [];
-  let points: number[] = [];
-  for (let i = 0; i + 3 < bytes.length; i += 4) {
-    const cp = view.getUint32(i, littleEndian);
-    points.push(cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ? 0xfffd : cp);
-    if (points.length === 8192) {
-      parts.push(String.fromCodePoint(...points));
-      points = [];
-    }
+/** The charset a label names: WHATWG's meaning when it has one, else iconv-lite's; undefined when neither knows it. */
+function charsetOf(label: string): string | undefined {
+  let whatwg: string | undefined;
+  try {
+    whatwg = new TextDecoder(label).encoding;
+  } catch {
+    // not a WHATWG label
   }
-  parts.push(String.fromCodePoint(...points));
-  return parts.join('');
+  const name = whatwg ?? label;
+  return iconv.encodingExists(name) ? name : undefined;
 }
 
-function decodeWide(encoding: string, bytes: Uint8Array): string {
-  if (encoding === 'utf-32le' || encoding === 'utf-32be') return decodeUtf32(bytes, encoding === 'utf-32le');
-  return new TextDecoder(encoding).decode(bytes);
+function decodeAs(charset: string, bytes: Uint8Array): string {
+  return iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), charset, { stripBOM: false });
 }
 
 export function charsetFromContentType(contentType: string | undefined): string | undefined {
@@ -80,35 +76,14 @@ export function charsetFromProlog(bytes: Uint8Array): string | undefined {
   return m?.[1]?.toLowerCase();
 }
 
-/** windows-1252 bytes 0x80-0x9F; the rest of the charset equals Latin-1 (unassigned slots stay C1 controls, as in WHATWG). */
-const CP1252_80_9F =
-  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
-  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
-
-export function decodeWindows1252(bytes: Uint8Array): string {
-  const parts: string[] = [];
-  const CHUNK = 8192;
-  for (let start = 0; start < bytes.length; start += CHUNK) {
-    const units = Array.from(bytes.subarray(start, start + CHUNK), (b) => (b >= 0x80 && b <= 0x9f ? CP1252_80_9F.charCodeAt(b - 0x80) : b));
-    parts.push(String.fromCharCode(...units));
-  }
-  return parts.join('');
-}
-
 function tryDecoder(label: string | undefined, bytes: Uint8Array): Decoded | undefined {
-  if (!label) return undefined;
-  try {
-    const decoder = new TextDecoder(label);
-    if (decoder.encoding === 'windows-1252') return { text: decodeWindows1252(bytes), encoding: 'windows-1252' };
-    return { text: decoder.decode(bytes), encoding: decoder.encoding };
-  } catch {
-    return undefined; // unknown label
-  }
+  const charset = label && charsetOf(label);
+  return charset ? { text: decodeAs(charset, bytes), encoding: charset } : undefined;
 }
 
 export function decodeBody(bytes: Uint8Array, contentType?: string): Decoded {
   const bom = bomEncoding(bytes);
-  if (bom) return { text: decodeWide(bom.encoding, bytes.subarray(bom.skip)).replace(/^\uFEFF/, ''), encoding: bom.encoding };
+  if (bom) return { text: decodeAs(bom.encoding, bytes.subarray(bom.skip)).replace(/^\uFEFF/, ''), encoding: bom.encoding };
   try {
     return { text: utf8Strict.decode(bytes), encoding: 'utf-8' };
   } catch {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { declareHtmlEntities, decodeBody, decodeWindows1252, parseFeed } from '../../src/parse/index.js';
+import { declareHtmlEntities, decodeBody, parseFeed } from '../../src/parse/index.js';
 import { runCycle, type CycleSummary } from '../../src/schedule/index.js';
 import { close, listen } from '../../src/serve/index.js';
 import { Store } from '../../src/store/index.js';
@@ -58,9 +58,22 @@ describe('non-UTF-8 sources, end to end', () => {
     expect(decoded.text).toContain(c.title);
   });
 
-  it('decodes all of windows-1252, including 0x80-0x9F that Node 20\'s TextDecoder drops', () => {
-    expect(decodeWindows1252(Buffer.from([0x41, 0x80, 0x85, 0x93, 0x94, 0x96, 0x9f, 0x81, 0xe9, 0xff]))).toBe('A€…“”–Ÿ\u0081éÿ');
-    expect(decodeWindows1252(new Uint8Array(20_000).fill(0x80))).toBe('€'.repeat(20_000));
+  it('decodes all of windows-1252, including 0x80-0x9F that Node 20\'s TextDecoder drops; latin1 labels mean windows-1252 (WHATWG)', () => {
+    const bytes = Buffer.from([0x41, 0x80, 0x85, 0x93, 0x94, 0x96, 0x9f, 0xe9, 0xff, 0x81]);
+    for (const label of ['windows-1252', 'ISO-8859-1', 'latin1', 'us-ascii', 'cp1252']) {
+      expect(decodeBody(bytes, `text/xml; charset=${label}`), label).toEqual({ text: 'A€…“”–Ÿéÿ\ufffd', encoding: 'windows-1252' });
+    }
+    expect(decodeBody(new Uint8Array(20_000).fill(0x80)).text).toBe('€'.repeat(20_000));
+  });
+
+  it('decodes other legacy charsets through iconv-lite, by HTTP label or prolog, and labels only iconv-lite knows', () => {
+    const koi8 = Buffer.from([0xf0, 0xd2, 0xc9, 0xd7, 0xc5, 0xd4]); // "Привет"
+    expect(decodeBody(koi8, 'application/rss+xml; charset=KOI8-R')).toEqual({ text: 'Привет', encoding: 'koi8-r' });
+    const sjis = Buffer.concat([Buffer.from('<?xml version="1.0" encoding="Shift_JIS"?><t>'), Buffer.from([0x93, 0xfa, 0x96, 0x7b]), Buffer.from('</t>')]); // 日本
+    expect(decodeBody(sjis).text).toBe('<?xml version="1.0" encoding="Shift_JIS"?><t>日本</t>');
+    expect(decodeBody(Buffer.from([0x41, 0x82, 0xe9]), 'text/xml; charset=cp437')).toEqual({ text: 'AéΘ', encoding: 'cp437' });
+    // An unknown label falls back to windows-1252.
+    expect(decodeBody(Buffer.from([0x93, 0x41, 0x94]), 'text/xml; charset=x-no-such-charset')).toEqual({ text: '“A”', encoding: 'windows-1252' });
   });
 
   it('detects UTF-16 and UTF-32, with or without a byte-order mark (the feedparser corpus files)', () => {
