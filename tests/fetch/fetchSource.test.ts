@@ -94,8 +94,12 @@ describe('fetchSource', () => {
   });
 
   it('names DNS failures and refused connections', async () => {
-    // DNS: the errno shape undici gives (no lookups leave this machine in tests)
+    // DNS: the errno shape undici gives, then a real lookup that fails. A label of 64
+    // octets is over DNS's limit of 63, so the system resolver refuses the name
+    // without sending a query: nothing leaves this machine.
     expect(classifyNetworkError(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ENOTFOUND' } }))).toMatchObject({ kind: 'dns', message: 'DNS lookup failed (host not found)' });
+    const unresolvable = await fetchSource(`http://${'a'.repeat(64)}.invalid/feed`, OPTS);
+    expect(failure(unresolvable)).toMatchObject({ kind: 'dns', error: 'DNS lookup failed (host not found)' });
     const spare = createServer();
     const freed = await listen(spare, '127.0.0.1', 0);
     await close(spare); // nothing listens there any more
