@@ -16,7 +16,7 @@
  * - Pure: same inputs, same assignments.
  */
 import type { Article } from '../model/index.js';
-import { similarity, storyTokens, type StoryTokens } from './similarity.js';
+import { storyTokens } from './similarity.js';
 
 export interface ClusterInput {
   article: Pick<Article, 'id' | 'title' | 'summary' | 'published'>;
@@ -29,15 +29,42 @@ export interface ClusterOptions {
   threshold: number;
 }
 
+/**
+ * A report's tokens, compact: a pass may hold a hundred thousand of them, so
+ * token strings are interned to ids (one dictionary per pass) and kept as
+ * parallel typed arrays sorted by id, which also lets two reports be compared
+ * by one merge walk.
+ */
 interface Report {
   id: string;
   lead: string;
   published: number;
-  tokens: StoryTokens;
+  tokenIds: Uint32Array;
+  weights: Float64Array;
   /** Σ of the token weights. */
   weight: number;
   /** Order of creation: candidates are scored in it, so ties resolve as in a full scan. */
   seq: number;
+}
+
+/** Weighted Jaccard of two reports, as `similarity` (similarity.ts) computes it: the weights are small integers, so the sums are exact in any order and the value is the same. */
+function reportSimilarity(a: Report, b: Report): number {
+  let shared = 0;
+  let total = 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.tokenIds.length && j < b.tokenIds.length) {
+    const ta = a.tokenIds[i]!;
+    const tb = b.tokenIds[j]!;
+    if (ta === tb) {
+      shared += Math.min(a.weights[i]!, b.weights[j]!);
+      total += Math.max(a.weights[i++]!, b.weights[j++]!);
+    } else if (ta < tb) total += a.weights[i++]!;
+    else total += b.weights[j++]!;
+  }
+  while (i < a.tokenIds.length) total += a.weights[i++]!;
+  while (j < b.tokenIds.length) total += b.weights[j++]!;
+  return total === 0 ? 0 : shared / total;
 }
 
 /**
@@ -45,16 +72,17 @@ interface Report {
  * than threshold × its weight, with a margin so float rounding can never drop a
  * lead that scores exactly the threshold.
  */
-function prefixTokens(r: Report, byToken: ReadonlyMap<string, readonly Report[]>, threshold: number): string[] {
-  const leadsWith = (token: string) => byToken.get(token)?.length ?? 0;
-  const rarestFirst = [...r.tokens.keys()].sort((a, b) => leadsWith(a) - leadsWith(b) || (a < b ? -1 : a > b ? 1 : 0));
+function prefixTokens(r: Report, leadsByToken: readonly (Report[] | undefined)[], threshold: number): number[] {
+  const leadsWith = (k: number) => leadsByToken[r.tokenIds[k]!]?.length ?? 0;
+  // Ties by token id: ids follow first appearance, a fixed order for given inputs.
+  const rarestFirst = Array.from(r.tokenIds.keys()).sort((a, b) => leadsWith(a) - leadsWith(b) || r.tokenIds[a]! - r.tokenIds[b]!);
   const restLimit = threshold * r.weight * (1 - 1e-9);
-  const prefix: string[] = [];
+  const prefix: number[] = [];
   let rest = r.weight;
-  for (const token of rarestFirst) {
+  for (const k of rarestFirst) {
     if (rest < restLimit) break;
-    prefix.push(token);
-    rest -= r.tokens.get(token)!;
+    prefix.push(r.tokenIds[k]!);
+    rest -= r.weights[k]!;
   }
   return prefix;
 }
@@ -79,37 +107,41 @@ function order(a: ClusterInput, b: ClusterInput): number {
 /** Lead id for every article without one yet (`leads`: the assignments made before). */
 export function assignClusters(inputs: readonly ClusterInput[], leads: ReadonlyMap<string, string>, opts: ClusterOptions): Map<string, string> {
   const windowMs = opts.windowHours * 3_600_000;
+  const tokenIdOf = new Map<string, number>();
   let seq = 0;
   const report = (i: ClusterInput, lead: string): Report => {
-    const tokens = storyTokens(i.article.title, i.article.summary);
+    const entries = [...storyTokens(i.article.title, i.article.summary)].map(([token, w]): [number, number] => {
+      let id = tokenIdOf.get(token);
+      if (id === undefined) tokenIdOf.set(token, (id = tokenIdOf.size));
+      return [id, w];
+    });
+    entries.sort((a, b) => a[0] - b[0]);
+    const weights = Float64Array.from(entries, (e) => e[1]);
     let weight = 0;
-    for (const w of tokens.values()) weight += w;
-    return { id: i.article.id, lead, published: Date.parse(i.article.published), tokens, weight, seq: seq++ };
+    for (const w of weights) weight += w;
+    return { id: i.article.id, lead, published: Date.parse(i.article.published), tokenIds: Uint32Array.from(entries, (e) => e[0]), weights, weight, seq: seq++ };
   };
   // Only leads are compared with, through an index token → leads holding it.
   // Prefix filter: a lead B reaches weighted Jaccard ≥ t with the candidate A
   // only if B holds a token of every subset P of A's tokens whose weight is
   // above (1 − t)·weight(A) (shared ⊆ A∖P would give J ≤ w(A∖P)/w(A) < t). So
   // candidates come from A's rarest tokens only (by how many leads hold them)
-  // and each is scored exactly with `similarity`; a lead below the threshold can
-  // never be chosen, so the result is that of a full scan. A threshold ≤ 0
-  // accepts a score of 0: then every lead is scored.
+  // and each is scored exactly, in creation order for ties; a lead below the
+  // threshold can never be chosen, so the result is that of a full scan. A
+  // threshold ≤ 0 accepts a score of 0: then every lead is scored. Leads
+  // outside the candidate's window are dropped before scoring (the scan skips them).
   const allLeads: Report[] = [];
-  const byToken = new Map<string, Report[]>();
+  const leadsByToken: (Report[] | undefined)[] = [];
   const addLead = (r: Report) => {
     allLeads.push(r);
-    for (const token of r.tokens.keys()) {
-      const list = byToken.get(token);
-      if (list) list.push(r);
-      else byToken.set(token, [r]);
-    }
+    for (const token of r.tokenIds) (leadsByToken[token] ??= []).push(r);
   };
-  const scored = (r: Report): [Report, number][] => {
-    if (opts.threshold <= 0) return allLeads.map((lead) => [lead, similarity(r.tokens, lead.tokens)]);
+  const inWindow = (r: Report) => (lead: Report) => !(Math.abs(lead.published - r.published) > windowMs);
+  const candidatesOf = (r: Report): Report[] => {
+    if (opts.threshold <= 0) return allLeads.filter(inWindow(r));
     const candidates = new Set<Report>();
-    for (const token of prefixTokens(r, byToken, opts.threshold)) for (const lead of byToken.get(token) ?? []) candidates.add(lead);
-    // Lead order (creation order) keeps ties resolving as a full scan would.
-    return [...candidates].sort((a, b) => a.seq - b.seq).map((lead) => [lead, similarity(r.tokens, lead.tokens)]);
+    for (const token of prefixTokens(r, leadsByToken, opts.threshold)) for (const lead of leadsByToken[token] ?? []) candidates.add(lead);
+    return [...candidates].filter(inWindow(r)).sort((a, b) => a.seq - b.seq);
   };
   const fresh = inputs.filter((i) => !leads.has(i.article.id)).sort(order);
   const assigned = new Map<string, string>();
@@ -120,8 +152,8 @@ export function assignClusters(inputs: readonly ClusterInput[], leads: ReadonlyM
     const candidate = report(input, input.article.id);
     let best: Report | undefined;
     let bestScore = -1;
-    for (const [other, score] of scored(candidate)) {
-      if (Math.abs(other.published - candidate.published) > windowMs) continue;
+    for (const other of candidatesOf(candidate)) {
+      const score = reportSimilarity(candidate, other);
       if (score > bestScore) [best, bestScore] = [other, score];
     }
     if (best && bestScore >= opts.threshold) candidate.lead = best.lead;
