@@ -128,7 +128,8 @@ export function rssItem({ article, keywords }: FeedEntry, contentHtml: string | 
  * rest of publishing; tests/publish/rssItem.test.ts holds the two equal on
  * hostile text. `feed` still writes the channel around the items. The quirks
  * are xml-js's: text has "&amp;" un-escaped before escaping (so it is never
- * doubled), and only the first "]]>" of a CDATA section is split.
+ * doubled). One is not kept: xml-js splits only the first "]]>" of a CDATA
+ * section, so a title holding two made the RSS malformed; every one is split here.
  */
 const ITEM_START = '\n        <item>';
 const CHANNEL_END = '\n    </channel>';
@@ -139,7 +140,7 @@ function xmlJsText(text: string): string {
 }
 
 function xmlJsCdata(text: string): string {
-  return `<![CDATA[${text.replace(']]>', ']]]]><![CDATA[>')}]]>`;
+  return `<![CDATA[${text.replaceAll(']]>', ']]]]><![CDATA[>')}]]>`;
 }
 
 /** `feed`'s sanitizeUrl: the URL normalized, then "&" escaped. */
