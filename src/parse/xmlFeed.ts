@@ -199,6 +199,25 @@ function titleHtml(raw: Node, fallback: Node, typedText: boolean): string | unde
   return value !== undefined && typedText && isPlainText(node?.$) ? escapeHtml(value) : value;
 }
 
+/**
+ * An Atom 1.0 body (content, summary) as HTML: a plain-text construct (no type,
+ * `text`) is text by RFC 4287 3.1.1.1, so "a < b" or "<GPU>" is escaped, and its
+ * blank-line-separated paragraphs become <p> elements; html and xhtml (already
+ * rewritten to html, see inlineMarkup.ts) stay as they are. feedparser does the same
+ * and, for Atom, never guesses that plain text is HTML.
+ */
+function atomBodyHtml(value: string | undefined, raw: Node): string | undefined {
+  const first = Array.isArray(raw) ? raw[0] : raw;
+  const attrs = first && typeof first === 'object' ? (first as { $?: { type?: unknown } }).$ : undefined;
+  if (value === undefined || !isPlainText(attrs)) return value;
+  return value
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => `<p>${escapeHtml(p)}</p>`)
+    .join('');
+}
+
 /** The xml:base attribute of a raw element (or of the first of a list), if any. */
 function xmlBaseOf(node: Node): string | undefined {
   const first = Array.isArray(node) ? node[0] : node;
@@ -279,8 +298,10 @@ function datesOf(element: RawItem, isAtom: boolean, scope: 'feed' | 'item'): { p
 
 function toItem(item: RawItem, format: FeedFormat, bases: Bases, feedAuthors: string[], atom10: boolean): ParsedItem {
   const encoded = text(item['content:encoded']);
-  const content = typeof item.content === 'string' ? item.content : undefined;
-  const summary = typeof item.summary === 'string' ? item.summary : text(item.summary);
+  const plainContent = typeof item.content === 'string' ? item.content : undefined;
+  const plainSummary = typeof item.summary === 'string' ? item.summary : text(item.summary);
+  const content = atom10 ? atomBodyHtml(plainContent, item.rawContent) : plainContent;
+  const summary = atom10 ? atomBodyHtml(plainSummary, item.rawSummary) : plainSummary;
   const isAtom = format === 'atom';
   const itemBase = xmlBaseChain(bases.document, [bases.feedElement, item.attrs]) ?? bases.document;
   const cdf = format === 'cdf' ? cdfAttributes(item.attrs) : {};

@@ -6,6 +6,7 @@
  * two XML repairs. Fixtures are small documents written for these tests.
  */
 import { describe, expect, it } from 'vitest';
+import { toArticle } from '../../src/normalize/index.js';
 import { declaredEntities, expandInternalEntities, ParseError, parseFeed } from '../../src/parse/index.js';
 import { escapeInlineMarkup } from '../../src/parse/inlineMarkup.js';
 import { elementNameNormalizer, feedPrefixes } from '../../src/parse/names.js';
@@ -41,6 +42,24 @@ describe('inline markup in text constructs', () => {
     expect(atom03.title).toBe('Old <b>style</b>');
     const rss = await parse(`<rss version="2.0"><channel><title>R</title><item><title>Loose &lt;i&gt;html&lt;/i&gt;</title></item></channel></rss>`);
     expect(rss.items[0]!.title).toBe('Loose <i>html</i>');
+  });
+
+  it('an Atom 1.0 plain-text body is text: its brackets are escaped and blank lines make paragraphs; html bodies stay HTML', async () => {
+    const feed = await parse(`<feed ${ATOM}><entry><id>e</id><title>t</title>
+<summary>When load &lt; 40%, racks idle</summary><content type="text">Rack A &lt;B200&gt; runs hot.
+
+Rack B &amp; C run cool.</content></entry>
+<entry><id>f</id><title>u</title><summary type="html">&lt;p&gt;Two &lt;b&gt;GW&lt;/b&gt;&lt;/p&gt;</summary><content type="text/html">&lt;p&gt;Body&lt;/p&gt;</content></entry></feed>`);
+    const [plain, html] = feed.items;
+    expect(plain!.summaryHtml).toBe('<p>When load &lt; 40%, racks idle</p>');
+    expect(plain!.contentHtml).toBe('<p>Rack A &lt;B200&gt; runs hot.</p><p>Rack B &amp; C run cool.</p>');
+    expect([html!.summaryHtml, html!.contentHtml]).toEqual(['<p>Two <b>GW</b></p>', '<p>Body</p>']);
+    // …and the model keeps the text a subscriber should read.
+    const article = toArticle(plain!, { name: 'S', url: 'http://127.0.0.1/feed' }, new Date('2026-11-28T00:00:00Z'), { generateFaqs: false });
+    expect(article?.paragraphs).toEqual(['Rack A <B200> runs hot.', 'Rack B & C run cool.']);
+    // RSS bodies are HTML whatever they hold.
+    const rss = await parse('<rss version="2.0"><channel><title>c</title><item><title>t</title><description>&lt;b&gt;bold&lt;/b&gt;</description></item></channel></rss>');
+    expect(rss.items[0]!.contentHtml).toBe('<b>bold</b>');
   });
 
   it('escapeInlineMarkup: CDATA inside becomes text, XHTML prefixes go, attributes like xml:base stay', () => {
