@@ -201,8 +201,8 @@ function titleHtml(raw: Node, fallback: Node, typedText: boolean): string | unde
 
 /**
  * An Atom 1.0 body (content, summary) as HTML: a plain-text construct (no type,
- * `text`) is text by RFC 4287 3.1.1.1, so "a < b" or "<GPU>" is escaped, and its
- * blank-line-separated paragraphs become <p> elements; html and xhtml (already
+ * `text`) is text by RFC 4287 3.1.1.1, so "a < b" or "<GPU>" is escaped, and
+ * when blank lines separate paragraphs each becomes a <p> element; html and xhtml (already
  * rewritten to html, see inlineMarkup.ts) stay as they are. feedparser does the same
  * and, for Atom, never guesses that plain text is HTML.
  */
@@ -210,12 +210,8 @@ function atomBodyHtml(value: string | undefined, raw: Node): string | undefined 
   const first = Array.isArray(raw) ? raw[0] : raw;
   const attrs = first && typeof first === 'object' ? (first as { $?: { type?: unknown } }).$ : undefined;
   if (value === undefined || !isPlainText(attrs)) return value;
-  return value
-    .split(/\n\s*\n/)
-    .map((p) => p.trim())
-    .filter(Boolean)
-    .map((p) => `<p>${escapeHtml(p)}</p>`)
-    .join('');
+  const paragraphs = value.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+  return paragraphs.length > 1 ? paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('') : escapeHtml(value);
 }
 
 /** The xml:base attribute of a raw element (or of the first of a list), if any. */
