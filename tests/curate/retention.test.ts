@@ -2,7 +2,6 @@
  * Rules apply to what is stored (re-curation without fetching), retention
  * prunes the store, and tombstones keep pruned items from coming back.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dryRunCycle } from '../../src/cli/explain.js';
 import { recurate, runCycle } from '../../src/schedule/index.js';
