@@ -215,17 +215,16 @@ interface PollMode {
   pool?: ParsePool;
 }
 
-/**
- * Poll one source: conditional GET from the stored URL and validators, skip
- * parsing on 304 or an unchanged body, record the outcome and the next check.
- */
-
 /** A cycle's compiled feed rules and the fingerprint its stored decisions carry. */
 interface CycleRules {
   feeds: readonly FeedRules[];
   fingerprint: string;
 }
 
+/**
+ * Poll one source: conditional GET from the stored URL and validators, skip
+ * parsing on 304 or an unchanged body, record the outcome and the next check.
+ */
 async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig, rules: CycleRules, now: () => Date, mode: PollMode = {}): Promise<SourceReport> {
   const report: SourceReport = { name: src.name, url: src.url, ok: false, itemsSeen: 0, itemsNew: 0, itemsKept: 0 };
   const prior = store.sourceState(src.name, src.url);
