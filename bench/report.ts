@@ -11,7 +11,7 @@
  * - A missing reference (e.g. Python skipped) gives `null` ratios, not zeros.
  */
 import type { ServerStats } from './server.js';
-import type { PhaseResult } from './pipelines/types.js';
+import type { PhaseResult, PublishResult } from './pipelines/types.js';
 
 export interface PhaseMetrics extends PhaseResult {
   bytes: number;
@@ -22,21 +22,11 @@ export interface PhaseMetrics extends PhaseResult {
   cpuMsPerSource: number;
 }
 
-export interface PublishMetrics {
-  entries: number;
-  /** Run 0 renders every entry (render cache emptied first); later runs reuse unchanged entries, as a daemon's next cycle does. */
-  runsMs: number[];
-  uncachedMs: number;
-  /** Median of the cached runs. */
-  medianMs: number;
-  bytes: number;
-  peakRssSoFarMB: number;
-}
 
 export interface PipelineMetrics {
   changed: PhaseMetrics;
   unchanged?: PhaseMetrics;
-  publish?: PublishMetrics;
+  publish?: PublishResult;
   startRssMB?: number;
   /** infrawire's parse pool: worker threads (0: parsing on the main thread). */
   poolSize?: number;

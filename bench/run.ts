@@ -23,7 +23,7 @@ import { formatProfile, summarizeProfiles, type CpuProfile, type ProfileSummary 
 import { formatTable, phaseMetrics, scaleRatios, scaleTargets, type BenchReport, type PipelineMetrics, type PipelineName, type ScaleReport } from './report.js';
 import type { ServerCommand, ServerMessage, ServerMode, ServerStats } from './server.js';
 import type { PhaseResult, PipelineSetup } from './pipelines/types.js';
-import type { PublishResult } from './pipelines/infrawire.js';
+import type { PublishResult } from './pipelines/types.js';
 
 const BENCH_DIR = import.meta.dirname;
 

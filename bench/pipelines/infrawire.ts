@@ -26,21 +26,12 @@ import { renderCacheFor } from '../../src/publish/index.js';
 import { publishFeeds, runCycle } from '../../src/schedule/index.js';
 import { Store } from '../../src/store/index.js';
 import { peakRssMB, serveCommands, timed } from '../child.js';
-import { MAX_REPORTED_ERRORS, type PhaseResult, type PipelineSetup } from './types.js';
+import { MAX_REPORTED_ERRORS, type PhaseResult, type PipelineSetup, type PublishResult } from './types.js';
 
 export const BENCH_FEED = 'bench';
 export const PUBLISH_ENTRIES = 1000;
 const PUBLISH_RUNS = 5;
 const NEXT_CYCLE_SHIFT_MS = 24 * 3_600_000;
-
-export interface PublishResult {
-  entries: number;
-  runsMs: number[];
-  uncachedMs: number;
-  medianMs: number;
-  bytes: number;
-  peakRssSoFarMB: number;
-}
 
 export function benchConfig(setup: PipelineSetup): LoadedConfig {
   const raw = {

@@ -34,3 +34,15 @@ export interface PhaseResult {
 }
 
 export const MAX_REPORTED_ERRORS = 5;
+
+/** infrawire's publish phase: the 1,000-entry feed written in three formats, several times. */
+export interface PublishResult {
+  entries: number;
+  /** Run 0 renders every entry (render cache emptied first); later runs reuse unchanged entries, as a daemon's next cycle does. */
+  runsMs: number[];
+  uncachedMs: number;
+  /** Median of the cached runs. */
+  medianMs: number;
+  bytes: number;
+  peakRssSoFarMB: number;
+}
