@@ -131,6 +131,13 @@ function asList(node: Node): Node[] {
   return Array.isArray(node) ? node : node === undefined ? [] : [node];
 }
 
+/** The attributes (xml2js `$`) of a raw element, or of the first of a list. */
+function attributesOf(node: Node): Record<string, unknown> | undefined {
+  const first = asList(node)[0];
+  const attrs = first && typeof first === 'object' ? (first as { $?: unknown }).$ : undefined;
+  return attrs && typeof attrs === 'object' ? (attrs as Record<string, unknown>) : undefined;
+}
+
 /** An Atom person (<name>, else <email>) or an RSS person string ("email (Name)", …) as a display name. */
 function personOf(node: Node): string | undefined {
   if (node && typeof node === 'object' && !Array.isArray(node) && ('name' in node || 'email' in node)) {
@@ -193,10 +200,10 @@ function isPlainText(attrs: { type?: unknown } | undefined): boolean {
  * reads them as HTML too).
  */
 function titleHtml(raw: Node, fallback: Node, typedText: boolean): string | undefined {
-  const first = Array.isArray(raw) ? raw[0] : raw;
-  const node = first && typeof first === 'object' ? (first as { _?: unknown; $?: { mode?: unknown; type?: unknown } }) : undefined;
-  const value = isBase64(node?.$) && typeof node?._ === 'string' ? Buffer.from(node._, 'base64').toString('utf8').trim() || undefined : text(fallback);
-  return value !== undefined && typedText && isPlainText(node?.$) ? escapeHtml(value) : value;
+  const attrs = attributesOf(raw);
+  const inner = (asList(raw)[0] as { _?: unknown } | undefined)?._;
+  const value = isBase64(attrs) && typeof inner === 'string' ? Buffer.from(inner, 'base64').toString('utf8').trim() || undefined : text(fallback);
+  return value !== undefined && typedText && isPlainText(attrs) ? escapeHtml(value) : value;
 }
 
 /**
@@ -207,9 +214,7 @@ function titleHtml(raw: Node, fallback: Node, typedText: boolean): string | unde
  * and, for Atom, never guesses that plain text is HTML.
  */
 function atomBodyHtml(value: string | undefined, raw: Node): string | undefined {
-  const first = Array.isArray(raw) ? raw[0] : raw;
-  const attrs = first && typeof first === 'object' ? (first as { $?: { type?: unknown } }).$ : undefined;
-  if (value === undefined || !isPlainText(attrs)) return value;
+  if (value === undefined || !isPlainText(attributesOf(raw))) return value;
   const paragraphs = value.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
   return paragraphs.length > 1 ? paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('') : escapeHtml(value);
 }
@@ -269,7 +274,7 @@ interface Bases {
 /** An RSS guid that is a permalink (isPermaLink is not "false") and an http(s) URL: the item's link when it has none (RSS 2.0). */
 function permalinkGuid(item: RawItem): string | undefined {
   const node = asList(item.rawGuid)[0];
-  const isPermaLink = node && typeof node === 'object' ? (node as { $?: { isPermaLink?: unknown } }).$?.isPermaLink : undefined;
+  const isPermaLink = attributesOf(node)?.isPermaLink;
   const guid = text(node);
   if (!guid || (typeof isPermaLink === 'string' && isPermaLink.trim().toLowerCase() === 'false')) return undefined;
   return /^https?:\/\//i.test(guid) ? resolveHttp(guid, undefined) : undefined;
