@@ -151,7 +151,7 @@ const FOREIGN_OR_ENDLESS = new Set(['svg', 'math', 'plaintext']);
 const MARKUP_CHARACTER = /[<&]/;
 
 /** True when parsing the nodes' rendered markup again would give the same elements and text (so a walk gives the same blocks). */
-function reparsesTheSame(nodes: AnyNode | readonly AnyNode[]): boolean {
+export function reparsesTheSame(nodes: AnyNode | readonly AnyNode[]): boolean {
   const stack: AnyNode[] = Array.isArray(nodes) ? [...nodes] : [nodes as AnyNode];
   for (let node = stack.pop(); node; node = stack.pop()) {
     if (isText(node)) {
@@ -176,11 +176,6 @@ export function documentBlocks(doc: Document, markup: string): string[] {
 export function renderedBlocks(nodes: AnyNode | readonly AnyNode[], rendered: string): string[] {
   if (!looksLikeHtml(rendered) || TRUNCATED_TAG.test(rendered) || !reparsesTheSame(nodes)) return htmlToBlocks(rendered);
   return walkBlocks(nodes);
-}
-
-/** True when the document's rendered markup, parsed again, gives the same document (see `reparsesTheSame`). */
-export function rendersFaithfully(doc: Document): boolean {
-  return reparsesTheSame(doc);
 }
 
 /** Decodes entities in text that has no markup; `<` is escaped so it stays a literal. */

@@ -19,7 +19,7 @@
 import { DomUtils } from 'htmlparser2';
 import type { Document, Element } from 'domhandler';
 import sanitizeHtml from 'sanitize-html';
-import { parseHtml, renderHtml, rendersFaithfully } from './html.js';
+import { parseHtml, renderHtml, reparsesTheSame } from './html.js';
 
 const ALLOWED_TAGS = [
   'p', 'br', 'hr', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'code', 'ul', 'ol', 'li', 'dl', 'dt', 'dd',
@@ -91,7 +91,7 @@ export function sanitizeBodyHtml(html: string, options: SanitizeOptions = {}): s
  */
 export function sanitizeDocument(doc: Document, options: SanitizeOptions = {}): string {
   const html = renderHtml(doc);
-  return rendersFaithfully(doc) ? sanitizeRendered(html, options) : sanitizeBodyHtml(html, options);
+  return reparsesTheSame(doc) ? sanitizeRendered(html, options) : sanitizeBodyHtml(html, options);
 }
 
 /** The allowlist pass over markup already cleared of hidden elements and iframe content. */
