@@ -10,14 +10,17 @@
 #   -v "$PWD/config.json:/config/config.json:ro"   (then set those keys in it yourself)
 # and reload it with `docker kill -s HUP infrawire`.
 
-# --- dependencies (build tools only in case better-sqlite3 has no prebuilt binary) ---
+# --- dependencies and the compiled build (C++ tools only in case better-sqlite3 has no prebuilt binary) ---
 FROM node:20-slim AS deps
 WORKDIR /app
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY bench ./bench
+# npm ci runs the build (prepare: tsc → dist/), then the dev dependencies go.
+RUN npm ci --no-audit --no-fund && npm prune --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # --- runtime ---
 FROM node:20-slim
@@ -30,6 +33,8 @@ COPY package.json package-lock.json config.json config.schema.json ./
 COPY bin ./bin
 COPY src ./src
 COPY fixtures ./fixtures
+# After src: bin/infrawire.js runs dist/ only while it is newer than every source.
+COPY --from=deps /app/dist ./dist
 # The container config: same sources, keywords and feeds; container paths and address.
 RUN mkdir -p /config /data /feeds \
  && node -e ' \

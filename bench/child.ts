@@ -11,8 +11,22 @@
  *   work; `finish` reports the process's peak RSS (maxRSS) and ends it.
  * - A child that dies or errors rejects the pending call with its message;
  *   a call that takes longer than CALL_TIMEOUT_MS kills the child.
+ * - Children run the same build as the harness: compiled (`npm run bench`
+ *   runs dist/bench/run.js, so infrawire is measured as bin/infrawire.js runs
+ *   it, without tsx), or TypeScript through tsx (vitest, `tsx bench/run.ts`).
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+const COMPILED = import.meta.url.endsWith('.js');
+
+/** A bench module of this build, by its name without extension (`pipelines/infrawire`). */
+export function benchModule(name: string): string {
+  return join(import.meta.dirname, `${name}${COMPILED ? '.js' : '.ts'}`);
+}
+
+/** The Node flags a child needs to load `benchModule` files. */
+export const LOADER_ARGS: readonly string[] = COMPILED ? [] : ['--import', 'tsx'];
 
 export interface Timed<T> {
   wallMs: number;
@@ -73,9 +87,9 @@ export interface PipelineChild {
   kill(): void;
 }
 
-/** In the harness: fork a TypeScript pipeline module through tsx. */
+/** In the harness: fork a pipeline module (`benchModule`). */
 export function startChild(modulePath: string, extraExecArgv: string[] = []): PipelineChild {
-  const child: ChildProcess = fork(modulePath, [], { execArgv: ['--import', 'tsx', ...extraExecArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(modulePath, [], { execArgv: [...LOADER_ARGS, ...extraExecArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   child.on('message', (r: Reply) => {

@@ -17,15 +17,17 @@ import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { PACKAGE_ROOT } from '../src/model/packageRoot.js';
 import { BENCH_KEYWORDS, DEFAULT_CORPUS, generateCorpus, type Corpus, type CorpusOptions } from './corpus.js';
-import { CALL_TIMEOUT_MS, startChild } from './child.js';
+import { benchModule, CALL_TIMEOUT_MS, LOADER_ARGS, startChild } from './child.js';
 import { formatProfile, summarizeProfiles, type CpuProfile, type ProfileSummary } from './profile.js';
 import { formatTable, phaseMetrics, scaleRatios, scaleTargets, type BenchReport, type PipelineMetrics, type PipelineName, type ScaleReport } from './report.js';
 import type { ServerCommand, ServerMessage, ServerMode, ServerStats } from './server.js';
 import type { PhaseResult, PipelineSetup } from './pipelines/types.js';
 import type { PublishResult } from './pipelines/types.js';
 
-const BENCH_DIR = import.meta.dirname;
+// The bench's own folder in the sources (the Python pipeline, results), also when this runs compiled from dist/bench.
+const BENCH_DIR = join(PACKAGE_ROOT, 'bench');
 
 /** Items per source by scale: 50 as the issue asks, 10 at 10,000 sources so the corpus stays ~330 MB and a run stays in minutes. */
 export function defaultItemsPerSource(sources: number): number {
@@ -58,7 +60,7 @@ export interface CorpusServer {
 }
 
 export function startServer(dir: string, mode: ServerMode): Promise<CorpusServer> {
-  const child = fork(join(BENCH_DIR, 'server.ts'), [dir, mode], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(benchModule('server'), [dir, mode], { execArgv: [...LOADER_ARGS], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const send = (cmd: ServerCommand) => child.send(cmd);
   return new Promise((resolveServer, reject) => {
     child.once('exit', (code) => reject(new Error(`corpus server exited (code ${code}) before it was ready`)));
@@ -84,7 +86,7 @@ export function startServer(dir: string, mode: ServerMode): Promise<CorpusServer
 
 /** Run one Node pipeline's phases in its own process, reading the server's counters around each phase. */
 async function runNodePipeline(name: PipelineName, setup: PipelineSetup, server: CorpusServer, phases: ('changed' | 'unchanged')[], execArgv: string[]): Promise<PipelineMetrics> {
-  const child = startChild(join(BENCH_DIR, 'pipelines', `${name}.ts`), execArgv);
+  const child = startChild(benchModule(`pipelines/${name}`), execArgv);
   try {
     const { startRssMB, poolSize } = await child.call<{ startRssMB: number; poolSize?: number }>('setup', setup);
     const measured: Partial<Record<'changed' | 'unchanged', ReturnType<typeof phaseMetrics>>> = {};
@@ -217,7 +219,7 @@ const USAGE = `usage: npm run bench -- [options]
   --item-bytes N       approximate bytes per item (default ${DEFAULT_CORPUS.itemBytes})
   --match-ratio R      share of items matching a watch keyword (default ${DEFAULT_CORPUS.matchRatio})
   --concurrency N      fetches at once, for every pipeline (default 8)
-  --pool-size N        infrawire's parse worker threads (pool.size; 0: on the main thread; default: the cores)
+  --pool-size N        infrawire's parse worker threads (pool.size; 0: on the main thread; default: the cores less one)
   --server MODE        validators (ETag/Last-Modified, 304s; default) or plain
   --pipelines LIST     any of ${ALL_PIPELINES.join(',')} (default all)
   --python PATH        the Python with python3-feedparser (default /usr/bin/python3)

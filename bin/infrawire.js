@@ -1,6 +1,29 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx: no build step, no stale output.
-import { register } from 'tsx/esm/api';
+// Runs the compiled build (dist/, written by `npm run build`, which `npm ci`
+// runs) when it is newer than every source file; otherwise the TypeScript
+// sources through tsx, so an edited tree never runs stale output. Both are the
+// same code; the build loads without tsx, which saves about 40 MB per thread
+// and most of a parse worker's start-up.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-register();
-await import('../src/cli/main.ts');
+const SOURCES = fileURLToPath(new URL('../src/', import.meta.url));
+const BUILT = new URL('../dist/src/cli/main.js', import.meta.url);
+
+function newestChange(dir) {
+  let newest = statSync(dir).mtimeMs;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = `${dir}/${entry.name}`;
+    newest = Math.max(newest, entry.isDirectory() ? newestChange(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+const builtPath = fileURLToPath(BUILT);
+if (existsSync(builtPath) && statSync(builtPath).mtimeMs >= newestChange(SOURCES)) {
+  await import(BUILT.href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/cli/main.ts');
+}

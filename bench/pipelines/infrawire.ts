@@ -119,7 +119,7 @@ serveCommands(
     setup: (arg) => {
       config = benchConfig(arg as PipelineSetup);
       store = new Store(config.store.path);
-      // The parse pool (pool.size: default the available cores) is reported with the results.
+      // The parse pool (pool.size: default the available cores less one) is reported with the results.
       return { startRssMB: process.memoryUsage().rss / 2 ** 20, poolSize: poolSize(config.pool) };
     },
     changed: () => cycle(0),

@@ -14,7 +14,7 @@ export interface PipelineSetup {
   /** Fetches at once: the same for every pipeline. */
   concurrency: number;
   keywords: string[];
-  /** infrawire's `pool.size` (parse worker threads; 0: on the main thread); unset: its default, the available cores. */
+  /** infrawire's `pool.size` (parse worker threads; 0: on the main thread); unset: its default (`poolSize`). */
   poolSize?: number;
 }
 

@@ -9,15 +9,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadConfig, parseConfig, type LoadedConfig } from '../config/index.js';
+import { PACKAGE_ROOT } from '../model/packageRoot.js';
 import { sourceHealths } from '../schedule/health.js';
 import { runCycle } from '../schedule/index.js';
 import { close, createFeedServer, createFixtureServer, listen } from '../serve/index.js';
 import { Store } from '../store/index.js';
 import { formatSummary } from './report.js';
 
-export const FIXTURE_DIR = fileURLToPath(new URL('../../fixtures/sources', import.meta.url));
+export const FIXTURE_DIR = join(PACKAGE_ROOT, 'fixtures', 'sources');
 
 export const DEMO_SOURCES: [name: string, path: string][] = [
   ['DC Wire', '/dcwire.rss'],
@@ -30,7 +30,7 @@ export const DEMO_SOURCES: [name: string, path: string][] = [
 ];
 
 export async function runDemo(opts: { once?: boolean; dir?: string; config?: string }): Promise<void> {
-  const base = loadConfig(opts.config ?? fileURLToPath(new URL('../../config.json', import.meta.url)));
+  const base = loadConfig(opts.config ?? join(PACKAGE_ROOT, 'config.json'));
   const dir = resolve(opts.dir ?? mkdtempSync(join(tmpdir(), 'infrawire-demo-')));
   const fixtures = createFixtureServer(FIXTURE_DIR);
   const fixturesUrl = await listen(fixtures, '127.0.0.1', 0);

@@ -145,7 +145,7 @@ export const configSchema = z.strictObject({
         .min(0)
         .max(64)
         .optional()
-        .describe('Worker threads that decode, parse and normalize fetched bodies (0: on the main thread); default: the available CPU cores'),
+        .describe('Worker threads that decode, parse and normalize fetched bodies (0: on the main thread); default: the available CPU cores less one (at least 1)'),
       taskTimeoutMs: z.number().int().min(100).max(600_000).default(60_000).describe('Longest one body may take to parse and normalize; past it the worker is stopped and replaced and that source fails'),
       maxMemoryMb: z.number().int().min(16).max(16_384).default(512).describe('Heap cap of each worker (MB): a body that needs more fails its source, not the process'),
     })
