@@ -120,23 +120,46 @@ export interface CurationRow {
   decision?: StoredDecision;
 }
 
-/** Every stored article with its stored decision, oldest first (first seen, then id). */
+/**
+ * Every stored article with its stored decision, oldest first (first seen, then id).
+ * A pass holds one row per stored article (50,000 after a large first cycle), so the
+ * strings most rows repeat (source, first-seen time, rules fingerprint) are kept once
+ * each, and rows whose kept JSON is the same share one parsed value: read-only, as
+ * every user of a row only reads its decision or replaces it whole.
+ */
 export function curationRows(store: Store): CurationRow[] {
-  const rows = store
+  const strings = new Map<string, string>();
+  const once = (s: string) => {
+    const seen = strings.get(s);
+    if (seen !== undefined) return seen;
+    strings.set(s, s);
+    return s;
+  };
+  const keptByJson = new Map<string, StoredDecision['kept']>();
+  const keptOf = (json: string) => {
+    let kept = keptByJson.get(json);
+    if (!kept) keptByJson.set(json, (kept = JSON.parse(json) as StoredDecision['kept']));
+    return kept;
+  };
+  const rows: CurationRow[] = [];
+  const found = store
     .statement(
       `SELECT a.id, a.source, a.first_seen, a.published, d.rules, d.decided_at, d.valid_until, d.kept
        FROM articles a LEFT JOIN article_decisions d ON d.article_id = a.id ORDER BY a.first_seen, a.id`,
     )
-    .all() as { id: string; source: string; first_seen: string; published: string; rules: string | null; decided_at: number | null; valid_until: number | null; kept: string | null }[];
-  return rows.map((r) => ({
-    id: r.id,
-    source: r.source,
-    firstSeen: r.first_seen,
-    published: r.published,
-    ...(r.rules !== null && r.kept !== null
-      ? { decision: { rules: r.rules, decidedAt: r.decided_at!, ...(r.valid_until !== null ? { validUntil: r.valid_until } : {}), kept: JSON.parse(r.kept) as StoredDecision['kept'] } }
-      : {}),
-  }));
+    .iterate() as IterableIterator<{ id: string; source: string; first_seen: string; published: string; rules: string | null; decided_at: number | null; valid_until: number | null; kept: string | null }>;
+  for (const r of found) {
+    rows.push({
+      id: r.id,
+      source: once(r.source),
+      firstSeen: once(r.first_seen),
+      published: r.published,
+      ...(r.rules !== null && r.kept !== null
+        ? { decision: { rules: once(r.rules), decidedAt: r.decided_at!, ...(r.valid_until !== null ? { validUntil: r.valid_until } : {}), kept: keptOf(r.kept) } }
+        : {}),
+    });
+  }
+  return rows;
 }
 
 export function saveDecision(store: Store, articleId: string, d: StoredDecision): void {
