@@ -33,8 +33,8 @@ export class FeedRenderCache {
   /** Feed name → article id → its rendering. */
   private readonly feeds = new Map<string, Map<string, Kept>>();
 
-  /** `articleJson`: reads an entry's stored Article JSON, called only for entries not kept. */
-  render(config: FeedConfig, site: FeedSite, records: readonly FeedEntryRecord[], articleJson: (id: string) => string | undefined): CachedRender {
+  /** `articleData`: reads an entry's stored Article JSON (UTF-8), called only for entries not kept. */
+  render(config: FeedConfig, site: FeedSite, records: readonly FeedEntryRecord[], articleData: (id: string) => Buffer | undefined): CachedRender {
     const before = this.feeds.get(config.name);
     const now = new Map<string, Kept>();
     let renderedEntries = 0;
@@ -45,10 +45,10 @@ export class FeedRenderCache {
         now.set(record.id, kept);
         return kept.rendered;
       }
-      const json = articleJson(record.id);
-      if (json === undefined) throw new Error(`feed "${config.name}": article ${record.id} is listed but not stored`);
+      const data = articleData(record.id);
+      if (data === undefined) throw new Error(`feed "${config.name}": article ${record.id} is listed but not stored`);
       renderedEntries++;
-      const rendered = renderEntry(feedEntryOf(record, json));
+      const rendered = renderEntry(feedEntryOf(record, data));
       now.set(record.id, { revision: record.revision, context, rendered });
       return rendered;
     });

@@ -167,6 +167,17 @@ describe('JSON Feed 1.1', () => {
     expect(JSON_FEED_VERSION).toBe('https://jsonfeed.org/version/1.1');
   });
 
+  it('is compact JSON with one item a line, the same for an article given whole or as stored', () => {
+    const articles = [article, makeArticle(5, { bodyHtml: '<p>Body "5" ]]> \u2028</p>' })];
+    const rendered = renderFeeds(config, site, articles.map((a) => entry(a))).json;
+    const lines = rendered.split('\n');
+    expect(lines).toHaveLength(articles.length + 3); // head, one line per item, "]}", and the final newline
+    expect(lines.slice(1, -2).map((l) => JSON.parse(l.replace(/,$/, '')).id)).toEqual(articles.map((a) => a.id));
+    expect(rendered).not.toMatch(/\n /);
+    const asStored = articles.map((a) => ({ ...entry(a), stored: Buffer.from(JSON.stringify(a)) }));
+    expect(renderFeeds(config, site, asStored).json).toBe(rendered);
+  });
+
   it('carries every item\'s whole Article model in the _infrawire extension', () => {
     const item = json.items[0];
     expect(item).toMatchObject({ id: article.id, url: article.url, date_published: article.published, date_modified: article.updated, tags: ['GPU cluster'] });
