@@ -34,9 +34,12 @@ export interface InfrawireItemExtension {
   article: FeedEntry['article'];
 }
 
-function item({ article, keywords, addedAt }: FeedEntry, contentHtml: string) {
+const ABOUT = 'https://github.com/infrawire/infrawire#json-feed-extension';
+
+/** The item up to the extension's last member, `article` (added by `jsonFeedItem`). */
+function itemHead({ article, keywords, addedAt }: FeedEntry, contentHtml: string) {
   const authors = article.authors.length ? article.authors : [article.source.name];
-  const extension: InfrawireItemExtension = { about: 'https://github.com/infrawire/infrawire#json-feed-extension', feedKeywords: keywords, addedAt, article };
+  const extension: Omit<InfrawireItemExtension, 'article'> = { about: ABOUT, feedKeywords: keywords, addedAt };
   return {
     id: article.id,
     url: article.url,
@@ -51,6 +54,9 @@ function item({ article, keywords, addedAt }: FeedEntry, contentHtml: string) {
   };
 }
 
+const ARTICLE_KEY = Buffer.from(',"article":');
+const ITEM_END = Buffer.from('}}');
+
 /**
  * One item as the document has it, as UTF-8 pieces: compact JSON, the
  * extension's `article` last, so it can be the stored Article JSON as it is
@@ -58,11 +64,9 @@ function item({ article, keywords, addedAt }: FeedEntry, contentHtml: string) {
  * item) when the entry has it, and is serialized only otherwise.
  */
 export function jsonFeedItem(entry: FeedEntry, contentHtml: string): Buffer[] {
-  const whole = item(entry, contentHtml);
-  const { article, ...rest } = whole._infrawire;
-  const head = JSON.stringify({ ...whole, _infrawire: rest });
-  // head ends with the two closing braces of the extension and the item: `article` goes before them.
-  return [Buffer.from(`${head.slice(0, -2)},"article":`), entry.stored ?? Buffer.from(JSON.stringify(article)), Buffer.from('}}')];
+  const head = Buffer.from(JSON.stringify(itemHead(entry, contentHtml)));
+  // head ends with the closing braces of the extension and the item: `article` goes before them.
+  return [head.subarray(0, head.length - ITEM_END.length), ARTICLE_KEY, entry.stored ?? Buffer.from(JSON.stringify(entry.article)), ITEM_END];
 }
 
 /**
