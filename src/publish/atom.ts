@@ -28,12 +28,20 @@ export function iriSafe(url: string): string {
 }
 
 /**
- * HTML in CDATA; a "]]>" inside is split across two sections so it cannot end
- * the first early. The HTML is XML-safe already (`escapeHtml` output, or the
- * entry HTML, built only from such pieces), so it is not scanned again.
+ * The inside of a CDATA section holding this HTML: each "]]>" split across two
+ * sections so it cannot end the first early. The HTML is XML-safe already
+ * (`escapeHtml` output, or the entry HTML, built only from such pieces), so it
+ * is not scanned again.
  */
-export function cdata(html: string): string {
-  return `<![CDATA[${html.replaceAll(']]>', ']]]]><![CDATA[>')}]]>`;
+export function cdataInside(html: string): string {
+  return html.includes(']]>') ? html.replaceAll(']]>', ']]]]><![CDATA[>') : html;
+}
+
+export const CDATA_START = '<![CDATA[';
+export const CDATA_END = ']]>';
+
+function cdata(html: string): string {
+  return `${CDATA_START}${cdataInside(html)}${CDATA_END}`;
 }
 
 /** Plain text as an Atom type="html" construct: escaped, then wrapped in CDATA. */
@@ -82,19 +90,23 @@ function entryLines({ article, keywords }: FeedEntry): [before: string[], after:
 const ENTRY_INDENT = '\n    ';
 
 /**
- * One entry as the document has it (indented, with its line end), around its
- * content's CDATA section (`cdata` of the entry HTML: the same bytes RSS's
- * content:encoded holds, so the two formats share them): the text before and after it.
+ * One entry as the document has it (indented, with its line end), around the
+ * inside of its content's CDATA section (`cdataInside` of the entry HTML: the
+ * same bytes RSS's content:encoded holds, so the two formats share them): the
+ * text before and after it.
  */
 export function atomEntryParts(entry: FeedEntry): [before: string, after: string] {
   const [before, after] = entryLines(entry);
-  return [`  <entry>${ENTRY_INDENT}${before.join(ENTRY_INDENT)}${ENTRY_INDENT}<content type="html">`, `</content>${ENTRY_INDENT}${after.join(ENTRY_INDENT)}\n  </entry>\n`];
+  return [
+    `  <entry>${ENTRY_INDENT}${before.join(ENTRY_INDENT)}${ENTRY_INDENT}<content type="html">${CDATA_START}`,
+    `${CDATA_END}</content>${ENTRY_INDENT}${after.join(ENTRY_INDENT)}\n  </entry>\n`,
+  ];
 }
 
 /** One entry as the document has it: rendered once per entry and reusable while it is unchanged. */
 export function atomEntry(entry: FeedEntry, contentHtml: string): string {
   const [before, after] = atomEntryParts(entry);
-  return `${before}${cdata(contentHtml)}${after}`;
+  return `${before}${cdataInside(contentHtml)}${after}`;
 }
 
 /** The document around entries rendered by `atomEntry`. */

@@ -36,26 +36,17 @@ export interface InfrawireItemExtension {
 
 const ABOUT = 'https://github.com/infrawire/infrawire#json-feed-extension';
 
-/** The item up to the extension's last member, `article` (added by `jsonFeedItem`). */
-function itemHead({ article, keywords, addedAt }: FeedEntry, contentHtml: string) {
-  const authors = article.authors.length ? article.authors : [article.source.name];
-  const extension: Omit<InfrawireItemExtension, 'article'> = { about: ABOUT, feedKeywords: keywords, addedAt };
-  return {
-    id: article.id,
-    url: article.url,
-    title: xmlSafe(article.title),
-    summary: xmlSafe(article.summary),
-    content_html: contentHtml,
-    date_published: article.published,
-    date_modified: article.updated,
-    authors: authors.map((name) => ({ name: xmlSafe(name) })),
-    tags: keywords,
-    _infrawire: extension,
-  };
-}
-
-const ARTICLE_KEY = Buffer.from(',"article":');
+const ARTICLE_KEY = ',"article":';
 const ITEM_END = Buffer.from('}}');
+
+/**
+ * JSON.stringify of XML-safe text (no control characters but tab, newline and
+ * return; no lone surrogates): the only characters it escapes are these five,
+ * and literal replaces do it in a fraction of the time on long HTML.
+ */
+function jsonText(text: string): string {
+  return `"${text.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n').replaceAll('\r', '\\r').replaceAll('\t', '\\t')}"`;
+}
 
 /**
  * One item as the document has it, as UTF-8 pieces: compact JSON, the
@@ -63,10 +54,21 @@ const ITEM_END = Buffer.from('}}');
  * (the same bytes JSON.stringify writes for it; it is the largest part of the
  * item) when the entry has it, and is serialized only otherwise.
  */
-export function jsonFeedItem(entry: FeedEntry, contentHtml: string): Buffer[] {
-  const head = Buffer.from(JSON.stringify(itemHead(entry, contentHtml)));
-  // head ends with the closing braces of the extension and the item: `article` goes before them.
-  return [head.subarray(0, head.length - ITEM_END.length), ARTICLE_KEY, entry.stored ?? Buffer.from(JSON.stringify(entry.article)), ITEM_END];
+export function jsonFeedItem({ article, keywords, addedAt, stored }: FeedEntry, contentHtml: string): Buffer[] {
+  const authors = article.authors.length ? article.authors : [article.source.name];
+  const extension: Omit<InfrawireItemExtension, 'article'> = { about: ABOUT, feedKeywords: keywords, addedAt };
+  // The members in order: id, url, title, summary, content_html (the entry HTML, XML-safe), then the rest.
+  const before = JSON.stringify({ id: article.id, url: article.url, title: xmlSafe(article.title), summary: xmlSafe(article.summary) });
+  const after = JSON.stringify({
+    date_published: article.published,
+    date_modified: article.updated,
+    authors: authors.map((name) => ({ name: xmlSafe(name) })),
+    tags: keywords,
+    _infrawire: extension,
+  });
+  // `before` without its closing brace, `after` without its opening one and the closing braces of the extension and the item.
+  const head = `${before.slice(0, -1)},"content_html":${jsonText(contentHtml)},${after.slice(1, -2)}${ARTICLE_KEY}`;
+  return [Buffer.from(head), stored ?? Buffer.from(JSON.stringify(article)), ITEM_END];
 }
 
 /**

@@ -14,7 +14,7 @@ import { Feed, type Item } from 'feed';
 import type { FeedConfig } from '../config/index.js';
 import type { FeedEntry } from '../store/index.js';
 import { VERSION } from '../fetch/index.js';
-import { atomEntryParts, atomFrame, cdata } from './atom.js';
+import { atomEntryParts, atomFrame, CDATA_END, CDATA_START, cdataInside } from './atom.js';
 import { entryContentHtml, escapeHtml, xmlSafe } from './html.js';
 import { jsonFeedFrame, jsonFeedItem } from './jsonFeed.js';
 
@@ -146,7 +146,7 @@ function xmlJsText(text: string): string {
   return text.replace(/&amp;/g, '&').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** A CDATA section as xml-js writes it, except that every "]]>" is split (see above); of xmlSafe text, the same as `cdata`. */
+/** A CDATA section as xml-js writes it, except that every "]]>" is split (see above); of xmlSafe text, the same as atom.ts writes. */
 function xmlJsCdata(text: string): string {
   return `<![CDATA[${text.replaceAll(']]>', ']]]]><![CDATA[>')}]]>`;
 }
@@ -158,8 +158,9 @@ function sanitizedUrl(url: string): string {
 
 /**
  * One item, as the document has it (indented, with its leading newline; the
- * same in any channel), around its content:encoded CDATA section (`cdata` of
- * the entry HTML, as Atom's content holds it): the text before and after it.
+ * same in any channel), around the inside of its content:encoded CDATA section
+ * (`cdataInside` of the entry HTML, as Atom's content holds it): the text
+ * before and after it.
  */
 export function rssItemParts(entry: FeedEntry, contentHtml: string): [before: string, after: string] {
   const item = rssItem(entry, contentHtml);
@@ -172,8 +173,8 @@ export function rssItemParts(entry: FeedEntry, contentHtml: string): [before: st
   child('pubDate', xmlJsText(item.published!.toUTCString()));
   if (item.description) child('description', xmlJsCdata(item.description));
   // The entry HTML is never empty (it always ends with the source line), so every item has content:encoded.
-  const before = `${out.join('')}${CHILD}<content:encoded>`;
-  const after: string[] = ['</content:encoded>'];
+  const before = `${out.join('')}${CHILD}<content:encoded>${CDATA_START}`;
+  const after: string[] = [`${CDATA_END}</content:encoded>`];
   for (const a of item.author ?? []) if (a.name) after.push(`${CHILD}<author>${xmlJsText(a.name)}</author>`);
   for (const c of item.category ?? []) after.push(`${CHILD}<category>${xmlJsText(c.name ?? '')}</category>`);
   after.push('\n        </item>');
@@ -183,7 +184,7 @@ export function rssItemParts(entry: FeedEntry, contentHtml: string): [before: st
 /** One item, as the document has it: `rssItemParts` around the content's CDATA section. */
 export function rssItemXml(entry: FeedEntry, contentHtml: string): string {
   const [before, after] = rssItemParts(entry, contentHtml);
-  return `${before}${cdata(contentHtml)}${after}`;
+  return `${before}${cdataInside(contentHtml)}${after}`;
 }
 
 /** The document around items from `rssItemXml` (an item with content adds the content namespace to the head). */
@@ -229,7 +230,7 @@ export interface RenderedEntry {
 export function renderEntry(entry: FeedEntry): RenderedEntry {
   // The entry's HTML is built once; its CDATA section is the same bytes in Atom and RSS, encoded once and shared.
   const html = entryContentHtml(entry.article);
-  const content = Buffer.from(cdata(html));
+  const content = Buffer.from(cdataInside(html));
   const [atomBefore, atomAfter] = atomEntryParts(entry);
   const [rssBefore, rssAfter] = rssItemParts(entry, html);
   return {
