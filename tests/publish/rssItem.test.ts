@@ -92,8 +92,8 @@ describe('the render cache', () => {
     const curate = (day: number) => curateStore(config, store, feedRulesFor(config), new Date(Date.UTC(2026, 10, 28 + day)));
     const check = (expectRendered: number) => {
       const read: string[] = [];
-      const articleJson = (id: string) => (read.push(id), store.articleData(id));
-      const { feed: cached, renderedEntries } = cache.render(feed!, site, store.feedEntryRecords('gpu', 4), articleJson);
+      const articlesData = (ids: readonly string[]) => (read.push(...ids), store.articlesData(ids));
+      const { feed: cached, renderedEntries } = cache.render(feed!, site, store.feedEntryRecords('gpu', 4), articlesData);
       const entries = store.feedEntries('gpu', 4);
       expect(text(cached)).toEqual(renderFeeds(feed!, site, entries));
       // The JSON Feed carries an entry's stored Article JSON as it is: the same document as serializing the article.
@@ -125,7 +125,7 @@ describe('the render cache', () => {
     check(1);
     // A different feed description (title) around the same entries renders no entry.
     const renamed = { ...feed!, title: 'GPU & <more>' };
-    const again = cache.render(renamed, site, store.feedEntryRecords('gpu', 4), (id) => store.articleData(id));
+    const again = cache.render(renamed, site, store.feedEntryRecords('gpu', 4), (ids) => store.articlesData(ids));
     expect({ feed: text(again.feed), renderedEntries: again.renderedEntries }).toEqual({ feed: renderFeeds(renamed, site, store.feedEntries('gpu', 4)), renderedEntries: 0 });
     cache.clear();
     check(store.feedEntryRecords('gpu', 4).length);
