@@ -40,7 +40,8 @@ export function cdataInside(html: string): string {
 export const CDATA_START = '<![CDATA[';
 export const CDATA_END = ']]>';
 
-function cdata(html: string): string {
+/** A CDATA section of XML-safe text: what xml-js writes for RSS too, except that it splits only the first "]]>". */
+export function cdata(html: string): string {
   return `${CDATA_START}${cdataInside(html)}${CDATA_END}`;
 }
 

@@ -14,7 +14,7 @@ import { Feed, type Item } from 'feed';
 import type { FeedConfig } from '../config/index.js';
 import type { FeedEntry } from '../store/index.js';
 import { VERSION } from '../fetch/index.js';
-import { atomEntryParts, atomFrame, CDATA_END, CDATA_START, cdataInside } from './atom.js';
+import { atomEntryParts, atomFrame, cdata, CDATA_END, CDATA_START, cdataInside } from './atom.js';
 import { entryContentHtml, escapeHtml, xmlSafe } from './html.js';
 import { jsonFeedFrame, jsonFeedItem } from './jsonFeed.js';
 
@@ -146,11 +146,6 @@ function xmlJsText(text: string): string {
   return text.replace(/&amp;/g, '&').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** A CDATA section as xml-js writes it, except that every "]]>" is split (see above); of xmlSafe text, the same as atom.ts writes. */
-function xmlJsCdata(text: string): string {
-  return `<![CDATA[${text.replaceAll(']]>', ']]]]><![CDATA[>')}]]>`;
-}
-
 /** `feed`'s sanitizeUrl: the URL normalized, then "&" escaped. */
 function sanitizedUrl(url: string): string {
   return new URL(url).toString().replace(/&/g, '&amp;');
@@ -166,12 +161,12 @@ export function rssItemParts(entry: FeedEntry, contentHtml: string): [before: st
   const item = rssItem(entry, contentHtml);
   const out: string[] = [ITEM_START];
   const child = (tag: string, inner: string, attrs = '') => out.push(`${CHILD}<${tag}${attrs}>${inner}</${tag}>`);
-  if (item.title) child('title', xmlJsCdata(item.title));
+  if (item.title) child('title', cdata(item.title));
   if (item.link) child('link', xmlJsText(sanitizedUrl(item.link)));
   if (item.id) child('guid', xmlJsText(item.id), ' isPermaLink="false"');
   else if (item.link) child('guid', xmlJsText(sanitizedUrl(item.link)), ' isPermaLink="true"');
   child('pubDate', xmlJsText(item.published!.toUTCString()));
-  if (item.description) child('description', xmlJsCdata(item.description));
+  if (item.description) child('description', cdata(item.description));
   // The entry HTML is never empty (it always ends with the source line), so every item has content:encoded.
   const before = `${out.join('')}${CHILD}<content:encoded>${CDATA_START}`;
   const after: string[] = [`${CDATA_END}</content:encoded>`];
