@@ -22,9 +22,13 @@ const attr = escapeHtml;
 /** Characters RFC 3987 does not allow anywhere in an IRI; sources do send them in links. */
 const NOT_IN_IRI = /[\u0000-\u0020"<>\\^`{|}\u007F]/g;
 
+const ANY_NOT_IN_IRI = /[\u0000-\u0020"<>\\^`{|}\u007F]/;
+
 /** A URL as a valid IRI: each forbidden character percent-encoded (as UTF-8). */
 export function iriSafe(url: string): string {
-  return xmlSafe(url).replace(NOT_IN_IRI, (c) => encodeURIComponent(c));
+  const safe = xmlSafe(url);
+  // Most URLs hold none: a test is cheaper than a replace that calls back.
+  return ANY_NOT_IN_IRI.test(safe) ? safe.replace(NOT_IN_IRI, (c) => encodeURIComponent(c)) : safe;
 }
 
 /**
