@@ -22,14 +22,31 @@ const attr = escapeHtml;
 /** Characters RFC 3987 does not allow anywhere in an IRI; sources do send them in links. */
 const NOT_IN_IRI = /[\u0000-\u0020"<>\\^`{|}\u007F]/g;
 
+const ANY_NOT_IN_IRI = /[\u0000-\u0020"<>\\^`{|}\u007F]/;
+
 /** A URL as a valid IRI: each forbidden character percent-encoded (as UTF-8). */
 export function iriSafe(url: string): string {
-  return xmlSafe(url).replace(NOT_IN_IRI, (c) => encodeURIComponent(c));
+  const safe = xmlSafe(url);
+  // Most URLs hold none: a test is cheaper than a replace that calls back.
+  return ANY_NOT_IN_IRI.test(safe) ? safe.replace(NOT_IN_IRI, (c) => encodeURIComponent(c)) : safe;
 }
 
-/** HTML in CDATA; a "]]>" inside is split across two sections so it cannot end the first early. */
-function cdata(html: string): string {
-  return `<![CDATA[${xmlSafe(html).replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;
+/**
+ * The inside of a CDATA section holding this HTML: each "]]>" split across two
+ * sections so it cannot end the first early. The HTML is XML-safe already
+ * (`escapeHtml` output, or the entry HTML, built only from such pieces), so it
+ * is not scanned again.
+ */
+export function cdataInside(html: string): string {
+  return html.includes(']]>') ? html.replaceAll(']]>', ']]]]><![CDATA[>') : html;
+}
+
+export const CDATA_START = '<![CDATA[';
+export const CDATA_END = ']]>';
+
+/** A CDATA section of XML-safe text: what xml-js writes for RSS too, except that it splits only the first "]]>". */
+export function cdata(html: string): string {
+  return `${CDATA_START}${cdataInside(html)}${CDATA_END}`;
 }
 
 /** Plain text as an Atom type="html" construct: escaped, then wrapped in CDATA. */
@@ -58,9 +75,10 @@ function sourceElement(article: Article): string[] {
   return lines;
 }
 
-function entryElement({ article, keywords }: FeedEntry, contentHtml: string): string[] {
+/** The entry's lines before and after its content (the document's indentation included). */
+function entryLines({ article, keywords }: FeedEntry): [before: string[], after: string[]] {
   const authors = article.authors.length ? article.authors : [article.source.name];
-  const lines = [
+  const before = [
     element('id', article.id),
     htmlText('title', article.title),
     `<link href="${attr(iriSafe(article.url))}"/>`,
@@ -70,17 +88,30 @@ function entryElement({ article, keywords }: FeedEntry, contentHtml: string): st
     ...authors.map((name) => `<author>${element('name', name)}</author>`),
     ...keywords.map((k) => `<category term="${attr(k)}"/>`),
     htmlText('summary', article.summary),
-    `<content type="html">${cdata(contentHtml)}</content>`,
-    ...sourceElement(article),
   ];
-  return ['<entry>', ...lines.map((l) => `  ${l}`), '</entry>'];
+  return [before, sourceElement(article)];
 }
 
-/** One entry as the document has it (indented, with its line end): rendered once per entry and reusable while it is unchanged. */
+const ENTRY_INDENT = '\n    ';
+
+/**
+ * One entry as the document has it (indented, with its line end), around the
+ * inside of its content's CDATA section (`cdataInside` of the entry HTML: the
+ * same bytes RSS's content:encoded holds, so the two formats share them): the
+ * text before and after it.
+ */
+export function atomEntryParts(entry: FeedEntry): [before: string, after: string] {
+  const [before, after] = entryLines(entry);
+  return [
+    `  <entry>${ENTRY_INDENT}${before.join(ENTRY_INDENT)}${ENTRY_INDENT}<content type="html">${CDATA_START}`,
+    `${CDATA_END}</content>${ENTRY_INDENT}${after.join(ENTRY_INDENT)}\n  </entry>\n`,
+  ];
+}
+
+/** One entry as the document has it: rendered once per entry and reusable while it is unchanged. */
 export function atomEntry(entry: FeedEntry, contentHtml: string): string {
-  return `${entryElement(entry, contentHtml)
-    .map((l) => `  ${l}`)
-    .join('\n')}\n`;
+  const [before, after] = atomEntryParts(entry);
+  return `${before}${cdataInside(contentHtml)}${after}`;
 }
 
 /** The document around entries rendered by `atomEntry`. */

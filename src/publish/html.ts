@@ -26,10 +26,17 @@ export function escapeHtml(text: string): string {
 
 const FIGURE_KINDS: Record<Figure['kind'], string> = { money: 'Money', power: 'Power', compute: 'Compute', percent: 'Share' };
 
+/** Whether paragraphs.join(' ') starts with `prefix`, joining only as far as the prefix reaches. */
+function opensWith(paragraphs: readonly string[], prefix: string): boolean {
+  let text = '';
+  for (let i = 0; i < paragraphs.length && text.length < prefix.length; i++) text = i ? `${text} ${paragraphs[i]}` : paragraphs[i]!;
+  return text.startsWith(prefix);
+}
+
 /** The summary, unless it is just the body's own opening (then the body shows it, once). */
 function summaryPart(article: Article): string[] {
   const lede = article.summary.replace(/…$/, '');
-  if (!lede || article.paragraphs.join(' ').startsWith(lede)) return [];
+  if (!lede || opensWith(article.paragraphs, lede)) return [];
   return [`<p><strong>${escapeHtml(article.summary)}</strong></p>`];
 }
 

@@ -33,28 +33,32 @@ export class FeedRenderCache {
   /** Feed name → article id → its rendering. */
   private readonly feeds = new Map<string, Map<string, Kept>>();
 
-  /** `articleJson`: reads an entry's stored Article JSON, called only for entries not kept. */
-  render(config: FeedConfig, site: FeedSite, records: readonly FeedEntryRecord[], articleJson: (id: string) => string | undefined): CachedRender {
+  /** `articlesData`: reads the stored Article JSON (UTF-8) of these ids, called once, with only the entries not kept. */
+  render(config: FeedConfig, site: FeedSite, records: readonly FeedEntryRecord[], articlesData: (ids: readonly string[]) => Map<string, Buffer>): CachedRender {
     const before = this.feeds.get(config.name);
     const now = new Map<string, Kept>();
-    let renderedEntries = 0;
-    const entries = records.map((record) => {
-      const context = JSON.stringify([record.keywords, record.addedAt, record.coverage ?? null]);
-      const kept = before?.get(record.id);
-      if (kept && kept.revision === record.revision && kept.context === context) {
-        now.set(record.id, kept);
-        return kept.rendered;
+    const contexts = records.map((record) => JSON.stringify([record.keywords, record.addedAt, record.coverage ?? null]));
+    const kept = records.map((record, n) => {
+      const old = before?.get(record.id);
+      return old && old.revision === record.revision && old.context === contexts[n] ? old : undefined;
+    });
+    const missing = records.filter((_, n) => !kept[n]).map((r) => r.id);
+    const data = missing.length ? articlesData(missing) : new Map<string, Buffer>();
+    const entries = records.map((record, n) => {
+      const reuse = kept[n];
+      if (reuse) {
+        now.set(record.id, reuse);
+        return reuse.rendered;
       }
-      const json = articleJson(record.id);
+      const json = data.get(record.id);
       if (json === undefined) throw new Error(`feed "${config.name}": article ${record.id} is listed but not stored`);
-      renderedEntries++;
       const rendered = renderEntry(feedEntryOf(record, json));
-      now.set(record.id, { revision: record.revision, context, rendered });
+      now.set(record.id, { revision: record.revision, context: contexts[n]!, rendered });
       return rendered;
     });
     this.feeds.set(config.name, now);
     const feed = assembleFeed(feedDescription(config, site, newest(entries.map((e) => e.updated))), entries);
-    return { feed, renderedEntries };
+    return { feed, renderedEntries: missing.length };
   }
 
   clear(): void {

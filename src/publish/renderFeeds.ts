@@ -14,7 +14,7 @@ import { Feed, type Item } from 'feed';
 import type { FeedConfig } from '../config/index.js';
 import type { FeedEntry } from '../store/index.js';
 import { VERSION } from '../fetch/index.js';
-import { atomEntry, atomFrame } from './atom.js';
+import { atomEntryParts, atomFrame, cdata, CDATA_END, CDATA_START, cdataInside } from './atom.js';
 import { entryContentHtml, escapeHtml, xmlSafe } from './html.js';
 import { jsonFeedFrame, jsonFeedItem } from './jsonFeed.js';
 
@@ -117,7 +117,10 @@ export function rssItem({ article, keywords }: FeedEntry, contentHtml: string | 
     description: escapeHtml(article.summary),
     content: contentHtml,
     author: authors.map((name) => ({ name: xmlSafe(name) })),
-    category: keywords.map((k) => ({ name: xmlSafe(k), term: xmlSafe(k) })),
+    category: keywords.map((k) => {
+      const name = xmlSafe(k);
+      return { name, term: name };
+    }),
   };
 }
 
@@ -135,12 +138,12 @@ const ITEM_START = '\n        <item>';
 const CHANNEL_END = '\n    </channel>';
 const CHILD = '\n            ';
 
-function xmlJsText(text: string): string {
-  return text.replace(/&amp;/g, '&').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+const XML_JS_ESCAPED = /[&<>]/;
 
-function xmlJsCdata(text: string): string {
-  return `<![CDATA[${text.replaceAll(']]>', ']]]]><![CDATA[>')}]]>`;
+function xmlJsText(text: string): string {
+  // Most text (keywords, dates, ids) has nothing to escape: one scan instead of four replaces.
+  if (!XML_JS_ESCAPED.test(text)) return text;
+  return text.replace(/&amp;/g, '&').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** `feed`'s sanitizeUrl: the URL normalized, then "&" escaped. */
@@ -148,22 +151,35 @@ function sanitizedUrl(url: string): string {
   return new URL(url).toString().replace(/&/g, '&amp;');
 }
 
-/** One item, as the document has it (indented, with its leading newline); the same in any channel. */
-export function rssItemXml(entry: FeedEntry, contentHtml: string | undefined): string {
+/**
+ * One item, as the document has it (indented, with its leading newline; the
+ * same in any channel), around the inside of its content:encoded CDATA section
+ * (`cdataInside` of the entry HTML, as Atom's content holds it): the text
+ * before and after it.
+ */
+export function rssItemParts(entry: FeedEntry, contentHtml: string): [before: string, after: string] {
   const item = rssItem(entry, contentHtml);
   const out: string[] = [ITEM_START];
   const child = (tag: string, inner: string, attrs = '') => out.push(`${CHILD}<${tag}${attrs}>${inner}</${tag}>`);
-  if (item.title) child('title', xmlJsCdata(item.title));
+  if (item.title) child('title', cdata(item.title));
   if (item.link) child('link', xmlJsText(sanitizedUrl(item.link)));
   if (item.id) child('guid', xmlJsText(item.id), ' isPermaLink="false"');
   else if (item.link) child('guid', xmlJsText(sanitizedUrl(item.link)), ' isPermaLink="true"');
   child('pubDate', xmlJsText(item.published!.toUTCString()));
-  if (item.description) child('description', xmlJsCdata(item.description));
-  if (item.content) child('content:encoded', xmlJsCdata(item.content));
-  for (const a of item.author ?? []) if (a.name) child('author', xmlJsText(a.name));
-  for (const c of item.category ?? []) child('category', xmlJsText(c.name ?? ''));
-  out.push('\n        </item>');
-  return out.join('');
+  if (item.description) child('description', cdata(item.description));
+  // The entry HTML is never empty (it always ends with the source line), so every item has content:encoded.
+  const before = `${out.join('')}${CHILD}<content:encoded>${CDATA_START}`;
+  const after: string[] = [`${CDATA_END}</content:encoded>`];
+  for (const a of item.author ?? []) if (a.name) after.push(`${CHILD}<author>${xmlJsText(a.name)}</author>`);
+  for (const c of item.category ?? []) after.push(`${CHILD}<category>${xmlJsText(c.name ?? '')}</category>`);
+  after.push('\n        </item>');
+  return [before, after.join('')];
+}
+
+/** One item, as the document has it: `rssItemParts` around the content's CDATA section. */
+export function rssItemXml(entry: FeedEntry, contentHtml: string): string {
+  const [before, after] = rssItemParts(entry, contentHtml);
+  return `${before}${cdataInside(contentHtml)}${after}`;
 }
 
 /** The document around items from `rssItemXml` (an item with content adds the content namespace to the head). */
@@ -184,29 +200,40 @@ export interface DocumentFrame {
 }
 
 /** The document's UTF-8 bytes in pieces (frame and entries), never joined: entries are kept encoded, so a publish copies no document. */
-function documentPieces(frame: DocumentFrame, entries: readonly Buffer[]): Buffer[] {
+function documentPieces(frame: DocumentFrame, entries: readonly (readonly Buffer[])[]): Buffer[] {
   if (!entries.length) return [Buffer.from(frame.empty)];
   const separator = Buffer.from(frame.separator);
   const pieces: Buffer[] = [Buffer.from(frame.head)];
-  entries.forEach((e, n) => pieces.push(...(n && separator.length ? [separator, e] : [e])));
+  entries.forEach((e, n) => {
+    if (n && separator.length) pieces.push(separator);
+    pieces.push(...e);
+  });
   pieces.push(Buffer.from(frame.tail));
   return pieces;
 }
 
-/** One entry in all three formats (UTF-8): what a feed is assembled from, and what `FeedRenderCache` keeps. */
+/** One entry in all three formats, as UTF-8 pieces: what a feed is assembled from, and what `FeedRenderCache` keeps. */
 export interface RenderedEntry {
   /** The entry's `updated` (the feed's is the newest). */
   updated: string;
-  atom: Buffer;
-  rss: Buffer;
-  json: Buffer;
+  atom: Buffer[];
+  rss: Buffer[];
+  json: Buffer[];
 }
 
 /** An entry's rendering depends on the entry only (never on the feed around it), so it can be kept while the entry is unchanged. */
 export function renderEntry(entry: FeedEntry): RenderedEntry {
-  // The entry's HTML is built once and shared by the three formats.
+  // The entry's HTML is built once; its CDATA section is the same bytes in Atom and RSS, encoded once and shared.
   const html = entryContentHtml(entry.article);
-  return { updated: entry.article.updated, atom: Buffer.from(atomEntry(entry, html)), rss: Buffer.from(rssItemXml(entry, html)), json: Buffer.from(jsonFeedItem(entry, html)) };
+  const content = Buffer.from(cdataInside(html));
+  const [atomBefore, atomAfter] = atomEntryParts(entry);
+  const [rssBefore, rssAfter] = rssItemParts(entry, html);
+  return {
+    updated: entry.article.updated,
+    atom: [Buffer.from(atomBefore), content, Buffer.from(atomAfter)],
+    rss: [Buffer.from(rssBefore), content, Buffer.from(rssAfter)],
+    json: jsonFeedItem(entry, html),
+  };
 }
 
 /** The feed's three documents as UTF-8 pieces, from entries rendered by `renderEntry`. */

@@ -277,7 +277,7 @@ export function publishFeeds(config: LoadedConfig, store: Store): FeedReport[] {
   const site = feedSite(config);
   return config.feeds.map((feed) => {
     const entries = store.feedEntryRecords(feed.name, feed.maxEntries);
-    const rendered = renderCacheFor(store).render(feed, site, entries, (id) => store.articleJson(id)).feed;
+    const rendered = renderCacheFor(store).render(feed, site, entries, (ids) => store.articlesData(ids)).feed;
     try {
       const changed = writeChangedFiles(config.publish.dir, {
         [`${feed.name}${FEED_FORMATS.atom}`]: rendered.atom,

@@ -50,18 +50,18 @@ export function joinCluster(store: Store, articleId: string, leadId: string, at:
   store.statement('INSERT OR IGNORE INTO story_clusters (article_id, lead_id, joined_at) VALUES (?, ?, ?)').run(articleId, leadId, at);
 }
 
-/** The other reports of a lead's cluster, oldest first, and when the last one seen after the lead was first seen (coverage added). */
+/**
+ * The other reports of a lead's cluster, oldest first, and when the last one seen after the lead was first seen (coverage added).
+ * Read from columns and the title's JSON text (`->` keeps its escapes, so JSON.parse gives the stored string exactly), never a whole Article.
+ */
 export function clusterCoverage(store: Store, leadId: string): { related: RelatedReport[]; lastAdded?: string } {
   const rows = store
     .statement(
-      `SELECT a.data, a.first_seen FROM story_clusters c JOIN articles a ON a.id = c.article_id
+      `SELECT a.url, a.data -> '$.title' AS title, a.source, a.published, a.first_seen FROM story_clusters c JOIN articles a ON a.id = c.article_id
        WHERE c.lead_id = ? AND c.article_id <> ? ORDER BY a.published, a.id`,
     )
-    .all(leadId, leadId) as { data: string; first_seen: string }[];
-  const related = rows.map((r) => {
-    const a = JSON.parse(r.data) as Article;
-    return { url: a.url, title: a.title, source: a.source.name, published: a.published };
-  });
+    .all(leadId, leadId) as { url: string; title: string; source: string; published: string; first_seen: string }[];
+  const related = rows.map((r) => ({ url: r.url, title: JSON.parse(r.title) as string, source: r.source, published: r.published }));
   const leadSeen = store.statement('SELECT first_seen FROM articles WHERE id = ?').pluck().get(leadId) as string | undefined;
   const later = rows.filter((r) => leadSeen !== undefined && r.first_seen > leadSeen);
   const lastAdded = later.reduce<string | undefined>((max, r) => (max === undefined || r.first_seen > max ? r.first_seen : max), undefined);

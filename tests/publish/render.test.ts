@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import { afterAll, describe, expect, it } from 'vitest';
 import { feedSchema } from '../../src/config/schema.js';
-import { JSON_FEED_VERSION, renderFeeds, type FeedSite } from '../../src/publish/index.js';
+import { entryContentHtml, JSON_FEED_VERSION, renderFeeds, type FeedSite } from '../../src/publish/index.js';
 import { tempDir, validateAtom } from '../helpers/env.js';
 import { entry, hostileArticle, makeArticle } from './articles.js';
 
@@ -165,6 +165,20 @@ describe('JSON Feed 1.1', () => {
       hubs: [{ type: 'WebSub', url: 'https://hub.example/' }],
     });
     expect(JSON_FEED_VERSION).toBe('https://jsonfeed.org/version/1.1');
+  });
+
+  it('is compact JSON with one item a line, the same for an article given whole or as stored', () => {
+    const articles = [article, makeArticle(5, { bodyHtml: '<p>Body "5" ]]> \\ \t\r\n \u2028 😀</p>' })];
+    const rendered = renderFeeds(config, site, articles.map((a) => entry(a))).json;
+    const lines = rendered.split('\n');
+    expect(lines).toHaveLength(articles.length + 3); // head, one line per item, "]}", and the final newline
+    const items = lines.slice(1, -2).map((l) => JSON.parse(l.replace(/,$/, '')));
+    expect(items.map((i) => i.id)).toEqual(articles.map((a) => a.id));
+    // content_html (escaped by our own JSON string writer) reads back as the entry HTML.
+    expect(items.map((i) => i.content_html)).toEqual(articles.map((a) => entryContentHtml(a)));
+    expect(rendered).not.toMatch(/\n /);
+    const asStored = articles.map((a) => ({ ...entry(a), stored: Buffer.from(JSON.stringify(a)) }));
+    expect(renderFeeds(config, site, asStored).json).toBe(rendered);
   });
 
   it('carries every item\'s whole Article model in the _infrawire extension', () => {

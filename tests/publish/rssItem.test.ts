@@ -92,9 +92,13 @@ describe('the render cache', () => {
     const curate = (day: number) => curateStore(config, store, feedRulesFor(config), new Date(Date.UTC(2026, 10, 28 + day)));
     const check = (expectRendered: number) => {
       const read: string[] = [];
-      const articleJson = (id: string) => (read.push(id), store.articleJson(id));
-      const { feed: cached, renderedEntries } = cache.render(feed!, site, store.feedEntryRecords('gpu', 4), articleJson);
-      expect(text(cached)).toEqual(renderFeeds(feed!, site, store.feedEntries('gpu', 4)));
+      const articlesData = (ids: readonly string[]) => (read.push(...ids), store.articlesData(ids));
+      const { feed: cached, renderedEntries } = cache.render(feed!, site, store.feedEntryRecords('gpu', 4), articlesData);
+      const entries = store.feedEntries('gpu', 4);
+      expect(text(cached)).toEqual(renderFeeds(feed!, site, entries));
+      // The JSON Feed carries an entry's stored Article JSON as it is: the same document as serializing the article.
+      expect(entries.some((e) => e.stored)).toBe(true);
+      expect(text(cached)).toEqual(renderFeeds(feed!, site, entries.map(({ stored: _, ...e }) => e)));
       expect(renderedEntries).toBe(expectRendered);
       expect(read).toHaveLength(expectRendered); // a kept entry's article is not read
     };
@@ -121,7 +125,7 @@ describe('the render cache', () => {
     check(1);
     // A different feed description (title) around the same entries renders no entry.
     const renamed = { ...feed!, title: 'GPU & <more>' };
-    const again = cache.render(renamed, site, store.feedEntryRecords('gpu', 4), (id) => store.articleJson(id));
+    const again = cache.render(renamed, site, store.feedEntryRecords('gpu', 4), (ids) => store.articlesData(ids));
     expect({ feed: text(again.feed), renderedEntries: again.renderedEntries }).toEqual({ feed: renderFeeds(renamed, site, store.feedEntries('gpu', 4)), renderedEntries: 0 });
     cache.clear();
     check(store.feedEntryRecords('gpu', 4).length);

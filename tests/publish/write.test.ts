@@ -9,7 +9,7 @@ import { parseConfig, type LoadedConfig } from '../../src/config/index.js';
 import type { Article } from '../../src/model/index.js';
 import { writeChangedFiles } from '../../src/publish/index.js';
 import { publishFeeds } from '../../src/schedule/index.js';
-import { Store } from '../../src/store/index.js';
+import { joinCluster, Store } from '../../src/store/index.js';
 import { tempDir } from '../helpers/env.js';
 import { makeArticle } from './articles.js';
 
@@ -77,6 +77,23 @@ describe('publishFeeds', () => {
     expect(report!.entries).toBe(3);
     const json = JSON.parse(readFileSync(join(config.publish.dir, 'gpu.json'), 'utf8'));
     expect(json.items.map((i: { url: string }) => i.url)).toEqual([5, 4, 3].map((n) => `https://news.example/story/${n}`));
+  });
+});
+
+describe('a cluster lead read for publishing', () => {
+  it('carries each other report of its cluster as stored (url, title, source, published) and moves updated to when the last one came', () => {
+    const lead = makeArticle(1);
+    const title = 'Other "take" ]]> é 😀 \u2028 \\ \uD800 end';
+    const other = makeArticle(2, { title, url: 'https://other.example/x?a=1&b=2', published: '2026-11-20T00:00:00.000Z', source: { name: 'Other Wire', url: 'https://other.example/feed' } });
+    store.saveArticle(lead, lead.published);
+    store.saveArticle(other, '2026-11-29T00:00:00.000Z');
+    store.keepInFeed('gpu', lead.id, ['GPU cluster'], lead.published);
+    joinCluster(store, other.id, lead.id, '2026-11-29T00:00:00.000Z');
+    const [entry] = store.feedEntries('gpu', 3);
+    expect(entry!.article.related).toEqual([{ url: other.url, title, source: 'Other Wire', published: other.published }]);
+    expect(entry!.article.updated).toBe('2026-11-29T00:00:00.000Z');
+    // Coverage changes the article: its stored JSON is not what the JSON Feed may carry as it is.
+    expect(entry!.stored).toBeUndefined();
   });
 });
 
