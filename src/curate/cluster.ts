@@ -61,7 +61,6 @@ class LeadIndex {
   // Per position. Weights are small integers (`storyTokens`: 1 or 2), kept in a byte.
   private tokenAt = new Uint32Array(4096);
   private weightAt = new Uint8Array(4096);
-  private leadAt = new Int32Array(4096);
   /** Position + 1 of the previous lead holding the same token; 0 ends the chain. */
   private nextWithToken = new Int32Array(4096);
   // Per token id.
@@ -119,7 +118,6 @@ class LeadIndex {
     this.weight[r] = this.loadedWeightSum;
     for (let p = this.used; p < this.loadedEnd; p++) {
       const t = this.tokenAt[p]!;
-      this.leadAt[p] = r;
       this.nextWithToken[p] = this.lastWithToken[t]!;
       this.lastWithToken[t] = p + 1;
       this.leadsWithToken[t]!++;
@@ -138,7 +136,6 @@ class LeadIndex {
     const grow = <T extends Uint8Array | Int32Array | Uint32Array>(a: T) => withRoom(a, size);
     this.tokenAt = grow(this.tokenAt);
     this.weightAt = grow(this.weightAt);
-    this.leadAt = grow(this.leadAt);
     this.nextWithToken = grow(this.nextWithToken);
   }
 
@@ -161,9 +158,21 @@ class LeadIndex {
       }
     };
     if (threshold <= 0) for (let r = 0; r < this.ids.length; r++) consider(r);
-    else for (const t of this.prefixTokens(threshold)) for (let q = this.lastWithToken[t]!; q; q = this.nextWithToken[q - 1]!) consider(this.leadAt[q - 1]!);
+    else for (const t of this.prefixTokens(threshold)) for (let q = this.lastWithToken[t]!; q; q = this.nextWithToken[q - 1]!) consider(this.leadAt(q - 1));
     for (let p = this.used; p < this.loadedEnd; p++) this.loadedWeight[this.tokenAt[p]!] = 0;
     return found;
+  }
+
+  /** The lead at position p: the last whose tokens start at or before it (a search, not 4 more bytes a position). */
+  private leadAt(p: number): number {
+    let lo = 0;
+    let hi = this.ids.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.bounds[mid]! <= p) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
   /**
