@@ -29,62 +29,190 @@ export interface ClusterOptions {
   threshold: number;
 }
 
-/**
- * A report's tokens, compact: a pass may hold a hundred thousand of them, so
- * token strings are interned to ids (one dictionary per pass) and kept as
- * parallel typed arrays sorted by id, which also lets two reports be compared
- * by one merge walk.
- */
-interface Report {
-  id: string;
-  lead: string;
-  published: number;
-  tokenIds: Uint32Array;
-  weights: Float64Array;
-  /** Σ of the token weights. */
-  weight: number;
-  /** Order of creation: candidates are scored in it, so ties resolve as in a full scan. */
-  seq: number;
-}
-
-/** Weighted Jaccard of two reports, as `similarity` (similarity.ts) computes it: the weights are small integers, so the sums are exact in any order and the value is the same. */
-function reportSimilarity(a: Report, b: Report): number {
-  let shared = 0;
-  let total = 0;
-  let i = 0;
-  let j = 0;
-  while (i < a.tokenIds.length && j < b.tokenIds.length) {
-    const ta = a.tokenIds[i]!;
-    const tb = b.tokenIds[j]!;
-    if (ta === tb) {
-      shared += Math.min(a.weights[i]!, b.weights[j]!);
-      total += Math.max(a.weights[i++]!, b.weights[j++]!);
-    } else if (ta < tb) total += a.weights[i++]!;
-    else total += b.weights[j++]!;
-  }
-  while (i < a.tokenIds.length) total += a.weights[i++]!;
-  while (j < b.tokenIds.length) total += b.weights[j++]!;
-  return total === 0 ? 0 : shared / total;
+/** `a`, or a copy half again as long (at least `need`) when it is shorter. */
+function withRoom<T extends Uint8Array | Int32Array | Uint32Array | Float64Array>(a: T, need: number): T {
+  if (need <= a.length) return a;
+  const b = new (a.constructor as new (length: number) => T)(Math.max(need, Math.ceil(a.length * 1.5)));
+  b.set(a as ArrayLike<number>);
+  return b;
 }
 
 /**
- * The candidate's rarest tokens (fewest leads first) until the rest weighs less
- * than threshold × its weight, with a margin so float rounding can never drop a
- * lead that scores exactly the threshold.
+ * The leads of one pass and the report being placed, compact: a pass may hold
+ * a hundred thousand leads, so nothing is an object per report or per token.
+ * Token strings are interned to ids (one dictionary per pass); every lead's
+ * tokens sit in shared arrays indexed by position (lead r at positions
+ * bounds[r]..bounds[r+1]), and each token's postings are a chain through
+ * those positions (newest lead first), so the index costs the same few bytes
+ * per (lead, token) however many distinct tokens there are. The report being
+ * placed is loaded after the last lead; it keeps those positions only if it
+ * becomes a lead.
  */
-function prefixTokens(r: Report, leadsByToken: readonly (Report[] | undefined)[], threshold: number): number[] {
-  const leadsWith = (k: number) => leadsByToken[r.tokenIds[k]!]?.length ?? 0;
-  // Ties by token id: ids follow first appearance, a fixed order for given inputs.
-  const rarestFirst = Array.from(r.tokenIds.keys()).sort((a, b) => leadsWith(a) - leadsWith(b) || r.tokenIds[a]! - r.tokenIds[b]!);
-  const restLimit = threshold * r.weight * (1 - 1e-9);
-  const prefix: number[] = [];
-  let rest = r.weight;
-  for (const k of rarestFirst) {
-    if (rest < restLimit) break;
-    prefix.push(r.tokenIds[k]!);
-    rest -= r.weights[k]!;
+class LeadIndex {
+  private readonly tokenIds = new Map<string, number>();
+  readonly ids: string[] = [];
+  // Per lead, for as many leads as there will be reports.
+  private readonly published: Float64Array;
+  /** Σ of the lead's token weights. */
+  private readonly weight: Uint32Array;
+  private readonly bounds: Uint32Array;
+  /** The last report whose candidates reached the lead (each is scored once). */
+  private readonly seenBy: Int32Array;
+  // Per position. Weights are small integers (`storyTokens`: 1 or 2), kept in a byte.
+  private tokenAt = new Uint32Array(4096);
+  private weightAt = new Uint8Array(4096);
+  /** Position + 1 of the previous lead holding the same token; 0 ends the chain. */
+  private nextWithToken = new Int32Array(4096);
+  // Per token id.
+  /** Position + 1 of the newest lead holding the token; 0: none. */
+  private lastWithToken = new Int32Array(1024);
+  private leadsWithToken = new Uint32Array(1024);
+  /** The loaded report's weight of each token, 0 for tokens it lacks (set while it is placed). */
+  private loadedWeight = new Uint8Array(1024);
+  /** Scratch for `candidates`' rarest-first order. */
+  private keys = new Float64Array(64);
+  /** Positions used by the leads; the loaded report's tokens follow, up to `loadedEnd`. */
+  private used = 0;
+  private loadedEnd = 0;
+  private loadedWeightSum = 0;
+  private loadedPublished = NaN;
+  private loads = 0;
+
+  /** `reports`: how many will be loaded (the most leads there can be). */
+  constructor(private readonly reports: number) {
+    this.published = new Float64Array(reports);
+    this.weight = new Uint32Array(reports);
+    this.bounds = new Uint32Array(reports + 1);
+    this.seenBy = new Int32Array(reports);
   }
-  return prefix;
+
+  /** Tokenizes a report after the leads' positions (replacing the one loaded before, unless it was added). */
+  load(input: ClusterInput, published: number): void {
+    this.loads++;
+    let p = this.used;
+    let sum = 0;
+    storyTokens(input.article.title, input.article.summary).forEach((w, token) => {
+      if ((w & 0xff) !== w) throw new Error(`story token weight ${w} does not fit the byte cluster.ts keeps it in`);
+      let id = this.tokenIds.get(token);
+      if (id === undefined) {
+        this.tokenIds.set(token, (id = this.tokenIds.size));
+        this.lastWithToken = withRoom(this.lastWithToken, id + 1);
+        this.leadsWithToken = withRoom(this.leadsWithToken, id + 1);
+        this.loadedWeight = withRoom(this.loadedWeight, id + 1);
+      }
+      if (p === this.tokenAt.length) this.roomForPositions(p + 1);
+      this.tokenAt[p] = id;
+      this.weightAt[p++] = w;
+      sum += w;
+    });
+    this.loadedEnd = p;
+    this.loadedWeightSum = sum;
+    this.loadedPublished = published;
+  }
+
+  /** Makes the loaded report a lead. */
+  addLoaded(id: string): void {
+    const r = this.ids.length;
+    this.ids.push(id);
+    this.published[r] = this.loadedPublished;
+    this.weight[r] = this.loadedWeightSum;
+    for (let p = this.used; p < this.loadedEnd; p++) {
+      const t = this.tokenAt[p]!;
+      this.nextWithToken[p] = this.lastWithToken[t]!;
+      this.lastWithToken[t] = p + 1;
+      this.leadsWithToken[t]!++;
+    }
+    this.used = this.loadedEnd;
+    this.bounds[r + 1] = this.used;
+  }
+
+  /**
+   * Room for `need` positions. Each growth copies, and the old arrays are freed
+   * only by a later GC, so they grow to the need projected for all reports
+   * (positions per report so far × reports, a little more): usually once more.
+   */
+  private roomForPositions(need: number): void {
+    const size = Math.max(need, Math.ceil((need / this.loads) * this.reports * 1.05));
+    const grow = <T extends Uint8Array | Int32Array | Uint32Array>(a: T) => withRoom(a, size);
+    this.tokenAt = grow(this.tokenAt);
+    this.weightAt = grow(this.weightAt);
+    this.nextWithToken = grow(this.nextWithToken);
+  }
+
+  /**
+   * The lead most similar to the loaded report among those the candidate
+   * filter passes and within the window (the first created among equals), or
+   * -1; with its score.
+   */
+  best(threshold: number, windowMs: number): { lead: number; score: number } {
+    const found = { lead: -1, score: -1 };
+    for (let p = this.used; p < this.loadedEnd; p++) this.loadedWeight[this.tokenAt[p]!] = this.weightAt[p]!;
+    const consider = (r: number) => {
+      if (this.seenBy[r] === this.loads) return;
+      this.seenBy[r] = this.loads;
+      if (Math.abs(this.published[r]! - this.loadedPublished) > windowMs) return;
+      const score = this.similarity(r);
+      if (score > found.score || (score === found.score && r < found.lead)) {
+        found.lead = r;
+        found.score = score;
+      }
+    };
+    if (threshold <= 0) for (let r = 0; r < this.ids.length; r++) consider(r);
+    else for (const t of this.prefixTokens(threshold)) for (let q = this.lastWithToken[t]!; q; q = this.nextWithToken[q - 1]!) consider(this.leadAt(q - 1));
+    for (let p = this.used; p < this.loadedEnd; p++) this.loadedWeight[this.tokenAt[p]!] = 0;
+    return found;
+  }
+
+  /** The lead at position p: the last whose tokens start at or before it (a search, not 4 more bytes a position). */
+  private leadAt(p: number): number {
+    let lo = 0;
+    let hi = this.ids.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.bounds[mid]! <= p) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /**
+   * Weighted Jaccard of lead r and the loaded report, as `similarity`
+   * (similarity.ts) computes it: Σ min / Σ max, where Σ max = Σ a + Σ b − Σ min.
+   * The weights are small integers, so every sum is exact and the value is the same.
+   */
+  private similarity(r: number): number {
+    let shared = 0;
+    for (let q = this.bounds[r]!, end = this.bounds[r + 1]!; q < end; q++) {
+      const w = this.loadedWeight[this.tokenAt[q]!]!;
+      if (w) shared += Math.min(w, this.weightAt[q]!);
+    }
+    const total = this.loadedWeightSum + this.weight[r]! - shared;
+    return total === 0 ? 0 : shared / total;
+  }
+
+  /**
+   * The loaded report's rarest tokens (fewest leads first) until the rest
+   * weighs less than threshold × its weight, with a margin so float rounding
+   * can never drop a lead that scores exactly the threshold.
+   */
+  private prefixTokens(threshold: number): number[] {
+    const n = this.loadedEnd - this.used;
+    this.keys = withRoom(this.keys, n);
+    // Rarest first, ties in load order: as numbers, sorted natively (exact far below 2^53).
+    const keys = this.keys.subarray(0, n);
+    for (let k = 0; k < n; k++) keys[k] = this.leadsWithToken[this.tokenAt[this.used + k]!]! * n + k;
+    keys.sort();
+    const restLimit = threshold * this.loadedWeightSum * (1 - 1e-9);
+    const prefix: number[] = [];
+    let rest = this.loadedWeightSum;
+    for (const key of keys) {
+      if (rest < restLimit) break;
+      const p = this.used + (key % n);
+      prefix.push(this.tokenAt[p]!);
+      rest -= this.weightAt[p]!;
+    }
+    return prefix;
+  }
 }
 
 /**
@@ -107,58 +235,34 @@ function order(a: ClusterInput, b: ClusterInput): number {
 /** Lead id for every article without one yet (`leads`: the assignments made before). */
 export function assignClusters(inputs: readonly ClusterInput[], leads: ReadonlyMap<string, string>, opts: ClusterOptions): Map<string, string> {
   const windowMs = opts.windowHours * 3_600_000;
-  const tokenIdOf = new Map<string, number>();
-  let seq = 0;
-  const report = (i: ClusterInput, lead: string): Report => {
-    const entries = [...storyTokens(i.article.title, i.article.summary)].map(([token, w]): [number, number] => {
-      let id = tokenIdOf.get(token);
-      if (id === undefined) tokenIdOf.set(token, (id = tokenIdOf.size));
-      return [id, w];
-    });
-    entries.sort((a, b) => a[0] - b[0]);
-    const weights = Float64Array.from(entries, (e) => e[1]);
-    let weight = 0;
-    for (const w of weights) weight += w;
-    return { id: i.article.id, lead, published: Date.parse(i.article.published), tokenIds: Uint32Array.from(entries, (e) => e[0]), weights, weight, seq: seq++ };
-  };
   // Only leads are compared with, through an index token → leads holding it.
   // Prefix filter: a lead B reaches weighted Jaccard ≥ t with the candidate A
   // only if B holds a token of every subset P of A's tokens whose weight is
   // above (1 − t)·weight(A) (shared ⊆ A∖P would give J ≤ w(A∖P)/w(A) < t). So
   // candidates come from A's rarest tokens only (by how many leads hold them)
-  // and each is scored exactly, in creation order for ties; a lead below the
-  // threshold can never be chosen, so the result is that of a full scan. A
-  // threshold ≤ 0 accepts a score of 0: then every lead is scored. Leads
-  // outside the candidate's window are dropped before scoring (the scan skips them).
-  const allLeads: Report[] = [];
-  const leadsByToken: (Report[] | undefined)[] = [];
-  const addLead = (r: Report) => {
-    allLeads.push(r);
-    for (const token of r.tokenIds) (leadsByToken[token] ??= []).push(r);
-  };
-  const inWindow = (r: Report) => (lead: Report) => !(Math.abs(lead.published - r.published) > windowMs);
-  const candidatesOf = (r: Report): Report[] => {
-    if (opts.threshold <= 0) return allLeads.filter(inWindow(r));
-    const candidates = new Set<Report>();
-    for (const token of prefixTokens(r, leadsByToken, opts.threshold)) for (const lead of leadsByToken[token] ?? []) candidates.add(lead);
-    return [...candidates].filter(inWindow(r)).sort((a, b) => a.seq - b.seq);
-  };
+  // and each is scored exactly, ties going to the lead created first; a lead
+  // below the threshold can never be chosen, so the result is that of a full
+  // scan. A threshold ≤ 0 accepts a score of 0: then every lead is scored.
+  // Leads outside the candidate's window are not scored (the scan skips them).
   const fresh = inputs.filter((i) => !leads.has(i.article.id)).sort(order);
   const assigned = new Map<string, string>();
   if (!fresh.length) return assigned;
-  const reachable = withinWindowOfAny(fresh.map((i) => Date.parse(i.article.published)), windowMs);
-  for (const i of inputs) if (leads.get(i.article.id) === i.article.id && reachable(Date.parse(i.article.published))) addLead(report(i, i.article.id));
-  for (const input of fresh) {
-    const candidate = report(input, input.article.id);
-    let best: Report | undefined;
-    let bestScore = -1;
-    for (const other of candidatesOf(candidate)) {
-      const score = reportSimilarity(candidate, other);
-      if (score > bestScore) [best, bestScore] = [other, score];
-    }
-    if (best && bestScore >= opts.threshold) candidate.lead = best.lead;
-    else addLead(candidate);
-    assigned.set(candidate.id, candidate.lead);
+  const freshPublished = fresh.map((i) => Date.parse(i.article.published));
+  const reachable = withinWindowOfAny(freshPublished, windowMs);
+  const stored = inputs.filter((i) => leads.get(i.article.id) === i.article.id && reachable(Date.parse(i.article.published)));
+  const index = new LeadIndex(stored.length + fresh.length);
+  for (const i of stored) {
+    index.load(i, Date.parse(i.article.published));
+    index.addLoaded(i.article.id);
   }
+  fresh.forEach((input, n) => {
+    index.load(input, freshPublished[n]!);
+    const { lead, score } = index.best(opts.threshold, windowMs);
+    if (lead >= 0 && score >= opts.threshold) assigned.set(input.article.id, index.ids[lead]!);
+    else {
+      index.addLoaded(input.article.id);
+      assigned.set(input.article.id, input.article.id);
+    }
+  });
   return assigned;
 }

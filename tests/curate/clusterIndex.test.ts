@@ -93,6 +93,34 @@ describe('assignClusters pruning', () => {
     expect(merged).toBeGreaterThan(100);
   });
 
+  it('assigns as the scan on a corpus larger than the index starts out (its arrays grow while reports are added)', () => {
+    // Hundreds of reports, a vocabulary of thousands of tokens and some ledes of
+    // over a hundred tokens: more than the index's initial room per position,
+    // per token and per report, so every array is regrown mid-pass.
+    let seed = 7;
+    const next = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
+    const words = Array.from({ length: 3000 }, (_, n) => `w${n.toString(36)}`);
+    const pickWord = () => words[Math.min(next(3000), next(3000), next(3000))]!; // low ranks common
+    const text = (length: number) => Array.from({ length }, () => (next(8) ? pickWord() : `Name${next(400)}`)).join(' ');
+    const stories = Array.from({ length: 250 }, () => ({ title: text(8), lede: text(next(5) ? 25 : 140) }));
+    const vary = (s: string) => s.split(' ').map((w) => (next(4) ? w : pickWord())).join(' ');
+    const inputs: ClusterInput[] = Array.from({ length: 700 }, (_, n) => {
+      const story = stories[next(stories.length)]!;
+      return {
+        article: { id: `a${n}`, title: `${vary(story.title)} ${n}`, summary: `Report ${vary(story.lede)}.`, published: new Date(Date.UTC(2026, 10, 1) + next(240) * 3_600_000).toISOString() },
+        firstSeen: `2026-11-0${1 + next(3)}T00:00:00.000Z`,
+        priority: next(3),
+      };
+    });
+    const leads = new Map(inputs.filter((_, n) => n % 5 === 0).map((i) => [i.article.id, i.article.id]));
+    for (const threshold of [0, 0.25, 0.5]) {
+      const opts = { threshold, windowHours: 72 };
+      const expected = bruteForce(inputs, leads, opts);
+      expect(assignClusters(inputs, leads, opts)).toEqual(expected);
+      if (threshold === 0.25) expect([...expected].filter(([id, lead]) => id !== lead).length).toBeGreaterThan(50);
+    }
+  });
+
   it('a shared common token alone does not reach a high threshold, a shared rare one can (the filter is not vacuous)', () => {
     const mk = (id: string, title: string, firstSeen: string): ClusterInput => ({ article: { id, title, summary: '', published: '2026-11-01T00:00:00.000Z' }, firstSeen, priority: 0 });
     const inputs = [mk('a', 'gpu cloud Kestrel Oulu', '1'), mk('b', 'gpu cloud Halden Arizona', '2'), mk('c', 'gpu Kestrel Oulu', '3')];
