@@ -178,6 +178,20 @@ export function renderedBlocks(nodes: AnyNode | readonly AnyNode[], rendered: st
   return walkBlocks(nodes);
 }
 
+/** dom-serializer's void elements: written without an end tag. */
+const VOID_ELEMENTS = new Set('area base basefont br col command embed frame hr img input isindex keygen link meta param source track wbr'.split(' '));
+
+/**
+ * `htmlToBlocks` of the nodes' outer HTML as `DomUtils.getOuterHTML` writes
+ * it. A non-void element with a plain name is written as `<name …>…</name>`:
+ * markup that looks like HTML and ends in no cut-off tag, so when it would
+ * parse back the same it is walked without being rendered at all.
+ */
+export function outerHtmlBlocks(nodes: AnyNode | AnyNode[]): string[] {
+  if (!Array.isArray(nodes) && isTag(nodes) && !VOID_ELEMENTS.has(nodes.name) && PLAIN_ELEMENT_NAME.test(nodes.name) && reparsesTheSame(nodes)) return walkBlocks(nodes);
+  return renderedBlocks(nodes, DomUtils.getOuterHTML(nodes));
+}
+
 /** Decodes entities in text that has no markup; `<` is escaped so it stays a literal. */
 export function decodeEntities(text: string): string {
   let out = '';

@@ -88,9 +88,10 @@ export function sanitizeBodyHtml(html: string, options: SanitizeOptions = {}): s
  * `sanitizeBodyHtml(renderHtml(doc))` for a document whose hidden elements and
  * iframe content are already gone: when its markup parses back to the same
  * document, that markup goes to the allowlist without a second parse.
+ * `rendered`: `renderHtml(doc)` when the caller has it already.
  */
-export function sanitizeDocument(doc: Document, options: SanitizeOptions = {}): string {
-  const html = renderHtml(doc);
+export function sanitizeDocument(doc: Document, options: SanitizeOptions = {}, rendered?: string): string {
+  const html = rendered ?? renderHtml(doc);
   return reparsesTheSame(doc) ? sanitizeRendered(html, options) : sanitizeBodyHtml(html, options);
 }
 
