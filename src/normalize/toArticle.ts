@@ -67,9 +67,15 @@ interface Body {
 const TITLE_FROM_BODY_MAX = 80;
 const TITLE_MAX = 300;
 
+/** The last source's base: a feed's items share their source. */
+let lastBase: { feedLink?: string; url: string; base: string } | undefined;
+
 /** The base relative links resolve against: the feed's home page, else the fetched URL. */
 function baseUrl(source: SourceRef): string {
-  return (source.feedLink && canonicalUrl(source.feedLink, source.url)) || source.url;
+  if (lastBase?.feedLink !== source.feedLink || lastBase?.url !== source.url) {
+    lastBase = { feedLink: source.feedLink, url: source.url, base: (source.feedLink && canonicalUrl(source.feedLink, source.url)) || source.url };
+  }
+  return lastBase.base;
 }
 
 /** The item's own link: its `link`, else a guid that is an absolute http(s) URL. */
