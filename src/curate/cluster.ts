@@ -18,11 +18,19 @@
 import type { Article } from '../model/index.js';
 import { storyTokens } from './similarity.js';
 
-export interface ClusterInput {
-  article: Pick<Article, 'id' | 'title' | 'summary' | 'published'>;
+/** A report as clustering orders and windows it; its title and lede are read only when compared (`clusterStories`). */
+export interface ClusterRef {
+  article: Pick<Article, 'id' | 'published'>;
   firstSeen: string;
   priority: number;
 }
+
+export interface ClusterInput extends ClusterRef {
+  article: Pick<Article, 'id' | 'title' | 'summary' | 'published'>;
+}
+
+/** What a report is compared by. */
+export type StoryText = Pick<Article, 'title' | 'summary'>;
 
 export interface ClusterOptions {
   windowHours: number;
@@ -100,26 +108,44 @@ function withinWindowOfAny(times: number[], windowMs: number): (t: number) => bo
   return (t) => Number.isNaN(t) || (t >= min - windowMs && t <= max + windowMs);
 }
 
-function order(a: ClusterInput, b: ClusterInput): number {
+function order(a: ClusterRef, b: ClusterRef): number {
   return a.firstSeen.localeCompare(b.firstSeen) || b.priority - a.priority || a.article.published.localeCompare(b.article.published) || a.article.id.localeCompare(b.article.id);
 }
 
 /** Lead id for every article without one yet (`leads`: the assignments made before). */
 export function assignClusters(inputs: readonly ClusterInput[], leads: ReadonlyMap<string, string>, opts: ClusterOptions): Map<string, string> {
+  return clusterStories(inputs, leads, opts, (i) => i.article);
+}
+
+/**
+ * `assignClusters` for reports whose title and lede are read on demand
+ * (`storyOf`): only the new reports' and the leads' within their window, each
+ * once, so a pass over a large store never holds every stored text.
+ */
+export function clusterStories<R extends ClusterRef>(inputs: readonly R[], leads: ReadonlyMap<string, string>, opts: ClusterOptions, storyOf: (input: R) => StoryText): Map<string, string> {
   const windowMs = opts.windowHours * 3_600_000;
   const tokenIdOf = new Map<string, number>();
   let seq = 0;
-  const report = (i: ClusterInput, lead: string): Report => {
-    const entries = [...storyTokens(i.article.title, i.article.summary)].map(([token, w]): [number, number] => {
+  const report = (i: R, lead: string): Report => {
+    const story = storyOf(i);
+    const tokens = storyTokens(story.title, story.summary);
+    // Token weights are 1 or 2 (similarity.ts), so id × 4 + weight sorts by id as one number.
+    const packed = new Float64Array(tokens.size);
+    let k = 0;
+    for (const [token, w] of tokens) {
       let id = tokenIdOf.get(token);
       if (id === undefined) tokenIdOf.set(token, (id = tokenIdOf.size));
-      return [id, w];
-    });
-    entries.sort((a, b) => a[0] - b[0]);
-    const weights = Float64Array.from(entries, (e) => e[1]);
+      packed[k++] = id * 4 + w;
+    }
+    packed.sort();
+    const tokenIds = new Uint32Array(packed.length);
+    const weights = new Float64Array(packed.length);
     let weight = 0;
-    for (const w of weights) weight += w;
-    return { id: i.article.id, lead, published: Date.parse(i.article.published), tokenIds: Uint32Array.from(entries, (e) => e[0]), weights, weight, seq: seq++ };
+    for (k = 0; k < packed.length; k++) {
+      tokenIds[k] = Math.floor(packed[k]! / 4);
+      weight += weights[k] = packed[k]! % 4;
+    }
+    return { id: i.article.id, lead, published: Date.parse(i.article.published), tokenIds, weights, weight, seq: seq++ };
   };
   // Only leads are compared with, through an index token → leads holding it.
   // Prefix filter: a lead B reaches weighted Jaccard ≥ t with the candidate A
