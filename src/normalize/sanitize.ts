@@ -74,8 +74,10 @@ function isHidden(element: Element): boolean {
  * keyword stuffing or tracking) go, and iframes are emptied. Changes `doc`.
  */
 export function removeHiddenAndIframeContent(doc: Document): void {
-  for (const element of DomUtils.findAll(isHidden, doc)) DomUtils.removeElement(element);
-  for (const iframe of DomUtils.findAll((e) => e.name === 'iframe', doc)) iframe.children = [];
+  // One walk finds both; an iframe inside a hidden element goes with it (emptying it then changes nothing).
+  const found = DomUtils.findAll((e) => e.name === 'iframe' || isHidden(e), doc);
+  for (const element of found) if (isHidden(element)) DomUtils.removeElement(element);
+  for (const element of found) if (element.name === 'iframe') element.children = [];
 }
 
 export function sanitizeBodyHtml(html: string, options: SanitizeOptions = {}): string {
