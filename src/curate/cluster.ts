@@ -18,11 +18,19 @@
 import type { Article } from '../model/index.js';
 import { storyTokens } from './similarity.js';
 
-export interface ClusterInput {
-  article: Pick<Article, 'id' | 'title' | 'summary' | 'published'>;
+/** A report as clustering orders and windows it; its title and lede are read only when it is tokenized (`clusterStories`). */
+export interface ClusterRef {
+  article: Pick<Article, 'id' | 'published'>;
   firstSeen: string;
   priority: number;
 }
+
+export interface ClusterInput extends ClusterRef {
+  article: Pick<Article, 'id' | 'title' | 'summary' | 'published'>;
+}
+
+/** What a report is compared by. */
+export type StoryText = Pick<Article, 'title' | 'summary'>;
 
 export interface ClusterOptions {
   windowHours: number;
@@ -87,11 +95,11 @@ class LeadIndex {
   }
 
   /** Tokenizes a report after the leads' positions (replacing the one loaded before, unless it was added). */
-  load(input: ClusterInput, published: number): void {
+  load(story: StoryText, published: number): void {
     this.loads++;
     let p = this.used;
     let sum = 0;
-    storyTokens(input.article.title, input.article.summary).forEach((w, token) => {
+    storyTokens(story.title, story.summary).forEach((w, token) => {
       if ((w & 0xff) !== w) throw new Error(`story token weight ${w} does not fit the byte cluster.ts keeps it in`);
       let id = this.tokenIds.get(token);
       if (id === undefined) {
@@ -228,12 +236,21 @@ function withinWindowOfAny(times: number[], windowMs: number): (t: number) => bo
   return (t) => Number.isNaN(t) || (t >= min - windowMs && t <= max + windowMs);
 }
 
-function order(a: ClusterInput, b: ClusterInput): number {
+function order(a: ClusterRef, b: ClusterRef): number {
   return a.firstSeen.localeCompare(b.firstSeen) || b.priority - a.priority || a.article.published.localeCompare(b.article.published) || a.article.id.localeCompare(b.article.id);
 }
 
 /** Lead id for every article without one yet (`leads`: the assignments made before). */
 export function assignClusters(inputs: readonly ClusterInput[], leads: ReadonlyMap<string, string>, opts: ClusterOptions): Map<string, string> {
+  return clusterStories(inputs, leads, opts, (i) => i.article);
+}
+
+/**
+ * `assignClusters` for reports whose title and lede are read on demand
+ * (`storyOf`): only the new reports' and the leads' within their window, each
+ * once, so a pass over a large store never holds every stored text.
+ */
+export function clusterStories<R extends ClusterRef>(inputs: readonly R[], leads: ReadonlyMap<string, string>, opts: ClusterOptions, storyOf: (input: R) => StoryText): Map<string, string> {
   const windowMs = opts.windowHours * 3_600_000;
   // Only leads are compared with, through an index token → leads holding it.
   // Prefix filter: a lead B reaches weighted Jaccard ≥ t with the candidate A
@@ -252,11 +269,11 @@ export function assignClusters(inputs: readonly ClusterInput[], leads: ReadonlyM
   const stored = inputs.filter((i) => leads.get(i.article.id) === i.article.id && reachable(Date.parse(i.article.published)));
   const index = new LeadIndex(stored.length + fresh.length);
   for (const i of stored) {
-    index.load(i, Date.parse(i.article.published));
+    index.load(storyOf(i), Date.parse(i.article.published));
     index.addLoaded(i.article.id);
   }
   fresh.forEach((input, n) => {
-    index.load(input, freshPublished[n]!);
+    index.load(storyOf(input), freshPublished[n]!);
     const { lead, score } = index.best(opts.threshold, windowMs);
     if (lead >= 0 && score >= opts.threshold) assigned.set(input.article.id, index.ids[lead]!);
     else {

@@ -29,9 +29,11 @@ export interface KeywordMatcher {
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Text with accents removed (NFKD, combining marks dropped); the form every matcher runs on. */
+const NON_ASCII = /[^\0-\x7f]/;
+
+/** Text with accents removed (NFKD, combining marks dropped); the form every matcher runs on. ASCII text is its own folded form. */
 export function foldText(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}+/gu, '');
+  return NON_ASCII.test(text) ? text.normalize('NFKD').replace(/\p{M}+/gu, '') : text;
 }
 
 /** British/American spelling endings that name the same word; longest first. */

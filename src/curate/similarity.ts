@@ -29,8 +29,23 @@ const SYNONYMS: Record<string, string> = {
 };
 
 const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’.,]*[\p{L}\p{N}]|[\p{L}\p{N}]/gu;
+const DIGIT = /\d/;
+const CAPITALISED = /^\p{Lu}/u;
+
+/** normalizeToken's results: a pass tokenizes every new report and lead in reach, and their words repeat. */
+const normalizedTokens = new Map<string, string>();
+const NORMALIZED_TOKENS_MAX = 100_000;
 
 function normalizeToken(raw: string): string {
+  let token = normalizedTokens.get(raw);
+  if (token === undefined) {
+    if (normalizedTokens.size >= NORMALIZED_TOKENS_MAX) normalizedTokens.clear();
+    normalizedTokens.set(raw, (token = normalizedToken(raw)));
+  }
+  return token;
+}
+
+function normalizedToken(raw: string): string {
   let t = raw.toLowerCase().replace(/['’]s$/, '').replace(/['’]/g, '');
   if (/^\d[\d.,]*$/.test(t)) return t.replace(/,/g, '');
   const unit = /^(\d[\d.]*)(bn|mn|mw|gw|m|b)$/.exec(t); // "2.4bn", "600mw"
@@ -41,30 +56,53 @@ function normalizeToken(raw: string): string {
   return t;
 }
 
-/** Words capitalised inside a sentence (not its first word) are taken as names. */
-function names(text: string): Set<string> {
-  const out = new Set<string>();
-  for (const sentence of text.split(/(?<=[.!?:])\s+/)) {
-    const words = sentence.match(WORD) ?? [];
-    words.slice(1).forEach((w) => {
-      if (/^\p{Lu}/u.test(w)) out.add(normalizeToken(w));
-    });
+/** JavaScript's `\s`. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** Whether text[from, to) holds a sentence break: `.`, `!`, `?` or `:` followed by whitespace. */
+function breaksSentence(text: string, from: number, to: number): boolean {
+  for (let k = from + 1; k < to; k++) {
+    const p = text.charCodeAt(k - 1);
+    if ((p === 46 || p === 33 || p === 63 || p === 58) && isSpace(text.charCodeAt(k))) return true;
   }
-  return out;
+  return false;
+}
+
+/**
+ * The lede's words, and as names those capitalised inside a sentence (not its
+ * first word). Sentences end at `.`, `!`, `?` or `:` followed by whitespace;
+ * a word never holds whitespace, so the break lies between two words.
+ */
+function ledeWords(lede: string): { words: string[]; names: Set<string> } {
+  const words: string[] = [];
+  const names = new Set<string>();
+  let end = -1;
+  WORD.lastIndex = 0;
+  for (let m = WORD.exec(lede); m; m = WORD.exec(lede)) {
+    const word = m[0];
+    const first = end < 0 || breaksSentence(lede, end, m.index);
+    if (!first && CAPITALISED.test(word)) names.add(normalizeToken(word));
+    words.push(word);
+    end = m.index + word.length;
+  }
+  return { words, names };
 }
 
 export function storyTokens(title: string, lede: string): StoryTokens {
-  const text = foldText(`${title}\n${lede}`);
-  const nameSet = names(foldText(lede));
+  // Folding keeps the line break, so the title and the lede fold (and split into words) apart.
+  const lead = ledeWords(foldText(lede));
   const weights = new Map<string, number>();
-  for (const raw of text.match(WORD) ?? []) {
-    for (const part of raw.split(/-/)) {
-      const token = normalizeToken(part);
-      if (!token || STOP_WORDS.has(token)) continue;
-      const weight = /\d/.test(token) || nameSet.has(token) ? 2 : 1;
-      weights.set(token, Math.max(weights.get(token) ?? 0, weight));
-    }
-  }
+  const add = (raw: string) => {
+    const token = normalizeToken(raw);
+    if (!token || STOP_WORDS.has(token)) return;
+    const weight = DIGIT.test(token) || lead.names.has(token) ? 2 : 1;
+    weights.set(token, Math.max(weights.get(token) ?? 0, weight));
+  };
+  // WORD never matches a hyphen: "GPU-rich" is two words already.
+  for (const raw of foldText(title).match(WORD) ?? []) add(raw);
+  for (const raw of lead.words) add(raw);
   return weights;
 }
 

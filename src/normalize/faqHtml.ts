@@ -17,7 +17,7 @@
 import { DomUtils, ElementType } from 'htmlparser2';
 import type { AnyNode, Document, Element } from 'domhandler';
 import type { Faq } from '../model/index.js';
-import { htmlToText, renderedBlocks } from './html.js';
+import { htmlToText, outerHtmlBlocks } from './html.js';
 export { parseHtml, renderHtml } from './html.js';
 
 const FAQ_HEADING = /^(?:faqs?|frequently asked questions)\s*:?$/i;
@@ -30,7 +30,7 @@ function isElement(node: AnyNode): node is Element {
 
 /** `htmlToText` of the node's markup, without parsing that markup again. */
 export function nodeText(node: AnyNode | AnyNode[]): string {
-  return renderedBlocks(node, DomUtils.getOuterHTML(node)).join(' ');
+  return outerHtmlBlocks(node).join(' ');
 }
 
 export function isQuestion(text: string): boolean {
@@ -203,10 +203,14 @@ export function cutFromFaqHeading(doc: Document, opensFaq: (text: string) => boo
   return true;
 }
 
-/** Removes text blocks (paragraphs, headings, list items) whose whole text is one of `texts`. */
-export function removeBlocksWithText(doc: Document, texts: ReadonlySet<string>): void {
-  if (!texts.size) return;
+/** Removes text blocks (paragraphs, headings, list items) whose whole text is one of `texts`; true when it removed any. */
+export function removeBlocksWithText(doc: Document, texts: ReadonlySet<string>): boolean {
+  if (!texts.size) return false;
+  let removed = false;
   for (const element of DomUtils.findAll((e) => /^(?:p|h[1-6]|li|dt|dd)$/.test(e.name), doc)) {
-    if (texts.has(nodeText(element))) DomUtils.removeElement(element);
+    if (!texts.has(nodeText(element))) continue;
+    DomUtils.removeElement(element);
+    removed = true;
   }
+  return removed;
 }

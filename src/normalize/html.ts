@@ -49,68 +49,68 @@ export function looksLikeHtml(text: string): boolean {
   return TAG_PATTERN.test(text);
 }
 
-interface BlockBuilder {
-  onopentag(name: string): void;
-  onclosetag(name: string): void;
-  ontext(text: string): void;
-  /** Ends the last block and returns them all. */
-  blocks(): string[];
-}
-
 const NON_SPACE = /\S/;
 
-/** The block rules, as tokenizer callbacks: fed by htmlparser2 (`parseBlocks`) or by a walk over a DOM (`walkBlocks`). */
-function blockBuilder(): BlockBuilder {
-  const blocks: string[] = [];
-  let current = '';
-  let dropDepth = 0;
-  let afterBr = false; // a <br> was seen and only whitespace followed it
+/**
+ * The block rules, as tokenizer callbacks: fed by htmlparser2 (`parseBlocks`)
+ * or by a walk over a DOM (`walkBlocks`). A class, not closures: this runs
+ * for every text a body yields, and each closure made per call costs a
+ * `__name` property definition under tsx.
+ */
+class BlockBuilder {
+  private readonly done: string[] = [];
+  private current = '';
+  private dropDepth = 0;
+  /** A <br> was seen and only whitespace followed it. */
+  private afterBr = false;
 
-  const flush = (): void => {
-    const text = collapseWhitespace(current);
-    if (text) blocks.push(text);
-    current = '';
-    afterBr = false;
-  };
+  private flush(): void {
+    const text = collapseWhitespace(this.current);
+    if (text) this.done.push(text);
+    this.current = '';
+    this.afterBr = false;
+  }
 
-  return {
-    onopentag(name) {
-      if (DROPPED_TAGS.has(name)) dropDepth++;
-      if (dropDepth > 0) return;
-      if (BLOCK_TAGS.has(name)) flush();
-      else if (SPACING_TAGS.has(name)) current += ' ';
-      else if (name === 'br') {
-        if (afterBr) flush();
-        else {
-          current += ' ';
-          afterBr = true;
-        }
+  onopentag(name: string): void {
+    if (DROPPED_TAGS.has(name)) this.dropDepth++;
+    if (this.dropDepth > 0) return;
+    if (BLOCK_TAGS.has(name)) this.flush();
+    else if (SPACING_TAGS.has(name)) this.current += ' ';
+    else if (name === 'br') {
+      if (this.afterBr) this.flush();
+      else {
+        this.current += ' ';
+        this.afterBr = true;
       }
-    },
-    onclosetag(name) {
-      if (DROPPED_TAGS.has(name)) {
-        dropDepth = Math.max(0, dropDepth - 1);
-        return;
-      }
-      if (dropDepth > 0) return;
-      if (BLOCK_TAGS.has(name)) flush();
-      else if (SPACING_TAGS.has(name)) current += ' ';
-    },
-    ontext(text) {
-      if (dropDepth > 0) return;
-      current += text;
-      if (NON_SPACE.test(text)) afterBr = false;
-    },
-    blocks() {
-      flush();
-      return blocks;
-    },
-  };
+    }
+  }
+
+  onclosetag(name: string): void {
+    if (DROPPED_TAGS.has(name)) {
+      this.dropDepth = Math.max(0, this.dropDepth - 1);
+      return;
+    }
+    if (this.dropDepth > 0) return;
+    if (BLOCK_TAGS.has(name)) this.flush();
+    else if (SPACING_TAGS.has(name)) this.current += ' ';
+  }
+
+  ontext(text: string): void {
+    if (this.dropDepth > 0) return;
+    this.current += text;
+    if (NON_SPACE.test(text)) this.afterBr = false;
+  }
+
+  /** Ends the last block and returns them all. */
+  blocks(): string[] {
+    this.flush();
+    return this.done;
+  }
 }
 
 /** Runs htmlparser2 over the markup and cuts text into blocks at block boundaries. */
 function parseBlocks(html: string): string[] {
-  const builder = blockBuilder();
+  const builder = new BlockBuilder();
   const parser = new Parser(builder, { decodeEntities: true });
   parser.write(html.replace(TRUNCATED_TAG, ''));
   parser.end();
@@ -119,7 +119,7 @@ function parseBlocks(html: string): string[] {
 
 /** Feeds a DOM to the block rules in document order, as the tokenizer would (iterative: hostile nesting is deep). */
 function walkBlocks(nodes: AnyNode | readonly AnyNode[]): string[] {
-  const builder = blockBuilder();
+  const builder = new BlockBuilder();
   type Step = { node: AnyNode; closing: boolean };
   const stack: Step[] = (Array.isArray(nodes) ? [...nodes] : [nodes as AnyNode]).reverse().map((node) => ({ node, closing: false }));
   for (let step = stack.pop(); step; step = stack.pop()) {
@@ -178,13 +178,36 @@ export function renderedBlocks(nodes: AnyNode | readonly AnyNode[], rendered: st
   return walkBlocks(nodes);
 }
 
-/** Decodes entities in text that has no markup; `<` is escaped so it stays a literal. */
+/** dom-serializer's void elements: written without an end tag. */
+const VOID_ELEMENTS = new Set('area base basefont br col command embed frame hr img input isindex keygen link meta param source track wbr'.split(' '));
+
+/**
+ * `htmlToBlocks` of the nodes' outer HTML as `DomUtils.getOuterHTML` writes
+ * it. A non-void element with a plain name is written as `<name …>…</name>`:
+ * markup that looks like HTML and ends in no cut-off tag, so when it would
+ * parse back the same it is walked without being rendered at all.
+ */
+export function outerHtmlBlocks(nodes: AnyNode | AnyNode[]): string[] {
+  if (!Array.isArray(nodes) && isTag(nodes) && !VOID_ELEMENTS.has(nodes.name) && PLAIN_ELEMENT_NAME.test(nodes.name) && reparsesTheSame(nodes)) return walkBlocks(nodes);
+  return renderedBlocks(nodes, DomUtils.getOuterHTML(nodes));
+}
+
+/** Collects the text htmlparser2 reports. */
+class TextSink {
+  out = '';
+  ontext(text: string): void {
+    this.out += text;
+  }
+}
+
+/** Decodes entities in text that has no markup; `<` is escaped so it stays a literal. Text without `&` holds no entity: it is returned as it is. */
 export function decodeEntities(text: string): string {
-  let out = '';
-  const parser = new Parser({ ontext: (t) => (out += t) }, { decodeEntities: true });
+  if (!text.includes('&')) return text;
+  const sink = new TextSink();
+  const parser = new Parser(sink, { decodeEntities: true });
   parser.write(text.replace(/</g, '&lt;'));
   parser.end();
-  return out;
+  return sink.out;
 }
 
 /** In plain text, a line that is an FAQ heading or starts a Q/A marker is its own block, even without a blank line. */

@@ -74,8 +74,10 @@ function isHidden(element: Element): boolean {
  * keyword stuffing or tracking) go, and iframes are emptied. Changes `doc`.
  */
 export function removeHiddenAndIframeContent(doc: Document): void {
-  for (const element of DomUtils.findAll(isHidden, doc)) DomUtils.removeElement(element);
-  for (const iframe of DomUtils.findAll((e) => e.name === 'iframe', doc)) iframe.children = [];
+  // One walk finds both; an iframe inside a hidden element goes with it (emptying it then changes nothing).
+  const found = DomUtils.findAll((e) => e.name === 'iframe' || isHidden(e), doc);
+  for (const element of found) if (isHidden(element)) DomUtils.removeElement(element);
+  for (const element of found) if (element.name === 'iframe') element.children = [];
 }
 
 export function sanitizeBodyHtml(html: string, options: SanitizeOptions = {}): string {
@@ -88,9 +90,10 @@ export function sanitizeBodyHtml(html: string, options: SanitizeOptions = {}): s
  * `sanitizeBodyHtml(renderHtml(doc))` for a document whose hidden elements and
  * iframe content are already gone: when its markup parses back to the same
  * document, that markup goes to the allowlist without a second parse.
+ * `rendered`: `renderHtml(doc)` when the caller has it already.
  */
-export function sanitizeDocument(doc: Document, options: SanitizeOptions = {}): string {
-  const html = renderHtml(doc);
+export function sanitizeDocument(doc: Document, options: SanitizeOptions = {}, rendered?: string): string {
+  const html = rendered ?? renderHtml(doc);
   return reparsesTheSame(doc) ? sanitizeRendered(html, options) : sanitizeBodyHtml(html, options);
 }
 

@@ -57,8 +57,8 @@ export function normalizeOptions(settings: Config['normalize'], source: Pick<Sou
 }
 
 interface Body {
-  /** The whole body as text (before anything is removed): the title fallback, compared with the source's summary. */
-  text: string;
+  /** The whole body as text (before anything is removed), when asked for: the title fallback, compared with the source's summary. */
+  text?: string;
   paragraphs: string[];
   faqs: Faq[];
   bodyHtml?: string;
@@ -67,9 +67,15 @@ interface Body {
 const TITLE_FROM_BODY_MAX = 80;
 const TITLE_MAX = 300;
 
+/** The last source's base: a feed's items share their source. */
+let lastBase: { feedLink?: string; url: string; base: string } | undefined;
+
 /** The base relative links resolve against: the feed's home page, else the fetched URL. */
 function baseUrl(source: SourceRef): string {
-  return (source.feedLink && canonicalUrl(source.feedLink, source.url)) || source.url;
+  if (lastBase?.feedLink !== source.feedLink || lastBase?.url !== source.url) {
+    lastBase = { feedLink: source.feedLink, url: source.url, base: (source.feedLink && canonicalUrl(source.feedLink, source.url)) || source.url };
+  }
+  return lastBase.base;
 }
 
 /** The item's own link: its `link`, else a guid that is an absolute http(s) URL. */
@@ -101,32 +107,37 @@ function authorName(raw: string): string {
   return personName(htmlToText(raw)) ?? '';
 }
 
-/** The source's own summary when it says something the body does not; else the body's lede. */
-function summaryOf(item: ParsedItem, bodyText: string, paragraphs: string[]): string {
-  const own = item.summaryHtml ? htmlToText(item.summaryHtml) : '';
+/** The source's own summary (`own`, its text) when it says something the body does not; else the body's lede. */
+function summaryOf(own: string, bodyText: string | undefined, paragraphs: string[]): string {
   return toSummary(own && own !== bodyText ? own : paragraphs.join(' '));
 }
 
-/** Text, paragraphs, FAQ and sanitized HTML of a body; markup FAQ forms first, then the plain-text form. The markup is parsed once. */
-function readBody(raw: string, options: NormalizeOptions, base: string | undefined): Body {
+/**
+ * Text, paragraphs, FAQ and sanitized HTML of a body; markup FAQ forms first,
+ * then the plain-text form. The markup is parsed once, and rendered once
+ * unless the plain FAQ form is cut out of it. `withText`: also the whole
+ * body's text (a walk the caller needs only for a title or summary check).
+ */
+function readBody(raw: string, options: NormalizeOptions, base: string | undefined, withText: boolean): Body {
   if (!looksLikeHtml(raw)) {
     const blocks = htmlToBlocks(raw);
     return { text: blocks.join(' '), ...splitFaq(blocks) };
   }
   const doc = parseHtml(raw);
-  const text = documentBlocks(doc, raw).join(' ');
+  const text = withText ? documentBlocks(doc, raw).join(' ') : undefined;
   removeHiddenAndIframeContent(doc);
   const markupFaqs = takeHtmlFaqs(doc);
   if (markupFaqs.length) removeBareFaqHeadings(doc);
-  const split = splitFaq(renderedBlocks(doc, renderHtml(doc)));
-  if (split.faqs.length) cutFromFaqHeading(doc, opensFaqSection);
+  const rendered = renderHtml(doc);
+  const split = splitFaq(renderedBlocks(doc, rendered));
+  const cut = split.faqs.length > 0 && cutFromFaqHeading(doc, opensFaqSection);
   const faqs = uniqueFaqs([...markupFaqs, ...split.faqs]);
   // JSON-LD often repeats a visible FAQ that has no FAQ heading: its text goes too.
   const faqTexts = new Set(faqs.flatMap((f) => [f.question, f.answer]));
-  removeBlocksWithText(doc, faqTexts);
-  const bodyHtml = sanitizeDocument(doc, { baseUrl: base, iframeHosts: options.iframeHosts });
+  const removed = removeBlocksWithText(doc, faqTexts);
+  const bodyHtml = sanitizeDocument(doc, { baseUrl: base, iframeHosts: options.iframeHosts }, cut || removed ? undefined : rendered);
   return {
-    text,
+    ...(text !== undefined ? { text } : {}),
     paragraphs: split.paragraphs.filter((p) => !faqTexts.has(p)),
     faqs,
     ...(bodyHtml ? { bodyHtml } : {}),
@@ -179,16 +190,17 @@ export function normalizeItem(item: ParsedItem, source: SourceRef, firstSeen: Da
   const ownTitle = toSummary(htmlToText(item.title ?? ''), TITLE_MAX);
   // An item with neither title nor body is skipped before its body is read (that is the costly part).
   if (!ownTitle && !raw.trim()) return undefined;
-  const { text: bodyText, paragraphs, faqs, bodyHtml } = readBody(raw, options, htmlBase);
+  const ownSummary = item.summaryHtml ? htmlToText(item.summaryHtml) : '';
+  const { text: bodyText, paragraphs, faqs, bodyHtml } = readBody(raw, options, htmlBase, !ownTitle || ownSummary !== '');
   // A title is a line, not a document: a hostile 1 MB title is cut like a summary.
-  const title = ownTitle || toSummary(bodyText, TITLE_FROM_BODY_MAX);
+  const title = ownTitle || toSummary(bodyText ?? '', TITLE_FROM_BODY_MAX);
   if (!title) return undefined;
 
   const guid = item.guid?.trim() || undefined;
   const dateOptions = { timezone: options.timezone };
   const sourceDates: SourceDates = { published: parseDate(item.published, dateOptions), updated: parseDate(item.updated, dateOptions) };
   const sourcePublished = sourceDates.published;
-  const summary = summaryOf(item, bodyText, paragraphs);
+  const summary = summaryOf(ownSummary, bodyText, paragraphs);
   const ownFaqs = faqs.length || options.generateFaqs === false ? faqs : generateFaqs(paragraphs);
   const article: Article = {
     id: entryId({ url: ownUrl, guid: options.idGuid ?? guid, title, published: sourcePublished?.toISOString() }, source.name),

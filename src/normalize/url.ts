@@ -49,6 +49,9 @@ export function canonicalUrl(link: string, base?: string): string | undefined {
     return undefined;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  // Most links have neither query nor fragment; each setter below parses the URL again.
+  const href = url.href;
+  if (!href.includes('?') && !href.includes('#')) return href;
   url.hash = '';
   url.search = stripTracking(url.search);
   return url.href;

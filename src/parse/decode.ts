@@ -95,7 +95,6 @@ export function decodeBody(bytes: Uint8Array, contentType?: string): Decoded {
   return tryDecoder('windows-1252', bytes)!;
 }
 
-const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 
 /**
  * General entities the document declares in its internal DTD subset (`<!DOCTYPE rss
@@ -154,8 +153,9 @@ export function expandInternalEntities(xml: string): string {
 export function declareHtmlEntities(xml: string): string {
   if (!xml.includes('&')) return xml;
   const declared = /<!ENTITY/i.test(xml) ? declaredEntities(xml) : new Map<string, string>();
-  return xml.replace(/&([A-Za-z][A-Za-z0-9]{1,31});/g, (ref: string, name: string) => {
-    if (XML_ENTITIES.has(name) || declared.has(name)) return ref;
+  // XML's own five entities (most references in a feed: escaped markup) are left alone by the pattern itself.
+  return xml.replace(/&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z][A-Za-z0-9]{1,31});/g, (ref: string, name: string) => {
+    if (declared.has(name)) return ref;
     const chars = decodeEntities(ref);
     return chars === ref ? ref : [...chars].map((c) => `&#x${c.codePointAt(0)!.toString(16)};`).join('');
   });

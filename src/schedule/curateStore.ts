@@ -22,7 +22,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { LoadedConfig } from '../config/index.js';
-import { assignClusters, decideFeeds, decisionsValidUntil, keptFeeds, type FeedRules } from '../curate/index.js';
+import { clusterStories, decideFeeds, decisionsValidUntil, keptFeeds, type FeedRules } from '../curate/index.js';
 import { VERSION } from '../fetch/index.js';
 import type { Article } from '../model/index.js';
 import {
@@ -34,7 +34,7 @@ import {
   pruneArticles,
   removeFromFeed,
   saveDecision,
-  storyTexts,
+  storyText,
   tombstoneInFeed,
   type CurationRow,
   type Store,
@@ -108,17 +108,13 @@ function refreshDecisions(store: Store, live: CurationRow[], rules: readonly Fee
   return decided;
 }
 
-/** Story clusters for the articles in none yet; only then are titles and ledes read. */
+/** Story clusters for the articles in none yet; only then are titles and ledes read, one at a time, of the new ones and the leads in their window. */
 function clusterNew(config: CurateConfig, store: Store, live: readonly CurationRow[], leads: ReadonlyMap<string, string>): Map<string, string> {
   if (live.every((r) => leads.has(r.id))) return new Map();
-  const texts = storyTexts(store);
   const priority = new Map(config.sources.map((s) => [s.name, s.priority]));
-  const inputs = live.map((r) => ({
-    article: { id: r.id, published: r.published, ...(texts.get(r.id) ?? { title: '', summary: '' }) },
-    firstSeen: r.firstSeen,
-    priority: priority.get(r.source) ?? 0,
-  }));
-  return assignClusters(inputs, leads, { windowHours: config.curate.clusterWindowHours, threshold: config.curate.clusterThreshold });
+  const refs = live.map((r) => ({ article: { id: r.id, published: r.published }, firstSeen: r.firstSeen, priority: priority.get(r.source) ?? 0 }));
+  const opts = { windowHours: config.curate.clusterWindowHours, threshold: config.curate.clusterThreshold };
+  return clusterStories(refs, leads, opts, (ref) => storyText(store, ref.article.id));
 }
 
 /** The first time ahead a decision's age limit passes or a cluster's lead reaches retention. */

@@ -168,10 +168,10 @@ export function saveDecision(store: Store, articleId: string, d: StoredDecision)
     .run(articleId, d.rules, d.decidedAt, d.validUntil ?? null, JSON.stringify(d.kept));
 }
 
-/** Title and lede of every stored article (what clustering compares), read without parsing whole articles in JS. */
-export function storyTexts(store: Store): Map<string, { title: string; summary: string }> {
-  const rows = store
-    .statement("SELECT id, json_extract(data, '$.title') AS title, json_extract(data, '$.summary') AS summary FROM articles")
-    .all() as { id: string; title: string | null; summary: string | null }[];
-  return new Map(rows.map((r) => [r.id, { title: r.title ?? '', summary: r.summary ?? '' }]));
+/** Title and lede of a stored article (what clustering compares), read without parsing the whole article in JS. */
+export function storyText(store: Store, id: string): { title: string; summary: string } {
+  const row = store.statement("SELECT json_extract(data, '$.title') AS title, json_extract(data, '$.summary') AS summary FROM articles WHERE id = ?").get(id) as
+    | { title: string | null; summary: string | null }
+    | undefined;
+  return { title: row?.title ?? '', summary: row?.summary ?? '' };
 }
