@@ -5,7 +5,8 @@
  * Rules:
  * - One broken source never stops a cycle: each source's failure is caught,
  *   recorded on the source in the store, and reported by name with a reason.
- * - Each source's items are stored in one transaction: all or nothing.
+ * - Each source's items are stored in one transaction: all or nothing (a
+ *   savepoint of the cycle's write batch, committed in groups: Store.beginBatch).
  * - Every article seen is stored (dedupe layers a and b, tombstones: see
  *   `identify`); feed membership is then decided over the whole store
  *   (`curateStore`), so a rule change applies to stories seen before.
@@ -396,12 +397,20 @@ export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOp
     opts.onSource?.(report, ++done, total);
     return report;
   };
-  const reports = plan.map((p) => {
-    if (polled(p)) return limiter.run(p.state?.url ?? p.src.url, () => poll(p.src));
-    // A gone source is reported by `run` (so the operator sees it), silently skipped by ticks.
-    return p.state?.goneAt && !opts.onlyDue ? goneReport(p.src, p.state) : undefined;
-  });
-  const sources = (await Promise.all(reports)).filter((s): s is SourceReport => s !== undefined);
+  // The polls' writes (a state row per source, each changed source's items) are committed in groups, not one by one.
+  store.beginBatch();
+  let polledReports: (SourceReport | undefined)[];
+  try {
+    const reports = plan.map((p) => {
+      if (polled(p)) return limiter.run(p.state?.url ?? p.src.url, () => poll(p.src));
+      // A gone source is reported by `run` (so the operator sees it), silently skipped by ticks.
+      return p.state?.goneAt && !opts.onlyDue ? goneReport(p.src, p.state) : undefined;
+    });
+    polledReports = await Promise.all(reports);
+  } finally {
+    store.endBatch(); // polls abandoned at shutdown that finish later commit their own writes
+  }
+  const sources = polledReports.filter((s): s is SourceReport => s !== undefined);
   const curation = curationDue(config, store, sources, now()) ? curateStoreNoted(config, store, rules, now()) : undefined;
   const feeds = opts.dryRun ? [] : (unchangedPublish(config, store, sources, curation !== undefined) ?? publishFeedsNoted(config, store));
   const sum = (k: 'itemsSeen' | 'itemsNew' | 'itemsKept') => sources.reduce((n, s) => n + s[k], 0);

@@ -9,6 +9,13 @@
  * - An article's row changes only when its content changed; re-seeing the
  *   same story is a no-op.
  * - Writes that belong together go through `transaction()`.
+ * - Inside a write batch (`beginBatch`/`endBatch`, a cycle's polls) each
+ *   `transaction()` is a savepoint of one longer transaction, committed every
+ *   BATCH_MAX_WRITES transactions or BATCH_MAX_MS: still all or nothing each
+ *   (a throw rolls back its own writes only), and a crash loses whole
+ *   transactions from the end, never part of one. A commit per source was
+ *   most of the store's cost in an unchanged cycle (a dozen file locks and
+ *   reads each, see bench/).
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -93,9 +100,18 @@ export function feedEntryOf(record: FeedEntryRecord, articleJson: string): FeedE
   return { article, keywords: JSON.parse(record.keywords) as string[], addedAt: record.addedAt };
 }
 
+/** A write batch commits after this many top-level transactions, or this long after its first one. */
+export const BATCH_MAX_WRITES = 500;
+export const BATCH_MAX_MS = 1000;
+
 export class Store {
   readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  /** Open write batches (nested cycles share one); the transaction that holds them, once begun; `transaction()` nesting depth. */
+  private batches = 0;
+  private batchOpen?: { writes: number; timer: NodeJS.Timeout };
+  private batchError?: unknown;
+  private depth = 0;
 
   /** `image`: open an in-memory database from these bytes instead of `path` (see `Store.memoryCopy`). */
   constructor(
@@ -162,7 +178,64 @@ export class Store {
   }
 
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    if (this.batches === 0 || this.depth > 0) return this.nested(fn);
+    if (this.batchOpen && !this.db.inTransaction) {
+      // SQLite rolled the batch back by itself (a full disk, an I/O error): its writes are gone, as after a crash.
+      clearTimeout(this.batchOpen.timer);
+      this.batchOpen = undefined;
+    }
+    if (!this.batchOpen) {
+      this.statement('BEGIN').run();
+      const timer = setTimeout(() => this.commitBatch(true), BATCH_MAX_MS);
+      timer.unref();
+      this.batchOpen = { writes: 0, timer };
+    }
+    const result = this.nested(fn); // a savepoint: a throw rolls back this transaction's writes only
+    if (++this.batchOpen.writes >= BATCH_MAX_WRITES) this.commitBatch(false);
+    return result;
+  }
+
+  private nested<T>(fn: () => T): T {
+    this.depth++;
+    try {
+      return this.db.transaction(fn)();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /**
+   * Group this store's transactions into few commits until `endBatch()` (see
+   * the rules above). Batches nest; the last `endBatch()` commits, and throws
+   * if a commit of the batch failed meanwhile.
+   */
+  beginBatch(): void {
+    this.batches++;
+  }
+
+  endBatch(): void {
+    if (this.batches === 0) return;
+    if (--this.batches > 0) return;
+    this.commitBatch(false);
+    const failed = this.batchError;
+    this.batchError = undefined;
+    if (failed !== undefined) throw failed;
+  }
+
+  /** Commit the open batch transaction; from a timer, a failed commit is kept for `endBatch` to throw (nothing there could catch it). */
+  private commitBatch(fromTimer: boolean): void {
+    const open = this.batchOpen;
+    if (!open) return;
+    clearTimeout(open.timer);
+    this.batchOpen = undefined;
+    if (!this.db.open || !this.db.inTransaction) return;
+    try {
+      this.statement('COMMIT').run();
+    } catch (err) {
+      if (this.db.inTransaction) this.statement('ROLLBACK').run();
+      if (!fromTimer) throw err;
+      this.batchError ??= err;
+    }
   }
 
   /** First-seen times of the ids already stored. */
@@ -308,6 +381,12 @@ export class Store {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.batches = 0;
+    try {
+      this.commitBatch(false); // what a batch holds is kept, as its own commits would have kept it
+    } finally {
+      this.db.close();
+    }
   }
 }
