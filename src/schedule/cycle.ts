@@ -253,8 +253,8 @@ function recordPoll(poll: Poll, outcome: SourceOutcome, cache: CacheHeaders, det
   report.nextCheckAt = next.toISOString();
   const itemCounts = outcome === 'ok' ? { itemsSeen: report.itemsSeen, itemsKept: report.itemsKept } : {};
   const { ttlMinutes: _ttl, ...stored } = details;
-  store.recordAttempt({ name: src.name, configuredUrl: src.url, url: poll.url, moved: fetched.movedTo !== undefined, at: at.toISOString(), outcome, status: fetched.status, nextCheckAt: report.nextCheckAt, ...stored, ...itemCounts });
-  const health = sourceHealth(src.name, src.url, store.sourceState(src.name, src.url), at, config.fetch.failingAlertHours);
+  const state = store.recordAttempt({ name: src.name, configuredUrl: src.url, url: poll.url, moved: fetched.movedTo !== undefined, at: at.toISOString(), outcome, status: fetched.status, nextCheckAt: report.nextCheckAt, ...stored, ...itemCounts });
+  const health = sourceHealth(src.name, src.url, state, at, config.fetch.failingAlertHours);
   report.movedTo = health.movedTo;
   report.notice = healthNotice(health, config.fetch.failingAlertHours);
 }
@@ -276,10 +276,10 @@ interface CycleRules {
 /**
  * Poll one source: conditional GET from the stored URL and validators, skip
  * parsing on 304 or an unchanged body, record the outcome and the next check.
+ * `prior` is its stored state (`Store.sourceState`), read when the cycle started.
  */
-async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig, rules: CycleRules, now: () => Date, mode: PollMode = {}): Promise<SourceReport> {
+async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig, prior: SourceState | undefined, rules: CycleRules, now: () => Date, mode: PollMode = {}): Promise<SourceReport> {
   const report: SourceReport = { name: src.name, url: src.url, ok: false, itemsSeen: 0, itemsNew: 0, itemsKept: 0 };
-  const prior = store.sourceState(src.name, src.url);
   const fetchUrl = prior?.url ?? src.url;
   const fetched: FetchResult = await fetchSource(fetchUrl, { ...config.fetch, validators: mode.fresh ? undefined : validatorsOf(prior) });
   if (fetched.ok && !fetched.notModified) report.bytes = fetched.body.byteLength;
@@ -386,13 +386,19 @@ export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOp
   const cycleRules: CycleRules = { feeds: rules, fingerprint: decisionRulesFingerprint(config) };
   const limiter = createFetchLimiter(config.fetch);
   const gaveUp = drainDeadline(opts.signal, opts.drainMs ?? 0).then(() => 'gave up' as const);
-  const plan = config.sources.map((src) => ({ src, state: store.sourceState(src.name, src.url) }));
+  // One read of every source's state; as in Store.sourceState, a state counts only while its configured URL is the config's.
+  const states = new Map(store.sourceStates().map((s) => [s.name, s]));
+  const stateOf = (src: SourceConfig) => {
+    const state = states.get(src.name);
+    return state?.configuredUrl === src.url ? state : undefined;
+  };
+  const plan = config.sources.map((src) => ({ src, state: stateOf(src) }));
   const polled = (p: (typeof plan)[number]) => !p.state?.goneAt && (!opts.onlyDue || isDue(p.state?.nextCheckAt, now()));
   const total = plan.filter(polled).length;
   let done = 0;
-  const poll = async (src: SourceConfig): Promise<SourceReport> => {
+  const poll = async (src: SourceConfig, prior: SourceState | undefined): Promise<SourceReport> => {
     if (opts.signal?.aborted) return notPolled(src, 'not polled: shutting down');
-    const report = await Promise.race([pollSource(config, store, src, cycleRules, now, { fresh: opts.dryRun, onDecisions: opts.onDecisions, pool: opts.pool }), gaveUp]);
+    const report = await Promise.race([pollSource(config, store, src, prior, cycleRules, now, { fresh: opts.dryRun, onDecisions: opts.onDecisions, pool: opts.pool }), gaveUp]);
     if (report === 'gave up') return notPolled(src, `abandoned at shutdown after ${opts.drainMs ?? 0} ms`);
     opts.onSource?.(report, ++done, total);
     return report;
@@ -402,7 +408,7 @@ export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOp
   let polledReports: (SourceReport | undefined)[];
   try {
     const reports = plan.map((p) => {
-      if (polled(p)) return limiter.run(p.state?.url ?? p.src.url, () => poll(p.src));
+      if (polled(p)) return limiter.run(p.state?.url ?? p.src.url, () => poll(p.src, p.state));
       // A gone source is reported by `run` (so the operator sees it), silently skipped by ticks.
       return p.state?.goneAt && !opts.onlyDue ? goneReport(p.src, p.state) : undefined;
     });

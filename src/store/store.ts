@@ -72,10 +72,11 @@ export interface SourceAttempt {
   itemsKept?: number;
 }
 
-const SOURCE_STATE_SELECT = `SELECT name, url, configured_url AS configuredUrl, moved_at AS movedAt, last_fetch_at AS lastFetchAt,
+const SOURCE_STATE_COLUMNS = `name, url, configured_url AS configuredUrl, moved_at AS movedAt, last_fetch_at AS lastFetchAt,
   last_status AS lastStatus, last_error AS lastError, last_success_at AS lastSuccessAt, last_outcome AS lastOutcome,
   consecutive_failures AS consecutiveFailures, failing_since AS failingSince, next_check_at AS nextCheckAt, gone_at AS goneAt,
-  etag, last_modified AS lastModified, body_hash AS bodyHash, items_seen AS itemsSeen, items_kept AS itemsKept FROM sources`;
+  etag, last_modified AS lastModified, body_hash AS bodyHash, items_seen AS itemsSeen, items_kept AS itemsKept`;
+const SOURCE_STATE_SELECT = `SELECT ${SOURCE_STATE_COLUMNS} FROM sources`;
 
 export interface FeedEntry {
   article: Article;
@@ -325,8 +326,9 @@ export class Store {
    * count; a failure adds one and keeps the first failure time. A config URL
    * that differs from the stored one starts the source afresh (validators,
    * failures, gone), because the operator has pointed it somewhere new.
+   * Returns the source's state as recorded.
    */
-  recordAttempt(a: SourceAttempt): void {
+  recordAttempt(a: SourceAttempt): SourceState {
     const failed = a.outcome === 'failed' || a.outcome === 'gone';
     const params = {
       name: a.name,
@@ -346,10 +348,10 @@ export class Store {
       failed: failed ? 1 : 0,
       gone: a.outcome === 'gone' ? a.at : null,
     };
-    this.transaction(() => {
+    return this.transaction(() => {
       const stored = this.statement('SELECT configured_url FROM sources WHERE name = ?').pluck().get(a.name) as string | null | undefined;
       if (stored !== undefined && stored !== a.configuredUrl) this.statement('DELETE FROM sources WHERE name = ?').run(a.name);
-      this
+      return this
         .statement(
           `INSERT INTO sources (name, url, configured_url, moved_at, last_fetch_at, last_status, last_error, last_success_at, last_outcome,
              consecutive_failures, failing_since, next_check_at, gone_at, etag, last_modified, body_hash, items_seen, items_kept)
@@ -364,12 +366,14 @@ export class Store {
              failing_since = CASE WHEN @failed THEN coalesce(failing_since, @at) END,
              next_check_at = @nextCheckAt, gone_at = @gone,
              etag = coalesce(@etag, etag), last_modified = coalesce(@lastModified, last_modified), body_hash = coalesce(@bodyHash, body_hash),
-             items_seen = coalesce(@itemsSeen, items_seen), items_kept = coalesce(@itemsKept, items_kept)`,
+             items_seen = coalesce(@itemsSeen, items_seen), items_kept = coalesce(@itemsKept, items_kept)
+           RETURNING ${SOURCE_STATE_COLUMNS}`,
         )
-        .run(params);
+        .get(params) as SourceState;
     });
   }
 
+  /** Every source's state, by name (one query: a cycle reads them all at once, not one by one). */
   sourceStates(): SourceState[] {
     return this.statement(`${SOURCE_STATE_SELECT} ORDER BY name`).all() as SourceState[];
   }
