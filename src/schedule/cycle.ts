@@ -269,8 +269,22 @@ interface PollMode {
 
 /** A cycle's compiled feed rules and the fingerprint its stored decisions carry. */
 interface CycleRules {
-  feeds: readonly FeedRules[];
-  fingerprint: string;
+  readonly feeds: readonly FeedRules[];
+  readonly fingerprint: string;
+}
+
+/** The cycle's rules, made on first use: a cycle where every source answers 304 and no curation is due needs neither (they cost ms a cycle). */
+function lazyCycleRules(config: LoadedConfig): CycleRules {
+  let feeds: readonly FeedRules[] | undefined;
+  let fingerprint: string | undefined;
+  return {
+    get feeds() {
+      return (feeds ??= feedRulesFor(config));
+    },
+    get fingerprint() {
+      return (fingerprint ??= decisionRulesFingerprint(config));
+    },
+  };
 }
 
 /**
@@ -382,8 +396,7 @@ function drainDeadline(signal: AbortSignal | undefined, drainMs: number): Promis
 export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOptions = {}): Promise<CycleSummary> {
   const now = opts.now ?? (() => new Date());
   const startedAt = now().toISOString();
-  const rules = feedRulesFor(config);
-  const cycleRules: CycleRules = { feeds: rules, fingerprint: decisionRulesFingerprint(config) };
+  const cycleRules = lazyCycleRules(config);
   const limiter = createFetchLimiter(config.fetch);
   const gaveUp = drainDeadline(opts.signal, opts.drainMs ?? 0).then(() => 'gave up' as const);
   // One read of every source's state; as in Store.sourceState, a state counts only while its configured URL is the config's.
@@ -398,7 +411,8 @@ export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOp
   let done = 0;
   const poll = async (src: SourceConfig, prior: SourceState | undefined): Promise<SourceReport> => {
     if (opts.signal?.aborted) return notPolled(src, 'not polled: shutting down');
-    const report = await Promise.race([pollSource(config, store, src, prior, cycleRules, now, { fresh: opts.dryRun, onDecisions: opts.onDecisions, pool: opts.pool }), gaveUp]);
+    const polling = pollSource(config, store, src, prior, cycleRules, now, { fresh: opts.dryRun, onDecisions: opts.onDecisions, pool: opts.pool });
+    const report = opts.signal ? await Promise.race([polling, gaveUp]) : await polling;
     if (report === 'gave up') return notPolled(src, `abandoned at shutdown after ${opts.drainMs ?? 0} ms`);
     opts.onSource?.(report, ++done, total);
     return report;
@@ -417,7 +431,7 @@ export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOp
     store.endBatch(); // polls abandoned at shutdown that finish later commit their own writes
   }
   const sources = polledReports.filter((s): s is SourceReport => s !== undefined);
-  const curation = curationDue(config, store, sources, now()) ? curateStoreNoted(config, store, rules, now()) : undefined;
+  const curation = curationDue(config, store, sources, now()) ? curateStoreNoted(config, store, cycleRules.feeds, now()) : undefined;
   const feeds = opts.dryRun ? [] : (unchangedPublish(config, store, sources, curation !== undefined) ?? publishFeedsNoted(config, store));
   const sum = (k: 'itemsSeen' | 'itemsNew' | 'itemsKept') => sources.reduce((n, s) => n + s[k], 0);
   return { startedAt, finishedAt: now().toISOString(), sources, feeds, itemsSeen: sum('itemsSeen'), itemsNew: sum('itemsNew'), itemsKept: sum('itemsKept'), ...(curation ? { curation } : {}) };
