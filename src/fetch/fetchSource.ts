@@ -193,11 +193,14 @@ function requestHeaders(validators: Validators | undefined): Record<string, stri
 function get(url: URL, headers: Record<string, string>, deadlines: Deadlines, retried = false): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const client = url.protocol === 'https:' ? https : http;
+    let answered = false;
     const req = client.request(url, { headers, agent: agents[url.protocol as 'http:' | 'https:'], joinDuplicateHeaders: true }, (res) => {
+      answered = true;
       deadlines.answered();
       resolve(res);
     });
     req.on('error', (err: NodeJS.ErrnoException) => {
+      if (answered) return; // the response's own stream reports what happens to its body
       deadlines.answered();
       if (req.reusedSocket && err.code === 'ECONNRESET' && !retried && !deadlines.fired) resolve(get(url, headers, deadlines, true));
       else reject(deadlines.fired ?? err);
