@@ -136,7 +136,11 @@ function publishSettings(config: LoadedConfig): string {
   return JSON.stringify([config.feeds, config.publish]);
 }
 
-/** Identity of a feed file as it is on disk now ('' when it is missing). */
+/**
+ * Identity of a feed file as it is on disk now ('' when it is missing). An
+ * edit in place that keeps the size within the file system's timestamp tick
+ * (milliseconds) of our own write is not seen; the next real change rewrites it.
+ */
 function fileStamp(path: string): string {
   const st = statSync(path, { throwIfNoEntry: false, bigint: true });
   return st ? `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}` : '';
