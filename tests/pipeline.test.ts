@@ -3,13 +3,13 @@
  * fetch → parse → normalize → curate → store → publish, and the published Atom
  * checked by the independent validator.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedConfig } from '../src/config/index.js';
 import { runCycle, type CycleSummary } from '../src/schedule/index.js';
 import { Store } from '../src/store/index.js';
-import { startFixtureServer, tempDir, testConfig, validateAtom } from './helpers/env.js';
+import { FIXTURE_SOURCES, startFixtureServer, tempDir, testConfig, validateAtom } from './helpers/env.js';
 
 const KEPT = [
   'Microsoft plans 300 MW data center campus near Skogheim, Norway',
@@ -162,5 +162,77 @@ describe('one cycle over the fixture sources', () => {
       store.close();
     }
     expect(readFileSync(atomPath, 'utf8')).toBe(before);
+  });
+});
+
+describe('a cycle publishes only when something publishing reads changed', () => {
+  let fixtures: Awaited<ReturnType<typeof startFixtureServer>>;
+  let tmp: ReturnType<typeof tempDir>;
+  let config: LoadedConfig;
+  let store: Store; // one store across cycles, as the daemon keeps it
+  let atomPath: string;
+  let jsonPath: string;
+  const FEED = 'ai-infrastructure';
+
+  beforeAll(async () => {
+    fixtures = await startFixtureServer();
+    tmp = tempDir();
+    // all good sources but one, which the last test adds
+    config = testConfig(tmp.dir, fixtures.url, FIXTURE_SOURCES.filter(([name]) => name !== 'Chip Letter'));
+    atomPath = join(config.publish.dir, `${FEED}.atom`);
+    jsonPath = join(config.publish.dir, `${FEED}.json`);
+    store = new Store(config.store.path);
+    await runCycle(config, store);
+  });
+  afterAll(async () => {
+    store?.close();
+    await fixtures?.stop();
+    tmp?.cleanup();
+  });
+
+  it('skips publishing after a cycle that stored nothing, and writes a deleted or edited feed file again', async () => {
+    const published = readFileSync(atomPath, 'utf8');
+    const entries = atomTitles(published).length;
+    // A change behind the cycle's back (not through runCycle or recurate): only a publish would show it.
+    const dropped = store.feedEntryRecords(FEED, 1)[0]!.id;
+    store.db.prepare('DELETE FROM feed_entries WHERE article_id = ?').run(dropped);
+
+    const quiet = await runCycle(config, store);
+    expect(quiet).toMatchObject({ itemsNew: 0 });
+    expect(quiet.feeds).toEqual([{ name: FEED, entries, changed: [] }]);
+    expect(readFileSync(atomPath, 'utf8')).toBe(published); // not rendered again
+
+    rmSync(atomPath); // an operator deletes a file: the next cycle publishes, from the store as it is now
+    const afterDelete = await runCycle(config, store);
+    expect(afterDelete.feeds[0]!.changed.map((f) => f.replace(/.*\//, '')).sort()).toEqual([`${FEED}.atom`, `${FEED}.json`, `${FEED}.rss`]);
+    const rewritten = readFileSync(atomPath, 'utf8');
+    expect(atomTitles(rewritten)).toHaveLength(entries - 1);
+
+    const json = readFileSync(jsonPath, 'utf8');
+    // Edited in place (same inode). A longer file: an edit of the same size within the file system's
+    // timestamp tick of our own write would look unchanged, and a test must not hang on the clock.
+    writeFileSync(jsonPath, json.replace(/"title"/, '"tampered title"'));
+    const afterEdit = await runCycle(config, store);
+    expect(afterEdit.feeds[0]!.changed.map((f) => f.replace(/.*\//, ''))).toEqual([`${FEED}.json`]);
+    expect(readFileSync(jsonPath, 'utf8')).toBe(json);
+    expect(readFileSync(atomPath, 'utf8')).toBe(rewritten);
+  });
+
+  it('publishes when a cycle stores new articles', async () => {
+    const before = atomTitles(readFileSync(atomPath, 'utf8'));
+    const more = testConfig(tmp.dir, fixtures.url, FIXTURE_SOURCES);
+    const summary = await runCycle(more, store);
+    expect(summary.itemsNew).toBeGreaterThan(0);
+    expect(summary.feeds[0]!.changed.length).toBe(3);
+    const after = atomTitles(readFileSync(atomPath, 'utf8'));
+    expect(after.length).toBeGreaterThan(before.length);
+  });
+
+  it('publishes when the feed settings change', async () => {
+    const retitled = testConfig(tmp.dir, fixtures.url, FIXTURE_SOURCES, { feeds: [{ name: FEED, title: 'AI infrastructure (retitled)' }] });
+    const summary = await runCycle(retitled, store);
+    expect(summary.itemsNew).toBe(0);
+    expect(summary.feeds[0]!.changed.length).toBe(3);
+    expect(readFileSync(atomPath, 'utf8')).toContain('AI infrastructure (retitled)');
   });
 });

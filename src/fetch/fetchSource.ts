@@ -15,8 +15,18 @@
  *   raw on every outcome; schedule/due.ts turns them into the next check.
  * - Never throws: every failure becomes a FetchFailure with a `kind` the
  *   caller can act on and a message in an operator's words.
+ * - node:http(s) with keep-alive agents, not the global fetch: a conditional
+ *   GET answered 304 costs a third of the CPU (undici's fetch was most of an
+ *   unchanged cycle, see bench/). So what fetch did is done here: gzip,
+ *   deflate and br are asked for and decoded, a repeated header is joined
+ *   with ", ", idle sockets close after IDLE_SOCKET_MS, and a request on a
+ *   reused socket that the server closed meanwhile is sent once more.
  */
 import { createHash } from 'node:crypto';
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import { pipeline, type Readable, type Transform } from 'node:stream';
+import zlib from 'node:zlib';
 import type { CacheHeaders } from '../schedule/due.js';
 import { USER_AGENT } from './userAgent.js';
 
@@ -78,6 +88,7 @@ export type FetchResult = FetchSuccess | FetchNotModified | FetchFailure;
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const PERMANENT = new Set([301, 308]);
+const ACCEPT_ENCODING = 'gzip, deflate, br';
 const ACCEPT = 'application/atom+xml, application/rss+xml, application/rdf+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5';
 
 class BodyTooLarge extends Error {}
@@ -96,12 +107,12 @@ export class FetchError extends Error {
   }
 }
 
-/** Explain a network-level error (undici puts the errno in `cause`). */
+/** Explain a network-level error (node puts the errno in `code`; undici, used by fetch, in `cause.code`). */
 export function classifyNetworkError(err: unknown): FetchError {
   if (err instanceof FetchError) return err;
   if (err instanceof DeadlineExceeded) return new FetchError('timeout', err.message);
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  const code = e?.cause?.code;
+  const e = err as { name?: string; message?: string; code?: string; cause?: { code?: string; message?: string } };
+  const code = e?.cause?.code ?? e?.code;
   switch (code) {
     case 'ECONNREFUSED':
       return new FetchError('refused', 'connection refused');
@@ -112,6 +123,7 @@ export function classifyNetworkError(err: unknown): FetchError {
     case 'ECONNRESET':
     case 'EPIPE':
     case 'UND_ERR_SOCKET':
+    case 'ERR_STREAM_PREMATURE_CLOSE':
       return new FetchError('reset', 'connection reset or closed by the server before the response was complete');
     case 'ETIMEDOUT':
     case 'UND_ERR_CONNECT_TIMEOUT':
@@ -119,31 +131,115 @@ export function classifyNetworkError(err: unknown): FetchError {
     case 'UND_ERR_BODY_TIMEOUT':
       return new FetchError('timeout', `timed out (${code})`);
     default:
-      if (code && /CERT|SSL|TLS|ERR_OSSL/i.test(code)) return new FetchError('tls', `TLS error: ${e.cause?.message ?? code}`);
+      // node reports a failed handshake as EPROTO ("write EPROTO …:SSL routines:…"), undici by OpenSSL's code
+      if (code && /CERT|SSL|TLS|ERR_OSSL|^EPROTO$/i.test(code)) return new FetchError('tls', `TLS error: ${(e.cause?.message ?? e.message ?? code).replace(/^\w+ EPROTO /, '')}`);
       if (e?.message === 'terminated') return new FetchError('reset', 'connection closed by the server before the body was complete');
       return new FetchError('network', e?.cause?.message ?? e?.message ?? String(err));
   }
 }
 
-/** Reject with the reason of whichever deadline fired first. */
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason instanceof DeadlineExceeded ? signal.reason : undefined;
+/**
+ * Idle keep-alive sockets are closed after this long (undici's default), so a
+ * daemon polling many hosts does not hold a socket per host between ticks.
+ * Idle sockets are unref'd by the agent: they never keep a process alive.
+ */
+const IDLE_SOCKET_MS = 4000;
+const agents = { 'http:': new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }), 'https:': new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }) };
+
+/** The two deadlines of one fetch: firing one destroys the request in flight with a DeadlineExceeded. */
+class Deadlines {
+  fired?: DeadlineExceeded;
+  private current?: http.ClientRequest;
+  private readonly total: NodeJS.Timeout;
+  private headers?: NodeJS.Timeout;
+
+  constructor(private readonly opts: FetchOptions) {
+    this.total = this.start('total', opts.timeoutMs);
+  }
+
+  private start(which: 'headers' | 'total', ms: number): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      this.fired ??= new DeadlineExceeded(which, ms);
+      this.current?.destroy(this.fired);
+    }, ms);
+    timer.unref();
+    return timer;
+  }
+
+  /** A request was sent: its response headers are due within the connect/header deadline. */
+  sent(req: http.ClientRequest): void {
+    this.current = req;
+    this.headers = this.start('headers', Math.min(this.opts.connectTimeoutMs ?? this.opts.timeoutMs, this.opts.timeoutMs));
+  }
+
+  answered(): void {
+    clearTimeout(this.headers);
+  }
+
+  clear(): void {
+    clearTimeout(this.total);
+    clearTimeout(this.headers);
+  }
 }
 
-async function readCapped(res: Response, maxBytes: number): Promise<Buffer> {
-  if (!res.body) return Buffer.alloc(0);
-  const chunks: Uint8Array[] = [];
+function requestHeaders(validators: Validators | undefined): Record<string, string> {
+  const headers: Record<string, string> = { 'user-agent': USER_AGENT, accept: ACCEPT, 'accept-encoding': ACCEPT_ENCODING };
+  if (validators?.etag) headers['if-none-match'] = validators.etag;
+  if (validators?.lastModified) headers['if-modified-since'] = validators.lastModified;
+  return headers;
+}
+
+/** GET `url` and resolve with the response once its headers are in; a reused keep-alive socket the server had closed gets one more try. */
+function get(url: URL, headers: Record<string, string>, deadlines: Deadlines, retried = false): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const client = url.protocol === 'https:' ? https : http;
+    let answered = false;
+    const req = client.request(url, { headers, agent: agents[url.protocol as 'http:' | 'https:'], joinDuplicateHeaders: true }, (res) => {
+      answered = true;
+      deadlines.answered();
+      resolve(res);
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (answered) return; // the response's own stream reports what happens to its body
+      deadlines.answered();
+      if (req.reusedSocket && err.code === 'ECONNRESET' && !retried && !deadlines.fired) resolve(get(url, headers, deadlines, true));
+      else reject(deadlines.fired ?? err);
+    });
+    deadlines.sent(req);
+    req.end();
+  });
+}
+
+/** The decoders for a Content-Encoding, in order; none for one we do not know (the body is taken as it is, as fetch does). */
+function decodersFor(contentEncoding: string | undefined): Transform[] {
+  if (!contentEncoding) return [];
+  const decoders: Transform[] = [];
+  // Lenient like fetch: a stream cut short at the end still yields what came.
+  const flush = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
+  const brFlush = { flush: zlib.constants.BROTLI_OPERATION_FLUSH, finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH };
+  for (const coding of contentEncoding.toLowerCase().split(',').map((c) => c.trim()).reverse()) {
+    if (coding === 'gzip' || coding === 'x-gzip') decoders.push(zlib.createGunzip(flush));
+    else if (coding === 'deflate') decoders.push(zlib.createInflate(flush));
+    else if (coding === 'br') decoders.push(zlib.createBrotliDecompress(brFlush));
+    else if (coding !== 'identity') return [];
+  }
+  return decoders;
+}
+
+async function readCapped(res: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const decoders = decodersFor(res.headers['content-encoding']);
+  // pipeline destroys every stream on an error, so a cut body fails the loop below.
+  if (decoders.length) pipeline([res, ...decoders], () => {});
+  const stream: Readable = decoders.at(-1) ?? res;
+  const chunks: Buffer[] = [];
   let total = 0;
-  const reader = res.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
+  for await (const chunk of stream) {
+    total += (chunk as Buffer).byteLength;
     if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
+      res.destroy();
       throw new BodyTooLarge();
     }
-    chunks.push(value);
+    chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
 }
@@ -152,40 +248,36 @@ function isHttpUrl(url: URL): boolean {
   return url.protocol === 'http:' || url.protocol === 'https:';
 }
 
-function requestHeaders(validators: Validators | undefined): Record<string, string> {
-  const headers: Record<string, string> = { 'user-agent': USER_AGENT, accept: ACCEPT };
-  if (validators?.etag) headers['if-none-match'] = validators.etag;
-  if (validators?.lastModified) headers['if-modified-since'] = validators.lastModified;
-  return headers;
+function header(res: IncomingMessage, name: string): string | undefined {
+  const value = res.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
-function cacheHeaders(res: Response): CacheHeaders {
-  const get = (name: string) => res.headers.get(name) ?? undefined;
-  return { cacheControl: get('cache-control'), expires: get('expires'), retryAfter: get('retry-after'), date: get('date') };
+function cacheHeaders(res: IncomingMessage): CacheHeaders {
+  return { cacheControl: header(res, 'cache-control'), expires: header(res, 'expires'), retryAfter: header(res, 'retry-after'), date: header(res, 'date') };
 }
 
-function validatorsOf(res: Response): Validators {
-  return { etag: res.headers.get('etag') ?? undefined, lastModified: res.headers.get('last-modified') ?? undefined };
+function validatorsOf(res: IncomingMessage): Validators {
+  return { etag: header(res, 'etag'), lastModified: header(res, 'last-modified') };
 }
 
-function httpFailure(res: Response, url: string, movedTo: string | undefined): FetchFailure {
-  const kind: FetchErrorKind = res.status === 410 ? 'gone' : 'http';
-  const text = `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
-  const retry = res.headers.get('retry-after');
-  const error = res.status === 410 ? `${text}: the publisher removed this feed; polling stopped` : retry ? `${text} (Retry-After: ${retry})` : text;
-  return { ok: false, kind, status: res.status, url, movedTo, error, cache: cacheHeaders(res) };
+function httpFailure(res: IncomingMessage, url: string, movedTo: string | undefined): FetchFailure {
+  const status = res.statusCode!;
+  const kind: FetchErrorKind = status === 410 ? 'gone' : 'http';
+  const text = `HTTP ${status}${res.statusMessage ? ` ${res.statusMessage}` : ''}`;
+  const retry = header(res, 'retry-after');
+  const error = status === 410 ? `${text}: the publisher removed this feed; polling stopped` : retry ? `${text} (Retry-After: ${retry})` : text;
+  return { ok: false, kind, status, url, movedTo, error, cache: cacheHeaders(res) };
 }
 
-/** A timer that aborts `controller` with a DeadlineExceeded; cleared by the returned function. */
-function deadline(controller: AbortController, which: 'headers' | 'total', ms: number): () => void {
-  const timer = setTimeout(() => controller.abort(new DeadlineExceeded(which, ms)), ms);
-  timer.unref?.();
-  return () => clearTimeout(timer);
+/** Done with a response whose body we do not read: a bodiless one gives its socket back, any other is closed (its body could be endless). */
+function discard(res: IncomingMessage): void {
+  if (res.statusCode === 304) res.resume();
+  else res.destroy();
 }
 
 export async function fetchSource(startUrl: string, opts: FetchOptions): Promise<FetchResult> {
-  const controller = new AbortController();
-  const clearTotal = deadline(controller, 'total', opts.timeoutMs);
+  const deadlines = new Deadlines(opts);
   let url = startUrl;
   let movedTo: string | undefined;
   let permanentSoFar = true;
@@ -198,40 +290,36 @@ export async function fetchSource(startUrl: string, opts: FetchOptions): Promise
         throw new FetchError('url', `invalid URL: ${url}`);
       }
       if (!isHttpUrl(parsed)) throw new FetchError('url', `refused to fetch ${parsed.protocol} URL ${url} (only http and https)`);
-      const clearHeaders = deadline(controller, 'headers', Math.min(opts.connectTimeoutMs ?? opts.timeoutMs, opts.timeoutMs));
-      let res: Response;
-      try {
-        res = await fetch(url, { redirect: 'manual', signal: controller.signal, headers: requestHeaders(opts.validators) });
-      } finally {
-        clearHeaders();
-      }
-      if (REDIRECTS.has(res.status)) {
-        await res.body?.cancel().catch(() => {});
-        const location = res.headers.get('location');
-        if (!location) throw new FetchError('redirect', `HTTP ${res.status} redirect without a Location header`);
+      if (parsed.username || parsed.password) throw new FetchError('network', `Request cannot be constructed from a URL that includes credentials: ${url}`);
+      const res = await get(parsed, requestHeaders(opts.validators), deadlines);
+      const status = res.statusCode!;
+      if (REDIRECTS.has(status)) {
+        discard(res);
+        const location = header(res, 'location');
+        if (!location) throw new FetchError('redirect', `HTTP ${status} redirect without a Location header`);
         if (hop + 1 > MAX_REDIRECTS) throw new FetchError('redirect', `too many redirects (more than ${MAX_REDIRECTS})`);
         const next = new URL(location, url).toString();
-        permanentSoFar &&= PERMANENT.has(res.status);
+        permanentSoFar &&= PERMANENT.has(status);
         if (permanentSoFar) movedTo = next;
         url = next;
         continue;
       }
-      if (res.status === 304) {
-        await res.body?.cancel().catch(() => {});
+      if (status === 304) {
+        discard(res);
         return { ok: true, notModified: true, status: 304, url, movedTo, validators: validatorsOf(res), cache: cacheHeaders(res) };
       }
-      if (res.status < 200 || res.status > 299) {
-        await res.body?.cancel().catch(() => {});
+      if (status < 200 || status > 299) {
+        discard(res);
         return httpFailure(res, url, movedTo);
       }
       const body = await readCapped(res, opts.maxBytes);
       return {
         ok: true,
         notModified: false,
-        status: res.status,
+        status,
         url,
         movedTo,
-        contentType: res.headers.get('content-type') ?? undefined,
+        contentType: header(res, 'content-type'),
         body,
         bodyHash: createHash('sha256').update(body).digest('hex'),
         validators: validatorsOf(res),
@@ -239,10 +327,10 @@ export async function fetchSource(startUrl: string, opts: FetchOptions): Promise
       };
     }
   } catch (err) {
-    const cause = abortReason(controller.signal) ?? err;
+    const cause = deadlines.fired ?? err;
     const failure = cause instanceof BodyTooLarge ? new FetchError('too-large', `response body larger than ${opts.maxBytes} bytes (after decompression)`) : classifyNetworkError(cause);
     return { ok: false, kind: failure.kind, url, movedTo, error: failure.message, cache: {} };
   } finally {
-    clearTotal();
+    deadlines.clear();
   }
 }

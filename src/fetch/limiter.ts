@@ -3,7 +3,11 @@
  *
  * Rules: a job first takes a slot of its host's queue, then one of the global
  * queue, so a slow host never holds more than `perHost` global slots and never
- * sees more than `perHost` requests at once from us. Queues come from p-queue.
+ * sees more than `perHost` requests at once from us. Waiting jobs start in the
+ * order they came (FIFO per host, then FIFO for the global slots). Queues come
+ * from p-queue, one of the packages the project is built on; its ~20 µs a job is
+ * a few percent of a 304's poll (measured in issue 7; a hand-written queue was
+ * tried and not kept).
  */
 import PQueue from 'p-queue';
 

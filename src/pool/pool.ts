@@ -116,7 +116,14 @@ class WorkerPool implements ParsePool {
       clearTimeout(slot.timer);
       slot.task?.reject(new Error(`parse pool closed while parsing source "${slot.task.job.source}"`));
     }
-    await Promise.all(slots.map((slot) => slot.worker.terminate()));
+    // An idle worker is unref'd: ref it again, or nothing keeps the process alive until its exit is
+    // reported and a top-level `await close()` never settles (Node exits with code 13).
+    await Promise.all(
+      slots.map((slot) => {
+        slot.worker.ref();
+        return slot.worker.terminate();
+      }),
+    );
   }
 
   /** Hands queued tasks to idle workers, starting workers (up to `size`) for the rest. */

@@ -5,17 +5,21 @@
  * Rules:
  * - One broken source never stops a cycle: each source's failure is caught,
  *   recorded on the source in the store, and reported by name with a reason.
- * - Each source's items are stored in one transaction: all or nothing.
+ * - Each source's items are stored in one transaction: all or nothing (a
+ *   savepoint of the cycle's write batch, committed in groups: Store.beginBatch).
  * - Every article seen is stored (dedupe layers a and b, tombstones: see
  *   `identify`); feed membership is then decided over the whole store
  *   (`curateStore`), so a rule change applies to stories seen before.
  * - Feeds are published from the store (not from this cycle's items), so a
- *   feed keeps its entries when sources are quiet or failing.
+ *   feed keeps its entries when sources are quiet or failing. A cycle that
+ *   changed nothing publishing reads skips publishing (`publishDue`).
  * - Fetches run through the fetch limiter (global and per-host concurrency).
  * - `run` polls every source that is not gone; the daemon's ticks only the due ones.
  * - Decode → parse → normalize run in the parse pool (worker threads, `pool.*`);
  *   this thread stores, curates and publishes what comes back.
  */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { LoadedConfig, SourceConfig } from '../config/index.js';
 import { decideFeeds, feedRulesFor, keptFeeds, type FeedDecision, type FeedRules } from '../curate/index.js';
 import { createFetchLimiter, fetchSource, type FetchResult } from '../fetch/index.js';
@@ -80,7 +84,7 @@ export interface CycleSummary {
  */
 export function recurate(config: LoadedConfig, store: Store, now: Date = new Date()) {
   const curation = curateStoreNoted(config, store, feedRulesFor(config), now);
-  return { curation, feeds: publishFeeds(config, store) };
+  return { curation, feeds: publishFeedsNoted(config, store) };
 }
 
 /**
@@ -108,6 +112,58 @@ function curationDue(config: LoadedConfig, store: Store, sources: readonly Sourc
   if (stored || !last || last.rules !== rulesFingerprint(config)) return true;
   const t = now.getTime();
   return t < last.at || t >= (last.nextChangeAt ?? Infinity);
+}
+
+/**
+ * Publishing renders every feed and compares it with its files (21 MB at the
+ * bench's 1,000 entries), so a cycle skips it when nothing it reads changed
+ * since this process last published: no article stored or changed, no
+ * curation pass, the same feeds and publish settings, no feed that failed to
+ * write, and every file still the one written then (same inode, size, mtime
+ * and ctime, so a file an operator deleted or edited is written again). Kept
+ * per store, in memory; every write of feed membership in a process goes
+ * through this file (`runCycle`, `recurate`), and the store lock keeps other
+ * processes from writing.
+ */
+interface Published {
+  settings: string;
+  feeds: FeedReport[];
+  files: Map<string, string>;
+}
+const lastPublish = new WeakMap<Store, Published>();
+
+function publishSettings(config: LoadedConfig): string {
+  return JSON.stringify([config.feeds, config.publish]);
+}
+
+/**
+ * Identity of a feed file as it is on disk now ('' when it is missing). An
+ * edit in place that keeps the size within the file system's timestamp tick
+ * (milliseconds) of our own write is not seen; the next real change rewrites it.
+ */
+function fileStamp(path: string): string {
+  const st = statSync(path, { throwIfNoEntry: false, bigint: true });
+  return st ? `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}` : '';
+}
+
+function feedFilePaths(config: LoadedConfig): string[] {
+  return config.feeds.flatMap((feed) => Object.values(FEED_FORMATS).map((ext) => join(config.publish.dir, `${feed.name}${ext}`)));
+}
+
+function publishFeedsNoted(config: LoadedConfig, store: Store): FeedReport[] {
+  const feeds = publishFeeds(config, store);
+  const files = new Map(feedFilePaths(config).map((path) => [path, fileStamp(path)]));
+  lastPublish.set(store, { settings: publishSettings(config), feeds, files });
+  return feeds;
+}
+
+/** The last publish's reports when publishing now would change nothing (nothing written: `changed` is empty), else undefined. */
+function unchangedPublish(config: LoadedConfig, store: Store, sources: readonly SourceReport[], curated: boolean): FeedReport[] | undefined {
+  const last = lastPublish.get(store);
+  if (!last || curated || sources.some((s) => s.itemsNew > 0 || (s.itemsChanged ?? 0) > 0)) return undefined;
+  if (last.settings !== publishSettings(config) || last.feeds.some((f) => f.error !== undefined)) return undefined;
+  for (const [path, stamp] of last.files) if (!stamp || fileStamp(path) !== stamp) return undefined;
+  return last.feeds.map((f) => ({ ...f, changed: [] }));
 }
 
 /** Which feeds keep an article, with the terms that matched for each (its categories there). */
@@ -201,8 +257,8 @@ function recordPoll(poll: Poll, outcome: SourceOutcome, cache: CacheHeaders, det
   report.nextCheckAt = next.toISOString();
   const itemCounts = outcome === 'ok' ? { itemsSeen: report.itemsSeen, itemsKept: report.itemsKept } : {};
   const { ttlMinutes: _ttl, ...stored } = details;
-  store.recordAttempt({ name: src.name, configuredUrl: src.url, url: poll.url, moved: fetched.movedTo !== undefined, at: at.toISOString(), outcome, status: fetched.status, nextCheckAt: report.nextCheckAt, ...stored, ...itemCounts });
-  const health = sourceHealth(src.name, src.url, store.sourceState(src.name, src.url), at, config.fetch.failingAlertHours);
+  const state = store.recordAttempt({ name: src.name, configuredUrl: src.url, url: poll.url, moved: fetched.movedTo !== undefined, at: at.toISOString(), outcome, status: fetched.status, nextCheckAt: report.nextCheckAt, ...stored, ...itemCounts });
+  const health = sourceHealth(src.name, src.url, state, at, config.fetch.failingAlertHours);
   report.movedTo = health.movedTo;
   report.notice = healthNotice(health, config.fetch.failingAlertHours);
 }
@@ -217,17 +273,31 @@ interface PollMode {
 
 /** A cycle's compiled feed rules and the fingerprint its stored decisions carry. */
 interface CycleRules {
-  feeds: readonly FeedRules[];
-  fingerprint: string;
+  readonly feeds: readonly FeedRules[];
+  readonly fingerprint: string;
+}
+
+/** The cycle's rules, made on first use: a cycle where every source answers 304 and no curation is due needs neither (they cost ms a cycle). */
+function lazyCycleRules(config: LoadedConfig): CycleRules {
+  let feeds: readonly FeedRules[] | undefined;
+  let fingerprint: string | undefined;
+  return {
+    get feeds() {
+      return (feeds ??= feedRulesFor(config));
+    },
+    get fingerprint() {
+      return (fingerprint ??= decisionRulesFingerprint(config));
+    },
+  };
 }
 
 /**
  * Poll one source: conditional GET from the stored URL and validators, skip
  * parsing on 304 or an unchanged body, record the outcome and the next check.
+ * `prior` is its stored state (`Store.sourceState`), read when the cycle started.
  */
-async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig, rules: CycleRules, now: () => Date, mode: PollMode = {}): Promise<SourceReport> {
+async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig, prior: SourceState | undefined, rules: CycleRules, now: () => Date, mode: PollMode = {}): Promise<SourceReport> {
   const report: SourceReport = { name: src.name, url: src.url, ok: false, itemsSeen: 0, itemsNew: 0, itemsKept: 0 };
-  const prior = store.sourceState(src.name, src.url);
   const fetchUrl = prior?.url ?? src.url;
   const fetched: FetchResult = await fetchSource(fetchUrl, { ...config.fetch, validators: mode.fresh ? undefined : validatorsOf(prior) });
   if (fetched.ok && !fetched.notModified) report.bytes = fetched.body.byteLength;
@@ -330,29 +400,43 @@ function drainDeadline(signal: AbortSignal | undefined, drainMs: number): Promis
 export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOptions = {}): Promise<CycleSummary> {
   const now = opts.now ?? (() => new Date());
   const startedAt = now().toISOString();
-  const rules = feedRulesFor(config);
-  const cycleRules: CycleRules = { feeds: rules, fingerprint: decisionRulesFingerprint(config) };
+  const cycleRules = lazyCycleRules(config);
   const limiter = createFetchLimiter(config.fetch);
   const gaveUp = drainDeadline(opts.signal, opts.drainMs ?? 0).then(() => 'gave up' as const);
-  const plan = config.sources.map((src) => ({ src, state: store.sourceState(src.name, src.url) }));
+  // One read of every source's state; as in Store.sourceState, a state counts only while its configured URL is the config's.
+  const states = new Map(store.sourceStates().map((s) => [s.name, s]));
+  const stateOf = (src: SourceConfig) => {
+    const state = states.get(src.name);
+    return state?.configuredUrl === src.url ? state : undefined;
+  };
+  const plan = config.sources.map((src) => ({ src, state: stateOf(src) }));
   const polled = (p: (typeof plan)[number]) => !p.state?.goneAt && (!opts.onlyDue || isDue(p.state?.nextCheckAt, now()));
   const total = plan.filter(polled).length;
   let done = 0;
-  const poll = async (src: SourceConfig): Promise<SourceReport> => {
+  const poll = async (src: SourceConfig, prior: SourceState | undefined): Promise<SourceReport> => {
     if (opts.signal?.aborted) return notPolled(src, 'not polled: shutting down');
-    const report = await Promise.race([pollSource(config, store, src, cycleRules, now, { fresh: opts.dryRun, onDecisions: opts.onDecisions, pool: opts.pool }), gaveUp]);
+    const polling = pollSource(config, store, src, prior, cycleRules, now, { fresh: opts.dryRun, onDecisions: opts.onDecisions, pool: opts.pool });
+    const report = opts.signal ? await Promise.race([polling, gaveUp]) : await polling;
     if (report === 'gave up') return notPolled(src, `abandoned at shutdown after ${opts.drainMs ?? 0} ms`);
     opts.onSource?.(report, ++done, total);
     return report;
   };
-  const reports = plan.map((p) => {
-    if (polled(p)) return limiter.run(p.state?.url ?? p.src.url, () => poll(p.src));
-    // A gone source is reported by `run` (so the operator sees it), silently skipped by ticks.
-    return p.state?.goneAt && !opts.onlyDue ? goneReport(p.src, p.state) : undefined;
-  });
-  const sources = (await Promise.all(reports)).filter((s): s is SourceReport => s !== undefined);
-  const curation = curationDue(config, store, sources, now()) ? curateStoreNoted(config, store, rules, now()) : undefined;
-  const feeds = opts.dryRun ? [] : publishFeeds(config, store);
+  // The polls' writes (a state row per source, each changed source's items) are committed in groups, not one by one.
+  store.beginBatch();
+  let polledReports: (SourceReport | undefined)[];
+  try {
+    const reports = plan.map((p) => {
+      if (polled(p)) return limiter.run(p.state?.url ?? p.src.url, () => poll(p.src, p.state));
+      // A gone source is reported by `run` (so the operator sees it), silently skipped by ticks.
+      return p.state?.goneAt && !opts.onlyDue ? goneReport(p.src, p.state) : undefined;
+    });
+    polledReports = await Promise.all(reports);
+  } finally {
+    store.endBatch(); // polls abandoned at shutdown that finish later commit their own writes
+  }
+  const sources = polledReports.filter((s): s is SourceReport => s !== undefined);
+  const curation = curationDue(config, store, sources, now()) ? curateStoreNoted(config, store, cycleRules.feeds, now()) : undefined;
+  const feeds = opts.dryRun ? [] : (unchangedPublish(config, store, sources, curation !== undefined) ?? publishFeedsNoted(config, store));
   const sum = (k: 'itemsSeen' | 'itemsNew' | 'itemsKept') => sources.reduce((n, s) => n + s[k], 0);
   return { startedAt, finishedAt: now().toISOString(), sources, feeds, itemsSeen: sum('itemsSeen'), itemsNew: sum('itemsNew'), itemsKept: sum('itemsKept'), ...(curation ? { curation } : {}) };
 }

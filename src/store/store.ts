@@ -9,6 +9,13 @@
  * - An article's row changes only when its content changed; re-seeing the
  *   same story is a no-op.
  * - Writes that belong together go through `transaction()`.
+ * - Inside a write batch (`beginBatch`/`endBatch`, a cycle's polls) each
+ *   `transaction()` is a savepoint of one longer transaction, committed every
+ *   BATCH_MAX_WRITES transactions or BATCH_MAX_MS: still all or nothing each
+ *   (a throw rolls back its own writes only), and a crash loses whole
+ *   transactions from the end, never part of one. A commit per source was
+ *   most of the store's cost in an unchanged cycle (a dozen file locks and
+ *   reads each, see bench/).
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -65,10 +72,11 @@ export interface SourceAttempt {
   itemsKept?: number;
 }
 
-const SOURCE_STATE_SELECT = `SELECT name, url, configured_url AS configuredUrl, moved_at AS movedAt, last_fetch_at AS lastFetchAt,
+const SOURCE_STATE_COLUMNS = `name, url, configured_url AS configuredUrl, moved_at AS movedAt, last_fetch_at AS lastFetchAt,
   last_status AS lastStatus, last_error AS lastError, last_success_at AS lastSuccessAt, last_outcome AS lastOutcome,
   consecutive_failures AS consecutiveFailures, failing_since AS failingSince, next_check_at AS nextCheckAt, gone_at AS goneAt,
-  etag, last_modified AS lastModified, body_hash AS bodyHash, items_seen AS itemsSeen, items_kept AS itemsKept FROM sources`;
+  etag, last_modified AS lastModified, body_hash AS bodyHash, items_seen AS itemsSeen, items_kept AS itemsKept`;
+const SOURCE_STATE_SELECT = `SELECT ${SOURCE_STATE_COLUMNS} FROM sources`;
 
 export interface FeedEntry {
   article: Article;
@@ -101,9 +109,18 @@ export function feedEntryOf(record: FeedEntryRecord, data: Buffer): FeedEntry {
   return { article, keywords, addedAt: record.addedAt };
 }
 
+/** A write batch commits after this many top-level transactions, or this long after its first one. */
+export const BATCH_MAX_WRITES = 500;
+export const BATCH_MAX_MS = 1000;
+
 export class Store {
   readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  /** Open write batches (nested cycles share one); the transaction that holds them, once begun; `transaction()` nesting depth. */
+  private batches = 0;
+  private batchOpen?: { writes: number; timer: NodeJS.Timeout };
+  private batchError?: unknown;
+  private depth = 0;
 
   /** `image`: open an in-memory database from these bytes instead of `path` (see `Store.memoryCopy`). */
   constructor(
@@ -170,7 +187,64 @@ export class Store {
   }
 
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    if (this.batches === 0 || this.depth > 0) return this.nested(fn);
+    if (this.batchOpen && !this.db.inTransaction) {
+      // SQLite rolled the batch back by itself (a full disk, an I/O error): its writes are gone, as after a crash.
+      clearTimeout(this.batchOpen.timer);
+      this.batchOpen = undefined;
+    }
+    if (!this.batchOpen) {
+      this.statement('BEGIN').run();
+      const timer = setTimeout(() => this.commitBatch(true), BATCH_MAX_MS);
+      timer.unref();
+      this.batchOpen = { writes: 0, timer };
+    }
+    const result = this.nested(fn); // a savepoint: a throw rolls back this transaction's writes only
+    if (++this.batchOpen.writes >= BATCH_MAX_WRITES) this.commitBatch(false);
+    return result;
+  }
+
+  private nested<T>(fn: () => T): T {
+    this.depth++;
+    try {
+      return this.db.transaction(fn)();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /**
+   * Group this store's transactions into few commits until `endBatch()` (see
+   * the rules above). Batches nest; the last `endBatch()` commits, and throws
+   * if a commit of the batch failed meanwhile.
+   */
+  beginBatch(): void {
+    this.batches++;
+  }
+
+  endBatch(): void {
+    if (this.batches === 0) return;
+    if (--this.batches > 0) return;
+    this.commitBatch(false);
+    const failed = this.batchError;
+    this.batchError = undefined;
+    if (failed !== undefined) throw failed;
+  }
+
+  /** Commit the open batch transaction; from a timer, a failed commit is kept for `endBatch` to throw (nothing there could catch it). */
+  private commitBatch(fromTimer: boolean): void {
+    const open = this.batchOpen;
+    if (!open) return;
+    clearTimeout(open.timer);
+    this.batchOpen = undefined;
+    if (!this.db.open || !this.db.inTransaction) return;
+    try {
+      this.statement('COMMIT').run();
+    } catch (err) {
+      if (this.db.inTransaction) this.statement('ROLLBACK').run();
+      if (!fromTimer) throw err;
+      this.batchError ??= err;
+    }
   }
 
   /** First-seen times of the ids already stored. */
@@ -272,8 +346,9 @@ export class Store {
    * count; a failure adds one and keeps the first failure time. A config URL
    * that differs from the stored one starts the source afresh (validators,
    * failures, gone), because the operator has pointed it somewhere new.
+   * Returns the source's state as recorded.
    */
-  recordAttempt(a: SourceAttempt): void {
+  recordAttempt(a: SourceAttempt): SourceState {
     const failed = a.outcome === 'failed' || a.outcome === 'gone';
     const params = {
       name: a.name,
@@ -293,10 +368,10 @@ export class Store {
       failed: failed ? 1 : 0,
       gone: a.outcome === 'gone' ? a.at : null,
     };
-    this.transaction(() => {
+    return this.transaction(() => {
       const stored = this.statement('SELECT configured_url FROM sources WHERE name = ?').pluck().get(a.name) as string | null | undefined;
       if (stored !== undefined && stored !== a.configuredUrl) this.statement('DELETE FROM sources WHERE name = ?').run(a.name);
-      this
+      return this
         .statement(
           `INSERT INTO sources (name, url, configured_url, moved_at, last_fetch_at, last_status, last_error, last_success_at, last_outcome,
              consecutive_failures, failing_since, next_check_at, gone_at, etag, last_modified, body_hash, items_seen, items_kept)
@@ -311,12 +386,14 @@ export class Store {
              failing_since = CASE WHEN @failed THEN coalesce(failing_since, @at) END,
              next_check_at = @nextCheckAt, gone_at = @gone,
              etag = coalesce(@etag, etag), last_modified = coalesce(@lastModified, last_modified), body_hash = coalesce(@bodyHash, body_hash),
-             items_seen = coalesce(@itemsSeen, items_seen), items_kept = coalesce(@itemsKept, items_kept)`,
+             items_seen = coalesce(@itemsSeen, items_seen), items_kept = coalesce(@itemsKept, items_kept)
+           RETURNING ${SOURCE_STATE_COLUMNS}`,
         )
-        .run(params);
+        .get(params) as SourceState;
     });
   }
 
+  /** Every source's state, by name (one query: a cycle reads them all at once, not one by one). */
   sourceStates(): SourceState[] {
     return this.statement(`${SOURCE_STATE_SELECT} ORDER BY name`).all() as SourceState[];
   }
@@ -328,6 +405,12 @@ export class Store {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.batches = 0;
+    try {
+      this.commitBatch(false); // what a batch holds is kept, as its own commits would have kept it
+    } finally {
+      this.db.close();
+    }
   }
 }

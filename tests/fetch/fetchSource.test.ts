@@ -3,6 +3,7 @@
  * and 304, redirects, error statuses, hangs, trickles, resets, bombs.
  */
 import { createServer } from 'node:http';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyNetworkError, fetchSource, MAX_REDIRECTS, USER_AGENT, VERSION, type FetchResult } from '../../src/fetch/index.js';
 import { close, listen } from '../../src/serve/index.js';
@@ -113,5 +114,38 @@ describe('fetchSource', () => {
     // the same bomb with a cap above its size decompresses fine: the cap is what stopped it
     const big = await fetchSource(pub.url + path, { ...OPTS, maxBytes: BOMB_BYTES + 1 });
     expect(big.ok && !big.notModified && big.body.length).toBe(BOMB_BYTES);
+  });
+
+  it('keeps the connection alive between fetches, and sends once more when the server dropped the idle connection it was reused for', async () => {
+    // A raw server: every connection answers its first request (keep-alive) and is
+    // then closed without an answer when a second request comes on it, as a server
+    // whose idle timeout fires just as the request leaves.
+    const connections: Socket[] = [];
+    const server = createTcpServer((socket) => {
+      connections.push(socket);
+      let requests = 0;
+      let buffered = '';
+      socket.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString('latin1');
+        while (buffered.includes('\r\n\r\n')) {
+          buffered = buffered.slice(buffered.indexOf('\r\n\r\n') + 4);
+          if (++requests > 1) return void socket.destroy();
+          socket.write(`HTTP/1.1 200 OK\r\ncontent-type: application/rss+xml\r\ncontent-length: ${Buffer.byteLength(FEED)}\r\nconnection: keep-alive\r\n\r\n${FEED}`);
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const first = await fetchSource(`${url}/feed`, OPTS);
+      expect(first).toMatchObject({ ok: true, status: 200 });
+      const second = await fetchSource(`${url}/feed`, OPTS);
+      expect(second).toMatchObject({ ok: true, status: 200 });
+      // the second fetch went out on the first connection, was dropped there, and was sent again on a new one
+      expect(connections).toHaveLength(2);
+    } finally {
+      for (const c of connections) c.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Article } from '../../src/model/index.js';
 import { toArticle } from '../../src/normalize/index.js';
 import { MIGRATIONS } from '../../src/store/schema.js';
-import { Store, type SourceAttempt } from '../../src/store/index.js';
+import { BATCH_MAX_MS, BATCH_MAX_WRITES, Store, type SourceAttempt } from '../../src/store/index.js';
 import { tempDir } from '../helpers/env.js';
 
 const cleanups: (() => void)[] = [];
@@ -237,6 +237,56 @@ describe('Store on a real SQLite file', () => {
     expect(store.getArticle(article(1).id)).toBeUndefined();
     expect(store.transaction(() => store.saveArticle(article(1), T1))).toBe('new');
     expect(store.getArticle(article(1).id)).toEqual(article(1));
+  });
+
+  /** A second connection to the store file, as another process (`infrawire status`) would read it. */
+  function reader(path: string): { count: (table: string) => number } {
+    const db = new Database(path, { readonly: true });
+    cleanups.push(() => db.close());
+    return { count: (table) => db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number };
+  }
+
+  it('a write batch: each transaction stays all or nothing; other connections see the writes when the batch commits', () => {
+    const path = join(scratch(), 'iw.db');
+    const store = open(path);
+    const other = reader(path);
+    store.beginBatch();
+    store.recordAttempt(attempt({ name: 'Wire', url: 'https://wire.example/feed.xml', at: T1, status: 200 }));
+    expect(() =>
+      store.transaction(() => {
+        store.saveArticle(article(1), T1);
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(store.transaction(() => store.saveArticle(article(2), T1))).toBe('new');
+    // this connection reads its own writes at once; another one only after the commit
+    expect(store.sourceStates()).toHaveLength(1);
+    expect(store.getArticle(article(1).id)).toBeUndefined();
+    expect(other.count('sources')).toBe(0);
+    store.endBatch();
+    expect(other.count('sources')).toBe(1);
+    expect(other.count('articles')).toBe(1);
+    expect(store.getArticle(article(2).id)).toEqual(article(2));
+  });
+
+  it(`a write batch commits every ${BATCH_MAX_WRITES} transactions and ${BATCH_MAX_MS} ms after its first one; close() keeps what it holds`, () => {
+    const path = join(scratch(), 'iw.db');
+    const store = new Store(path);
+    const other = reader(path);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      store.beginBatch();
+      for (let i = 0; i < BATCH_MAX_WRITES + 1; i++) store.recordAttempt(attempt({ name: `S${i}`, url: `https://s${i}.example/`, at: T1, status: 304 }));
+      expect(other.count('sources')).toBe(BATCH_MAX_WRITES);
+      vi.advanceTimersByTime(BATCH_MAX_MS);
+      expect(other.count('sources')).toBe(BATCH_MAX_WRITES + 1);
+      store.recordAttempt(attempt({ name: 'Last', url: 'https://last.example/', at: T1, status: 304 }));
+      expect(other.count('sources')).toBe(BATCH_MAX_WRITES + 1);
+    } finally {
+      vi.useRealTimers();
+      store.close(); // the batch is still open: closing commits it
+    }
+    expect(other.count('sources')).toBe(BATCH_MAX_WRITES + 2);
   });
 
   it('reopening the file keeps everything, and meta.schema_version equals the number of migrations', () => {
