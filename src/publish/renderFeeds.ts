@@ -157,7 +157,7 @@ function sanitizedUrl(url: string): string {
  * (`cdataInside` of the entry HTML, as Atom's content holds it): the text
  * before and after it.
  */
-export function rssItemParts(entry: FeedEntry, contentHtml: string): [before: string, after: string] {
+function rssItemParts(entry: FeedEntry, contentHtml: string): [before: string, after: string] {
   const item = rssItem(entry, contentHtml);
   const out: string[] = [ITEM_START];
   const child = (tag: string, inner: string, attrs = '') => out.push(`${CHILD}<${tag}${attrs}>${inner}</${tag}>`);
