@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Article } from '../../src/model/index.js';
 import { toArticle } from '../../src/normalize/index.js';
 import { MIGRATIONS } from '../../src/store/schema.js';
-import { BATCH_MAX_MS, BATCH_MAX_WRITES, Store, type SourceAttempt } from '../../src/store/index.js';
+import { BATCH_MAX_MS, BATCH_MAX_WRITES, PAGE_SIZE, Store, type SourceAttempt } from '../../src/store/index.js';
 import { tempDir } from '../helpers/env.js';
 
 const cleanups: (() => void)[] = [];
@@ -80,6 +80,32 @@ describe('Store on a real SQLite file', () => {
     expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
     const tables = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
     expect(tables).toEqual(['article_decisions', 'articles', 'feed_entries', 'feed_tombstones', 'meta', 'sources', 'story_clusters', 'tombstones']);
+  });
+
+  it('a new store has 16 KiB pages; a store made with SQLite\'s 4 KiB pages keeps them and its data', () => {
+    const dir = scratch();
+    const fresh = open(join(dir, 'new.db'));
+    expect(PAGE_SIZE).toBe(16384);
+    expect(fresh.db.pragma('page_size', { simple: true })).toBe(PAGE_SIZE);
+    fresh.saveArticle(article(1), T1);
+    fresh.close();
+    expect(open(join(dir, 'new.db')).db.pragma('page_size', { simple: true })).toBe(PAGE_SIZE);
+
+    // An older store (as earlier versions made it: default pages, WAL) opens with its page size unchanged.
+    const oldPath = join(dir, 'old.db');
+    const before = new Database(oldPath);
+    before.pragma('journal_mode = WAL');
+    before.exec('CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+    before.exec(MIGRATIONS.join('\n'));
+    before.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(String(MIGRATIONS.length));
+    before.close();
+    const old = open(oldPath);
+    expect(old.db.pragma('page_size', { simple: true })).toBe(4096);
+    expect(old.saveArticle(article(2), T1)).toBe('new');
+    old.close();
+    const reopened = open(oldPath);
+    expect(reopened.getArticle(article(2).id)?.title).toBe(article(2).title);
+    expect(reopened.db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
 
   it('saveArticle: new, then unchanged, then changed after a content change', () => {
