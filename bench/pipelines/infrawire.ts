@@ -7,10 +7,10 @@
  *
  * Rules:
  * - `changed` runs the first cycle on an empty store: every item is new.
- * - `unchanged` runs the next cycle against the same, unchanged server: with
+ * - `unchanged` runs the next cycle (the harness runs several) against the same, unchanged server: with
  *   conditional GET the server answers 304; without it every source is
- *   fetched and parsed again and nothing is new. Its clock is one day ahead
- *   (NEXT_CYCLE_SHIFT_MS), so every source is due again once fetching keeps
+ *   fetched and parsed again and nothing is new. Its clock is one day after
+ *   the cycle before (NEXT_CYCLE_SHIFT_MS), so every source is due again once fetching keeps
  *   per-source due times: the phase measures polling, never skipping.
  * - `publish` renders and writes the feed (up to 1,000 entries, all three
  *   formats) into fresh folders, so every run writes every file. The first
@@ -61,6 +61,7 @@ function median(xs: number[]): number {
 
 let config: LoadedConfig | undefined;
 let store: Store | undefined;
+let unchangedCycles = 0;
 
 function ready(): { config: LoadedConfig; store: Store } {
   if (!config || !store) throw new Error('infrawire pipeline: "setup" must come first');
@@ -123,7 +124,8 @@ serveCommands(
       return { startRssMB: process.memoryUsage().rss / 2 ** 20, poolSize: poolSize(config.pool) };
     },
     changed: () => cycle(0),
-    unchanged: () => cycle(NEXT_CYCLE_SHIFT_MS),
+    // Each unchanged cycle a day after the one before, so every source is due again.
+    unchanged: () => cycle(NEXT_CYCLE_SHIFT_MS * ++unchangedCycles),
     publish,
   },
   async () => {

@@ -10,7 +10,7 @@ import Parser from 'rss-parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BENCH_KEYWORDS, generateCorpus, type CorpusOptions } from '../../bench/corpus.js';
 import { formatTable } from '../../bench/report.js';
-import { parseBenchArgs, runBench, startServer, type CorpusServer } from '../../bench/run.js';
+import { medianRun, parseBenchArgs, runBench, startServer, UNCHANGED_CYCLES, type CorpusServer } from '../../bench/run.js';
 import { summarizeProfile, summarizeProfiles } from '../../bench/profile.js';
 import { compileKeywords } from '../../src/curate/index.js';
 import { tempDir } from '../helpers/env.js';
@@ -198,6 +198,20 @@ describe('profile summary', () => {
   });
 });
 
+function iwFirst(s: { pipelines: { infrawire?: { unchangedFirst?: { sourcesPerSec: number } } } }): number | undefined {
+  return s.pipelines.infrawire?.unchangedFirst?.sourcesPerSec;
+}
+
+describe('medianRun', () => {
+  it('picks the run with the median wall time, the lower middle of an even count, whatever the order', () => {
+    const runs = [{ wallMs: 30, id: 'a' }, { wallMs: 10, id: 'b' }, { wallMs: 20, id: 'c' }];
+    expect(medianRun(runs).id).toBe('c');
+    expect(medianRun([...runs, { wallMs: 40, id: 'd' }]).id).toBe('c');
+    expect(medianRun([{ wallMs: 5, id: 'only' }]).id).toBe('only');
+    expect(runs.map((r) => r.id)).toEqual(['a', 'b', 'c']); // not sorted in place
+  });
+});
+
 describe('a whole bench run at tiny scale', () => {
   it('measures every pipeline over the same bytes and writes a complete report', { timeout: 180_000 }, async () => {
     const dir = tmp();
@@ -218,13 +232,23 @@ describe('a whole bench run at tiny scale', () => {
       expect(p.changed.cpuMsPerSource, name).toBeCloseTo(p.changed.cpuMs / 4, 6);
       expect(p.peakRssMB, name).toBeGreaterThan(5);
     }
-    // the unchanged cycle asked for every source again: 200 or 304, nothing else
+    // each unchanged cycle asked for every source again: 200 or 304, nothing else; the median and the first are reported
     for (const name of ['infrawire', 'naiveNode'] as const) {
-      const u = s.pipelines[name]!.unchanged!;
-      expect(u.server.requests, name).toBe(4);
-      expect(u.server.ok + u.server.notModified, name).toBe(4);
-      expect(u.sourcesOk, name).toBe(4);
+      const p = s.pipelines[name]!;
+      for (const u of [p.unchanged!, p.unchangedFirst!]) {
+        expect(u.server.requests, name).toBe(4);
+        expect(u.server.ok + u.server.notModified, name).toBe(4);
+        expect(u.sourcesOk, name).toBe(4);
+      }
+      expect(p.unchangedSourcesPerSec, name).toHaveLength(UNCHANGED_CYCLES);
+      expect(p.unchangedFirst!.sourcesPerSec, name).toBe(p.unchangedSourcesPerSec![0]);
+      const sorted = [...p.unchangedSourcesPerSec!].sort((a, b) => a - b);
+      expect(p.unchanged!.sourcesPerSec, name).toBe(sorted[1]); // the median of three
     }
+    expect(s.pipelines.saxFloor!.unchanged).toBeUndefined();
+    // infrawire's later unchanged cycles were 304s too (each a day later, so every source was due)
+    expect(s.pipelines.infrawire!.unchanged!.server.notModified).toBe(4);
+    expect(s.pipelines.infrawire!.unchangedFirst!.server.notModified).toBe(4);
     expect(s.pipelines.naiveNode!.unchanged!.server.notModified).toBe(0);
     const iw = s.pipelines.infrawire!;
     // the parse pool size asked for is the one the infrawire child used
@@ -239,7 +263,10 @@ describe('a whole bench run at tiny scale', () => {
     expect(publish.uncachedMs).toBe(publish.runsMs[0]);
     expect(publish.bytes).toBeGreaterThan(publish.entries * 100);
     expect(s.ratios.changedItemsPerSec.vsNaiveNode).toBeCloseTo(s.pipelines.infrawire!.changed.itemsPerSec / s.pipelines.naiveNode!.changed.itemsPerSec, 9);
-    expect(s.targets.map((t) => t.goal)).toEqual(['>= 1.0x', '>= 0.6x', '>= 10x', '>= 2000', '>= 10x', '<= 256', '<= 100', '<= 100']);
+    expect(s.targets.map((t) => t.goal)).toEqual(['>= 1.0x', '>= 0.6x', '>= 10x', '>= 2000', '>= 2000', '>= 10x', '<= 256', '<= 100', '<= 100']);
+    expect(s.targets[3]!).toMatchObject({ name: 'unchanged sources/s, first cycle', actual: iwFirst(s) });
+    expect(s.targets[4]!).toMatchObject({ name: 'unchanged sources/s, median of 3 cycles', actual: s.pipelines.infrawire!.unchanged!.sourcesPerSec });
+    expect(s.ratios.unchangedSourcesPerSec.vsNaiveNode).toBeCloseTo(s.pipelines.infrawire!.unchanged!.sourcesPerSec / s.pipelines.naiveNode!.unchanged!.sourcesPerSec, 9);
     for (const t of s.targets) expect(typeof t.met).toBe('boolean');
     expect(String(report.machine.python)).toMatch(/^Python 3\.\d+\.\d+, feedparser \d/);
     // the profile of the infrawire child is summarized; the temp work dir is gone
@@ -253,7 +280,7 @@ describe('a whole bench run at tiny scale', () => {
     const workDir = lines[0]!.match(/\((\/[^)]+)\)$/)![1]!;
     expect(existsSync(workDir)).toBe(false);
     const table = formatTable(report);
-    expect(table).toContain('unchanged cycle: infrawire made 4 requests');
+    expect(table).toMatch(/unchanged cycle \(the median of 3: [\d,]+, [\d,]+, [\d,]+ sources\/s\): infrawire made 4 requests, 4 conditional, got 4 × 304/);
     expect(table).toMatch(/infrawire peak RSS: [\d.]+ MB loaded, [\d.]+ when the changed cycle had polled every source \(heap [\d.]+ MB used\), [\d.]+ after it curated and published/);
     for (const label of ['infrawire', 'naive Node (rss-parser)', 'Python feedparser', 'sax floor', 'publish:', 'unchanged sources/s']) expect(table).toContain(label);
   });
