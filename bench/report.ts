@@ -36,7 +36,12 @@ export interface PipelineMetrics {
   /** infrawire's parse pool: worker threads (0: parsing on the main thread). */
   poolSize?: number;
   peakRssMB: number;
+  /** Share of the machine's CPU time stolen by the hypervisor while this pipeline ran (Linux only): its timings are worth less when it is high. */
+  cpuStealShare?: number;
 }
+
+/** Above this CPU steal the table warns that a pipeline's timings measured a disturbed machine. */
+export const STEAL_WARNING = 0.05;
 
 export type PipelineName = 'infrawire' | 'naiveNode' | 'python' | 'saxFloor';
 
@@ -58,7 +63,7 @@ export interface ScaleReport {
   pipelines: Partial<Record<PipelineName, PipelineMetrics>>;
   ratios: {
     changedItemsPerSec: { vsNaiveNode: number | null; vsSaxFloor: number | null; vsPython: number | null };
-    unchangedSourcesPerSec: { vsNaiveNode: number | null };
+    unchangedSourcesPerSec: { vsNaiveNode: number | null; vsRequestFloor: number | null; firstVsRequestFloor: number | null };
     cpuMsPerSource: { vsNaiveNode: number | null; vsPython: number | null };
     peakRss: { vsNaiveNode: number | null; vsPython: number | null };
   };
@@ -109,7 +114,12 @@ export function scaleRatios(p: ScaleReport['pipelines']): ScaleReport['ratios'] 
       vsSaxFloor: ratio(iw?.changed.itemsPerSec, p.saxFloor?.changed.itemsPerSec),
       vsPython: ratio(iw?.changed.itemsPerSec, p.python?.changed.itemsPerSec),
     },
-    unchangedSourcesPerSec: { vsNaiveNode: ratio(iw?.unchanged?.sourcesPerSec, p.naiveNode?.unchanged?.sourcesPerSec) },
+    unchangedSourcesPerSec: {
+      vsNaiveNode: ratio(iw?.unchanged?.sourcesPerSec, p.naiveNode?.unchanged?.sourcesPerSec),
+      // the floor pipeline's unchanged cycle is conditional GETs only: what the requests alone cost
+      vsRequestFloor: ratio(iw?.unchanged?.sourcesPerSec, p.saxFloor?.unchanged?.sourcesPerSec),
+      firstVsRequestFloor: ratio(iw?.unchangedFirst?.sourcesPerSec, p.saxFloor?.unchangedFirst?.sourcesPerSec),
+    },
     cpuMsPerSource: { vsNaiveNode: ratio(iw?.changed.cpuMsPerSource, p.naiveNode?.changed.cpuMsPerSource), vsPython: ratio(iw?.changed.cpuMsPerSource, p.python?.changed.cpuMsPerSource) },
     peakRss: { vsNaiveNode: ratio(iw?.peakRssMB, p.naiveNode?.peakRssMB), vsPython: ratio(iw?.peakRssMB, p.python?.peakRssMB) },
   };
@@ -139,7 +149,7 @@ function pad(rows: string[][]): string {
   return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
 }
 
-const PIPELINE_LABELS: Record<PipelineName, string> = { infrawire: 'infrawire', naiveNode: 'naive Node (rss-parser)', python: 'Python feedparser', saxFloor: 'sax floor' };
+const PIPELINE_LABELS: Record<PipelineName, string> = { infrawire: 'infrawire', naiveNode: 'naive Node (rss-parser)', python: 'Python feedparser', saxFloor: 'floor (sax; 304s only)' };
 
 /** The human-readable table: one block per scale. */
 export function formatTable(report: BenchReport): string {
@@ -160,8 +170,13 @@ export function formatTable(report: BenchReport): string {
     const iw = s.pipelines.infrawire;
     if (iw?.poolSize !== undefined) out.push(`infrawire parse pool: ${iw.poolSize} worker thread(s)${iw.poolSize ? '' : ' (parsing on the main thread)'}`);
     if (iw) out.push(`infrawire peak RSS: ${fmt(iw.startRssMB)} MB loaded, ${fmt(iw.changed.polledPeakRssMB)} when the changed cycle had polled every source (heap ${fmt(iw.changed.polledHeapUsedMB)} MB used), ${fmt(iw.changed.peakRssSoFarMB)} after it curated and published, ${fmt(iw.unchanged?.peakRssSoFarMB)} after the unchanged ones, ${fmt(iw.publish?.peakRssSoFarMB)} after publishing`);
+    const steals = Object.entries(s.pipelines).filter(([, p]) => p.cpuStealShare !== undefined);
+    if (steals.length) {
+      const disturbed = steals.some(([, p]) => p.cpuStealShare! > STEAL_WARNING);
+      out.push(`CPU steal (time the hypervisor gave to other guests): ${steals.map(([n, p]) => `${PIPELINE_LABELS[n as PipelineName]} ${(p.cpuStealShare! * 100).toFixed(1)}%`).join(', ')}${disturbed ? ` — above ${STEAL_WARNING * 100}%: timings of this run are unreliable, run again on a quiet machine` : ''}`);
+    }
     const r = s.ratios;
-    out.push(`ratios: items/s vs naive ${x(r.changedItemsPerSec.vsNaiveNode)}, vs sax ${x(r.changedItemsPerSec.vsSaxFloor)}, vs Python ${x(r.changedItemsPerSec.vsPython)}; unchanged src/s vs naive ${x(r.unchangedSourcesPerSec.vsNaiveNode)}; CPU/src vs naive ${x(r.cpuMsPerSource.vsNaiveNode)}; peak RSS vs naive ${x(r.peakRss.vsNaiveNode)}`);
+    out.push(`ratios: items/s vs naive ${x(r.changedItemsPerSec.vsNaiveNode)}, vs sax ${x(r.changedItemsPerSec.vsSaxFloor)}, vs Python ${x(r.changedItemsPerSec.vsPython)}; unchanged src/s vs naive ${x(r.unchangedSourcesPerSec.vsNaiveNode)}, vs the request floor ${x(r.unchangedSourcesPerSec.vsRequestFloor)} (first cycle ${x(r.unchangedSourcesPerSec.firstVsRequestFloor)}); CPU/src vs naive ${x(r.cpuMsPerSource.vsNaiveNode)}; peak RSS vs naive ${x(r.peakRss.vsNaiveNode)}`);
     out.push(pad([['target', 'goal', 'actual', 'met'], ...s.targets.map((t) => [t.name, t.goal, fmt(t.actual, 2), t.met === null ? '-' : t.met ? 'yes' : 'NO'])]));
     for (const [name, p] of Object.entries(s.pipelines)) {
       const errs = [...p.changed.errors, ...(p.unchanged?.errors ?? [])];

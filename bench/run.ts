@@ -98,6 +98,23 @@ export function medianRun<T extends { wallMs: number }>(runs: readonly T[]): T {
   return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
+/** The machine's CPU time counters (Linux /proc/stat, in clock ticks): all, and stolen by the hypervisor; undefined elsewhere. */
+export function cpuTicks(): { total: number; steal: number } | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+    if (fields.length < 8 || fields.some((f) => !Number.isFinite(f))) return undefined;
+    return { total: fields.reduce((a, b) => a + b, 0), steal: fields[7]! };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The share of the machine's CPU time the hypervisor took between two readings: a run above a few percent measured a disturbed machine. */
+export function stealShare(before: ReturnType<typeof cpuTicks>, after: ReturnType<typeof cpuTicks>): number | undefined {
+  if (!before || !after || after.total <= before.total) return undefined;
+  return (after.steal - before.steal) / (after.total - before.total);
+}
+
 /** Run one Node pipeline's phases in its own process, reading the server's counters around each phase. */
 async function runNodePipeline(name: PipelineName, setup: PipelineSetup, server: CorpusServer, unchangedCycles: number, execArgv: string[]): Promise<PipelineMetrics> {
   const child = startChild(benchModule(`pipelines/${name}`), execArgv);
@@ -176,6 +193,7 @@ async function runScale(sources: number, opts: BenchOptions, machine: BenchRepor
     let profile: ProfileSummary | undefined;
     for (const name of opts.pipelines) {
       const t = performance.now();
+      const ticks = cpuTicks();
       if (name === 'python') {
         const { metrics, versions } = await runPythonPipeline(opts.python, setupFor(name), server);
         pipelines.python = metrics;
@@ -184,11 +202,13 @@ async function runScale(sources: number, opts: BenchOptions, machine: BenchRepor
         const profDir = name === 'infrawire' && opts.cpuProfDir ? resolve(opts.cpuProfDir, `infrawire-${sources}-${Date.now()}`) : undefined;
         if (profDir) mkdirSync(profDir, { recursive: true });
         const execArgv = profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [];
-        pipelines[name] = await runNodePipeline(name, setupFor(name), server, name === 'saxFloor' ? 0 : UNCHANGED_CYCLES, execArgv);
+        pipelines[name] = await runNodePipeline(name, setupFor(name), server, UNCHANGED_CYCLES, execArgv);
         const profiles = profDir ? threadProfiles(profDir) : [];
         if (profiles.length) profile = summarizeProfiles(profiles);
       }
-      opts.log(`[${sources} sources] ${name}: done in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      const steal = stealShare(ticks, cpuTicks());
+      if (steal !== undefined) pipelines[name]!.cpuStealShare = steal;
+      opts.log(`[${sources} sources] ${name}: done in ${((performance.now() - t) / 1000).toFixed(1)} s${steal !== undefined ? `, CPU steal ${(steal * 100).toFixed(1)}%` : ''}`);
     }
     const ratios = scaleRatios(pipelines);
     const scale: ScaleReport = {

@@ -4,16 +4,20 @@
  * a per-pipeline parse step, count sources and items.
  *
  * Rules: plain `fetch` with no validators (a naive pipeline has no memory
- * between cycles); a failed source is counted and its reason kept, never
+ * between cycles; the floor's unchanged cycle is the one exception, below); a failed source is counted and its reason kept, never
  * thrown; the parse step returns the number of items it saw.
  */
+import http from 'node:http';
 import PQueue from 'p-queue';
 import { timed } from '../child.js';
 import { MAX_REPORTED_ERRORS, type PhaseResult, type PipelineSetup } from './types.js';
 
 export type ParseStep = (body: Buffer) => Promise<number> | number;
 
-export async function fetchAndParseAll(setup: PipelineSetup, parse: ParseStep): Promise<PhaseResult> {
+/** `fetchAndParseAll` fills it with each source's ETag, for a later conditional request. */
+export type Validators = Map<string, string>;
+
+export async function fetchAndParseAll(setup: PipelineSetup, parse: ParseStep, validators?: Validators): Promise<PhaseResult> {
   const queue = new PQueue({ concurrency: setup.concurrency });
   const errors: string[] = [];
   let sourcesOk = 0;
@@ -25,6 +29,8 @@ export async function fetchAndParseAll(setup: PipelineSetup, parse: ParseStep): 
           try {
             const res = await fetch(setup.serverUrl + src.path);
             if (!res.ok) throw new Error(`HTTP ${res.status}`);
+            const etag = res.headers.get('etag');
+            if (validators && etag) validators.set(src.path, etag);
             items += await parse(Buffer.from(await res.arrayBuffer()));
             sourcesOk++;
           } catch (err) {
@@ -37,19 +43,68 @@ export async function fetchAndParseAll(setup: PipelineSetup, parse: ParseStep): 
   return { wallMs: t.wallMs, cpuMs: t.cpuMs, peakRssSoFarMB: t.peakRssSoFarMB, sources: setup.sources.length, sourcesOk, items, errors };
 }
 
-/** The child's command table for a reference pipeline: setup, then any number of cycles. */
-export function referenceCommands(parse: ParseStep) {
+/**
+ * The request floor of an unchanged cycle: one conditional GET per source
+ * (its ETag from the changed cycle) over node:http keep-alive, the client
+ * infrawire uses, at the same concurrency, and nothing else: no store, no
+ * state, no parse. A source counts when it answers 304.
+ */
+export async function conditionalRequestsOnly(setup: PipelineSetup, validators: Validators): Promise<PhaseResult> {
+  const queue = new PQueue({ concurrency: setup.concurrency });
+  const agent = new http.Agent({ keepAlive: true });
+  const errors: string[] = [];
+  let sourcesOk = 0;
+  const request = (path: string) =>
+    new Promise<number>((resolve, reject) => {
+      const etag = validators.get(path);
+      const req = http.get(setup.serverUrl + path, { agent, headers: etag ? { 'if-none-match': etag } : {} }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode!));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+    });
+  try {
+    const t = await timed(() =>
+      Promise.all(
+        setup.sources.map((src) =>
+          queue.add(async () => {
+            try {
+              const status = await request(src.path);
+              if (status !== 304) throw new Error(`HTTP ${status}, not 304`);
+              sourcesOk++;
+            } catch (err) {
+              if (errors.length < MAX_REPORTED_ERRORS) errors.push(`${src.name}: ${(err as Error).message}`);
+            }
+          }),
+        ),
+      ),
+    );
+    return { wallMs: t.wallMs, cpuMs: t.cpuMs, peakRssSoFarMB: t.peakRssSoFarMB, sources: setup.sources.length, sourcesOk, items: 0, errors };
+  } finally {
+    agent.destroy();
+  }
+}
+
+/**
+ * The child's command table for a reference pipeline: setup, then any number
+ * of cycles. `unchanged` refetches and parses everything (a naive pipeline
+ * keeps nothing between cycles), unless `requestFloor`: then it is
+ * `conditionalRequestsOnly` with the ETags the changed cycle saw.
+ */
+export function referenceCommands(parse: ParseStep, opts: { requestFloor?: boolean } = {}) {
   let setup: PipelineSetup | undefined;
-  const cycle = () => {
+  const validators: Validators = new Map();
+  const ready = () => {
     if (!setup) throw new Error('reference pipeline: "setup" must come first');
-    return fetchAndParseAll(setup, parse);
+    return setup;
   };
   return {
     setup: (arg: unknown) => {
       setup = arg as PipelineSetup;
       return { startRssMB: process.memoryUsage().rss / 2 ** 20 };
     },
-    changed: cycle,
-    unchanged: cycle,
+    changed: () => fetchAndParseAll(ready(), parse, validators),
+    unchanged: () => (opts.requestFloor ? conditionalRequestsOnly(ready(), validators) : fetchAndParseAll(ready(), parse)),
   };
 }

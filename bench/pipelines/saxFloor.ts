@@ -1,7 +1,9 @@
 /**
- * The parse floor: the same fetches, then one raw `sax` tokenization pass over
- * each body, counting <item>/<entry> open tags and building nothing else.
- * No real pipeline can parse these bytes for less.
+ * The floors. Changed cycle: the same fetches, then one raw `sax` tokenization
+ * pass over each body, counting <item>/<entry> open tags and building nothing
+ * else; no real pipeline can parse these bytes for less. Unchanged cycle: one
+ * conditional GET per source and nothing else (`conditionalRequestsOnly`); no
+ * pipeline that asks every source can poll for less.
  *
  * sax ships without types and is a transitive dependency (of rss-parser via
  * xml2js), so it is loaded through require with the little surface used here.
@@ -32,4 +34,4 @@ function countItemsWithSax(text: string): number {
   return items;
 }
 
-serveCommands(referenceCommands((body) => countItemsWithSax(body.toString('utf8'))));
+serveCommands(referenceCommands((body) => countItemsWithSax(body.toString('utf8')), { requestFloor: true }));

@@ -10,7 +10,7 @@ import Parser from 'rss-parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BENCH_KEYWORDS, generateCorpus, type CorpusOptions } from '../../bench/corpus.js';
 import { formatTable } from '../../bench/report.js';
-import { medianRun, parseBenchArgs, runBench, startServer, UNCHANGED_CYCLES, type CorpusServer } from '../../bench/run.js';
+import { cpuTicks, medianRun, parseBenchArgs, stealShare, runBench, startServer, UNCHANGED_CYCLES, type CorpusServer } from '../../bench/run.js';
 import { summarizeProfile, summarizeProfiles } from '../../bench/profile.js';
 import { compileKeywords } from '../../src/curate/index.js';
 import { tempDir } from '../helpers/env.js';
@@ -212,6 +212,25 @@ describe('medianRun', () => {
   });
 });
 
+describe('CPU steal', () => {
+  it('is the stolen share of the CPU time between two readings; unknown without two increasing readings', () => {
+    expect(stealShare({ total: 1000, steal: 50 }, { total: 1400, steal: 150 })).toBeCloseTo(0.25, 9);
+    expect(stealShare({ total: 1000, steal: 50 }, { total: 1000, steal: 50 })).toBeUndefined();
+    expect(stealShare(undefined, { total: 1, steal: 0 })).toBeUndefined();
+    // this machine is Linux: /proc/stat is read, and its counters only grow
+    const a = cpuTicks()!;
+    expect(a.total).toBeGreaterThan(0);
+    expect(a.steal).toBeGreaterThanOrEqual(0);
+    expect(a.steal).toBeLessThanOrEqual(a.total);
+    let spin = 0;
+    for (let i = 0; i < 2e7; i++) spin += i % 7;
+    expect(spin).toBeGreaterThan(0);
+    const b = cpuTicks()!;
+    expect(b.total).toBeGreaterThanOrEqual(a.total);
+    expect(b.steal).toBeGreaterThanOrEqual(a.steal);
+  });
+});
+
 describe('a whole bench run at tiny scale', () => {
   it('measures every pipeline over the same bytes and writes a complete report', { timeout: 180_000 }, async () => {
     const dir = tmp();
@@ -233,7 +252,7 @@ describe('a whole bench run at tiny scale', () => {
       expect(p.peakRssMB, name).toBeGreaterThan(5);
     }
     // each unchanged cycle asked for every source again: 200 or 304, nothing else; the median and the first are reported
-    for (const name of ['infrawire', 'naiveNode'] as const) {
+    for (const name of ['infrawire', 'naiveNode', 'saxFloor'] as const) {
       const p = s.pipelines[name]!;
       for (const u of [p.unchanged!, p.unchangedFirst!]) {
         expect(u.server.requests, name).toBe(4);
@@ -245,7 +264,10 @@ describe('a whole bench run at tiny scale', () => {
       const sorted = [...p.unchangedSourcesPerSec!].sort((a, b) => a - b);
       expect(p.unchanged!.sourcesPerSec, name).toBe(sorted[1]); // the median of three
     }
-    expect(s.pipelines.saxFloor!.unchanged).toBeUndefined();
+    // the floor's unchanged cycle is the conditional requests alone: every source 304, nothing parsed
+    expect(s.pipelines.saxFloor!.unchanged!).toMatchObject({ items: 0, errors: [], server: { requests: 4, conditionalRequests: 4, notModified: 4, ok: 0 } });
+    expect(s.ratios.unchangedSourcesPerSec.vsRequestFloor).toBeCloseTo(s.pipelines.infrawire!.unchanged!.sourcesPerSec / s.pipelines.saxFloor!.unchanged!.sourcesPerSec, 9);
+    expect(s.ratios.unchangedSourcesPerSec.firstVsRequestFloor).toBeCloseTo(iwFirst(s)! / s.pipelines.saxFloor!.unchangedFirst!.sourcesPerSec, 9);
     // infrawire's later unchanged cycles were 304s too (each a day later, so every source was due)
     expect(s.pipelines.infrawire!.unchanged!.server.notModified).toBe(4);
     expect(s.pipelines.infrawire!.unchangedFirst!.server.notModified).toBe(4);
@@ -280,8 +302,21 @@ describe('a whole bench run at tiny scale', () => {
     const workDir = lines[0]!.match(/\((\/[^)]+)\)$/)![1]!;
     expect(existsSync(workDir)).toBe(false);
     const table = formatTable(report);
+    // every pipeline's CPU steal was measured (Linux), and the table says it
+    for (const [name, p] of Object.entries(s.pipelines)) {
+      expect(p.cpuStealShare, name).toBeGreaterThanOrEqual(0);
+      expect(p.cpuStealShare, name).toBeLessThanOrEqual(1);
+    }
+    expect(table).toMatch(/CPU steal \(time the hypervisor gave to other guests\): infrawire \d+\.\d%/);
+    const disturbed = structuredClone(report);
+    disturbed.scales[0]!.pipelines.naiveNode!.cpuStealShare = 0.2;
+    disturbed.scales[0]!.pipelines.infrawire!.cpuStealShare = 0.01;
+    expect(formatTable(disturbed)).toContain('naive Node (rss-parser) 20.0%');
+    expect(formatTable(disturbed)).toContain('— above 5%: timings of this run are unreliable');
+    for (const p of Object.values(disturbed.scales[0]!.pipelines)) p.cpuStealShare = 0.01;
+    expect(formatTable(disturbed)).not.toContain('unreliable');
     expect(table).toMatch(/unchanged cycle \(the median of 3: [\d,]+, [\d,]+, [\d,]+ sources\/s\): infrawire made 4 requests, 4 conditional, got 4 × 304/);
     expect(table).toMatch(/infrawire peak RSS: [\d.]+ MB loaded, [\d.]+ when the changed cycle had polled every source \(heap [\d.]+ MB used\), [\d.]+ after it curated and published/);
-    for (const label of ['infrawire', 'naive Node (rss-parser)', 'Python feedparser', 'sax floor', 'publish:', 'unchanged sources/s']) expect(table).toContain(label);
+    for (const label of ['infrawire', 'naive Node (rss-parser)', 'Python feedparser', 'floor (sax; 304s only)', 'publish:', 'vs the request floor', 'unchanged sources/s']) expect(table).toContain(label);
   });
 });
