@@ -49,12 +49,13 @@ function jsonText(text: string): string {
 }
 
 /**
- * One item as the document has it, as UTF-8 pieces: compact JSON, the
- * extension's `article` last, so it can be the stored Article JSON as it is
- * (the same bytes JSON.stringify writes for it; it is the largest part of the
- * item) when the entry has it, and is serialized only otherwise.
+ * One item as the document has it, in three parts: compact JSON up to the
+ * extension's `article`, which comes last so it can be the stored Article
+ * JSON as it is (the same bytes JSON.stringify writes for it; it is the
+ * largest part of the item) when the entry has it, and is serialized only
+ * otherwise; then `ITEM_END`.
  */
-export function jsonFeedItem({ article, keywords, addedAt, stored }: FeedEntry, contentHtml: string): Buffer[] {
+export function jsonFeedItemParts({ article, keywords, addedAt, stored }: FeedEntry, contentHtml: string): [head: string, article: Buffer | string, end: Buffer] {
   const authors = article.authors.length ? article.authors : [article.source.name];
   const extension: Omit<InfrawireItemExtension, 'article'> = { about: ABOUT, feedKeywords: keywords, addedAt };
   // The members in order: id, url, title, summary, content_html (the entry HTML, XML-safe), then the rest.
@@ -68,11 +69,11 @@ export function jsonFeedItem({ article, keywords, addedAt, stored }: FeedEntry, 
   });
   // `before` without its closing brace, `after` without its opening one and the closing braces of the extension and the item.
   const head = `${before.slice(0, -1)},"content_html":${jsonText(contentHtml)},${after.slice(1, -2)}${ARTICLE_KEY}`;
-  return [Buffer.from(head), stored ?? Buffer.from(JSON.stringify(article)), ITEM_END];
+  return [head, stored ?? JSON.stringify(article), ITEM_END];
 }
 
 /**
- * The document around items rendered by `jsonFeedItem`: compact JSON (the feed
+ * The document around items rendered from `jsonFeedItemParts`: compact JSON (the feed
  * is read by programs; indentation was a sixth of its bytes), one item a line.
  */
 export function jsonFeedFrame(feed: FeedDescription): DocumentFrame {

@@ -16,7 +16,7 @@ import type { FeedEntry } from '../store/index.js';
 import { VERSION } from '../fetch/index.js';
 import { atomEntryParts, atomFrame, cdata, CDATA_END, CDATA_START, cdataInside } from './atom.js';
 import { entryContentHtml, escapeHtml, xmlSafe } from './html.js';
-import { jsonFeedFrame, jsonFeedItem } from './jsonFeed.js';
+import { jsonFeedFrame, jsonFeedItemParts } from './jsonFeed.js';
 
 export interface FeedSite {
   /** Public base URL, no trailing slash. */
@@ -221,18 +221,38 @@ export interface RenderedEntry {
   json: Buffer[];
 }
 
+/**
+ * Texts as UTF-8 in one buffer of their exact size, one view per text. An
+ * entry's pieces are one allocation outside Buffer's shared 8 KiB pool: the
+ * pool's small slices cost a new slab every few pieces (a sixth of an
+ * uncached publish's CPU), and a kept piece held its whole slab in memory.
+ */
+export function encodeTogether(texts: readonly string[]): Buffer[] {
+  const sizes = texts.map((t) => Buffer.byteLength(t));
+  const all = Buffer.allocUnsafeSlow(sizes.reduce((a, b) => a + b, 0));
+  let at = 0;
+  return texts.map((t, n) => {
+    const start = at;
+    at += all.write(t, at, sizes[n]!, 'utf8');
+    return all.subarray(start, at);
+  });
+}
+
 /** An entry's rendering depends on the entry only (never on the feed around it), so it can be kept while the entry is unchanged. */
 export function renderEntry(entry: FeedEntry): RenderedEntry {
   // The entry's HTML is built once; its CDATA section is the same bytes in Atom and RSS, encoded once and shared.
   const html = entryContentHtml(entry.article);
-  const content = Buffer.from(cdataInside(html));
   const [atomBefore, atomAfter] = atomEntryParts(entry);
   const [rssBefore, rssAfter] = rssItemParts(entry, html);
+  const [jsonHead, article, jsonEnd] = jsonFeedItemParts(entry, html);
+  const texts = [cdataInside(html), atomBefore, atomAfter, rssBefore, rssAfter, jsonHead];
+  if (typeof article === 'string') texts.push(article);
+  const [content, ...pieces] = encodeTogether(texts);
   return {
     updated: entry.article.updated,
-    atom: [Buffer.from(atomBefore), content, Buffer.from(atomAfter)],
-    rss: [Buffer.from(rssBefore), content, Buffer.from(rssAfter)],
-    json: jsonFeedItem(entry, html),
+    atom: [pieces[0]!, content!, pieces[1]!],
+    rss: [pieces[2]!, content!, pieces[3]!],
+    json: [pieces[4]!, typeof article === 'string' ? pieces[5]! : article, jsonEnd],
   };
 }
 
