@@ -17,8 +17,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { loadConfig, parseConfig, type LoadedConfig } from '../config/index.js';
 import { appendToArray, removeFromArray } from '../config/jsonText.js';
 import { writeFileAtomic } from '../publish/index.js';
-import { feedRulesFor } from '../curate/index.js';
-import { curateStore, recurate, type CurationReport } from '../schedule/index.js';
+import { curateStore, decisionRules, recurate, type CurationReport } from '../schedule/index.js';
 import { openLockedStore, Store, StoreLockedError } from '../store/index.js';
 import { discoverFeed, parseOpml, toOpml, type OpmlSource } from './sources.js';
 
@@ -68,7 +67,7 @@ function applyRules(config: LoadedConfig, dryRun: boolean): void {
   if (dryRun) {
     const copy = Store.memoryCopy(config.store.path);
     try {
-      printCuration(copy, curateStore(config, copy, feedRulesFor(config), new Date()), true);
+      printCuration(copy, curateStore(config, copy, decisionRules(config), new Date()), true);
     } finally {
       copy.close();
     }

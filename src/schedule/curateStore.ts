@@ -22,7 +22,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { LoadedConfig } from '../config/index.js';
-import { clusterStories, decideFeeds, decisionsValidUntil, keptFeeds, type FeedRules } from '../curate/index.js';
+import { clusterStories, decideFeeds, decisionsValidUntil, feedRulesFor, keptFeeds, type FeedRules } from '../curate/index.js';
 import { VERSION } from '../fetch/index.js';
 import type { Article } from '../model/index.js';
 import {
@@ -72,6 +72,26 @@ const DAY_MS = 86_400_000;
 export function decisionRulesFingerprint(config: Pick<LoadedConfig, 'feeds' | 'sources' | 'watch'>): string {
   const rules = [VERSION, config.watch, config.feeds.map((f) => [f.name, f.keywords, f.watch]), config.sources.map((s) => [s.name, s.watch])];
   return createHash('sha256').update(JSON.stringify(rules)).digest('hex');
+}
+
+/** The compiled feed rules and the fingerprint the decisions made with them are stored under: one value for a cycle or a pass. */
+export interface DecisionRules {
+  readonly feeds: readonly FeedRules[];
+  readonly fingerprint: string;
+}
+
+/** The config's decision rules, each part made on first use: a cycle where every source answers 304 and no curation is due compiles none (it costs ms). */
+export function decisionRules(config: Pick<LoadedConfig, 'feeds' | 'sources' | 'watch'>): DecisionRules {
+  let feeds: readonly FeedRules[] | undefined;
+  let fingerprint: string | undefined;
+  return {
+    get feeds() {
+      return (feeds ??= feedRulesFor(config));
+    },
+    get fingerprint() {
+      return (fingerprint ??= decisionRulesFingerprint(config));
+    },
+  };
 }
 
 /** Ids of the clusters whose lead was first seen before `cutoff`, with all their reports. */
@@ -166,7 +186,7 @@ function syncFeed(store: Store, feed: string, planned: Map<string, PlannedEntry>
   return change;
 }
 
-export function curateStore(config: CurateConfig, store: Store, rules: readonly FeedRules[], now: Date): CurationReport {
+export function curateStore(config: CurateConfig, store: Store, rules: DecisionRules, now: Date): CurationReport {
   const at = now.toISOString();
   return store.transaction(() => {
     const leads = clusterLeads(store);
@@ -181,8 +201,8 @@ export function curateStore(config: CurateConfig, store: Store, rules: readonly 
     const leadOf = (id: string) => leads.get(id) ?? assigned.get(id) ?? id;
     const merged = [...assigned].filter(([id, lead]) => id !== lead).length;
 
-    const decided = refreshDecisions(store, live, rules, decisionRulesFingerprint(config), now);
-    const plan = planEntries(live, leadOf, rules);
+    const decided = refreshDecisions(store, live, rules.feeds, rules.fingerprint, now);
+    const plan = planEntries(live, leadOf, rules.feeds);
     const feeds = config.feeds.map((f) => syncFeed(store, f.name, plan.get(f.name) ?? new Map(), f.maxEntries, at));
     const nextChangeAt = nextTimedChange(live, leadOf, config.curate.retentionDays);
     return { pruned: gone.length, merged, decided, feeds, ...(nextChangeAt !== undefined ? { nextChangeAt } : {}) };

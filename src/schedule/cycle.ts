@@ -21,14 +21,14 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoadedConfig, SourceConfig } from '../config/index.js';
-import { decideFeeds, feedRulesFor, keptFeeds, type FeedDecision, type FeedRules } from '../curate/index.js';
+import { decideFeeds, keptFeeds, type FeedDecision, type FeedRules } from '../curate/index.js';
 import { createFetchLimiter, fetchSource, type FetchResult } from '../fetch/index.js';
 import type { Article, FeedFormat } from '../model/index.js';
 import { normalizeOptions, redated, type NormalizeOptions } from '../normalize/index.js';
 import { sharedParsePool, type ParsePool, type ParseJobResult } from '../pool/index.js';
 import { FEED_FORMATS, renderCacheFor, writeChangedFiles, type FeedSite } from '../publish/index.js';
 import { articleIdByGuid, isTombstoned, saveDecision, storedSource, type SourceOutcome, type SourceState, type Store } from '../store/index.js';
-import { curateStore, decisionRulesFingerprint, storedDecision, type CurationReport } from './curateStore.js';
+import { curateStore, decisionRules, storedDecision, type CurationReport, type DecisionRules } from './curateStore.js';
 import { duePolicyFromConfig, isDue, nextCheckAt, type CacheHeaders } from './due.js';
 import { healthNotice, sourceHealth } from './health.js';
 
@@ -83,7 +83,7 @@ export interface CycleSummary {
  * what a rule change (config reload, CLI edit) calls so it takes effect at once.
  */
 export function recurate(config: LoadedConfig, store: Store, now: Date = new Date()) {
-  const curation = curateStoreNoted(config, store, feedRulesFor(config), now);
+  const curation = curateStoreNoted(config, store, decisionRules(config), now);
   return { curation, feeds: publishFeedsNoted(config, store) };
 }
 
@@ -94,15 +94,16 @@ export function recurate(config: LoadedConfig, store: Store, now: Date = new Dat
  * maximum age or retention would change something (`nextChangeAt`) nor set
  * back. Kept per store, in memory: a new process curates on its first cycle.
  */
-const lastCuration = new WeakMap<Store, { rules: string; at: number; nextChangeAt?: number }>();
+const lastCuration = new WeakMap<Store, { inputs: string; at: number; nextChangeAt?: number }>();
 
-function rulesFingerprint(config: LoadedConfig): string {
-  return JSON.stringify([config.watch, config.feeds, config.sources.map((s) => [s.name, s.watch, s.priority]), config.curate]);
+/** What a curation pass depends on besides the store and the clock: the decision rules (by their fingerprint) and the pass's own settings. */
+function curationInputs(config: LoadedConfig, rules: DecisionRules): string {
+  return JSON.stringify([rules.fingerprint, config.feeds, config.sources.map((s) => [s.name, s.priority]), config.curate]);
 }
 
-function curateStoreNoted(config: LoadedConfig, store: Store, rules: readonly FeedRules[], now: Date) {
+function curateStoreNoted(config: LoadedConfig, store: Store, rules: DecisionRules, now: Date) {
   const report = curateStore(config, store, rules, now);
-  lastCuration.set(store, { rules: rulesFingerprint(config), at: now.getTime(), nextChangeAt: report.nextChangeAt });
+  lastCuration.set(store, { inputs: curationInputs(config, rules), at: now.getTime(), nextChangeAt: report.nextChangeAt });
   return report;
 }
 
@@ -111,9 +112,9 @@ function storedAny(sources: readonly SourceReport[]): boolean {
   return sources.some((s) => s.itemsNew > 0 || (s.itemsChanged ?? 0) > 0);
 }
 
-function curationDue(config: LoadedConfig, store: Store, stored: boolean, now: Date): boolean {
+function curationDue(config: LoadedConfig, store: Store, rules: DecisionRules, stored: boolean, now: Date): boolean {
   const last = lastCuration.get(store);
-  if (stored || !last || last.rules !== rulesFingerprint(config)) return true;
+  if (stored || !last || last.inputs !== curationInputs(config, rules)) return true;
   const t = now.getTime();
   return t < last.at || t >= (last.nextChangeAt ?? Infinity);
 }
@@ -191,7 +192,7 @@ function identify(store: Store, article: Article, guidIsUnique: boolean): { arti
 }
 
 /** Store a parsed and normalized feed's items (dated against `now`); returns the counts. Feed membership is decided afterwards over the whole store (`curateStore`). */
-function ingest(store: Store, parsed: ParseJobResult, rules: CycleRules, now: Date, options: NormalizeOptions, onDecisions?: DecisionListener) {
+function ingest(store: Store, parsed: ParseJobResult, rules: DecisionRules, now: Date, options: NormalizeOptions, onDecisions?: DecisionListener) {
   const nowIso = now.toISOString();
   let itemsNew = 0;
   let itemsKept = 0;
@@ -275,32 +276,12 @@ interface PollMode {
   pool?: ParsePool;
 }
 
-/** A cycle's compiled feed rules and the fingerprint its stored decisions carry. */
-interface CycleRules {
-  readonly feeds: readonly FeedRules[];
-  readonly fingerprint: string;
-}
-
-/** The cycle's rules, made on first use: a cycle where every source answers 304 and no curation is due needs neither (they cost ms a cycle). */
-function lazyCycleRules(config: LoadedConfig): CycleRules {
-  let feeds: readonly FeedRules[] | undefined;
-  let fingerprint: string | undefined;
-  return {
-    get feeds() {
-      return (feeds ??= feedRulesFor(config));
-    },
-    get fingerprint() {
-      return (fingerprint ??= decisionRulesFingerprint(config));
-    },
-  };
-}
-
 /**
  * Poll one source: conditional GET from the stored URL and validators, skip
  * parsing on 304 or an unchanged body, record the outcome and the next check.
  * `prior` is its stored state (`Store.sourceState`), read when the cycle started.
  */
-async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig, prior: SourceState | undefined, rules: CycleRules, now: () => Date, mode: PollMode = {}): Promise<SourceReport> {
+async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig, prior: SourceState | undefined, rules: DecisionRules, now: () => Date, mode: PollMode = {}): Promise<SourceReport> {
   const report: SourceReport = { name: src.name, url: src.url, ok: false, itemsSeen: 0, itemsNew: 0, itemsKept: 0 };
   const fetchUrl = prior?.url ?? src.url;
   const fetched: FetchResult = await fetchSource(fetchUrl, { ...config.fetch, validators: mode.fresh ? undefined : validatorsOf(prior) });
@@ -404,7 +385,7 @@ function drainDeadline(signal: AbortSignal | undefined, drainMs: number): Promis
 export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOptions = {}): Promise<CycleSummary> {
   const now = opts.now ?? (() => new Date());
   const startedAt = now().toISOString();
-  const cycleRules = lazyCycleRules(config);
+  const cycleRules = decisionRules(config);
   const limiter = createFetchLimiter(config.fetch);
   const gaveUp = drainDeadline(opts.signal, opts.drainMs ?? 0).then(() => 'gave up' as const);
   // One read of every source's state; as in Store.sourceState, a state counts only while its configured URL is the config's.
@@ -440,7 +421,7 @@ export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOp
   }
   const sources = polledReports.filter((s): s is SourceReport => s !== undefined);
   const stored = storedAny(sources);
-  const curation = curationDue(config, store, stored, now()) ? curateStoreNoted(config, store, cycleRules.feeds, now()) : undefined;
+  const curation = curationDue(config, store, cycleRules, stored, now()) ? curateStoreNoted(config, store, cycleRules, now()) : undefined;
   const feeds = opts.dryRun ? [] : (unchangedPublish(config, store, stored || curation !== undefined) ?? publishFeedsNoted(config, store));
   const sum = (k: 'itemsSeen' | 'itemsNew' | 'itemsKept') => sources.reduce((n, s) => n + s[k], 0);
   return { startedAt, finishedAt: now().toISOString(), sources, feeds, itemsSeen: sum('itemsSeen'), itemsNew: sum('itemsNew'), itemsKept: sum('itemsKept'), ...(curation ? { curation } : {}) };

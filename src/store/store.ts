@@ -303,8 +303,8 @@ export class Store {
   }
 
   getArticle(id: string): Article | undefined {
-    const data = this.articleData(id);
-    return data ? (JSON.parse(data.toString('utf8')) as Article) : undefined;
+    const data = this.statement('SELECT data FROM articles WHERE id = ?').pluck().get(id) as string | undefined;
+    return data === undefined ? undefined : (JSON.parse(data) as Article);
   }
 
   /** The stored article with this canonical URL (the earliest seen when several sources share it). */
@@ -354,12 +354,7 @@ export class Store {
     });
   }
 
-  /** An article's stored JSON as UTF-8 bytes (read as a blob: no text decoding unless the caller asks). */
-  articleData(id: string): Buffer | undefined {
-    return this.statement('SELECT CAST(data AS BLOB) FROM articles WHERE id = ?').pluck().get(id) as Buffer | undefined;
-  }
-
-  /** `articleData` of many ids in one statement (a feed's entries: a third cheaper than one read each); ids not stored are absent. */
+  /** The stored Article JSON of these ids as UTF-8 bytes (read as blobs: no text decoding unless the caller asks), in one statement (a feed's entries: a third cheaper than one read each); ids not stored are absent. */
   articlesData(ids: readonly string[]): Map<string, Buffer> {
     const rows = this
       .statement('SELECT id, CAST(data AS BLOB) AS data FROM articles WHERE id IN (SELECT value FROM json_each(?))')

@@ -7,8 +7,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig, type LoadedConfig } from '../../src/config/index.js';
-import { feedRulesFor } from '../../src/curate/index.js';
-import { curateStore, runCycle } from '../../src/schedule/index.js';
+import { curateStore, decisionRules, runCycle } from '../../src/schedule/index.js';
 import { Store } from '../../src/store/index.js';
 import { startFixtureServer, tempDir, testConfig } from '../helpers/env.js';
 import { makeArticle } from '../publish/articles.js';
@@ -44,7 +43,7 @@ function feedState(store: Store): string[] {
 }
 
 function curate(cfg: LoadedConfig, store: Store, now: Date) {
-  return curateStore(cfg, store, feedRulesFor(cfg), now);
+  return curateStore(cfg, store, decisionRules(cfg), now);
 }
 
 /** The oracle: what deciding every stored article again gives, on a copy (the store under test is left alone). */
@@ -105,6 +104,29 @@ describe('incremental curation', () => {
       expect(summary.curation?.decided).toBe(0);
       expect(feedState(store).length).toBe(summary.itemsKept);
       expect(feedState(store)).toEqual(fullyDecided(cfg, store, at(0)));
+    } finally {
+      await fixtures.stop();
+    }
+  });
+
+  it('a cycle runs the whole-store pass again when anything it depends on changed, and skips it otherwise', async () => {
+    const fixtures = await startFixtureServer();
+    try {
+      const base = { pool: { size: 0 } };
+      const cycle = async (extra: Record<string, unknown>, day: number) => (await runCycle(testConfig(tmp.dir, fixtures.url, undefined, { ...base, ...extra }), store, { now: () => at(day) })).curation;
+      expect(await cycle({}, 0)).toBeDefined(); // the first cycle stores everything
+      expect(await cycle({}, 0.01)).toBeUndefined(); // nothing new, the same inputs
+      const feeds = [{ name: 'ai-infrastructure', title: 'AI infrastructure (test)', maxEntries: 3 }];
+      const changes: [string, Record<string, unknown>][] = [
+        ['the pass settings', { curate: { retentionDays: 400 } }],
+        ['a feed setting that is no watch rule', { curate: { retentionDays: 400 }, feeds }],
+        ['the watch rules', { curate: { retentionDays: 400 }, feeds, watch: { keywords: ['GPU'] } }],
+      ];
+      let day = 0.02;
+      for (const [what, extra] of changes) {
+        expect(await cycle(extra, (day += 0.01)), what).toBeDefined();
+        expect(await cycle(extra, (day += 0.01)), `${what}, again`).toBeUndefined();
+      }
     } finally {
       await fixtures.stop();
     }

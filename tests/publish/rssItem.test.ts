@@ -13,8 +13,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { feedSchema, parseConfig } from '../../src/config/index.js';
 import { entryContentHtml, FeedRenderCache, renderFeeds, rssItem, rssItemXml } from '../../src/publish/index.js';
-import { curateStore, feedSite } from '../../src/schedule/index.js';
-import { feedRulesFor } from '../../src/curate/index.js';
+import { curateStore, decisionRules, feedSite } from '../../src/schedule/index.js';
 import { Store } from '../../src/store/index.js';
 import { tempDir } from '../helpers/env.js';
 import { entry, HOSTILE, hostileArticle, makeArticle } from './articles.js';
@@ -89,7 +88,7 @@ describe('the render cache', () => {
     const [feed] = config.feeds;
     const site = feedSite(config);
     const cache = new FeedRenderCache();
-    const curate = (day: number) => curateStore(config, store, feedRulesFor(config), new Date(Date.UTC(2026, 10, 28 + day)));
+    const curate = (day: number) => curateStore(config, store, decisionRules(config), new Date(Date.UTC(2026, 10, 28 + day)));
     const check = (expectRendered: number) => {
       const read: string[] = [];
       const articlesData = (ids: readonly string[]) => (read.push(...ids), store.articlesData(ids));
