@@ -48,12 +48,17 @@ export type PipelineName = 'infrawire' | 'naiveNode' | 'python' | 'saxFloor';
 export interface Target {
   name: string;
   goal: string;
+  /** The goal as a comparison: actual `op` limit. */
+  op: '>=' | '<=';
+  limit: number;
   actual: number | null;
   met: boolean | null;
 }
 
 export interface ScaleReport {
   sources: number;
+  /** With `--rounds N` above 1: which round this is (every pipeline ran once per round). */
+  round?: number;
   itemsPerSource: number;
   itemBytes: number;
   corpusBytes: number;
@@ -70,12 +75,34 @@ export interface ScaleReport {
   targets: Target[];
 }
 
+/** One target over several rounds: the median value judges it; min and max show the spread. */
+export interface TargetSummary {
+  name: string;
+  goal: string;
+  median: number | null;
+  min: number | null;
+  max: number | null;
+  met: boolean | null;
+  /** Rounds in which it was met, of those that measured it. */
+  metRounds: number;
+  measuredRounds: number;
+}
+
+export interface ScaleSummary {
+  sources: number;
+  rounds: number;
+  targets: TargetSummary[];
+}
+
 export interface BenchReport {
   schema: 1;
   generatedAt: string;
   machine: Record<string, string | number>;
   options: Record<string, unknown>;
+  /** One entry per scale, or per scale and round with `--rounds`. */
   scales: ScaleReport[];
+  /** With `--rounds` above 1: each scale's targets over its rounds. */
+  summaries?: ScaleSummary[];
 }
 
 export function phaseMetrics(phase: PhaseResult, server: ServerStats): PhaseMetrics {
@@ -101,9 +128,14 @@ function rssLimitMB(sources: number): number {
   return sources <= 1000 ? 256 : 512;
 }
 
-function target(name: string, goal: string, actual: number | null | undefined, met: (v: number) => boolean): Target {
+function meets(op: Target['op'], limit: number, value: number): boolean {
+  return op === '>=' ? value >= limit : value <= limit;
+}
+
+/** A target; `goal` is how the table writes `op limit` (">= 1.0x", "<= 256"). */
+function target(name: string, goal: string, op: Target['op'], limit: number, actual: number | null | undefined): Target {
   const v = actual ?? null;
-  return { name, goal, actual: v, met: v === null ? null : met(v) };
+  return { name, goal, op, limit, actual: v, met: v === null ? null : meets(op, limit, v) };
 }
 
 export function scaleRatios(p: ScaleReport['pipelines']): ScaleReport['ratios'] {
@@ -129,16 +161,48 @@ export function scaleRatios(p: ScaleReport['pipelines']): ScaleReport['ratios'] 
 export function scaleTargets(sources: number, p: ScaleReport['pipelines'], r: ScaleReport['ratios']): Target[] {
   const limit = rssLimitMB(sources);
   return [
-    target('changed items/s vs naive Node', '>= 1.0x', r.changedItemsPerSec.vsNaiveNode, (v) => v >= 1),
-    target('changed items/s vs sax floor', '>= 0.6x', r.changedItemsPerSec.vsSaxFloor, (v) => v >= 0.6),
-    target('changed items/s vs Python feedparser', '>= 10x', r.changedItemsPerSec.vsPython, (v) => v >= 10),
-    target('unchanged sources/s, first cycle', '>= 2000', p.infrawire?.unchangedFirst?.sourcesPerSec, (v) => v >= 2000),
-    target(`unchanged sources/s, median of ${p.infrawire?.unchangedSourcesPerSec?.length ?? 0} cycles`, '>= 2000', p.infrawire?.unchanged?.sourcesPerSec, (v) => v >= 2000),
-    target('unchanged sources/s vs naive Node (medians)', '>= 10x', r.unchangedSourcesPerSec.vsNaiveNode, (v) => v >= 10),
-    target('peak RSS (MB)', `<= ${limit}`, p.infrawire?.peakRssMB, (v) => v <= limit),
-    target(`publish ${p.infrawire?.publish?.entries ?? 0}-entry feed, 3 formats, uncached (ms)`, '<= 100', p.infrawire?.publish?.uncachedMs, (v) => v <= 100),
-    target(`publish ${p.infrawire?.publish?.entries ?? 0}-entry feed, 3 formats, cached (ms)`, '<= 100', p.infrawire?.publish?.medianMs, (v) => v <= 100),
+    target('changed items/s vs naive Node', '>= 1.0x', '>=', 1, r.changedItemsPerSec.vsNaiveNode),
+    target('changed items/s vs sax floor', '>= 0.6x', '>=', 0.6, r.changedItemsPerSec.vsSaxFloor),
+    target('changed items/s vs Python feedparser', '>= 10x', '>=', 10, r.changedItemsPerSec.vsPython),
+    target('unchanged sources/s, first cycle', '>= 2000', '>=', 2000, p.infrawire?.unchangedFirst?.sourcesPerSec),
+    target(`unchanged sources/s, median of ${p.infrawire?.unchangedSourcesPerSec?.length ?? 0} cycles`, '>= 2000', '>=', 2000, p.infrawire?.unchanged?.sourcesPerSec),
+    target('unchanged sources/s vs naive Node (medians)', '>= 10x', '>=', 10, r.unchangedSourcesPerSec.vsNaiveNode),
+    target('peak RSS (MB)', `<= ${limit}`, '<=', limit, p.infrawire?.peakRssMB),
+    target(`publish ${p.infrawire?.publish?.entries ?? 0}-entry feed, 3 formats, uncached (ms)`, '<= 100', '<=', 100, p.infrawire?.publish?.uncachedMs),
+    target(`publish ${p.infrawire?.publish?.entries ?? 0}-entry feed, 3 formats, cached (ms)`, '<= 100', '<=', 100, p.infrawire?.publish?.medianMs),
   ];
+}
+
+/** The median (the mean of the middle two for an even count). */
+export function medianOf(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * A scale's targets over its rounds (same scale, same targets in the same
+ * order): each judged by the median of its values, with the spread. A ratio
+ * is still measured within one round, as the issue asks; only then summarized.
+ */
+export function summarizeRounds(rounds: readonly ScaleReport[]): ScaleSummary {
+  const first = rounds[0]!;
+  const targets = first.targets.map((t, i): TargetSummary => {
+    const values = rounds.map((r) => r.targets[i]!.actual).filter((v): v is number => v !== null);
+    const median = values.length ? medianOf(values) : null;
+    const met = median === null ? null : meets(t.op, t.limit, median);
+    return {
+      name: t.name,
+      goal: t.goal,
+      median,
+      min: values.length ? Math.min(...values) : null,
+      max: values.length ? Math.max(...values) : null,
+      met,
+      metRounds: rounds.filter((r) => r.targets[i]!.met === true).length,
+      measuredRounds: values.length,
+    };
+  });
+  return { sources: first.sources, rounds: rounds.length, targets };
 }
 
 const fmt = (v: number | null | undefined, digits = 1): string => (v === null || v === undefined ? '-' : v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
@@ -155,7 +219,7 @@ const PIPELINE_LABELS: Record<PipelineName, string> = { infrawire: 'infrawire', 
 export function formatTable(report: BenchReport): string {
   const out: string[] = [];
   for (const s of report.scales) {
-    out.push(`\n== ${s.sources.toLocaleString('en-US')} sources × ${s.itemsPerSource} items (~${s.itemBytes} B) = ${s.corpusItems.toLocaleString('en-US')} items, ${fmt(s.corpusBytes / 2 ** 20)} MB; server: ${s.serverMode} ==`);
+    out.push(`\n== ${s.sources.toLocaleString('en-US')} sources${s.round !== undefined ? ` (round ${s.round})` : ''} × ${s.itemsPerSource} items (~${s.itemBytes} B) = ${s.corpusItems.toLocaleString('en-US')} items, ${fmt(s.corpusBytes / 2 ** 20)} MB; server: ${s.serverMode} ==`);
     const rows = [['pipeline', 'changed src/s', 'items/s', 'MB/s', 'CPU ms/src', 'unchanged src/s (1st)', '304s', 'peak RSS MB']];
     for (const name of Object.keys(PIPELINE_LABELS) as PipelineName[]) {
       const p = s.pipelines[name];
@@ -182,6 +246,10 @@ export function formatTable(report: BenchReport): string {
       const errs = [...p.changed.errors, ...(p.unchanged?.errors ?? [])];
       if (errs.length) out.push(`${name} errors: ${errs.join('; ')}`);
     }
+  }
+  for (const sum of report.summaries ?? []) {
+    out.push(`\n== ${sum.sources.toLocaleString('en-US')} sources: the targets over ${sum.rounds} rounds (judged by the median) ==`);
+    out.push(pad([['target', 'goal', 'median', 'min', 'max', 'met', 'rounds met'], ...sum.targets.map((t) => [t.name, t.goal, fmt(t.median, 2), fmt(t.min, 2), fmt(t.max, 2), t.met === null ? '-' : t.met ? 'yes' : 'NO', `${t.metRounds}/${t.measuredRounds}`])]));
   }
   return out.join('\n');
 }

@@ -21,7 +21,7 @@ import { PACKAGE_ROOT } from '../src/model/packageRoot.js';
 import { BENCH_KEYWORDS, DEFAULT_CORPUS, generateCorpus, type Corpus, type CorpusOptions } from './corpus.js';
 import { benchModule, CALL_TIMEOUT_MS, LOADER_ARGS, startChild } from './child.js';
 import { formatProfile, summarizeProfiles, type CpuProfile, type ProfileSummary } from './profile.js';
-import { formatTable, phaseMetrics, scaleRatios, scaleTargets, type BenchReport, type PhaseMetrics, type PipelineMetrics, type PipelineName, type ScaleReport } from './report.js';
+import { formatTable, phaseMetrics, scaleRatios, scaleTargets, summarizeRounds, type BenchReport, type PhaseMetrics, type PipelineMetrics, type PipelineName, type ScaleReport } from './report.js';
 import type { ServerCommand, ServerMessage, ServerMode, ServerStats } from './server.js';
 import type { PhaseResult, PipelineSetup } from './pipelines/types.js';
 import type { PublishResult } from './pipelines/types.js';
@@ -42,6 +42,8 @@ export interface BenchOptions {
   itemBytes: number;
   matchRatio: number;
   concurrency: number;
+  /** Rounds per scale: every pipeline runs once per round, over the same corpus and server (default 1). */
+  rounds?: number;
   /** infrawire's parse pool size (`pool.size`); unset: its default. */
   poolSize?: number;
   serverMode: ServerMode;
@@ -179,7 +181,7 @@ function threadProfiles(dir: string): CpuProfile[] {
     .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as CpuProfile);
 }
 
-async function runScale(sources: number, opts: BenchOptions, machine: BenchReport['machine']): Promise<{ scale: ScaleReport; profile?: ProfileSummary }> {
+async function runScale(sources: number, opts: BenchOptions, machine: BenchReport['machine']): Promise<{ rounds: ScaleReport[]; profile?: ProfileSummary }> {
   const work = mkdtempSync(join(tmpdir(), 'infrawire-bench-'));
   const corpusOptions: CorpusOptions = { ...DEFAULT_CORPUS, sources, itemsPerSource: opts.itemsPerSource ?? defaultItemsPerSource(sources), itemBytes: opts.itemBytes, matchRatio: opts.matchRatio };
   let server: CorpusServer | undefined;
@@ -188,42 +190,50 @@ async function runScale(sources: number, opts: BenchOptions, machine: BenchRepor
     const corpus: Corpus = generateCorpus(join(work, 'corpus'), corpusOptions);
     opts.log(`[${sources} sources] corpus: ${corpus.totalItems} items, ${(corpus.totalBytes / 2 ** 20).toFixed(1)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s (${work})`);
     server = await startServer(corpus.dir, opts.serverMode);
-    const setupFor = (name: string): PipelineSetup => ({ serverUrl: server!.url, sources: corpus.sources.map((s) => ({ name: s.name, path: s.path })), workDir: join(work, name), concurrency: opts.concurrency, keywords: BENCH_KEYWORDS, ...(opts.poolSize !== undefined ? { poolSize: opts.poolSize } : {}) });
-    const pipelines: ScaleReport['pipelines'] = {};
+    const setupFor = (name: string, round: number): PipelineSetup => ({ serverUrl: server!.url, sources: corpus.sources.map((s) => ({ name: s.name, path: s.path })), workDir: join(work, `${name}-${round}`), concurrency: opts.concurrency, keywords: BENCH_KEYWORDS, ...(opts.poolSize !== undefined ? { poolSize: opts.poolSize } : {}) });
     let profile: ProfileSummary | undefined;
-    for (const name of opts.pipelines) {
-      const t = performance.now();
-      const ticks = cpuTicks();
-      if (name === 'python') {
-        const { metrics, versions } = await runPythonPipeline(opts.python, setupFor(name), server);
-        pipelines.python = metrics;
-        machine.python = versions;
-      } else {
-        const profDir = name === 'infrawire' && opts.cpuProfDir ? resolve(opts.cpuProfDir, `infrawire-${sources}-${Date.now()}`) : undefined;
-        if (profDir) mkdirSync(profDir, { recursive: true });
-        const execArgv = profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [];
-        pipelines[name] = await runNodePipeline(name, setupFor(name), server, UNCHANGED_CYCLES, execArgv);
-        const profiles = profDir ? threadProfiles(profDir) : [];
-        if (profiles.length) profile = summarizeProfiles(profiles);
+    const rounds: ScaleReport[] = [];
+    const roundCount = opts.rounds ?? 1;
+    for (let round = 1; round <= roundCount; round++) {
+      const label = roundCount > 1 ? `[${sources} sources, round ${round}/${roundCount}]` : `[${sources} sources]`;
+      const pipelines: ScaleReport['pipelines'] = {};
+      for (const name of opts.pipelines) {
+        const t = performance.now();
+        const ticks = cpuTicks();
+        if (name === 'python') {
+          const { metrics, versions } = await runPythonPipeline(opts.python, setupFor(name, round), server);
+          pipelines.python = metrics;
+          machine.python = versions;
+        } else {
+          const profDir = name === 'infrawire' && opts.cpuProfDir && round === 1 ? resolve(opts.cpuProfDir, `infrawire-${sources}-${Date.now()}`) : undefined;
+          if (profDir) mkdirSync(profDir, { recursive: true });
+          const execArgv = profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [];
+          pipelines[name] = await runNodePipeline(name, setupFor(name, round), server, UNCHANGED_CYCLES, execArgv);
+          const profiles = profDir ? threadProfiles(profDir) : [];
+          if (profiles.length) profile = summarizeProfiles(profiles);
+        }
+        const steal = stealShare(ticks, cpuTicks());
+        if (steal !== undefined) pipelines[name]!.cpuStealShare = steal;
+        // A pipeline's store and feeds (~1 GB for infrawire at 10,000 sources) go once it is measured.
+        rmSync(join(work, `${name}-${round}`), { recursive: true, force: true });
+        opts.log(`${label} ${name}: done in ${((performance.now() - t) / 1000).toFixed(1)} s${steal !== undefined ? `, CPU steal ${(steal * 100).toFixed(1)}%` : ''}`);
       }
-      const steal = stealShare(ticks, cpuTicks());
-      if (steal !== undefined) pipelines[name]!.cpuStealShare = steal;
-      opts.log(`[${sources} sources] ${name}: done in ${((performance.now() - t) / 1000).toFixed(1)} s${steal !== undefined ? `, CPU steal ${(steal * 100).toFixed(1)}%` : ''}`);
+      const ratios = scaleRatios(pipelines);
+      rounds.push({
+        sources,
+        ...(roundCount > 1 ? { round } : {}),
+        itemsPerSource: corpusOptions.itemsPerSource,
+        itemBytes: corpusOptions.itemBytes,
+        corpusBytes: corpus.totalBytes,
+        corpusItems: corpus.totalItems,
+        matchingItems: corpus.matchingItems,
+        serverMode: opts.serverMode,
+        pipelines,
+        ratios,
+        targets: scaleTargets(sources, pipelines, ratios),
+      });
     }
-    const ratios = scaleRatios(pipelines);
-    const scale: ScaleReport = {
-      sources,
-      itemsPerSource: corpusOptions.itemsPerSource,
-      itemBytes: corpusOptions.itemBytes,
-      corpusBytes: corpus.totalBytes,
-      corpusItems: corpus.totalItems,
-      matchingItems: corpus.matchingItems,
-      serverMode: opts.serverMode,
-      pipelines,
-      ratios,
-      targets: scaleTargets(sources, pipelines, ratios),
-    };
-    return { scale, profile };
+    return { rounds, profile };
   } finally {
     server?.stop();
     rmSync(work, { recursive: true, force: true });
@@ -241,13 +251,14 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport & { prof
     schema: 1,
     generatedAt: new Date().toISOString(),
     machine,
-    options: { scales: opts.scales, itemsPerSource: opts.itemsPerSource ?? 'by scale', itemBytes: opts.itemBytes, matchRatio: opts.matchRatio, concurrency: opts.concurrency, poolSize: opts.poolSize ?? 'default', serverMode: opts.serverMode, pipelines: opts.pipelines },
+    options: { scales: opts.scales, rounds: opts.rounds ?? 1, itemsPerSource: opts.itemsPerSource ?? 'by scale', itemBytes: opts.itemBytes, matchRatio: opts.matchRatio, concurrency: opts.concurrency, poolSize: opts.poolSize ?? 'default', serverMode: opts.serverMode, pipelines: opts.pipelines },
     scales: [],
     profiles: {},
   };
   for (const sources of opts.scales) {
-    const { scale, profile } = await runScale(sources, opts, machine);
-    report.scales.push(scale);
+    const { rounds, profile } = await runScale(sources, opts, machine);
+    report.scales.push(...rounds);
+    if (rounds.length > 1) (report.summaries ??= []).push(summarizeRounds(rounds));
     if (profile) report.profiles[String(sources)] = profile;
   }
   if (opts.out) {
@@ -265,6 +276,7 @@ const USAGE = `usage: npm run bench -- [options]
   --concurrency N      fetches at once, for every pipeline (default 8)
   --pool-size N        infrawire's parse worker threads (pool.size; 0: on the main thread; default: the cores less one)
   --server MODE        validators (ETag/Last-Modified, 304s; default) or plain
+  --rounds N           run every pipeline N times per scale, interleaved, and summarize each target by its median (default 1)
   --pipelines LIST     any of ${ALL_PIPELINES.join(',')} (default all)
   --python PATH        the Python with python3-feedparser (default /usr/bin/python3)
   --out FILE           report JSON (default bench/results/latest.json)
@@ -293,6 +305,7 @@ export function parseBenchArgs(argv: string[]): Omit<BenchOptions, 'log'> {
       'match-ratio': { type: 'string' },
       concurrency: { type: 'string' },
       'pool-size': { type: 'string' },
+      rounds: { type: 'string' },
       server: { type: 'string' },
       pipelines: { type: 'string' },
       python: { type: 'string' },
@@ -317,6 +330,7 @@ export function parseBenchArgs(argv: string[]): Omit<BenchOptions, 'log'> {
     matchRatio,
     concurrency: positiveInt('--concurrency', values.concurrency, 8),
     ...(values['pool-size'] !== undefined ? { poolSize: poolSizeArg(values['pool-size']) } : {}),
+    ...(values.rounds !== undefined ? { rounds: positiveInt('--rounds', values.rounds, 1) } : {}),
     serverMode,
     pipelines: pipelines as PipelineName[],
     python: values.python ?? '/usr/bin/python3',

@@ -26,6 +26,7 @@ import { renderCacheFor } from '../../src/publish/index.js';
 import { publishFeeds, runCycle } from '../../src/schedule/index.js';
 import { Store } from '../../src/store/index.js';
 import { peakRssMB, serveCommands, timed } from '../child.js';
+import { medianOf } from '../report.js';
 import { MAX_REPORTED_ERRORS, type PhaseResult, type PipelineSetup, type PublishResult } from './types.js';
 
 export const BENCH_FEED = 'bench';
@@ -51,12 +52,6 @@ export function benchConfig(setup: PipelineSetup): LoadedConfig {
     curate: { clusterThreshold: 1 },
   };
   return parseConfig(raw, join(setup.workDir, 'config.json'));
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 let config: LoadedConfig | undefined;
@@ -112,7 +107,7 @@ async function publish(): Promise<PublishResult> {
     bytes = 0;
     for (const name of feed.changed) bytes += statSync(isAbsolute(name) ? name : join(dir, name)).size;
   }
-  return { entries, runsMs, uncachedMs: runsMs[0]!, medianMs: median(runsMs.slice(1)), bytes, peakRssSoFarMB };
+  return { entries, runsMs, uncachedMs: runsMs[0]!, medianMs: medianOf(runsMs.slice(1)), bytes, peakRssSoFarMB };
 }
 
 serveCommands(

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Parser from 'rss-parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BENCH_KEYWORDS, generateCorpus, type CorpusOptions } from '../../bench/corpus.js';
-import { formatTable } from '../../bench/report.js';
+import { formatTable, medianOf, summarizeRounds, type ScaleReport, type Target } from '../../bench/report.js';
 import { cpuTicks, medianRun, parseBenchArgs, stealShare, runBench, startServer, UNCHANGED_CYCLES, type CorpusServer } from '../../bench/run.js';
 import { summarizeProfile, summarizeProfiles } from '../../bench/profile.js';
 import { compileKeywords } from '../../src/curate/index.js';
@@ -142,6 +142,9 @@ describe('bench options', () => {
     expect(() => parseBenchArgs(['--pipelines', 'infrawire,perl'])).toThrow(/unknown pipeline "perl"/);
     expect(() => parseBenchArgs(['--match-ratio', '1.5'])).toThrow(/--match-ratio/);
     expect(() => parseBenchArgs(['--frobnicate'])).toThrow();
+    expect(o.rounds).toBeUndefined();
+    expect(parseBenchArgs(['--rounds', '3']).rounds).toBe(3);
+    expect(() => parseBenchArgs(['--rounds', '0'])).toThrow(/--rounds: must be a positive integer/);
   });
 });
 
@@ -212,6 +215,30 @@ describe('medianRun', () => {
   });
 });
 
+describe('rounds', () => {
+  const round = (n: number, actuals: (number | null)[]): ScaleReport => {
+    const goals: Pick<Target, 'name' | 'goal' | 'op' | 'limit'>[] = [
+      { name: 'ratio', goal: '>= 1.0x', op: '>=', limit: 1 },
+      { name: 'rss', goal: '<= 256', op: '<=', limit: 256 },
+      { name: 'python', goal: '>= 10x', op: '>=', limit: 10 },
+    ];
+    const targets = goals.map((g, i) => ({ ...g, actual: actuals[i]!, met: actuals[i] === null ? null : g.op === '>=' ? actuals[i]! >= g.limit : actuals[i]! <= g.limit }));
+    return { sources: 1000, round: n, targets } as unknown as ScaleReport;
+  };
+
+  it('judges each target by the median of its rounds and keeps the spread and the rounds that met it', () => {
+    const sum = summarizeRounds([round(1, [0.9, 250, null]), round(2, [1.2, 270, null]), round(3, [1.1, 255, null])]);
+    expect(sum).toMatchObject({ sources: 1000, rounds: 3 });
+    expect(sum.targets[0]).toEqual({ name: 'ratio', goal: '>= 1.0x', median: 1.1, min: 0.9, max: 1.2, met: true, metRounds: 2, measuredRounds: 3 });
+    expect(sum.targets[1]).toEqual({ name: 'rss', goal: '<= 256', median: 255, min: 250, max: 270, met: true, metRounds: 2, measuredRounds: 3 });
+    expect(sum.targets[2]).toEqual({ name: 'python', goal: '>= 10x', median: null, min: null, max: null, met: null, metRounds: 0, measuredRounds: 0 });
+    // an even count takes the mean of the middle two
+    expect(summarizeRounds([round(1, [0.5, 300, 1]), round(2, [1.7, 200, 3])]).targets[0]).toMatchObject({ median: 1.1, met: true, metRounds: 1 });
+    expect(medianOf([3, 1, 2])).toBe(2);
+    expect(medianOf([4, 1, 3, 2])).toBe(2.5);
+  });
+});
+
 describe('CPU steal', () => {
   it('is the stolen share of the CPU time between two readings; unknown without two increasing readings', () => {
     expect(stealShare({ total: 1000, steal: 50 }, { total: 1400, steal: 150 })).toBeCloseTo(0.25, 9);
@@ -241,6 +268,10 @@ describe('a whole bench run at tiny scale', () => {
     expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(JSON.parse(JSON.stringify(report)));
     const s = report.scales[0]!;
     expect(s).toMatchObject({ sources: 4, itemsPerSource: 30, corpusItems: 120, serverMode: 'validators' });
+    // one round: no round numbers, no summary
+    expect(report.scales).toHaveLength(1);
+    expect(s.round).toBeUndefined();
+    expect(report.summaries).toBeUndefined();
     expect(Object.keys(s.pipelines).sort()).toEqual(['infrawire', 'naiveNode', 'python', 'saxFloor']);
     for (const [name, p] of Object.entries(s.pipelines)) {
       // every pipeline got every source's bytes and saw every item
@@ -318,5 +349,32 @@ describe('a whole bench run at tiny scale', () => {
     expect(table).toMatch(/unchanged cycle \(the median of 3: [\d,]+, [\d,]+, [\d,]+ sources\/s\): infrawire made 4 requests, 4 conditional, got 4 × 304/);
     expect(table).toMatch(/infrawire peak RSS: [\d.]+ MB loaded, [\d.]+ when the changed cycle had polled every source \(heap [\d.]+ MB used\), [\d.]+ after it curated and published/);
     for (const label of ['infrawire', 'naive Node (rss-parser)', 'Python feedparser', 'floor (sax; 304s only)', 'publish:', 'vs the request floor', 'unchanged sources/s']) expect(table).toContain(label);
+  });
+});
+
+describe('a bench run in rounds', () => {
+  it('runs every pipeline once per round over the same corpus and summarizes the targets by their medians', { timeout: 180_000 }, async () => {
+    const lines: string[] = [];
+    const report = await runBench({ scales: [3], rounds: 2, itemsPerSource: 5, itemBytes: 2000, matchRatio: 0.6, concurrency: 2, poolSize: 0, serverMode: 'validators', pipelines: ['infrawire', 'saxFloor'], python: '/usr/bin/python3', log: (l) => lines.push(l) });
+    expect(report.scales.map((r) => [r.sources, r.round])).toEqual([
+      [3, 1],
+      [3, 2],
+    ]);
+    expect(lines.filter((l) => /\[3 sources, round [12]\/2\] (infrawire|saxFloor): done in/.test(l))).toHaveLength(4);
+    for (const r of report.scales) {
+      expect(r.pipelines.infrawire!.changed).toMatchObject({ sourcesOk: 3, items: 15 });
+      expect(r.pipelines.infrawire!.unchanged!.server.notModified).toBe(3);
+    }
+    const [sum] = report.summaries!;
+    expect(sum).toMatchObject({ sources: 3, rounds: 2 });
+    const values = (name: string) => report.scales.map((r) => r.targets.find((t) => t.name === name)!.actual!);
+    const unchanged = values('unchanged sources/s, median of 3 cycles');
+    expect(sum!.targets.find((t) => t.name === 'unchanged sources/s, median of 3 cycles')).toMatchObject({ median: (unchanged[0]! + unchanged[1]!) / 2, min: Math.min(...unchanged), max: Math.max(...unchanged), measuredRounds: 2 });
+    expect(sum!.targets.find((t) => t.name === 'changed items/s vs naive Node')).toMatchObject({ median: null, measuredRounds: 0 });
+    const table = formatTable(report);
+    expect(table).toContain('== 3 sources (round 1)');
+    expect(table).toContain('== 3 sources (round 2)');
+    expect(table).toContain('== 3 sources: the targets over 2 rounds (judged by the median) ==');
+    expect(table).toMatch(/unchanged sources\/s, median of 3 cycles +>= 2000 +[\d,.]+ +[\d,.]+ +[\d,.]+ +(yes|NO) +\d\/2/);
   });
 });
