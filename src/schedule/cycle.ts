@@ -12,7 +12,7 @@
  *   (`curateStore`), so a rule change applies to stories seen before.
  * - Feeds are published from the store (not from this cycle's items), so a
  *   feed keeps its entries when sources are quiet or failing. A cycle that
- *   changed nothing publishing reads skips publishing (`publishDue`).
+ *   changed nothing publishing reads skips publishing (`unchangedPublish`).
  * - Fetches run through the fetch limiter (global and per-host concurrency).
  * - `run` polls every source that is not gone; the daemon's ticks only the due ones.
  * - Decode → parse → normalize run in the parse pool (worker threads, `pool.*`);
@@ -388,13 +388,8 @@ export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOp
   const cycleRules = decisionRules(config);
   const limiter = createFetchLimiter(config.fetch);
   const gaveUp = drainDeadline(opts.signal, opts.drainMs ?? 0).then(() => 'gave up' as const);
-  // One read of every source's state; as in Store.sourceState, a state counts only while its configured URL is the config's.
-  const states = new Map(store.sourceStates().map((s) => [s.name, s]));
-  const stateOf = (src: SourceConfig) => {
-    const state = states.get(src.name);
-    return state?.configuredUrl === src.url ? state : undefined;
-  };
-  const plan = config.sources.map((src) => ({ src, state: stateOf(src) }));
+  const states = store.sourceStatesFor(config.sources);
+  const plan = config.sources.map((src) => ({ src, state: states.get(src.name) }));
   const polled = (p: (typeof plan)[number]) => !p.state?.goneAt && (!opts.onlyDue || isDue(p.state?.nextCheckAt, now()));
   const total = plan.filter(polled).length;
   let done = 0;

@@ -70,7 +70,8 @@ export function healthNotice(h: SourceHealth, failingAlertHours: number): string
 
 /** Every configured source's health, in config order. */
 export function sourceHealths(config: LoadedConfig, store: Store, now: Date): SourceHealth[] {
-  return config.sources.map((src) => sourceHealth(src.name, src.url, store.sourceState(src.name, src.url), now, config.fetch.failingAlertHours));
+  const states = store.sourceStatesFor(config.sources);
+  return config.sources.map((src) => sourceHealth(src.name, src.url, states.get(src.name), now, config.fetch.failingAlertHours));
 }
 
 /** Sources that need attention: failing or gone. */

@@ -115,6 +115,11 @@ export interface FeedEntryRecord {
   coverage?: { related: RelatedReport[]; lastAdded?: string };
 }
 
+/** A stored state counts only while it belongs to the source's configured URL: a new URL starts the source afresh. */
+function ownState(state: SourceState | undefined, configuredUrl: string): SourceState | undefined {
+  return state?.configuredUrl === configuredUrl ? state : undefined;
+}
+
 /** A cluster lead as published: the other outlets' reports in `related`, `updated` moved to when the last one was first seen. */
 export function feedEntryOf(record: FeedEntryRecord, data: Buffer): FeedEntry {
   const stored = JSON.parse(data.toString('utf8')) as Article;
@@ -409,8 +414,18 @@ export class Store {
 
   /** The state of one source, but only while it belongs to this config URL. */
   sourceState(name: string, configuredUrl: string): SourceState | undefined {
-    const state = this.statement(`${SOURCE_STATE_SELECT} WHERE name = ?`).get(name) as SourceState | undefined;
-    return state && state.configuredUrl === configuredUrl ? state : undefined;
+    return ownState(this.statement(`${SOURCE_STATE_SELECT} WHERE name = ?`).get(name) as SourceState | undefined, configuredUrl);
+  }
+
+  /** `sourceState` of each configured source (by name; absent: none yet), in one read of every state. */
+  sourceStatesFor(sources: readonly { name: string; url: string }[]): Map<string, SourceState> {
+    const stored = new Map(this.sourceStates().map((s) => [s.name, s]));
+    const out = new Map<string, SourceState>();
+    for (const src of sources) {
+      const state = ownState(stored.get(src.name), src.url);
+      if (state) out.set(src.name, state);
+    }
+    return out;
   }
 
   close(): void {

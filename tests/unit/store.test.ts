@@ -242,6 +242,21 @@ describe('Store on a real SQLite file', () => {
     });
   });
 
+  it('sourceStatesFor: each configured source\'s state in one read, only while it belongs to the configured URL (as sourceState)', () => {
+    const store = open(join(scratch(), 'iw.db'));
+    store.recordAttempt(attempt({ name: 'Wire', url: 'https://wire.example/feed.xml', at: T1, status: 200 }));
+    store.recordAttempt(attempt({ name: 'Grid', url: 'https://grid.example/feed.xml', at: T1, status: 200 }));
+    const sources = [
+      { name: 'Wire', url: 'https://wire.example/feed.xml' },
+      { name: 'Grid', url: 'https://grid.example/moved.xml' }, // the operator pointed it elsewhere: its stored state no longer counts
+      { name: 'New', url: 'https://new.example/feed.xml' },
+    ];
+    const states = store.sourceStatesFor(sources);
+    expect([...states.keys()]).toEqual(['Wire']);
+    expect(states.get('Wire')).toEqual(store.sourceState('Wire', 'https://wire.example/feed.xml'));
+    for (const src of sources) expect(states.get(src.name)).toEqual(store.sourceState(src.name, src.url));
+  });
+
   it('recordAttempt: a source whose first attempt fails has no success yet', () => {
     const store = open(join(scratch(), 'iw.db'));
     store.recordAttempt(attempt({ name: 'Broken', url: 'http://127.0.0.1:1/status/500', at: T1, status: 500, error: 'HTTP 500' }));
