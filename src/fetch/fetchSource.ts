@@ -107,7 +107,7 @@ export class FetchError extends Error {
   }
 }
 
-/** Explain a network-level error (node puts the errno in `code`; undici, used by fetch, in `cause.code`). */
+/** Explain a network-level error (node puts the errno in `code`; an error that wraps another, in `cause.code`). */
 export function classifyNetworkError(err: unknown): FetchError {
   if (err instanceof FetchError) return err;
   if (err instanceof DeadlineExceeded) return new FetchError('timeout', err.message);
@@ -122,18 +122,13 @@ export function classifyNetworkError(err: unknown): FetchError {
       return new FetchError('dns', 'DNS lookup failed (host not found)');
     case 'ECONNRESET':
     case 'EPIPE':
-    case 'UND_ERR_SOCKET':
     case 'ERR_STREAM_PREMATURE_CLOSE':
       return new FetchError('reset', 'connection reset or closed by the server before the response was complete');
     case 'ETIMEDOUT':
-    case 'UND_ERR_CONNECT_TIMEOUT':
-    case 'UND_ERR_HEADERS_TIMEOUT':
-    case 'UND_ERR_BODY_TIMEOUT':
       return new FetchError('timeout', `timed out (${code})`);
     default:
-      // node reports a failed handshake as EPROTO ("write EPROTO …:SSL routines:…"), undici by OpenSSL's code
+      // node reports a failed handshake as EPROTO ("write EPROTO …:SSL routines:…") or by OpenSSL's code
       if (code && /CERT|SSL|TLS|ERR_OSSL|^EPROTO$/i.test(code)) return new FetchError('tls', `TLS error: ${(e.cause?.message ?? e.message ?? code).replace(/^\w+ EPROTO /, '')}`);
-      if (e?.message === 'terminated') return new FetchError('reset', 'connection closed by the server before the body was complete');
       return new FetchError('network', e?.cause?.message ?? e?.message ?? String(err));
   }
 }
