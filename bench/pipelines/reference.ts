@@ -17,7 +17,12 @@ export type ParseStep = (body: Buffer) => Promise<number> | number;
 /** `fetchAndParseAll` fills it with each source's ETag, for a later conditional request. */
 export type Validators = Map<string, string>;
 
-export async function fetchAndParseAll(setup: PipelineSetup, parse: ParseStep, validators?: Validators): Promise<PhaseResult> {
+/**
+ * Runs `work` for every source through p-queue at the setup's concurrency and
+ * times the whole: a source counts when its work resolves (with its item
+ * count), and a failure is kept as its reason, never thrown.
+ */
+async function eachSource(setup: PipelineSetup, work: (src: PipelineSetup['sources'][number]) => Promise<number>): Promise<PhaseResult> {
   const queue = new PQueue({ concurrency: setup.concurrency });
   const errors: string[] = [];
   let sourcesOk = 0;
@@ -27,11 +32,8 @@ export async function fetchAndParseAll(setup: PipelineSetup, parse: ParseStep, v
       setup.sources.map((src) =>
         queue.add(async () => {
           try {
-            const res = await fetch(setup.serverUrl + src.path);
-            if (!res.ok) throw new Error(`HTTP ${res.status}`);
-            const etag = res.headers.get('etag');
-            if (validators && etag) validators.set(src.path, etag);
-            items += await parse(Buffer.from(await res.arrayBuffer()));
+            const found = await work(src); // read `items` only after the await: `items += await …` would add to a stale value
+            items += found;
             sourcesOk++;
           } catch (err) {
             if (errors.length < MAX_REPORTED_ERRORS) errors.push(`${src.name}: ${(err as Error).message}`);
@@ -43,6 +45,16 @@ export async function fetchAndParseAll(setup: PipelineSetup, parse: ParseStep, v
   return { wallMs: t.wallMs, cpuMs: t.cpuMs, peakRssSoFarMB: t.peakRssSoFarMB, sources: setup.sources.length, sourcesOk, items, errors };
 }
 
+export function fetchAndParseAll(setup: PipelineSetup, parse: ParseStep, validators?: Validators): Promise<PhaseResult> {
+  return eachSource(setup, async (src) => {
+    const res = await fetch(setup.serverUrl + src.path);
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const etag = res.headers.get('etag');
+    if (validators && etag) validators.set(src.path, etag);
+    return parse(Buffer.from(await res.arrayBuffer()));
+  });
+}
+
 /**
  * The request floor of an unchanged cycle: one conditional GET per source
  * (its ETag from the changed cycle) over node:http keep-alive, the client
@@ -50,10 +62,7 @@ export async function fetchAndParseAll(setup: PipelineSetup, parse: ParseStep, v
  * state, no parse. A source counts when it answers 304.
  */
 export async function conditionalRequestsOnly(setup: PipelineSetup, validators: Validators): Promise<PhaseResult> {
-  const queue = new PQueue({ concurrency: setup.concurrency });
   const agent = new http.Agent({ keepAlive: true });
-  const errors: string[] = [];
-  let sourcesOk = 0;
   const request = (path: string) =>
     new Promise<number>((resolve, reject) => {
       const etag = validators.get(path);
@@ -65,22 +74,11 @@ export async function conditionalRequestsOnly(setup: PipelineSetup, validators: 
       req.on('error', reject);
     });
   try {
-    const t = await timed(() =>
-      Promise.all(
-        setup.sources.map((src) =>
-          queue.add(async () => {
-            try {
-              const status = await request(src.path);
-              if (status !== 304) throw new Error(`HTTP ${status}, not 304`);
-              sourcesOk++;
-            } catch (err) {
-              if (errors.length < MAX_REPORTED_ERRORS) errors.push(`${src.name}: ${(err as Error).message}`);
-            }
-          }),
-        ),
-      ),
-    );
-    return { wallMs: t.wallMs, cpuMs: t.cpuMs, peakRssSoFarMB: t.peakRssSoFarMB, sources: setup.sources.length, sourcesOk, items: 0, errors };
+    return await eachSource(setup, async (src) => {
+      const status = await request(src.path);
+      if (status !== 304) throw new Error(`HTTP ${status}, not 304`);
+      return 0;
+    });
   } finally {
     agent.destroy();
   }
