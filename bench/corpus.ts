@@ -11,6 +11,10 @@
  *   sentences that contain none of BENCH_KEYWORDS (not even inside words), so
  *   a cycle's "kept" count can be checked against `matchingItems`.
  * - Every item has its own link, so every item is its own article.
+ * - Each source also has its next version under `nextDir` (same paths): one
+ *   new item, newer than any in the corpus, added and the oldest dropped, as
+ *   a feed looks at its next update. The new items come from a PRNG of their
+ *   own, so the first version's bytes do not depend on them.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -96,15 +100,21 @@ export interface CorpusSource {
   bytes: number;
   items: number;
   matchingItems: number;
+  /** Whether the next version's new item carries a watch keyword. */
+  nextMatches: boolean;
 }
 
 export interface Corpus {
   dir: string;
+  /** The same sources at their next update (see the rules above), to serve from the same paths. */
+  nextDir: string;
   options: CorpusOptions;
   sources: CorpusSource[];
   totalBytes: number;
   totalItems: number;
   matchingItems: number;
+  /** New items of the next version that carry a watch keyword. */
+  nextMatchingItems: number;
 }
 
 /** mulberry32: small, fast, seedable; quality is plenty for picking sentences. */
@@ -222,8 +232,11 @@ export function generateCorpus(dir: string, options: CorpusOptions): Corpus {
   const totalItems = options.sources * options.itemsPerSource;
   /** Distinct dates, 10 s apart, the last item of the last source the newest. */
   const itemDate = (itemNumber: number) => new Date(newest.getTime() - (totalItems - itemNumber) * ITEM_SPACING_MS);
+  const nextDir = join(dir, 'next');
   mkdirSync(join(dir, 's'), { recursive: true });
+  mkdirSync(join(nextDir, 's'), { recursive: true });
   const rand = prng(options.seed);
+  const randNext = prng(options.seed + 1);
   const sources: CorpusSource[] = [];
   const bodyBytes = options.itemBytes - ITEM_OVERHEAD_BYTES;
   for (let s = 0; s < options.sources; s++) {
@@ -246,8 +259,15 @@ export function generateCorpus(dir: string, options: CorpusOptions): Corpus {
     const xml = format === 'rss' ? rssDocument(name, site, items) : atomDocument(name, site, updated, items);
     const path = `/s/${id}.${format}`;
     writeFileSync(join(dir, path), xml);
-    sources.push({ name, path, format, bytes: Buffer.byteLength(xml), items: options.itemsPerSource, matchingItems });
+    // The next update: one item past the newest of the whole corpus (1 s apart per source), the oldest dropped.
+    const nextDate = new Date(newest.getTime() + (s + 1) * 1000);
+    const nextMatches = randNext() < options.matchRatio;
+    const nextText = itemText(randNext, nextMatches, bodyBytes, totalItems + s + 1, format === 'rss' ? (h) => h.length : (h) => escapeHtml(h).length);
+    const nextLink = `${site}news/${id}-${options.itemsPerSource + 1}`;
+    const nextItems = [...items.slice(1), format === 'rss' ? rssItem(nextLink, nextDate, nextText) : atomEntry(nextLink, nextDate, nextText)];
+    writeFileSync(join(nextDir, path), format === 'rss' ? rssDocument(name, site, nextItems) : atomDocument(name, site, nextDate, nextItems));
+    sources.push({ name, path, format, bytes: Buffer.byteLength(xml), items: options.itemsPerSource, matchingItems, nextMatches });
   }
   const sum = (k: 'bytes' | 'items' | 'matchingItems') => sources.reduce((n, s) => n + s[k], 0);
-  return { dir, options, sources, totalBytes: sum('bytes'), totalItems: sum('items'), matchingItems: sum('matchingItems') };
+  return { dir, nextDir, options, sources, totalBytes: sum('bytes'), totalItems: sum('items'), matchingItems: sum('matchingItems'), nextMatchingItems: sources.filter((s) => s.nextMatches).length };
 }

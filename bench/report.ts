@@ -31,6 +31,8 @@ export interface PipelineMetrics {
   unchangedFirst?: PhaseMetrics;
   /** Every unchanged cycle's sources/s, in order. */
   unchangedSourcesPerSec?: number[];
+  /** infrawire: the cycle after the unchanged ones, on the corpus's next version (every body changed by one new item). */
+  nextItem?: PhaseMetrics;
   publish?: PublishResult;
   startRssMB?: number;
   /** infrawire's parse pool: worker threads (0: parsing on the main thread). */
@@ -64,12 +66,16 @@ export interface ScaleReport {
   corpusBytes: number;
   corpusItems: number;
   matchingItems: number;
+  /** The corpus's next version: how many of its new items (one per source) carry a watch keyword. */
+  nextMatchingItems: number;
   serverMode: 'validators' | 'plain';
   pipelines: Partial<Record<PipelineName, PipelineMetrics>>;
   ratios: {
     changedItemsPerSec: { vsNaiveNode: number | null; vsSaxFloor: number | null; vsPython: number | null };
     unchangedSourcesPerSec: { vsNaiveNode: number | null; vsRequestFloor: number | null; firstVsRequestFloor: number | null };
     cpuMsPerSource: { vsNaiveNode: number | null; vsPython: number | null };
+    /** The one-new-item cycle's sources/s against infrawire's changed cycle (every item new) and naive Node's (which parses every body whole either way). */
+    nextItemSourcesPerSec: { vsChanged: number | null; vsNaiveNode: number | null };
     peakRss: { vsNaiveNode: number | null; vsPython: number | null };
   };
   targets: Target[];
@@ -153,6 +159,7 @@ export function scaleRatios(p: ScaleReport['pipelines']): ScaleReport['ratios'] 
       firstVsRequestFloor: ratio(iw?.unchangedFirst?.sourcesPerSec, p.saxFloor?.unchangedFirst?.sourcesPerSec),
     },
     cpuMsPerSource: { vsNaiveNode: ratio(iw?.changed.cpuMsPerSource, p.naiveNode?.changed.cpuMsPerSource), vsPython: ratio(iw?.changed.cpuMsPerSource, p.python?.changed.cpuMsPerSource) },
+    nextItemSourcesPerSec: { vsChanged: ratio(iw?.nextItem?.sourcesPerSec, iw?.changed.sourcesPerSec), vsNaiveNode: ratio(iw?.nextItem?.sourcesPerSec, p.naiveNode?.changed.sourcesPerSec) },
     peakRss: { vsNaiveNode: ratio(iw?.peakRssMB, p.naiveNode?.peakRssMB), vsPython: ratio(iw?.peakRssMB, p.python?.peakRssMB) },
   };
 }
@@ -229,11 +236,13 @@ export function formatTable(report: BenchReport): string {
     out.push(pad(rows));
     const un = s.pipelines.infrawire?.unchanged?.server;
     if (un) out.push(`unchanged cycle (the median of ${s.pipelines.infrawire!.unchangedSourcesPerSec!.length}: ${s.pipelines.infrawire!.unchangedSourcesPerSec!.map((v) => fmt(v, 0)).join(', ')} sources/s): infrawire made ${un.requests} requests, ${un.conditionalRequests} conditional, got ${un.notModified} × 304 and ${un.ok} full bodies (${fmt(un.bodyBytes / 2 ** 20)} MB)`);
+    const next = s.pipelines.infrawire?.nextItem;
+    if (next) out.push(`one new item per source (every body changed): infrawire ${fmt(next.sourcesPerSec)} sources/s, ${fmt(next.cpuMsPerSource, 2)} CPU ms/src; ${next.itemsNew ?? '-'} new items stored, ${next.itemsKnown ?? '-'} known ones not normalized again; ${x(s.ratios.nextItemSourcesPerSec.vsChanged)} its changed cycle's sources/s, ${x(s.ratios.nextItemSourcesPerSec.vsNaiveNode)} naive Node's (which parses every body whole either way)`);
     const pub = s.pipelines.infrawire?.publish;
     if (pub) out.push(`publish: ${pub.entries} entries, Atom+RSS+JSON, ${fmt(pub.bytes / 1024, 0)} KB: first (uncached) ${fmt(pub.uncachedMs)} ms, then median ${fmt(pub.medianMs)} ms of ${pub.runsMs.length - 1} cached runs`);
     const iw = s.pipelines.infrawire;
     if (iw?.poolSize !== undefined) out.push(`infrawire parse pool: ${iw.poolSize} worker thread(s)${iw.poolSize ? '' : ' (parsing on the main thread)'}`);
-    if (iw) out.push(`infrawire peak RSS: ${fmt(iw.startRssMB)} MB loaded, ${fmt(iw.changed.polledPeakRssMB)} when the changed cycle had polled every source (heap ${fmt(iw.changed.polledHeapUsedMB)} MB used), ${fmt(iw.changed.peakRssSoFarMB)} after it curated and published, ${fmt(iw.unchanged?.peakRssSoFarMB)} after the unchanged ones, ${fmt(iw.publish?.peakRssSoFarMB)} after publishing`);
+    if (iw) out.push(`infrawire peak RSS: ${fmt(iw.startRssMB)} MB loaded, ${fmt(iw.changed.polledPeakRssMB)} when the changed cycle had polled every source (heap ${fmt(iw.changed.polledHeapUsedMB)} MB used), ${fmt(iw.changed.peakRssSoFarMB)} after it curated and published, ${fmt(iw.unchanged?.peakRssSoFarMB)} after the unchanged ones, ${fmt(iw.nextItem?.peakRssSoFarMB)} after the one-new-item cycle, ${fmt(iw.publish?.peakRssSoFarMB)} after publishing`);
     const steals = Object.entries(s.pipelines).filter(([, p]) => p.cpuStealShare !== undefined);
     if (steals.length) {
       const disturbed = steals.some(([, p]) => p.cpuStealShare! > STEAL_WARNING);
@@ -243,7 +252,7 @@ export function formatTable(report: BenchReport): string {
     out.push(`ratios: items/s vs naive ${x(r.changedItemsPerSec.vsNaiveNode)}, vs sax ${x(r.changedItemsPerSec.vsSaxFloor)}, vs Python ${x(r.changedItemsPerSec.vsPython)}; unchanged src/s vs naive ${x(r.unchangedSourcesPerSec.vsNaiveNode)}, vs the request floor ${x(r.unchangedSourcesPerSec.vsRequestFloor)} (first cycle ${x(r.unchangedSourcesPerSec.firstVsRequestFloor)}); CPU/src vs naive ${x(r.cpuMsPerSource.vsNaiveNode)}; peak RSS vs naive ${x(r.peakRss.vsNaiveNode)}`);
     out.push(pad([['target', 'goal', 'actual', 'met'], ...s.targets.map((t) => [t.name, t.goal, fmt(t.actual, 2), t.met === null ? '-' : t.met ? 'yes' : 'NO'])]));
     for (const [name, p] of Object.entries(s.pipelines)) {
-      const errs = [...p.changed.errors, ...(p.unchanged?.errors ?? [])];
+      const errs = [...p.changed.errors, ...(p.unchanged?.errors ?? []), ...(p.nextItem?.errors ?? [])];
       if (errs.length) out.push(`${name} errors: ${errs.join('; ')}`);
     }
   }

@@ -58,6 +58,8 @@ export interface CorpusServer {
   url: string;
   stats(): Promise<ServerStats>;
   reset(): void;
+  /** Serve another folder from now on (resolves once the server has switched). */
+  serveFrom(dir: string): Promise<void>;
   stop(): void;
 }
 
@@ -68,18 +70,24 @@ export function startServer(dir: string, mode: ServerMode): Promise<CorpusServer
     child.once('exit', (code) => reject(new Error(`corpus server exited (code ${code}) before it was ready`)));
     child.once('message', (m: ServerMessage) => {
       if (m.type !== 'ready') return reject(new Error(`corpus server: unexpected first message ${m.type}`));
+      const stats = () =>
+        new Promise<ServerStats>((r, fail) => {
+          const timer = setTimeout(() => fail(new Error('corpus server did not answer "stats" within 10 s')), 10_000);
+          child.once('message', (s: ServerMessage) => {
+            clearTimeout(timer);
+            r((s as Extract<ServerMessage, { type: 'stats' }>).stats);
+          });
+          send({ type: 'stats' });
+        });
       resolveServer({
         url: m.url,
-        stats: () =>
-          new Promise((r, fail) => {
-            const timer = setTimeout(() => fail(new Error('corpus server did not answer "stats" within 10 s')), 10_000);
-            child.once('message', (s: ServerMessage) => {
-              clearTimeout(timer);
-              r((s as Extract<ServerMessage, { type: 'stats' }>).stats);
-            });
-            send({ type: 'stats' });
-          }),
+        stats,
         reset: () => send({ type: 'reset' }),
+        // Messages are handled in order: once "stats" is answered, the switch is done.
+        serveFrom: async (root) => {
+          send({ type: 'root', dir: root });
+          await stats();
+        },
         stop: () => child.disconnect(),
       });
     });
@@ -117,12 +125,17 @@ export function stealShare(before: ReturnType<typeof cpuTicks>, after: ReturnTyp
   return (after.steal - before.steal) / (after.total - before.total);
 }
 
-/** Run one Node pipeline's phases in its own process, reading the server's counters around each phase. */
-async function runNodePipeline(name: PipelineName, setup: PipelineSetup, server: CorpusServer, unchangedCycles: number, execArgv: string[]): Promise<PipelineMetrics> {
+/**
+ * Run one Node pipeline's phases in its own process, reading the server's
+ * counters around each phase. infrawire also runs the `next` phase (its
+ * corpus's next version: every body changed by one new item), and the server
+ * serves the first version again afterwards.
+ */
+async function runNodePipeline(name: PipelineName, setup: PipelineSetup, server: CorpusServer, corpus: Pick<Corpus, 'dir' | 'nextDir'>, unchangedCycles: number, execArgv: string[]): Promise<PipelineMetrics> {
   const child = startChild(benchModule(`pipelines/${name}`), execArgv);
   try {
     const { startRssMB, poolSize } = await child.call<{ startRssMB: number; poolSize?: number }>('setup', setup);
-    const measure = async (phase: 'changed' | 'unchanged') => {
+    const measure = async (phase: 'changed' | 'unchanged' | 'next') => {
       server.reset();
       const result = await child.call<PhaseResult>(phase);
       return phaseMetrics(result, await server.stats());
@@ -132,11 +145,21 @@ async function runNodePipeline(name: PipelineName, setup: PipelineSetup, server:
     for (let i = 0; i < unchangedCycles; i++) unchangedRuns.push(await measure('unchanged'));
     // The median cycle's numbers, with the peak RSS as it stood after the last one.
     const unchanged = unchangedRuns.length ? { ...medianRun(unchangedRuns), peakRssSoFarMB: unchangedRuns.at(-1)!.peakRssSoFarMB } : undefined;
+    let nextItem: PhaseMetrics | undefined;
+    if (name === 'infrawire') {
+      await server.serveFrom(corpus.nextDir);
+      try {
+        nextItem = await measure('next');
+      } finally {
+        await server.serveFrom(corpus.dir);
+      }
+    }
     const publish = name === 'infrawire' ? await child.call<PublishResult>('publish') : undefined;
     const { peakRssMB } = await child.finish();
     return {
       changed,
       ...(unchanged ? { unchanged, unchangedFirst: unchangedRuns[0]!, unchangedSourcesPerSec: unchangedRuns.map((r) => r.sourcesPerSec) } : {}),
+      ...(nextItem ? { nextItem } : {}),
       publish,
       startRssMB,
       ...(poolSize !== undefined ? { poolSize } : {}),
@@ -208,7 +231,7 @@ async function runScale(sources: number, opts: BenchOptions, machine: BenchRepor
           const profDir = name === 'infrawire' && opts.cpuProfDir && round === 1 ? resolve(opts.cpuProfDir, `infrawire-${sources}-${Date.now()}`) : undefined;
           if (profDir) mkdirSync(profDir, { recursive: true });
           const execArgv = profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [];
-          pipelines[name] = await runNodePipeline(name, setupFor(name, round), server, UNCHANGED_CYCLES, execArgv);
+          pipelines[name] = await runNodePipeline(name, setupFor(name, round), server, corpus, UNCHANGED_CYCLES, execArgv);
           const profiles = profDir ? threadProfiles(profDir) : [];
           if (profiles.length) profile = summarizeProfiles(profiles);
         }
@@ -227,6 +250,7 @@ async function runScale(sources: number, opts: BenchOptions, machine: BenchRepor
         corpusBytes: corpus.totalBytes,
         corpusItems: corpus.totalItems,
         matchingItems: corpus.matchingItems,
+        nextMatchingItems: corpus.nextMatchingItems,
         serverMode: opts.serverMode,
         pipelines,
         ratios,

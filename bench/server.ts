@@ -10,6 +10,8 @@
  *   `plain` mode sends neither, so every request costs a full body.
  * - Counts requests, 200s, 304s and body bytes; the parent reads and resets
  *   the counters between phases (`stats` / `reset` messages).
+ * - `root` switches the folder served (the corpus's next version has the same
+ *   paths), so a source's body, ETag and Last-Modified change at once.
  * - Ends when the parent disconnects, so it cannot outlive a crashed harness.
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -30,7 +32,7 @@ export interface ServerStats {
 }
 
 export type ServerMessage = { type: 'ready'; url: string } | { type: 'stats'; stats: ServerStats };
-export type ServerCommand = { type: 'stats' } | { type: 'reset' };
+export type ServerCommand = { type: 'stats' } | { type: 'reset' } | { type: 'root'; dir: string };
 
 function emptyStats(): ServerStats {
   return { requests: 0, ok: 0, notModified: 0, otherStatus: 0, bodyBytes: 0, conditionalRequests: 0 };
@@ -41,13 +43,18 @@ interface CachedValidators {
   mtime: Date;
 }
 
-/** Serve corpus files; validators are computed once per file (the corpus does not change while served). */
-function corpusHandler(dir: string, mode: ServerMode, stats: ServerStats) {
-  const validators = new Map<string, CachedValidators>();
+/** The folder served, with each file's validators, computed once per file (the files do not change while served; a new root starts afresh). */
+interface ServedRoot {
+  dir: string;
+  validators: Map<string, CachedValidators>;
+}
+
+function corpusHandler(root: ServedRoot, mode: ServerMode, stats: ServerStats) {
   return (req: IncomingMessage, res: ServerResponse) => {
+    const { validators } = root;
     stats.requests++;
     if (req.headers['if-none-match'] || req.headers['if-modified-since']) stats.conditionalRequests++;
-    const file = safeFilePath(dir, (req.url ?? '/').split('?')[0]!);
+    const file = safeFilePath(root.dir, (req.url ?? '/').split('?')[0]!);
     const headers: Record<string, string | number> = { 'content-type': CONTENT_TYPES[extname(file ?? '')] ?? 'application/octet-stream' };
     let body: Buffer | undefined;
     let notModified = false;
@@ -92,12 +99,14 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const stats = emptyStats();
-  const server = createServer(corpusHandler(dir, mode, stats));
+  const root: ServedRoot = { dir, validators: new Map() };
+  const server = createServer(corpusHandler(root, mode, stats));
   server.keepAliveTimeout = 5000;
   const url = await listen(server, '127.0.0.1', 0);
   process.on('message', (cmd: ServerCommand) => {
     if (cmd.type === 'stats') process.send!({ type: 'stats', stats: { ...stats } } satisfies ServerMessage);
     if (cmd.type === 'reset') Object.assign(stats, emptyStats()); // the handler holds this object
+    if (cmd.type === 'root') Object.assign(root, { dir: cmd.dir, validators: new Map() });
   });
   process.on('disconnect', () => {
     void close(server).finally(() => process.exit(0));

@@ -12,6 +12,10 @@
  *   fetched and parsed again and nothing is new. Its clock is one day after
  *   the cycle before (NEXT_CYCLE_SHIFT_MS), so every source is due again once fetching keeps
  *   per-source due times: the phase measures polling, never skipping.
+ * - `next` runs one more cycle, a day later, while the server serves the
+ *   corpus's next version: every body changed by one new item, so the cycle
+ *   parses every body but normalizes and stores only the new items (the
+ *   others are known: same input, decision standing).
  * - `publish` renders and writes the feed (up to 1,000 entries, all three
  *   formats) into fresh folders, so every run writes every file. The first
  *   run starts with an empty render cache (every entry rendered); the later
@@ -56,7 +60,8 @@ export function benchConfig(setup: PipelineSetup): LoadedConfig {
 
 let config: LoadedConfig | undefined;
 let store: Store | undefined;
-let unchangedCycles = 0;
+/** Cycles after the changed one, each a day after the one before. */
+let laterCycles = 0;
 
 function ready(): { config: LoadedConfig; store: Store } {
   if (!config || !store) throw new Error('infrawire pipeline: "setup" must come first');
@@ -82,6 +87,8 @@ async function cycle(shiftMs: number): Promise<PhaseResult> {
     polledHeapUsedMB: polled.heapUsedMB,
     sources: t.value.sources.length,
     sourcesOk: t.value.sources.length - failed.length,
+    itemsNew: t.value.itemsNew,
+    itemsKnown: t.value.sources.reduce((n, s) => n + (s.itemsKnown ?? 0), 0),
     items: t.value.itemsSeen,
     errors: failed.slice(0, MAX_REPORTED_ERRORS).map((s) => `${s.name}: ${s.error}`),
   };
@@ -120,7 +127,8 @@ serveCommands(
     },
     changed: () => cycle(0),
     // Each unchanged cycle a day after the one before, so every source is due again.
-    unchanged: () => cycle(NEXT_CYCLE_SHIFT_MS * ++unchangedCycles),
+    unchanged: () => cycle(NEXT_CYCLE_SHIFT_MS * ++laterCycles),
+    next: () => cycle(NEXT_CYCLE_SHIFT_MS * ++laterCycles),
     publish,
   },
   async () => {

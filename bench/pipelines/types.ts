@@ -24,6 +24,9 @@ export interface PhaseResult {
   sources: number;
   sourcesOk: number;
   items: number;
+  /** infrawire: items stored as new, and items known from an earlier cycle (not normalized again). */
+  itemsNew?: number;
+  itemsKnown?: number;
   /** Peak RSS of the pipeline's process when the phase ended (Node pipelines). */
   peakRssSoFarMB?: number;
   /** infrawire: peak RSS when the last source was polled (before curating and publishing), and the heap then, so the report shows which part set the peak. */

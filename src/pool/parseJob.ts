@@ -15,8 +15,16 @@
  *   the parsed source dates for it (`redated`).
  * - Errors are thrown as they come (a ParseError's message names what is
  *   wrong); the caller puts them on the source's report.
+ * - Known items are not normalized again: each item's `inputHash` covers
+ *   everything its Article is made from but the poll time (the parsed item,
+ *   the id guid, the source, the normalize options, the infrawire version),
+ *   and an item whose hash is in `job.known` (the caller's stored articles
+ *   that are still exactly what normalizing it would give) comes back as
+ *   `known`. A changed feed body is usually one new item over many old ones.
  */
-import type { FeedFormat, SourceRef } from '../model/index.js';
+import { createHash } from 'node:crypto';
+import { VERSION } from '../fetch/userAgent.js';
+import type { FeedFormat, ParsedItem, SourceRef } from '../model/index.js';
 import { htmlToText, identityGuids, normalizeItem, type NormalizedItem, type NormalizeOptions } from '../normalize/index.js';
 import { parseFeed } from '../parse/index.js';
 
@@ -31,12 +39,20 @@ export interface ParseJob {
   /** The time this poll happened (ISO): dates missing or too far ahead become it. */
   now: string;
   options: NormalizeOptions;
+  /** Input hashes of items whose stored article stands (see the rules above): those items are not normalized. */
+  known?: readonly string[];
 }
 
-/** One item of the feed: normalized, with the guid its id was computed from (undefined: skipped, it had neither title nor body). */
+/**
+ * One item of the feed: normalized, with the guid its id was computed from
+ * (`normalized` undefined: skipped, it had neither title nor body; or
+ * `known`: its input hash is in `job.known`, so it was not normalized).
+ */
 export interface JobItem {
   normalized?: NormalizedItem;
   idGuid?: string;
+  inputHash: string;
+  known?: true;
 }
 
 export interface ParseJobResult {
@@ -61,6 +77,7 @@ export async function parseAndNormalize(job: ParseJob): Promise<ParseJobResult> 
   const source: SourceRef = { name: job.source, url: job.url, feedTitle, feedLink: parsed.link };
   const now = new Date(job.now);
   const idGuids = identityGuids(items);
+  const known = new Set(job.known);
   return {
     format: parsed.format,
     ...(feedTitle !== undefined ? { title: feedTitle } : {}),
@@ -68,9 +85,27 @@ export async function parseAndNormalize(job: ParseJob): Promise<ParseJobResult> 
     ...(parsed.ttlMinutes !== undefined ? { ttlMinutes: parsed.ttlMinutes } : {}),
     itemsSeen: items.length,
     ...(truncated !== undefined ? { truncated } : {}),
-    items: items.map((item, index) => ({
-      normalized: normalizeItem(item, source, now, { ...job.options, idGuid: idGuids[index] }),
-      idGuid: idGuids[index],
-    })),
+    items: items.map((item, index): JobItem => {
+      const options = { ...job.options, idGuid: idGuids[index] };
+      const inputHash = itemInputHash(item, source, options);
+      if (known.has(inputHash)) return { idGuid: idGuids[index], inputHash, known: true };
+      return { normalized: normalizeItem(item, source, now, options), idGuid: idGuids[index], inputHash };
+    }),
   };
+}
+
+/**
+ * What an item's Article is made from, hashed: the same hash means normalizing
+ * it again gives the same Article, as long as no date came from the poll time
+ * (the cycle stores no hash for such an article, so it is never known).
+ */
+export function itemInputHash(item: ParsedItem, source: SourceRef, options: NormalizeOptions & { idGuid?: string }): string {
+  const hash = createHash('sha256').update(JSON.stringify([VERSION, source, options]));
+  // Field by field, each text with its length before it (unambiguous): JSON.stringify of a long body cost more than hashing it.
+  for (const [key, value] of Object.entries(item)) {
+    if (value === undefined) continue;
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    hash.update(`\n${key}:${typeof value}:${text.length}:`).update(text);
+  }
+  return hash.digest('base64url');
 }

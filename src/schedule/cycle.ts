@@ -54,6 +54,8 @@ export interface SourceReport {
   bytes?: number;
   /** Stored articles whose content changed this cycle. */
   itemsChanged?: number;
+  /** Items stored by an earlier poll from the same input (see `Store.knownInputs`): not normalized or written again. */
+  itemsKnown?: number;
   /** The item count of a feed longer than fetch.maxItems (only the first `itemsSeen` were read). */
   truncated?: number;
 }
@@ -192,13 +194,20 @@ function identify(store: Store, article: Article, guidIsUnique: boolean): { arti
 }
 
 /** Store a parsed and normalized feed's items (dated against `now`); returns the counts. Feed membership is decided afterwards over the whole store (`curateStore`). */
-function ingest(store: Store, parsed: ParseJobResult, rules: DecisionRules, now: Date, options: NormalizeOptions, onDecisions?: DecisionListener) {
+function ingest(store: Store, parsed: ParseJobResult, known: KnownInputs, rules: DecisionRules, now: Date, options: NormalizeOptions, onDecisions?: DecisionListener) {
   const nowIso = now.toISOString();
   let itemsNew = 0;
   let itemsKept = 0;
   let itemsChanged = 0;
+  let itemsKnown = 0;
   store.transaction(() => {
-    for (const { normalized, idGuid } of parsed.items) {
+    for (const { normalized, idGuid, inputHash, known: isKnown } of parsed.items) {
+      if (isKnown) {
+        // Stored as normalizing it again would make it, with a decision still valid: nothing to write.
+        itemsKnown++;
+        if (known.get(inputHash)?.kept) itemsKept++;
+        continue;
+      }
       if (!normalized) continue;
       const identity = identify(store, normalized.article, idGuid === normalized.article.guid);
       if ('skipped' in identity) {
@@ -215,7 +224,9 @@ function ingest(store: Store, parsed: ParseJobResult, rules: DecisionRules, now:
       onDecisions?.(article, decisions);
       const kept = keptFeeds(decisions);
       const keywords = [...new Set([...kept.values()].flat())];
-      const saved = store.saveArticle({ ...article, keywords }, firstSeen ?? nowIso);
+      // An article dated from a poll time gets no input hash: its next normalization could date it differently.
+      const fromPollTime = normalized.article.published === nowIso || normalized.article.updated === nowIso;
+      const saved = store.saveArticle({ ...article, keywords }, firstSeen ?? nowIso, fromPollTime ? undefined : inputHash);
       // Stored now, so the curation pass after the sources does not decide it again.
       saveDecision(store, article.id, storedDecision(article, kept, rules.feeds, rules.fingerprint, now));
       if (saved === 'new') itemsNew++;
@@ -223,8 +234,11 @@ function ingest(store: Store, parsed: ParseJobResult, rules: DecisionRules, now:
       if (kept.size) itemsKept++;
     }
   });
-  return { itemsNew, itemsKept, itemsChanged };
+  return { itemsNew, itemsKept, itemsChanged, itemsKnown };
 }
+
+/** `Store.knownInputs` of one source: input hash → stored article. */
+type KnownInputs = ReturnType<Store['knownInputs']>;
 
 /** Called with every article a cycle curates and each feed's decision about it, or why it was skipped as a duplicate (dry-run and explain print them). */
 export type DecisionListener = (article: Article, decisions: FeedDecision[], skipped?: string) => void;
@@ -302,12 +316,14 @@ async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig,
   try {
     const options = normalizeOptions(config.normalize, src);
     const pool = mode.pool ?? sharedParsePool(config.pool);
-    const job = { source: src.name, body: fetched.body, contentType: fetched.contentType, url: fetched.url, maxItems: config.fetch.maxItems, now: poll.at.toISOString(), options };
+    // A fresh poll (dry run) decides every item, so it treats none as known.
+    const known: KnownInputs = mode.fresh ? new Map() : store.knownInputs(src.name, rules.fingerprint, poll.at.getTime());
+    const job = { source: src.name, body: fetched.body, contentType: fetched.contentType, url: fetched.url, maxItems: config.fetch.maxItems, now: poll.at.toISOString(), options, known: [...known.keys()] };
     const parsed = await pool.run(job);
     report.format = parsed.format;
     if (parsed.truncated !== undefined) report.truncated = parsed.truncated;
     report.itemsSeen = parsed.itemsSeen;
-    Object.assign(report, ingest(store, parsed, rules, poll.at, options, mode.onDecisions), { ok: true });
+    Object.assign(report, ingest(store, parsed, known, rules, poll.at, options, mode.onDecisions), { ok: true });
     recordPoll(poll, 'ok', fetched.cache, { ...fetched.validators, bodyHash: fetched.bodyHash, ttlMinutes: parsed.ttlMinutes });
   } catch (err) {
     report.ok = false;

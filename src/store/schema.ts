@@ -86,4 +86,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX articles_curation ON articles(first_seen, id, source, published);
   CREATE INDEX articles_feed_order ON articles(id, published, revision);
   `,
+  // 5: known items (issue 7): the hash of what each article was normalized from, so a changed feed body
+  // normalizes only its new or edited items (src/pool/parseJob.ts).
+  `
+  ALTER TABLE articles ADD COLUMN input_hash TEXT;  -- itemInputHash of the item; NULL when a date came from the poll time
+  CREATE INDEX articles_source_input ON articles(source, input_hash, id) WHERE input_hash IS NOT NULL;
+  `,
 ];

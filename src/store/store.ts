@@ -295,22 +295,46 @@ export class Store {
     return out;
   }
 
-  saveArticle(article: Article, firstSeen: string): SaveResult {
+  /**
+   * Store an article (`inputHash`: what it was normalized from, see
+   * `knownInputs`; omitted when a date came from the poll time, so the item is
+   * normalized again next time).
+   */
+  saveArticle(article: Article, firstSeen: string, inputHash?: string): SaveResult {
     const data = JSON.stringify(article);
-    const existing = this.statement('SELECT data FROM articles WHERE id = ?').pluck().get(article.id) as string | undefined;
-    if (existing === data) return 'unchanged';
+    const hash = inputHash ?? null;
+    const existing = this.statement('SELECT data, input_hash AS hash FROM articles WHERE id = ?').get(article.id) as { data: string; hash: string | null } | undefined;
+    if (existing?.data === data) {
+      if (existing.hash !== hash) this.statement('UPDATE articles SET input_hash = ? WHERE id = ?').run(hash, article.id);
+      return 'unchanged';
+    }
     if (existing === undefined) {
       this
-        .statement('INSERT INTO articles (id, source, url, first_seen, published, updated, data) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(article.id, article.source.name, article.url, firstSeen, article.published, article.updated, data);
+        .statement('INSERT INTO articles (id, source, url, first_seen, published, updated, data, input_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(article.id, article.source.name, article.url, firstSeen, article.published, article.updated, data, hash);
       return 'new';
     }
     this
-      .statement('UPDATE articles SET source = ?, url = ?, published = ?, updated = ?, data = ?, revision = revision + 1 WHERE id = ?')
-      .run(article.source.name, article.url, article.published, article.updated, data, article.id);
+      .statement('UPDATE articles SET source = ?, url = ?, published = ?, updated = ?, data = ?, input_hash = ?, revision = revision + 1 WHERE id = ?')
+      .run(article.source.name, article.url, article.published, article.updated, data, hash, article.id);
     // New content may match other rules: curation decides it again.
     this.statement('DELETE FROM article_decisions WHERE article_id = ?').run(article.id);
     return 'changed';
+  }
+
+  /**
+   * The source's articles that stand as stored, by input hash: stored with a
+   * hash and decided under these rules (`rules`: the decision fingerprint) at
+   * or before `now`, by a decision still valid at `now` (no maxAgeDays limit
+   * passed). Ingesting such an item again would store the same article and
+   * the same decision, so it is skipped; `kept` says whether a feed keeps it.
+   */
+  knownInputs(source: string, rules: string, now: number): Map<string, { id: string; kept: boolean }> {
+    const rows = this.statement(
+      `SELECT a.input_hash AS hash, a.id, d.kept FROM articles a JOIN article_decisions d ON d.article_id = a.id
+       WHERE a.source = ? AND a.input_hash IS NOT NULL AND d.rules = ? AND d.decided_at <= ? AND (d.valid_until IS NULL OR d.valid_until > ?)`,
+    ).all(source, rules, now, now) as { hash: string; id: string; kept: string }[];
+    return new Map(rows.map((r) => [r.hash, { id: r.id, kept: r.kept !== '[]' }]));
   }
 
   getArticle(id: string): Article | undefined {

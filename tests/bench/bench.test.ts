@@ -60,6 +60,23 @@ describe('corpus generator', () => {
     expect(readFileSync(join(other.dir, other.sources[0]!.path)).equals(readFileSync(join(a.dir, a.sources[0]!.path)))).toBe(false);
   });
 
+  it('writes each source\'s next version under the same path: one new item, newer than the whole corpus, the oldest dropped', async () => {
+    const corpus = generateCorpus(tmp(), TINY);
+    const again = generateCorpus(tmp(), TINY);
+    const newest = Date.parse(TINY.newestItemAt!);
+    for (const [n, s] of corpus.sources.entries()) {
+      const next = readFileSync(join(corpus.nextDir, s.path));
+      expect(next.equals(readFileSync(join(again.nextDir, s.path)))).toBe(true);
+      const before = await new Parser().parseString(readFileSync(join(corpus.dir, s.path), 'utf8'));
+      const after = await new Parser().parseString(next.toString('utf8'));
+      expect(after.items).toHaveLength(TINY.itemsPerSource);
+      expect(after.items.slice(0, -1)).toEqual(before.items.slice(1));
+      const added = after.items.at(-1)!;
+      expect(before.items.map((i) => i.link)).not.toContain(added.link);
+      expect(Date.parse(added.isoDate!)).toBe(newest + (n + 1) * 1000);
+    }
+  });
+
   it('keeps the matching share: on-topic items carry watch keywords, off-topic ones none', async () => {
     const corpus = generateCorpus(tmp(), { ...TINY, sources: 10, itemsPerSource: 20, matchRatio: 0.6 });
     expect(corpus.matchingItems / corpus.totalItems).toBeGreaterThan(0.45);
@@ -112,6 +129,14 @@ describe('corpus server (its own process)', () => {
     expect(await s.stats()).toEqual({ requests: 5, ok: 2, notModified: 2, otherStatus: 1, bodyBytes: 2 * src.bytes, conditionalRequests: 3 });
     s.reset();
     expect((await s.stats()).requests).toBe(0);
+    // The next version from the same path: new bytes and a new ETag, so the old one no longer matches.
+    await s.serveFrom(corpus.nextDir);
+    const next = await fetch(s.url + src.path, { headers: { 'if-none-match': etag! } });
+    expect(next.status).toBe(200);
+    expect(Buffer.from(await next.arrayBuffer()).equals(readFileSync(join(corpus.nextDir, src.path)))).toBe(true);
+    expect(next.headers.get('etag')).not.toBe(etag);
+    await s.serveFrom(corpus.dir);
+    expect((await fetch(s.url + src.path, { headers: { 'if-none-match': etag! } })).status).toBe(304);
   });
 
   it('sends no validators in plain mode, so a conditional request still costs a full body', async () => {
@@ -304,14 +329,21 @@ describe('a whole bench run at tiny scale', () => {
     expect(s.pipelines.infrawire!.unchangedFirst!.server.notModified).toBe(4);
     expect(s.pipelines.naiveNode!.unchanged!.server.notModified).toBe(0);
     const iw = s.pipelines.infrawire!;
+    // the next version: every body changed (4 full bodies), one new item each; the other 29 per source are known, not normalized again
+    expect(iw.nextItem!).toMatchObject({ sources: 4, sourcesOk: 4, items: 120, itemsNew: 4, itemsKnown: 116, errors: [], server: { requests: 4, ok: 4, notModified: 0 } });
+    expect(s.ratios.nextItemSourcesPerSec.vsChanged).toBeCloseTo(iw.nextItem!.sourcesPerSec / iw.changed.sourcesPerSec, 9);
+    expect(s.ratios.nextItemSourcesPerSec.vsNaiveNode).toBeCloseTo(iw.nextItem!.sourcesPerSec / s.pipelines.naiveNode!.changed.sourcesPerSec, 9);
+    for (const name of ['naiveNode', 'saxFloor', 'python'] as const) expect(s.pipelines[name]!.nextItem, name).toBeUndefined();
     // the parse pool size asked for is the one the infrawire child used
     expect(iw.poolSize).toBe(1);
     // peak RSS never decreases from phase to phase, and the process's final peak covers them all
     expect(iw.changed.peakRssSoFarMB!).toBeGreaterThanOrEqual(iw.startRssMB!);
     expect(iw.unchanged!.peakRssSoFarMB!).toBeGreaterThanOrEqual(iw.changed.peakRssSoFarMB!);
+    expect(iw.nextItem!.peakRssSoFarMB!).toBeGreaterThanOrEqual(iw.unchanged!.peakRssSoFarMB!);
     expect(iw.peakRssMB).toBeGreaterThanOrEqual(iw.publish!.peakRssSoFarMB);
     const publish = s.pipelines.infrawire!.publish!;
-    expect(publish.entries).toBe(Math.min(1000, s.matchingItems));
+    // the feed holds the kept items of both versions (the next version's cycle ran before publishing)
+    expect(publish.entries).toBe(Math.min(1000, s.matchingItems + s.nextMatchingItems));
     expect(publish.runsMs).toHaveLength(5);
     expect(publish.uncachedMs).toBe(publish.runsMs[0]);
     expect(publish.bytes).toBeGreaterThan(publish.entries * 100);
@@ -348,6 +380,7 @@ describe('a whole bench run at tiny scale', () => {
     expect(formatTable(disturbed)).not.toContain('unreliable');
     expect(table).toMatch(/unchanged cycle \(the median of 3: [\d,]+, [\d,]+, [\d,]+ sources\/s\): infrawire made 4 requests, 4 conditional, got 4 × 304/);
     expect(table).toMatch(/infrawire peak RSS: [\d.]+ MB loaded, [\d.]+ when the changed cycle had polled every source \(heap [\d.]+ MB used\), [\d.]+ after it curated and published/);
+    expect(table).toMatch(/one new item per source \(every body changed\): infrawire [\d,.]+ sources\/s, [\d.]+ CPU ms\/src; 4 new items stored, 116 known ones not normalized again; [\d.]+x its changed cycle's sources\/s, [\d.]+x naive Node's/);
     for (const label of ['infrawire', 'naive Node (rss-parser)', 'Python feedparser', 'floor (sax; 304s only)', 'publish:', 'vs the request floor', 'unchanged sources/s']) expect(table).toContain(label);
   });
 });
@@ -364,6 +397,8 @@ describe('a bench run in rounds', () => {
     for (const r of report.scales) {
       expect(r.pipelines.infrawire!.changed).toMatchObject({ sourcesOk: 3, items: 15 });
       expect(r.pipelines.infrawire!.unchanged!.server.notModified).toBe(3);
+      // each round starts from the corpus's first version again, so its next version brings one new item a source
+      expect(r.pipelines.infrawire!.nextItem).toMatchObject({ sourcesOk: 3, itemsNew: 3, itemsKnown: 12 });
     }
     const [sum] = report.summaries!;
     expect(sum).toMatchObject({ sources: 3, rounds: 2 });

@@ -1,0 +1,220 @@
+/**
+ * Known items: when a source's body changed, only its new and edited items
+ * are normalized and written; an item stored from the same input, whose
+ * decision still stands, is counted and left alone. The oracle is the same
+ * cycle on a copy of the store with every input hash cleared, where every
+ * item is normalized and ingested again: both stores must end the same.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseConfig, type LoadedConfig } from '../../src/config/index.js';
+import { runCycle, type CycleSummary } from '../../src/schedule/index.js';
+import { createFixtureServer, listen, close } from '../../src/serve/index.js';
+import { Store } from '../../src/store/index.js';
+import { tempDir } from '../helpers/env.js';
+
+const T0 = new Date('2026-11-20T12:00:00.000Z');
+const hoursLater = (h: number) => new Date(T0.getTime() + h * 3_600_000);
+
+interface Item {
+  slug: string;
+  title: string;
+  body: string;
+  /** Hours before T0; none: the item has no date (dated when first seen). */
+  ageHours?: number;
+}
+
+const STORIES: Item[] = [
+  { slug: 'lakeside-campus', title: 'Lakeside campus adds 300 MW for GPU halls', body: 'The operator said the second phase brings 300 MW of capacity for GPU clusters by 2028.', ageHours: 2 },
+  { slug: 'cooling-retrofit', title: 'Liquid cooling retrofit reaches older data center floors', body: 'Retrofits let older halls host accelerator racks drawing 80 kW each.', ageHours: 6 },
+  { slug: 'grid-deal', title: 'Utility signs a 1.2 GW power purchase agreement with a hyperscaler', body: 'The fifteen-year deal covers wind and storage capacity in two states.', ageHours: 30 },
+  { slug: 'chip-supply', title: 'Accelerator supply loosens as packaging lines expand', body: 'Lead times for the newest GPU boards fell to twelve weeks, buyers said.', ageHours: 50 },
+  { slug: 'site-notes', title: 'Site notes: permits filed for a new data center campus', body: 'Filings describe four buildings and an on-site substation.' },
+];
+
+function rssDocument(items: readonly Item[]): string {
+  const entries = items.map(
+    (i) => `    <item>
+      <title>${i.title}</title>
+      <link>https://wire.example.com/news/${i.slug}</link>
+      <guid>https://wire.example.com/news/${i.slug}</guid>
+${i.ageHours === undefined ? '' : `      <pubDate>${hoursLater(-i.ageHours).toUTCString()}</pubDate>\n`}      <description><![CDATA[<p>${i.body}</p><p>Analysts expect more GPU capacity announcements this quarter.</p>]]></description>
+    </item>`,
+  );
+  return `<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel>
+    <title>Known Items Wire</title>
+    <link>https://wire.example.com/</link>
+    <description>Test wire</description>
+${entries.join('\n')}
+</channel></rss>
+`;
+}
+
+describe('known items in a changed body', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  let served: string;
+  let url: string;
+  let stop: () => Promise<void>;
+
+  beforeEach(async () => {
+    tmp = tempDir();
+    served = join(tmp.dir, 'served');
+    mkdirSync(served);
+    const server = createFixtureServer(served);
+    url = await listen(server, '127.0.0.1', 0);
+    stop = () => close(server);
+  });
+  afterEach(async () => {
+    await stop();
+    tmp.cleanup();
+  });
+
+  function config(poolSize: number, watch: Record<string, unknown> = { keywords: ['GPU', 'data center', 'power purchase agreement'] }): LoadedConfig {
+    const raw = {
+      sources: [{ name: 'Known Items Wire', url: `${url}/wire.rss` }],
+      watch,
+      feeds: [{ name: 'infra', title: 'Infra' }],
+      publish: { dir: 'feeds', baseUrl: 'http://127.0.0.1:8080' },
+      store: { path: 'store.db' },
+      pool: { size: poolSize },
+    };
+    return parseConfig(raw, join(tmp.dir, 'config.json'));
+  }
+
+  function serve(items: readonly Item[]): void {
+    writeFileSync(join(served, 'wire.rss'), rssDocument(items));
+  }
+
+  /** What a store holds that a cycle writes: articles (data, revision, first seen, hash presence), decisions (not their time), feed entries. */
+  function storeState(store: Store) {
+    return {
+      articles: store.db.prepare('SELECT id, data, revision, first_seen, input_hash IS NOT NULL AS hashed FROM articles ORDER BY id').all(),
+      decisions: store.db.prepare('SELECT article_id, rules, valid_until, kept FROM article_decisions ORDER BY article_id').all(),
+      entries: store.db.prepare('SELECT feed, article_id, keywords FROM feed_entries ORDER BY feed, article_id').all(),
+    };
+  }
+
+  /** Run the cycle on the store and, as the oracle, on a copy of it with no input hash (so every item is ingested again); both must end the same. */
+  async function cycleWithOracle(cfg: LoadedConfig, store: Store, at: Date): Promise<CycleSummary> {
+    const copyPath = join(tmp.dir, `oracle-${at.getTime()}.db`);
+    store.db.prepare('VACUUM INTO ?').run(copyPath);
+    const oracle = new Store(copyPath);
+    try {
+      oracle.db.exec('UPDATE articles SET input_hash = NULL');
+      const expected = await runCycle(cfg, oracle, { now: () => at });
+      const summary = await runCycle(cfg, store, { now: () => at });
+      expect(expected.sources[0]!.itemsKnown).toBe(0);
+      expect(storeState(store)).toEqual(storeState(oracle));
+      for (const k of ['itemsSeen', 'itemsNew', 'itemsKept'] as const) expect(summary[k], k).toBe(expected[k]);
+      expect(summary.sources[0]!.itemsChanged).toBe(expected.sources[0]!.itemsChanged);
+      return summary;
+    } finally {
+      oracle.close();
+    }
+  }
+
+  it.each([0, 1])('normalizes only the new and edited items (pool.size %i), and the store ends as if every item were ingested again', async (poolSize) => {
+    const cfg = config(poolSize);
+    const store = new Store(join(tmp.dir, 'store.db'));
+    try {
+      serve(STORIES);
+      const first = (await runCycle(cfg, store, { now: () => T0 })).sources[0]!;
+      expect(first).toMatchObject({ ok: true, itemsSeen: 5, itemsNew: 5, itemsKnown: 0 });
+      // The undated item is dated from the poll: it gets no input hash, so it is read again every time.
+      expect(store.db.prepare('SELECT count(*) FROM articles WHERE input_hash IS NOT NULL').pluck().get()).toBe(4);
+
+      const fresh: Item = { slug: 'new-campus', title: 'Developer breaks ground on a 500 MW AI campus', body: 'The first 120 MW hall is due in 2027 with liquid-cooled GPU racks.', ageHours: 0.5 };
+      const edited = { ...STORIES[1]!, body: `${STORIES[1]!.body} A correction: racks draw up to 100 kW.` };
+      serve([fresh, STORIES[0]!, edited, ...STORIES.slice(2)]);
+      const second = (await cycleWithOracle(cfg, store, hoursLater(1))).sources[0]!;
+      // Three items stand as stored; the new, the edited and the undated one are normalized.
+      expect(second).toMatchObject({ ok: true, itemsSeen: 6, itemsNew: 1, itemsChanged: 1, itemsKnown: 3 });
+      expect(second.itemsKept).toBe(first.itemsKept + 1);
+      // The undated item kept the time it was first seen.
+      const siteNotes = store.db.prepare("SELECT data FROM articles WHERE url LIKE '%site-notes'").pluck().get() as string;
+      expect(JSON.parse(siteNotes).published).toBe(T0.toISOString());
+
+      // Unchanged again apart from a new item: the edited one is known now.
+      const another: Item = { slug: 'fab-power', title: 'Chip fab secures 400 MW from a new data center substation', body: 'The substation also feeds two colocation halls.', ageHours: 0.2 };
+      serve([another, fresh, STORIES[0]!, edited, ...STORIES.slice(2)]);
+      expect((await cycleWithOracle(cfg, store, hoursLater(2))).sources[0]).toMatchObject({ itemsSeen: 7, itemsNew: 1, itemsKnown: 5 });
+    } finally {
+      store.close();
+    }
+  });
+
+  it('an item is known only while its decision stands: not after a rule change or a passed maxAgeDays limit', async () => {
+    const store = new Store(join(tmp.dir, 'store.db'));
+    try {
+      const aging = config(0, { keywords: ['GPU', 'data center', 'power purchase agreement'], maxAgeDays: 2 });
+      serve(STORIES);
+      await runCycle(aging, store, { now: () => T0 });
+      // A new item on top each time (dated a little before the poll), so the body changes.
+      const updates: Item[] = [];
+      const touch = (n: number) => {
+        updates.unshift({ slug: `update-${n}`, title: `Update ${n}: GPU lease rates steady`, body: 'Rates held for the third month.', ageHours: 0.1 - n });
+        serve([...updates, ...STORIES]);
+      };
+
+      // 20 hours on, the 30-hour-old story has passed its 2-day limit: its decision is re-made, so it is read again.
+      // The 50-hour-old one was past it already: not kept, with no limit ahead, it stays known.
+      touch(20);
+      const aged = (await cycleWithOracle(aging, store, hoursLater(20))).sources[0]!;
+      expect(aged).toMatchObject({ itemsNew: 1, itemsKnown: 3 });
+      expect(store.db.prepare("SELECT kept FROM article_decisions d JOIN articles a ON a.id = d.article_id WHERE a.url LIKE '%grid-deal'").pluck().get()).toBe('[]');
+
+      // Other watch rules: no stored decision stands, so every item is read and decided again.
+      const narrowed = config(0, { keywords: ['GPU'], maxAgeDays: 2 });
+      touch(21);
+      expect((await cycleWithOracle(narrowed, store, hoursLater(21))).sources[0]).toMatchObject({ itemsNew: 1, itemsKnown: 0 });
+      touch(22);
+      expect((await cycleWithOracle(narrowed, store, hoursLater(22))).sources[0]).toMatchObject({ itemsSeen: 8, itemsNew: 1, itemsKnown: 6 });
+    } finally {
+      store.close();
+    }
+  });
+
+  it('an item dated from the poll time is never known: a future date it carries is taken once it comes within tolerance', async () => {
+    const cfg = config(0);
+    const store = new Store(join(tmp.dir, 'store.db'));
+    try {
+      // 30 hours ahead: beyond the default 24-hour tolerance, so dated when first seen.
+      const early: Item = { slug: 'embargoed', title: 'Embargoed: GPU maker books a 2 GW data center order', body: 'Details are under embargo until tomorrow.', ageHours: -30 };
+      const dated = () => JSON.parse(store.db.prepare("SELECT data FROM articles WHERE url LIKE '%embargoed'").pluck().get() as string).published;
+      serve([early, ...STORIES.slice(0, 2)]);
+      await runCycle(cfg, store, { now: () => T0 });
+      expect(dated()).toBe(T0.toISOString());
+      serve([early, ...STORIES.slice(0, 3)]);
+      expect((await cycleWithOracle(cfg, store, hoursLater(1))).sources[0]).toMatchObject({ itemsNew: 1, itemsKnown: 2 });
+      expect(dated()).toBe(T0.toISOString());
+      // 7 hours on, the date is 23 hours ahead: within tolerance, the item takes it.
+      serve([early, ...STORIES.slice(0, 4)]);
+      expect((await cycleWithOracle(cfg, store, hoursLater(7))).sources[0]).toMatchObject({ itemsNew: 1, itemsChanged: 1, itemsKnown: 3 });
+      expect(dated()).toBe(hoursLater(30).toISOString());
+    } finally {
+      store.close();
+    }
+  });
+
+  it('a dry run decides every item, known or not', async () => {
+    const cfg = config(0);
+    const store = new Store(join(tmp.dir, 'store.db'));
+    try {
+      serve(STORIES);
+      await runCycle(cfg, store, { now: () => T0 });
+      const copy = Store.memoryCopy(store.path);
+      try {
+        let decided = 0;
+        const summary = await runCycle(cfg, copy, { now: () => hoursLater(1), dryRun: true, onDecisions: () => decided++ });
+        expect(summary.sources[0]).toMatchObject({ itemsSeen: 5, itemsKnown: 0 });
+        expect(decided).toBe(5);
+      } finally {
+        copy.close();
+      }
+    } finally {
+      store.close();
+    }
+  });
+});
