@@ -33,8 +33,23 @@ const BARE_AMPERSAND = new RegExp(String.raw`${UNPARSED_SECTIONS}|&(?!(?:[A-Za-z
  * so a well-formed document comes back unchanged.
  */
 export function escapeBareAmpersands(xml: string): string {
-  if (!xml.includes('&')) return xml;
+  if (!xml.includes('&') || !hasBareAmpersand(xml)) return xml;
   return xml.replace(BARE_AMPERSAND, (match) => (match === '&' ? '&amp;' : match));
+}
+
+/**
+ * Whether `xml` has an `&` to escape. Checked first because `replace` copies the
+ * whole document as soon as the pattern matches anything, CDATA sections included,
+ * and a feed body is large: most bodies have CDATA and no bare `&`.
+ */
+function hasBareAmpersand(xml: string): boolean {
+  BARE_AMPERSAND.lastIndex = 0;
+  try {
+    for (let m = BARE_AMPERSAND.exec(xml); m; m = BARE_AMPERSAND.exec(xml)) if (m[0] === '&') return true;
+    return false;
+  } finally {
+    BARE_AMPERSAND.lastIndex = 0;
+  }
 }
 
 /**

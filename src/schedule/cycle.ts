@@ -17,6 +17,9 @@
  * - `run` polls every source that is not gone; the daemon's ticks only the due ones.
  * - Decode → parse → normalize run in the parse pool (worker threads, `pool.*`);
  *   this thread stores, curates and publishes what comes back.
+ * - In a changed body, an item stored before from the same input whose
+ *   decision stands is known (`Store.knownInputs`): not normalized, not written.
+ *   An article dated from the poll time is never known.
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';

@@ -196,6 +196,12 @@ describe('XML repairs', () => {
   it('escapeBareAmpersands escapes only ampersands that start no reference, outside CDATA and comments', () => {
     const xml = '<a href="?x=1&y=2">R&D &amp; &#38; &#x26; &eacute;<![CDATA[a&b]]><!-- c&d --></a>';
     expect(escapeBareAmpersands(xml)).toBe('<a href="?x=1&amp;y=2">R&amp;D &amp; &#38; &#x26; &eacute;<![CDATA[a&b]]><!-- c&d --></a>');
+    // Nothing to escape (only references, and `&` inside CDATA, comments, a PI): unchanged.
+    const clean = `<rss>${'<item><description><![CDATA[R&D <b>x</b>]]></description><title>A &amp; B &#38;</title><!-- a&b --><?pi x&y?></item>'.repeat(50)}</rss>`;
+    expect(escapeBareAmpersands(clean)).toBe(clean);
+    // Bare ampersands after many sections are still found, and a later call starts from the beginning again.
+    expect(escapeBareAmpersands(`${clean}<x>R&D</x>`)).toBe(`${clean}<x>R&amp;D</x>`);
+    expect(escapeBareAmpersands('<x>a&b</x>')).toBe('<x>a&amp;b</x>');
   });
 
   it('atomLinkHrefFromText gives an attribute-less Atom link its text as href; other links stay', async () => {
