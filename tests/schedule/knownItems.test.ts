@@ -8,6 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { formatSummary } from '../../src/cli/report.js';
 import { parseConfig, type LoadedConfig } from '../../src/config/index.js';
 import { runCycle, type CycleSummary } from '../../src/schedule/index.js';
 import { createFixtureServer, listen, close } from '../../src/serve/index.js';
@@ -131,6 +132,10 @@ describe('known items in a changed body', () => {
       const second = (await cycleWithOracle(cfg, store, hoursLater(1))).sources[0]!;
       // Three items stand as stored; the new, the edited and the undated one are normalized.
       expect(second).toMatchObject({ ok: true, itemsSeen: 6, itemsNew: 1, itemsChanged: 1, itemsKnown: 3 });
+      // The run summary says so on the source's row.
+      expect(formatSummary({ startedAt: T0.toISOString(), finishedAt: T0.toISOString(), sources: [second], feeds: [], itemsSeen: 6, itemsNew: 1, itemsKept: second.itemsKept })).toMatch(
+        /ok\s+Known Items Wire\s+rss2\s+6\s+1\s+\d+\s+3 as stored before \(not read again\)/,
+      );
       expect(second.itemsKept).toBe(first.itemsKept + 1);
       // The undated item kept the time it was first seen.
       const siteNotes = store.db.prepare("SELECT data FROM articles WHERE url LIKE '%site-notes'").pluck().get() as string;
