@@ -243,6 +243,9 @@ function ingest(store: Store, parsed: ParseJobResult, known: KnownInputs, rules:
 /** `Store.knownInputs` of one source: input hash → stored article. */
 type KnownInputs = ReturnType<Store['knownInputs']>;
 
+/** A poll looks among the source's last `fetch.maxItems` × this first-seen articles for known items (a body reads at most `maxItems`). */
+const KNOWN_PER_ITEM_READ = 2;
+
 /** Called with every article a cycle curates and each feed's decision about it, or why it was skipped as a duplicate (dry-run and explain print them). */
 export type DecisionListener = (article: Article, decisions: FeedDecision[], skipped?: string) => void;
 
@@ -320,7 +323,7 @@ async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig,
     const options = normalizeOptions(config.normalize, src);
     const pool = mode.pool ?? sharedParsePool(config.pool);
     // A fresh poll (dry run) decides every item, so it treats none as known.
-    const known: KnownInputs = mode.fresh ? new Map() : store.knownInputs(src.name, rules.fingerprint, poll.at.getTime());
+    const known: KnownInputs = mode.fresh ? new Map() : store.knownInputs(src.name, rules.fingerprint, poll.at.getTime(), KNOWN_PER_ITEM_READ * config.fetch.maxItems);
     const job = { source: src.name, body: fetched.body, contentType: fetched.contentType, url: fetched.url, maxItems: config.fetch.maxItems, now: poll.at.toISOString(), options, known: [...known.keys()] };
     const parsed = await pool.run(job);
     report.format = parsed.format;

@@ -90,6 +90,6 @@ export const MIGRATIONS: readonly string[] = [
   // normalizes only its new or edited items (src/pool/parseJob.ts).
   `
   ALTER TABLE articles ADD COLUMN input_hash TEXT;  -- itemInputHash of the item; NULL when a date came from the poll time
-  CREATE INDEX articles_source_input ON articles(source, input_hash, id) WHERE input_hash IS NOT NULL;
+  CREATE INDEX articles_source_input ON articles(source, first_seen, input_hash, id) WHERE input_hash IS NOT NULL;
   `,
 ];

@@ -72,8 +72,9 @@ describe('known items in a changed body', () => {
     tmp.cleanup();
   });
 
-  function config(poolSize: number, watch: Record<string, unknown> = { keywords: ['GPU', 'data center', 'power purchase agreement'] }): LoadedConfig {
+  function config(poolSize: number, watch: Record<string, unknown> = { keywords: ['GPU', 'data center', 'power purchase agreement'] }, extra: Record<string, unknown> = {}): LoadedConfig {
     const raw = {
+      ...extra,
       sources: [{ name: 'Known Items Wire', url: `${url}/wire.rss` }],
       watch,
       feeds: [{ name: 'infra', title: 'Infra' }],
@@ -91,20 +92,26 @@ describe('known items in a changed body', () => {
   /** What a store holds that a cycle writes: articles (data, revision, first seen, hash presence), decisions (not their time), feed entries. */
   function storeState(store: Store) {
     return {
-      articles: store.db.prepare('SELECT id, data, revision, first_seen, input_hash IS NOT NULL AS hashed FROM articles ORDER BY id').all(),
+      articles: store.db.prepare('SELECT id, data, revision, first_seen, input_hash FROM articles ORDER BY id').all(),
       decisions: store.db.prepare('SELECT article_id, rules, valid_until, kept FROM article_decisions ORDER BY article_id').all(),
       entries: store.db.prepare('SELECT feed, article_id, keywords FROM feed_entries ORDER BY feed, article_id').all(),
     };
   }
 
-  /** Run the cycle on the store and, as the oracle, on a copy of it with no input hash (so every item is ingested again); both must end the same. */
+  /**
+   * Run the cycle on the store and, as the oracle, on a copy of it where no
+   * input hash matches (each is marked for the cycle, so every item is ingested
+   * again, and unmarked after it); both must end the same.
+   */
   async function cycleWithOracle(cfg: LoadedConfig, store: Store, at: Date): Promise<CycleSummary> {
     const copyPath = join(tmp.dir, `oracle-${at.getTime()}.db`);
     store.db.prepare('VACUUM INTO ?').run(copyPath);
     const oracle = new Store(copyPath);
     try {
-      oracle.db.exec('UPDATE articles SET input_hash = NULL');
+      // '!' is no base64url character: a marked hash matches nothing, and only the ones the cycle did not rewrite stay marked.
+      oracle.db.exec("UPDATE articles SET input_hash = '!' || input_hash WHERE input_hash IS NOT NULL");
       const expected = await runCycle(cfg, oracle, { now: () => at });
+      oracle.db.exec("UPDATE articles SET input_hash = substr(input_hash, 2) WHERE input_hash LIKE '!%'");
       const summary = await runCycle(cfg, store, { now: () => at });
       expect(expected.sources[0]!.itemsKnown).toBe(0);
       expect(storeState(store)).toEqual(storeState(oracle));
@@ -198,6 +205,29 @@ describe('known items in a changed body', () => {
       serve([early, ...STORIES.slice(0, 4)]);
       expect((await cycleWithOracle(cfg, store, hoursLater(7))).sources[0]).toMatchObject({ itemsNew: 1, itemsChanged: 1, itemsKnown: 3 });
       expect(dated()).toBe(hoursLater(30).toISOString());
+    } finally {
+      store.close();
+    }
+  });
+
+  it('looks for known items only among the source\'s newest stored articles (2 × fetch.maxItems): an older item is read again, to the same result', async () => {
+    const cfg = config(0, undefined, { fetch: { maxItems: 2 } });
+    const store = new Store(join(tmp.dir, 'store.db'));
+    try {
+      const later: Item[] = [
+        { slug: 'turbine-order', title: 'Data center operator orders gas turbines for 200 MW', body: 'Delivery is set for the end of next year.', ageHours: 1 },
+        { slug: 'fiber-route', title: 'New fiber route links two GPU campuses', body: 'The route adds 40 ms less latency than the old path.', ageHours: 0.5 },
+      ];
+      const pairs = [STORIES.slice(0, 2), STORIES.slice(2, 4), later];
+      for (const [n, pair] of pairs.entries()) {
+        serve(pair);
+        expect((await runCycle(cfg, store, { now: () => hoursLater(n) })).sources[0]).toMatchObject({ itemsNew: 2, itemsKnown: 0 });
+      }
+      // Six stored; the newest four are looked at: the first pair is read again (and found unchanged), the last is known.
+      serve(STORIES.slice(0, 2));
+      expect((await cycleWithOracle(cfg, store, hoursLater(3))).sources[0]).toMatchObject({ itemsSeen: 2, itemsNew: 0, itemsKnown: 0 });
+      serve([...later].reverse());
+      expect((await cycleWithOracle(cfg, store, hoursLater(4))).sources[0]).toMatchObject({ itemsSeen: 2, itemsNew: 0, itemsKnown: 2 });
     } finally {
       store.close();
     }
