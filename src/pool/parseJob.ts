@@ -78,6 +78,7 @@ export async function parseAndNormalize(job: ParseJob): Promise<ParseJobResult> 
   const now = new Date(job.now);
   const idGuids = identityGuids(items);
   const known = new Set(job.known);
+  const context = inputContext(source, job.options);
   return {
     format: parsed.format,
     ...(feedTitle !== undefined ? { title: feedTitle } : {}),
@@ -86,23 +87,30 @@ export async function parseAndNormalize(job: ParseJob): Promise<ParseJobResult> 
     itemsSeen: items.length,
     ...(truncated !== undefined ? { truncated } : {}),
     items: items.map((item, index): JobItem => {
-      const options = { ...job.options, idGuid: idGuids[index] };
-      const inputHash = itemInputHash(item, source, options);
-      if (known.has(inputHash)) return { idGuid: idGuids[index], inputHash, known: true };
-      return { normalized: normalizeItem(item, source, now, options), idGuid: idGuids[index], inputHash };
+      const idGuid = idGuids[index];
+      const inputHash = itemInputHash(item, context, idGuid);
+      if (known.has(inputHash)) return { idGuid, inputHash, known: true };
+      return { normalized: normalizeItem(item, source, now, { ...job.options, idGuid }), idGuid, inputHash };
     }),
   };
 }
 
+/** What every item of one body is normalized with: the infrawire version, the source, the normalize options. */
+export function inputContext(source: SourceRef, options: NormalizeOptions): string {
+  return JSON.stringify([VERSION, source, options]);
+}
+
 /**
- * What an item's Article is made from, hashed: the same hash means normalizing
- * it again gives the same Article, as long as no date came from the poll time
- * (the cycle stores no hash for such an article, so it is never known).
+ * What an item's Article is made from, hashed (`context` from `inputContext`,
+ * `idGuid` from `identityGuids`): the same hash means normalizing it again gives
+ * the same Article, as long as no date came from the poll time (the cycle
+ * stores no hash for such an article, so it is never known).
  */
-export function itemInputHash(item: ParsedItem, source: SourceRef, options: NormalizeOptions & { idGuid?: string }): string {
-  const hash = createHash('sha256').update(JSON.stringify([VERSION, source, options]));
+export function itemInputHash(item: ParsedItem, context: string, idGuid: string | undefined): string {
+  const hash = createHash('sha256').update(context);
   // Field by field, each text with its length before it (unambiguous): JSON.stringify of a long body cost more than hashing it.
-  for (const [key, value] of Object.entries(item)) {
+  const fields: [string, unknown][] = [['idGuid', idGuid], ...Object.entries(item)];
+  for (const [key, value] of fields) {
     if (value === undefined) continue;
     const text = typeof value === 'string' ? value : JSON.stringify(value);
     hash.update(`\n${key}:${typeof value}:${text.length}:`).update(text);

@@ -101,7 +101,8 @@ function expired(rows: readonly CurationRow[], leads: ReadonlyMap<string, string
   return rows.filter((r) => deadLeads.has(leadOf(r.id))).map((r) => r.id);
 }
 
-function stillValid(decision: StoredDecision | undefined, rules: string, now: number): decision is StoredDecision {
+/** Whether a stored decision still stands at `now` (ms): the same rules, not decided in the future, no maxAgeDays limit passed. */
+export function stillValid(decision: StoredDecision | undefined, rules: string, now: number): decision is StoredDecision {
   return decision !== undefined && decision.rules === rules && decision.decidedAt <= now && (decision.validUntil === undefined || now < decision.validUntil);
 }
 

@@ -18,7 +18,7 @@
  * - Decode → parse → normalize run in the parse pool (worker threads, `pool.*`);
  *   this thread stores, curates and publishes what comes back.
  * - In a changed body, an item stored before from the same input whose
- *   decision stands is known (`Store.knownInputs`): not normalized, not written.
+ *   decision stands is known (`knownInputs`): not normalized, not written.
  *   An article dated from the poll time is never known.
  */
 import { statSync } from 'node:fs';
@@ -30,8 +30,8 @@ import type { Article, FeedFormat } from '../model/index.js';
 import { normalizeOptions, redated, type NormalizeOptions } from '../normalize/index.js';
 import { sharedParsePool, type ParsePool, type ParseJobResult } from '../pool/index.js';
 import { FEED_FORMATS, renderCacheFor, writeChangedFiles, type FeedSite } from '../publish/index.js';
-import { articleIdByGuid, isTombstoned, saveDecision, storedSource, type SourceOutcome, type SourceState, type Store } from '../store/index.js';
-import { curateStore, decisionRules, storedDecision, type CurationReport, type DecisionRules } from './curateStore.js';
+import { articleIdByGuid, isTombstoned, saveDecision, storedInputs, storedSource, type SourceOutcome, type SourceState, type Store } from '../store/index.js';
+import { curateStore, decisionRules, stillValid, storedDecision, type CurationReport, type DecisionRules } from './curateStore.js';
 import { duePolicyFromConfig, isDue, nextCheckAt, type CacheHeaders } from './due.js';
 import { healthNotice, sourceHealth } from './health.js';
 
@@ -57,7 +57,7 @@ export interface SourceReport {
   bytes?: number;
   /** Stored articles whose content changed this cycle. */
   itemsChanged?: number;
-  /** Items stored by an earlier poll from the same input (see `Store.knownInputs`): not normalized or written again. */
+  /** Items stored by an earlier poll from the same input (see `knownInputs`): not normalized or written again. */
   itemsKnown?: number;
   /** The item count of a feed longer than fetch.maxItems (only the first `itemsSeen` were read). */
   truncated?: number;
@@ -219,16 +219,16 @@ function ingest(store: Store, parsed: ParseJobResult, known: KnownInputs, rules:
       }
       let article = identity.article;
       const firstSeen = store.firstSeen([article.id]).get(article.id);
-      // A date that came from "now" (missing or in the future) must stay the first-seen time.
-      if (firstSeen && firstSeen !== nowIso && (article.published === nowIso || article.updated === nowIso)) {
+      // A date that came from "now" (missing or in the future) must stay the first-seen time,
+      // and such an article gets no input hash: its next normalization could date it differently.
+      const fromPollTime = article.published === nowIso || article.updated === nowIso;
+      if (firstSeen && firstSeen !== nowIso && fromPollTime) {
         article = redated(article, normalized.sourceDates, new Date(firstSeen), options);
       }
       const decisions = decideFeeds(article, rules.feeds, now);
       onDecisions?.(article, decisions);
       const kept = keptFeeds(decisions);
       const keywords = [...new Set([...kept.values()].flat())];
-      // An article dated from a poll time gets no input hash: its next normalization could date it differently.
-      const fromPollTime = normalized.article.published === nowIso || normalized.article.updated === nowIso;
       const saved = store.saveArticle({ ...article, keywords }, firstSeen ?? nowIso, fromPollTime ? undefined : inputHash);
       // Stored now, so the curation pass after the sources does not decide it again.
       saveDecision(store, article.id, storedDecision(article, kept, rules.feeds, rules.fingerprint, now));
@@ -240,11 +240,25 @@ function ingest(store: Store, parsed: ParseJobResult, known: KnownInputs, rules:
   return { itemsNew, itemsKept, itemsChanged, itemsKnown };
 }
 
-/** `Store.knownInputs` of one source: input hash → stored article. */
-type KnownInputs = ReturnType<Store['knownInputs']>;
+/** A source's known items: input hash → the stored article and whether a feed keeps it. */
+type KnownInputs = Map<string, { id: string; kept: boolean }>;
 
 /** A poll looks among the source's last `fetch.maxItems` × this first-seen articles for known items (a body reads at most `maxItems`). */
 const KNOWN_PER_ITEM_READ = 2;
+
+/**
+ * The source's articles that stand as stored, by input hash: stored with a hash
+ * and decided by a decision that still stands (`stillValid`, the curation pass's
+ * rule). Ingesting such an item again would store the same article and the same
+ * decision, so it is skipped.
+ */
+function knownInputs(config: LoadedConfig, store: Store, src: SourceConfig, rules: DecisionRules, at: Date): KnownInputs {
+  const known: KnownInputs = new Map();
+  for (const { hash, id, decision } of storedInputs(store, src.name, KNOWN_PER_ITEM_READ * config.fetch.maxItems)) {
+    if (stillValid(decision, rules.fingerprint, at.getTime())) known.set(hash, { id, kept: decision.kept.length > 0 });
+  }
+  return known;
+}
 
 /** Called with every article a cycle curates and each feed's decision about it, or why it was skipped as a duplicate (dry-run and explain print them). */
 export type DecisionListener = (article: Article, decisions: FeedDecision[], skipped?: string) => void;
@@ -323,7 +337,7 @@ async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig,
     const options = normalizeOptions(config.normalize, src);
     const pool = mode.pool ?? sharedParsePool(config.pool);
     // A fresh poll (dry run) decides every item, so it treats none as known.
-    const known: KnownInputs = mode.fresh ? new Map() : store.knownInputs(src.name, rules.fingerprint, poll.at.getTime(), KNOWN_PER_ITEM_READ * config.fetch.maxItems);
+    const known: KnownInputs = mode.fresh ? new Map() : knownInputs(config, store, src, rules, poll.at);
     const job = { source: src.name, body: fetched.body, contentType: fetched.contentType, url: fetched.url, maxItems: config.fetch.maxItems, now: poll.at.toISOString(), options, known: [...known.keys()] };
     const parsed = await pool.run(job);
     report.format = parsed.format;

@@ -162,6 +162,27 @@ export function curationRows(store: Store): CurationRow[] {
   return rows;
 }
 
+/**
+ * The source's `limit` articles first seen last that were stored with an input
+ * hash, with their stored decisions: what a poll may find known (the caller
+ * judges whether each decision still stands). A body holds the source's newest
+ * items, and a source with years of stored articles must not cost a read of
+ * them all per poll (an item left out is only normalized again).
+ */
+export function storedInputs(store: Store, source: string, limit: number): { hash: string; id: string; decision: StoredDecision }[] {
+  const rows = store
+    .statement(
+      `SELECT a.input_hash AS hash, a.id, d.rules, d.decided_at, d.valid_until, d.kept FROM articles a JOIN article_decisions d ON d.article_id = a.id
+       WHERE a.source = ? AND a.input_hash IS NOT NULL ORDER BY a.first_seen DESC LIMIT ?`,
+    )
+    .all(source, limit) as { hash: string; id: string; rules: string; decided_at: number; valid_until: number | null; kept: string }[];
+  return rows.map((r) => ({
+    hash: r.hash,
+    id: r.id,
+    decision: { rules: r.rules, decidedAt: r.decided_at, ...(r.valid_until !== null ? { validUntil: r.valid_until } : {}), kept: JSON.parse(r.kept) as StoredDecision['kept'] },
+  }));
+}
+
 export function saveDecision(store: Store, articleId: string, d: StoredDecision): void {
   store
     .statement('INSERT OR REPLACE INTO article_decisions (article_id, rules, decided_at, valid_until, kept) VALUES (?, ?, ?, ?, ?)')

@@ -322,25 +322,6 @@ export class Store {
     return 'changed';
   }
 
-  /**
-   * The source's articles that stand as stored, by input hash: stored with a
-   * hash and decided under these rules (`rules`: the decision fingerprint) at
-   * or before `now`, by a decision still valid at `now` (no maxAgeDays limit
-   * passed). Ingesting such an item again would store the same article and
-   * the same decision, so it is skipped; `kept` says whether a feed keeps it.
-   * Only the `limit` first seen last: a body holds the source's newest items,
-   * and a source with years of stored articles must not cost a read of them
-   * all per poll (an item left out is only normalized again).
-   */
-  knownInputs(source: string, rules: string, now: number, limit: number): Map<string, { id: string; kept: boolean }> {
-    const rows = this.statement(
-      `SELECT a.input_hash AS hash, a.id, d.kept FROM articles a JOIN article_decisions d ON d.article_id = a.id
-       WHERE a.source = ? AND a.input_hash IS NOT NULL AND d.rules = ? AND d.decided_at <= ? AND (d.valid_until IS NULL OR d.valid_until > ?)
-       ORDER BY a.first_seen DESC LIMIT ?`,
-    ).all(source, rules, now, now, limit) as { hash: string; id: string; kept: string }[];
-    return new Map(rows.map((r) => [r.hash, { id: r.id, kept: r.kept !== '[]' }]));
-  }
-
   getArticle(id: string): Article | undefined {
     const data = this.statement('SELECT data FROM articles WHERE id = ?').pluck().get(id) as string | undefined;
     return data === undefined ? undefined : (JSON.parse(data) as Article);
