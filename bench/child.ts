@@ -17,6 +17,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 
 const COMPILED = import.meta.url.endsWith('.js');
 
@@ -33,6 +34,8 @@ export interface Timed<T> {
   cpuMs: number;
   /** The process's peak RSS so far, read when the work ended: shows which phase set the peak. */
   peakRssSoFarMB: number;
+  /** How long the main thread was busy (not waiting on I/O) during the work: its event loop's active time. */
+  mainBusyMs: number;
   value: T;
 }
 
@@ -42,11 +45,13 @@ export function peakRssMB(): number {
 
 export async function timed<T>(work: () => Promise<T> | T): Promise<Timed<T>> {
   const cpu0 = process.cpuUsage();
+  const loop0 = performance.eventLoopUtilization();
   const t0 = performance.now();
   const value = await work();
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, peakRssSoFarMB: peakRssMB(), value };
+  const loop = performance.eventLoopUtilization(loop0);
+  return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, peakRssSoFarMB: peakRssMB(), mainBusyMs: loop.active, value };
 }
 
 export interface ChildExit {

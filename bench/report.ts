@@ -222,6 +222,21 @@ function pad(rows: string[][]): string {
 
 const PIPELINE_LABELS: Record<PipelineName, string> = { infrawire: 'infrawire', naiveNode: 'naive Node (rss-parser)', python: 'Python feedparser', saxFloor: 'floor (sax; 304s only)' };
 
+/**
+ * How busy a phase kept infrawire's threads, as shares of its wall time: the main
+ * thread's event loop, and the parse threads' time holding bodies per thread
+ * (inline, pool size 0, that time is the main thread's too). Undefined without measurements.
+ */
+export function threadBusy(phase: PhaseResult | undefined, poolSize: number | undefined): { main: number; parse?: number } | undefined {
+  if (!phase || phase.mainBusyMs === undefined || !(phase.wallMs > 0)) return undefined;
+  const parse = phase.parseBusyMs === undefined ? undefined : phase.parseBusyMs / (phase.wallMs * Math.max(poolSize ?? 1, 1));
+  return { main: phase.mainBusyMs / phase.wallMs, ...(parse === undefined ? {} : { parse }) };
+}
+
+function pct(share: number): string {
+  return `${Math.round(share * 100)}%`;
+}
+
 /** The human-readable table: one block per scale. */
 export function formatTable(report: BenchReport): string {
   const out: string[] = [];
@@ -242,6 +257,11 @@ export function formatTable(report: BenchReport): string {
     if (pub) out.push(`publish: ${pub.entries} entries, Atom+RSS+JSON, ${fmt(pub.bytes / 1024, 0)} KB: first (uncached) ${fmt(pub.uncachedMs)} ms, then median ${fmt(pub.medianMs)} ms of ${pub.runsMs.length - 1} cached runs`);
     const iw = s.pipelines.infrawire;
     if (iw?.poolSize !== undefined) out.push(`infrawire parse pool: ${iw.poolSize} worker thread(s)${iw.poolSize ? '' : ' (parsing on the main thread)'}`);
+    if (iw) {
+      const phases = (['changed', 'unchanged', 'nextItem'] as const).map((k) => [k, threadBusy(iw[k], iw.poolSize)] as const).filter(([, b]) => b);
+      const label = { changed: 'changed', unchanged: 'unchanged', nextItem: 'one new item' };
+      if (phases.length) out.push(`infrawire threads busy (share of each cycle's wall time; the busier one sets the pace): ${phases.map(([k, b]) => `${label[k]} main ${pct(b!.main)}${b!.parse === undefined ? '' : `, parse ${iw.poolSize ? 'worker' : 'inline (part of main)'} ${pct(b!.parse)}`}`).join('; ')}`);
+    }
     if (iw) out.push(`infrawire peak RSS: ${fmt(iw.startRssMB)} MB loaded, ${fmt(iw.changed.polledPeakRssMB)} when the changed cycle had polled every source (heap ${fmt(iw.changed.polledHeapUsedMB)} MB used), ${fmt(iw.changed.peakRssSoFarMB)} after it curated and published, ${fmt(iw.unchanged?.peakRssSoFarMB)} after the unchanged ones, ${fmt(iw.nextItem?.peakRssSoFarMB)} after the one-new-item cycle, ${fmt(iw.publish?.peakRssSoFarMB)} after publishing`);
     const steals = Object.entries(s.pipelines).filter(([, p]) => p.cpuStealShare !== undefined);
     if (steals.length) {

@@ -25,7 +25,7 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { parseConfig, type LoadedConfig } from '../../src/config/index.js';
-import { closeSharedParsePools, poolSize } from '../../src/pool/index.js';
+import { closeSharedParsePools, poolSize, sharedParsePool } from '../../src/pool/index.js';
 import { renderCacheFor } from '../../src/publish/index.js';
 import { publishFeeds, runCycle } from '../../src/schedule/index.js';
 import { Store } from '../../src/store/index.js';
@@ -77,11 +77,16 @@ async function cycle(shiftMs: number): Promise<PhaseResult> {
     polled.peakRssMB = peakRssMB();
     polled.heapUsedMB = process.memoryUsage().heapUsed / 2 ** 20;
   };
+  // The pool the cycle parses with (the process's shared one for config.pool).
+  const pool = sharedParsePool(config.pool);
+  const parseBusy0 = pool.busyMs();
   const t = await timed(() => runCycle(config, store, { now, onSource }));
   const failed = t.value.sources.filter((s) => !s.ok);
   return {
     wallMs: t.wallMs,
     cpuMs: t.cpuMs,
+    mainBusyMs: t.mainBusyMs,
+    parseBusyMs: pool.busyMs() - parseBusy0,
     peakRssSoFarMB: t.peakRssSoFarMB,
     polledPeakRssMB: polled.peakRssMB,
     polledHeapUsedMB: polled.heapUsedMB,

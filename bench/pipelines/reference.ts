@@ -42,7 +42,7 @@ async function eachSource(setup: PipelineSetup, work: (src: PipelineSetup['sourc
       ),
     ),
   );
-  return { wallMs: t.wallMs, cpuMs: t.cpuMs, peakRssSoFarMB: t.peakRssSoFarMB, sources: setup.sources.length, sourcesOk, items, errors };
+  return { wallMs: t.wallMs, cpuMs: t.cpuMs, peakRssSoFarMB: t.peakRssSoFarMB, mainBusyMs: t.mainBusyMs, sources: setup.sources.length, sourcesOk, items, errors };
 }
 
 export function fetchAndParseAll(setup: PipelineSetup, parse: ParseStep, validators?: Validators): Promise<PhaseResult> {

@@ -32,6 +32,13 @@ export interface PhaseResult {
   /** infrawire: peak RSS when the last source was polled (before curating and publishing), and the heap then, so the report shows which part set the peak. */
   polledPeakRssMB?: number;
   polledHeapUsedMB?: number;
+  /**
+   * Node pipelines: how long the main thread was busy (its event loop's active time);
+   * infrawire also how long its parse threads held bodies (`ParsePool.busyMs`), so the
+   * report shows which thread set the phase's pace.
+   */
+  mainBusyMs?: number;
+  parseBusyMs?: number;
   /** Up to 5 failure messages, so a broken run is visible in the report. */
   errors: string[];
 }

@@ -18,6 +18,9 @@
  * - Workers run the same build as the main thread: the compiled worker.js
  *   under dist/ (bin/infrawire.js with a current build, the bench), else the
  *   TypeScript sources through tsx (`worker.mjs`; vitest, an edited tree).
+ * - `busyMs` adds up how long the pool's threads held a body (a worker from
+ *   dispatch to answer, inline the call), so a caller can tell whether the
+ *   parse threads or the main thread set a cycle's pace (the bench reports it).
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -36,6 +39,8 @@ export interface ParsePool {
   /** Worker threads (0: inline). */
   readonly size: number;
   run(job: ParseJob): Promise<ParseJobResult>;
+  /** Milliseconds its threads have spent on bodies so far (ended tasks, failed ones included). */
+  busyMs(): number;
   close(): Promise<void>;
 }
 
@@ -72,7 +77,19 @@ export function createParsePool(settings: PoolSettings): ParsePool {
 }
 
 function inlinePool(): ParsePool {
-  return { size: 0, run: parseAndNormalize, close: async () => {} };
+  // Inline jobs interleave on the one thread (parsing awaits): busy is the time at least one is running.
+  let busy = 0;
+  let running = 0;
+  let since = 0;
+  const run = async (job: ParseJob): Promise<ParseJobResult> => {
+    if (running++ === 0) since = performance.now();
+    try {
+      return await parseAndNormalize(job);
+    } finally {
+      if (--running === 0) busy += performance.now() - since;
+    }
+  };
+  return { size: 0, run, busyMs: () => busy, close: async () => {} };
 }
 
 interface Task {
@@ -87,6 +104,8 @@ interface Slot {
   ready: boolean;
   task?: Task;
   timer?: NodeJS.Timeout;
+  /** When the current task was dispatched (performance.now()). */
+  since?: number;
 }
 
 class WorkerPool implements ParsePool {
@@ -94,6 +113,7 @@ class WorkerPool implements ParsePool {
   private readonly queue: Task[] = [];
   private nextId = 1;
   private closed = false;
+  private busy = 0;
 
   constructor(
     readonly size: number,
@@ -106,6 +126,10 @@ class WorkerPool implements ParsePool {
       this.queue.push({ id: this.nextId++, job, resolve, reject });
       this.pump();
     });
+  }
+
+  busyMs(): number {
+    return this.busy;
   }
 
   async close(): Promise<void> {
@@ -151,6 +175,7 @@ class WorkerPool implements ParsePool {
 
   private dispatch(slot: Slot, task: Task): void {
     slot.task = task;
+    slot.since = performance.now();
     slot.worker.ref();
     slot.timer = setTimeout(() => this.timedOut(slot), this.settings.taskTimeoutMs);
     // A copy of exactly the body's bytes (a Buffer may view a larger shared pool), moved, not cloned again.
@@ -173,7 +198,14 @@ class WorkerPool implements ParsePool {
     this.pump();
   }
 
+  /** Ends the slot's task's busy time (answered, timed out or crashed). */
+  private settle(slot: Slot): void {
+    if (slot.since !== undefined) this.busy += performance.now() - slot.since;
+    slot.since = undefined;
+  }
+
   private free(slot: Slot): void {
+    this.settle(slot);
     clearTimeout(slot.timer);
     slot.task = undefined;
     slot.timer = undefined;
@@ -185,6 +217,7 @@ class WorkerPool implements ParsePool {
     const at = this.slots.indexOf(slot);
     if (at < 0) return false;
     this.slots.splice(at, 1);
+    this.settle(slot);
     clearTimeout(slot.timer);
     return true;
   }

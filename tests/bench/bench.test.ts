@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Parser from 'rss-parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BENCH_KEYWORDS, generateCorpus, type CorpusOptions } from '../../bench/corpus.js';
-import { formatTable, medianOf, summarizeRounds, type ScaleReport, type Target } from '../../bench/report.js';
+import { formatTable, medianOf, summarizeRounds, threadBusy, type ScaleReport, type Target } from '../../bench/report.js';
 import { cpuTicks, medianRun, parseBenchArgs, stealShare, runBench, startServer, UNCHANGED_CYCLES, type CorpusServer } from '../../bench/run.js';
 import { summarizeProfile, summarizeProfiles } from '../../bench/profile.js';
 import { compileKeywords } from '../../src/curate/index.js';
@@ -336,6 +336,15 @@ describe('a whole bench run at tiny scale', () => {
     for (const name of ['naiveNode', 'saxFloor', 'python'] as const) expect(s.pipelines[name]!.nextItem, name).toBeUndefined();
     // the parse pool size asked for is the one the infrawire child used
     expect(iw.poolSize).toBe(1);
+    // busy times: the main thread's within each phase's wall time; the one parse worker held bodies only in the cycles that had some
+    for (const phase of [iw.changed, iw.unchanged!, iw.nextItem!]) expect(phase.mainBusyMs!).toBeGreaterThan(0);
+    for (const phase of [iw.changed, iw.unchanged!, iw.nextItem!]) expect(phase.mainBusyMs!).toBeLessThanOrEqual(phase.wallMs + 1);
+    for (const phase of [iw.changed, iw.nextItem!]) expect(phase.parseBusyMs!).toBeGreaterThan(0);
+    for (const phase of [iw.changed, iw.nextItem!]) expect(phase.parseBusyMs!).toBeLessThanOrEqual(phase.wallMs + 1);
+    expect(iw.unchanged!.parseBusyMs).toBe(0);
+    expect(s.pipelines.naiveNode!.changed.mainBusyMs!).toBeGreaterThan(0);
+    expect(threadBusy(iw.changed, iw.poolSize)).toEqual({ main: iw.changed.mainBusyMs! / iw.changed.wallMs, parse: iw.changed.parseBusyMs! / iw.changed.wallMs });
+    expect(formatTable(report)).toMatch(/infrawire threads busy \(share of each cycle's wall time; the busier one sets the pace\): changed main \d+%, parse worker \d+%; unchanged main \d+%, parse worker 0%; one new item main \d+%, parse worker \d+%/);
     // peak RSS never decreases from phase to phase, and the process's final peak covers them all
     expect(iw.changed.peakRssSoFarMB!).toBeGreaterThanOrEqual(iw.startRssMB!);
     expect(iw.unchanged!.peakRssSoFarMB!).toBeGreaterThanOrEqual(iw.changed.peakRssSoFarMB!);

@@ -53,6 +53,19 @@ describe('parse pool', () => {
     expect(viaPool.filter((r) => ((r as { itemsSeen?: number }).itemsSeen ?? 0) > 0).length).toBeGreaterThan(3);
   });
 
+  it('counts the time its threads hold bodies (busyMs), inline and in workers, within the calls that ran them', async () => {
+    for (const counted of [createParsePool({ size: 0, taskTimeoutMs: 60_000, maxMemoryMb: 512 }), pool]) {
+      const before = counted.busyMs();
+      const started = performance.now();
+      await Promise.all([counted.run(job('dcwire.rss')), counted.run(job('gpucloud.atom'))]);
+      const wall = performance.now() - started;
+      const busy = counted.busyMs() - before;
+      expect(busy, `size ${counted.size}`).toBeGreaterThan(0);
+      // Two bodies on at most max(size, 1) threads at once, all within the awaited calls.
+      expect(busy, `size ${counted.size}`).toBeLessThanOrEqual(wall * Math.max(counted.size, 1) + 1);
+    }
+  });
+
   it('cuts a feed at maxItems and reports its length, like the inline path', async () => {
     const big = { ...job('dcwire.rss'), body: Buffer.from(hugeFeed(30, 200)), maxItems: 7 };
     const result = await pool.run(big);
@@ -67,7 +80,10 @@ describe('parse pool', () => {
       // Warm the worker first: the timeout counts from dispatch, but start-up under load is slow.
       await strict.run(job('dcwire.rss'));
       const slow = { ...job('dcwire.rss'), source: 'slowpoke', body: Buffer.from(hugeFeed(30_000, 100)), maxItems: 100_000 };
+      const busyBefore = strict.busyMs();
       await expect(strict.run(slow)).rejects.toThrow(/parsing source "slowpoke" took longer than pool\.taskTimeoutMs \(1500 ms\): its worker was stopped and replaced/);
+      // The stopped task counts as busy time: at least until its timeout fired (timers keep whole milliseconds).
+      expect(strict.busyMs() - busyBefore).toBeGreaterThanOrEqual(1_495);
       expect(await strict.run(job('gpucloud.atom'))).toEqual(await parseAndNormalize(job('gpucloud.atom')));
     } finally {
       await strict.close();
