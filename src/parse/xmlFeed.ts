@@ -22,7 +22,11 @@
  *   Only an absolute http(s) result is kept, so a hostile base cannot become a
  *   javascript: or file: prefix for every link in the body.
  * - Any parser failure becomes a ParseError that names what is wrong.
+ * - rss-parser's `contentSnippet` is not computed: nothing here reads it, and its
+ *   tag-stripping regex is quadratic in unclosed tags (60 KB of "x<p" took ~5 s),
+ *   so one hostile description could hold a parse worker until its timeout.
  */
+import { createRequire } from 'node:module';
 import Parser from 'rss-parser';
 import type { FeedFormat, ParsedFeed, ParsedItem } from '../model/index.js';
 import { escapeHtml } from '../publish/html.js';
@@ -34,6 +38,10 @@ import { personName } from './people.js';
 import { atomLinkHrefFromText } from './repair.js';
 
 const ATOM10_NS = 'http://www.w3.org/2005/Atom';
+
+// rss-parser calls its utils module's getSnippet for every item body (the same module object its parser requires).
+const rssParserUtils = createRequire(import.meta.url)('rss-parser/lib/utils.js') as { getSnippet: (html: string) => string };
+rssParserUtils.getSnippet = () => '';
 
 type Node = unknown;
 type RawItem = Record<string, Node>;
