@@ -20,9 +20,12 @@
  *   gives exactly what parsing its markup again would; where it might not (raw
  *   text holding markup characters, foreign or odd element names, a cut-off
  *   tag) the markup is parsed as before.
+ * - A DOM is at most MAX_ELEMENT_DEPTH elements deep (`parseHtml`): hostile or
+ *   broken markup nests thousands of unclosed tags, and recursive rendering
+ *   would overflow the stack and fail the whole feed.
  */
-import { DomUtils, Parser, parseDocument } from 'htmlparser2';
-import { isTag, isText, type AnyNode, type Document, type ParentNode } from 'domhandler';
+import { DomUtils, Parser } from 'htmlparser2';
+import { DomHandler, Element, isTag, isText, type AnyNode, type Document, type ParentNode } from 'domhandler';
 
 const BLOCK_TAGS = new Set([
   'p', 'div', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'tr',
@@ -168,7 +171,7 @@ export function reparsesTheSame(nodes: AnyNode | readonly AnyNode[]): boolean {
 
 /** `htmlToBlocks(markup)` for the document `parseHtml(markup)` returned, before any change to it: walked, not parsed again. */
 export function documentBlocks(doc: Document, markup: string): string[] {
-  if (!looksLikeHtml(markup) || TRUNCATED_TAG.test(markup)) return htmlToBlocks(markup);
+  if (!looksLikeHtml(markup) || TRUNCATED_TAG.test(markup) || flattened.has(doc)) return htmlToBlocks(markup);
   return walkBlocks(doc);
 }
 
@@ -238,9 +241,49 @@ export function htmlToText(html: string): string {
   return htmlToBlocks(html).join(' ');
 }
 
-/** A DOM of the markup, for the stages that must remove or rewrite elements (FAQ forms, sanitizing). */
+/**
+ * How deep `parseHtml` nests elements. Rendering a DOM (dom-serializer) and some
+ * walks recurse per level: 3,000 unclosed tags overflowed the stack, which failed
+ * the whole feed. Browsers cap nesting too (Blink at 512).
+ */
+export const MAX_ELEMENT_DEPTH = 256;
+
+/** Documents `parseHtml` had to flatten: their walk is not what the tokenizer reads (`documentBlocks`). */
+const flattened = new WeakSet<Document>();
+
+/**
+ * htmlparser2's DOM builder with nesting capped at MAX_ELEMENT_DEPTH: an element
+ * that would be deeper is attached beside the deepest ones (as Blink does), and
+ * still holds its own content, so nothing is lost and a dropped element (script)
+ * still takes its text with it.
+ */
+class DepthCappedHandler extends DomHandler {
+  flattened = false;
+
+  override onopentag(name: string, attribs: Record<string, string>): void {
+    // tagStack[0] is the document; a new element's depth is the stack's length.
+    if (this.tagStack.length <= MAX_ELEMENT_DEPTH) return super.onopentag(name, attribs);
+    this.flattened = true;
+    const element = new Element(name, attribs);
+    const parent = this.tagStack[MAX_ELEMENT_DEPTH - 1]!;
+    const previous = parent.children[parent.children.length - 1];
+    parent.children.push(element);
+    if (previous) {
+      element.prev = previous;
+      previous.next = element;
+    }
+    element.parent = parent;
+    this.lastNode = null;
+    this.tagStack.push(element);
+  }
+}
+
+/** A DOM of the markup, for the stages that must remove or rewrite elements (FAQ forms, sanitizing); nesting capped (MAX_ELEMENT_DEPTH). */
 export function parseHtml(html: string): Document {
-  return parseDocument(html, { decodeEntities: true });
+  const handler = new DepthCappedHandler();
+  new Parser(handler, { decodeEntities: true }).end(html);
+  if (handler.flattened) flattened.add(handler.root);
+  return handler.root;
 }
 
 /** The DOM back to markup; characters stay characters (no entity encoding beyond what markup needs). */

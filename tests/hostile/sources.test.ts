@@ -59,6 +59,9 @@ const ROUTES: Record<string, (res: import('node:http').ServerResponse) => void> 
   // Dated long ago so they sort below the other stories in the published feed.
   '/many-items': (res) => res.end(rss(Array.from({ length: 100_000 }, (_, i) => `<item><title>GPU ${i}</title><link>http://h.example/${i}</link><pubDate>2020-01-06</pubDate></item>`).join(''))),
   '/xss': (res) => res.end(rss(item('xss', 'GPU &lt;script&gt;alert(7)&lt;/script&gt; story', XSS_BODY))),
+  // 20,000 nested elements in one item: rendering them recursively overflowed the stack and failed the whole feed.
+  '/deep-nesting': (res) =>
+    res.end(rss(item('deep', 'GPU story nested deep', `${'&lt;div&gt;&lt;b&gt;'.repeat(10_000)}AI data center`) + item('plain', 'GPU story beside it', 'AI data center'))),
   // 100,000 tags never closed: rss-parser's snippet regex alone would take minutes (quadratic), past pool.taskTimeoutMs.
   '/unclosed-tags': (res) => res.end(rss(item('unclosed', 'GPU story with broken markup', `AI data center ${'x&lt;p'.repeat(100_000)}`))),
   '/never-ends': (res) => {
@@ -176,6 +179,10 @@ describe('hostile sources', () => {
 
   it('reads only the first fetch.maxItems of a feed with 100,000 items, and says so', () => {
     expect(report('many-items')).toMatchObject({ ok: true, itemsSeen: 500, truncated: 100_000 });
+  });
+
+  it('reads an item nested 20,000 elements deep, and the item beside it', () => {
+    expect(report('deep-nesting')).toMatchObject({ ok: true, itemsSeen: 2, itemsNew: 2 });
   });
 
   it('reads a body of 100,000 unclosed tags like any other (no quadratic pass over it)', () => {

@@ -6,9 +6,10 @@
  * rendered markup.
  */
 import { DomUtils } from 'htmlparser2';
+import { isTag, type AnyNode } from 'domhandler';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { documentBlocks, htmlToBlocks, outerHtmlBlocks, parseHtml, renderHtml, renderedBlocks } from '../../src/normalize/index.js';
+import { documentBlocks, htmlToBlocks, MAX_ELEMENT_DEPTH, outerHtmlBlocks, parseHtml, renderHtml, renderedBlocks, toArticle } from '../../src/normalize/index.js';
 
 const TAGS = ['p', 'div', 'br', 'b', 'a', 'img', 'hr', 'li', 'ul', 'dl', 'dt', 'dd', 'h2', 'td', 'table', 'script', 'style', 'svg', 'math', 'textarea', 'title', 'xmp', 'plaintext', 'noscript', 'iframe', 'pre', 'span', 'x-y', 'Foo:bar'];
 const ATTRS = ['', ' href="https://x.example/?a=1&amp;b=2"', ' alt="a<b>c"', ' title=\'"q"\'', ' hidden', ' class=x'];
@@ -36,5 +37,54 @@ describe('DOM walks give what parsing gives', () => {
       }),
       { numRuns: 400, seed: 7 },
     );
+  });
+});
+
+/** The deepest element nesting in a DOM (iteratively: what is tested may be deep). */
+function maxDepth(doc: ReturnType<typeof parseHtml>): number {
+  let deepest = 0;
+  const stack: [AnyNode, number][] = doc.children.map((c) => [c, 1]);
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const [node, depth] = top;
+    if (!isTag(node)) continue;
+    deepest = Math.max(deepest, depth);
+    for (const child of node.children) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+describe('deeply nested markup', () => {
+  const deep = (n: number, tag: string) => `${`<${tag}>x `.repeat(n)}<script>alert(1)</script>GPU data center`;
+
+  it('parses with nesting capped, and the walk still gives what parsing the markup gives', () => {
+    for (const tag of ['div', 'b', 'blockquote']) {
+      const source = deep(MAX_ELEMENT_DEPTH * 4, tag);
+      const doc = parseHtml(source);
+      expect(maxDepth(doc), tag).toBe(MAX_ELEMENT_DEPTH);
+      expect(documentBlocks(doc, source), tag).toEqual(htmlToBlocks(source));
+      // Nothing is lost: every "x", the text at the bottom; the script keeps its code to itself.
+      const text = htmlToBlocks(renderHtml(doc)).join(' ');
+      expect(text.match(/x/g)?.length, tag).toBe(MAX_ELEMENT_DEPTH * 4);
+      expect(text, tag).toContain('GPU data center');
+      expect(text, tag).not.toContain('alert');
+      // Text after the deepest elements close: the flattened DOM holds it out of order, so the walk gives way to parsing.
+      const closing = `${`<${tag}>x `.repeat(MAX_ELEMENT_DEPTH * 2)}a${`</${tag}>b`.repeat(MAX_ELEMENT_DEPTH * 2)}`;
+      expect(documentBlocks(parseHtml(closing), closing), tag).toEqual(htmlToBlocks(closing));
+      // A document within the cap is untouched.
+      expect(maxDepth(parseHtml(deep(MAX_ELEMENT_DEPTH - 1, tag))), tag).toBe(MAX_ELEMENT_DEPTH);
+    }
+  });
+
+  it('an item body of 20,000 unclosed tags becomes an article (it used to overflow the stack and fail its whole feed)', () => {
+    for (const tag of ['div', 'b']) {
+      const article = toArticle(
+        { title: 'GPU story', link: 'https://wire.example/deep', contentHtml: deep(20_000, tag), authors: [], categories: [] },
+        { name: 'wire', url: 'https://wire.example/feed' },
+        new Date('2026-11-29T00:00:00Z'),
+      );
+      expect(article!.paragraphs.join(' '), tag).toContain('GPU data center');
+      expect(article!.bodyHtml, tag).toContain('GPU data center');
+      expect(article!.bodyHtml, tag).not.toContain('alert');
+    }
   });
 });
