@@ -32,7 +32,8 @@ function sourceRow(src: SourceReport): string[] {
   // The notice (moved, gone, failing for long) comes from schedule/health.ts, like the log's.
   const truncated = src.truncated ? `only the first ${src.itemsSeen} of ${src.truncated} items read (fetch.maxItems)` : '';
   const known = src.itemsKnown ? `${src.itemsKnown} as stored before (not read again)` : '';
-  const read = src.notModified ? 'not modified (nothing parsed)' : [known, truncated].filter(Boolean).join('; ');
+  const failed = src.itemsFailed ? `${src.itemsFailed} item(s) not read: ${src.itemError}` : '';
+  const read = src.notModified ? 'not modified (nothing parsed)' : [known, truncated, failed].filter(Boolean).join('; ');
   const note = [src.ok ? read : (src.error ?? 'failed'), src.notice ? `! ${src.notice}` : ''].filter(Boolean).join('; ');
   return [src.ok ? 'ok' : 'FAILED', src.name, src.format ?? '-', String(src.itemsSeen), String(src.itemsNew), String(src.itemsKept), note];
 }

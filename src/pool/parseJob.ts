@@ -21,6 +21,9 @@
  *   and an item whose hash is in `job.known` (the caller's stored articles
  *   that are still exactly what normalizing it would give) comes back as
  *   `known`. A changed feed body is usually one new item over many old ones.
+ * - One item that cannot be normalized (an unforeseen input) fails alone: it
+ *   comes back with `error` (naming it by link, guid or title) and the
+ *   feed's other items are read as usual.
  */
 import { createHash } from 'node:crypto';
 import { VERSION } from '../fetch/userAgent.js';
@@ -46,13 +49,15 @@ export interface ParseJob {
 /**
  * One item of the feed: normalized, with the guid its id was computed from
  * (`normalized` undefined: skipped, it had neither title nor body; or
- * `known`: its input hash is in `job.known`, so it was not normalized).
+ * `known`: its input hash is in `job.known`, so it was not normalized; or
+ * `error`: normalizing it threw, and why).
  */
 export interface JobItem {
   normalized?: NormalizedItem;
   idGuid?: string;
   inputHash: string;
   known?: true;
+  error?: string;
 }
 
 export interface ParseJobResult {
@@ -90,9 +95,19 @@ export async function parseAndNormalize(job: ParseJob): Promise<ParseJobResult> 
       const idGuid = idGuids[index];
       const inputHash = itemInputHash(item, context, idGuid);
       if (known.has(inputHash)) return { idGuid, inputHash, known: true };
-      return { normalized: normalizeItem(item, source, now, { ...job.options, idGuid }), idGuid, inputHash };
+      try {
+        return { normalized: normalizeItem(item, source, now, { ...job.options, idGuid }), idGuid, inputHash };
+      } catch (err) {
+        return { idGuid, inputHash, error: `item ${itemName(item, index)} could not be read: ${(err as Error)?.message || String(err)}` };
+      }
     }),
   };
+}
+
+/** How an error names an item: its link, else its guid, else its title (cut), else its position. */
+function itemName(item: ParsedItem, index: number): string {
+  const name = item.link ?? item.guid ?? (item.title ? `"${htmlToText(item.title).slice(0, 80)}"` : undefined);
+  return name ? `${index + 1} (${name.slice(0, 200)})` : String(index + 1);
 }
 
 /** What every item of one body is normalized with: the infrawire version, the source, the normalize options. */

@@ -61,6 +61,9 @@ export interface SourceReport {
   itemsKnown?: number;
   /** The item count of a feed longer than fetch.maxItems (only the first `itemsSeen` were read). */
   truncated?: number;
+  /** Items that could not be normalized (the feed's other items were stored), and the first one's error. */
+  itemsFailed?: number;
+  itemError?: string;
 }
 
 export interface FeedReport {
@@ -203,8 +206,15 @@ function ingest(store: Store, parsed: ParseJobResult, known: KnownInputs, rules:
   let itemsKept = 0;
   let itemsChanged = 0;
   let itemsKnown = 0;
+  let itemsFailed = 0;
+  let itemError: string | undefined;
   store.transaction(() => {
-    for (const { normalized, idGuid, inputHash, known: isKnown } of parsed.items) {
+    for (const { normalized, idGuid, inputHash, known: isKnown, error } of parsed.items) {
+      if (error !== undefined) {
+        itemsFailed++;
+        itemError ??= error;
+        continue;
+      }
       if (isKnown) {
         // Stored as normalizing it again would make it, with a decision still valid: nothing to write.
         itemsKnown++;
@@ -237,7 +247,7 @@ function ingest(store: Store, parsed: ParseJobResult, known: KnownInputs, rules:
       if (kept.size) itemsKept++;
     }
   });
-  return { itemsNew, itemsKept, itemsChanged, itemsKnown };
+  return { itemsNew, itemsKept, itemsChanged, itemsKnown, ...(itemsFailed ? { itemsFailed, itemError } : {}) };
 }
 
 /** A source's known items: input hash → the stored article and whether a feed keeps it. */
