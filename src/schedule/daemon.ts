@@ -59,13 +59,17 @@ export interface Daemon {
 
 export function summaryLine(s: CycleSummary): string {
   const failed = s.sources.filter((x) => !x.ok);
-  return `cycle done: ${s.sources.length - failed.length}/${s.sources.length} sources ok, ${s.itemsSeen} items seen, ${s.itemsNew} new, ${s.itemsKept} kept; ${s.feeds
+  const unread = s.sources.reduce((n, x) => n + (x.itemsFailed ?? 0), 0);
+  return `cycle done: ${s.sources.length - failed.length}/${s.sources.length} sources ok, ${s.itemsSeen} items seen, ${s.itemsNew} new, ${s.itemsKept} kept${unread ? `, ${unread} not read (itemsFailed)` : ''}; ${s.feeds
     .map((f) => `${f.name}: ${f.entries} entries${f.error ? ` (NOT WRITTEN: ${f.error})` : f.changed.length ? ' (updated)' : ''}`)
     .join(', ')}`;
 }
 
-function summaryFields(s: CycleSummary): Record<string, unknown> {
+/** The cycle's log record; items that could not be read are listed by source with the first error (they fail again each poll until fixed). */
+export function summaryFields(s: CycleSummary): Record<string, unknown> {
+  const itemsFailed = s.sources.filter((x) => x.itemsFailed).map((x) => ({ source: x.name, items: x.itemsFailed, error: x.itemError }));
   return {
+    ...(itemsFailed.length ? { itemsFailed } : {}),
     event: 'cycle',
     sourcesOk: s.sources.filter((x) => x.ok).length,
     sourcesFailed: s.sources.filter((x) => !x.ok).map((x) => x.name),

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatSummary } from '../../src/cli/report.js';
 import { parseConfig } from '../../src/config/index.js';
 import { createParsePool, parseAndNormalize, type ParseJob, type ParsePool } from '../../src/pool/index.js';
-import { runCycle } from '../../src/schedule/index.js';
+import { runCycle, summaryFields, summaryLine } from '../../src/schedule/index.js';
 import { close, createFixtureServer, listen } from '../../src/serve/index.js';
 import { Store } from '../../src/store/index.js';
 import { tempDir } from '../helpers/env.js';
@@ -98,6 +98,9 @@ describe('an item that cannot be normalized', () => {
         expect(report.itemError).toContain('https://mixed.example.com/news/zone-less');
         expect(store.feedEntries('infra', 10).map((e) => e.article.url)).toEqual(['https://mixed.example.com/news/zoned']);
         expect(formatSummary(summary)).toMatch(/Mixed Wire .*1 item\(s\) not read: item 1 \(https:\/\/mixed\.example\.com\/news\/zone-less\) could not be read/);
+        // The daemon's cycle record says it too.
+        expect(summaryFields(summary)['itemsFailed']).toEqual([{ source: 'Mixed Wire', items: 1, error: report.itemError }]);
+        expect(summaryLine(summary)).toContain('1 new, 1 kept, 1 not read (itemsFailed)');
       } finally {
         store.close();
       }
