@@ -104,9 +104,9 @@ export async function parseAndNormalize(job: ParseJob): Promise<ParseJobResult> 
   };
 }
 
-/** How an error names an item: its link, else its guid, else its title (cut), else its position. */
+/** How an error names an item: its link, else its guid, else its title as written (cut; reading its markup could fail too), else its position. */
 function itemName(item: ParsedItem, index: number): string {
-  const name = item.link ?? item.guid ?? (item.title ? `"${htmlToText(item.title).slice(0, 80)}"` : undefined);
+  const name = item.link ?? item.guid ?? (item.title ? `"${item.title.slice(0, 80)}"` : undefined);
   return name ? `${index + 1} (${name.slice(0, 200)})` : String(index + 1);
 }
 
