@@ -261,20 +261,11 @@ class DepthCappedHandler extends DomHandler {
   flattened = false;
 
   override onopentag(name: string, attribs: Record<string, string>): void {
-    // tagStack[0] is the document; a new element's depth is the stack's length.
-    if (this.tagStack.length <= MAX_ELEMENT_DEPTH) return super.onopentag(name, attribs);
+    super.onopentag(name, attribs);
+    // tagStack[0] is the document: the new element (on top) is tagStack.length - 1 deep.
+    if (this.tagStack.length <= MAX_ELEMENT_DEPTH + 1) return;
     this.flattened = true;
-    const element = new Element(name, attribs);
-    const parent = this.tagStack[MAX_ELEMENT_DEPTH - 1]!;
-    const previous = parent.children[parent.children.length - 1];
-    parent.children.push(element);
-    if (previous) {
-      element.prev = previous;
-      previous.next = element;
-    }
-    element.parent = parent;
-    this.lastNode = null;
-    this.tagStack.push(element);
+    DomUtils.appendChild(this.tagStack[MAX_ELEMENT_DEPTH - 1]!, this.tagStack[this.tagStack.length - 1] as Element);
   }
 }
 
