@@ -16,7 +16,8 @@
  * - Fetches run through the fetch limiter (global and per-host concurrency).
  * - `run` polls every source that is not gone; the daemon's ticks only the due ones.
  * - Decode → parse → normalize run in the parse pool (worker threads, `pool.*`);
- *   this thread stores, curates and publishes what comes back.
+ *   this thread stores, curates and publishes what comes back. Once the polls
+ *   are done the pool's idle workers are stopped (`releaseIdle`).
  * - In a changed body, an item stored before from the same input whose
  *   decision stands is known (`knownInputs`): not normalized, not written.
  *   An article dated from the poll time is never known.
@@ -460,6 +461,8 @@ export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOp
   } finally {
     store.endBatch(); // polls abandoned at shutdown that finish later commit their own writes
   }
+  // The rest of the cycle parses nothing: an idle worker's memory is not carried through curating, publishing and the wait for the next cycle.
+  (opts.pool ?? sharedParsePool(config.pool)).releaseIdle();
   const sources = polledReports.filter((s): s is SourceReport => s !== undefined);
   const stored = storedAny(sources);
   const curation = curationDue(config, store, cycleRules, stored, now()) ? curateStoreNoted(config, store, cycleRules, now()) : undefined;

@@ -101,6 +101,33 @@ describe('parse pool', () => {
     }
   });
 
+  it('releaseIdle stops the workers holding no body (started or starting), never one that is parsing; a queued or later body starts a worker again', async () => {
+    const releasing = createParsePool({ size: 1, taskTimeoutMs: 60_000, maxMemoryMb: 512 });
+    try {
+      expect(releasing.workers()).toBe(0);
+      await releasing.run(job('dcwire.rss'));
+      expect(releasing.workers()).toBe(1);
+      releasing.releaseIdle();
+      expect(releasing.workers()).toBe(0);
+      // A body that takes a while: releasing while it is parsed leaves its worker alone.
+      const long = { ...job('dcwire.rss'), source: 'long', body: Buffer.from(hugeFeed(400, 100)), maxItems: 1_000 };
+      const parsing = releasing.run(long);
+      expect(releasing.workers()).toBe(1);
+      releasing.releaseIdle();
+      expect(releasing.workers()).toBe(1);
+      expect(await parsing).toEqual(await parseAndNormalize(long));
+      releasing.releaseIdle();
+      expect(releasing.workers()).toBe(0);
+      // Released while starting, its body still queued: a new worker starts for that body.
+      const queued = releasing.run(job('gpucloud.atom'));
+      releasing.releaseIdle();
+      expect(releasing.workers()).toBe(1);
+      expect(await queued).toEqual(await parseAndNormalize(job('gpucloud.atom')));
+    } finally {
+      await releasing.close();
+    }
+  });
+
   it('a closed pool refuses work with an error naming the source', async () => {
     const closing = createParsePool({ size: 1, taskTimeoutMs: 60_000, maxMemoryMb: 512 });
     await closing.close();
@@ -165,6 +192,26 @@ describe('cycles through the pool', () => {
     expect(inline.rows.length).toBeGreaterThan(10);
     expect(Object.keys(inline.files).length).toBe(3);
     expect(workers).toEqual(inline);
+  });
+
+  it('a cycle stops the idle workers once its polls are done; the next cycle that parses starts one again', async () => {
+    const { dir, cleanup } = tempDir();
+    const pool = createParsePool({ size: 2, taskTimeoutMs: 60_000, maxMemoryMb: 512 });
+    try {
+      const config = testConfig(dir, fixtures.url);
+      const store = new Store(config.store.path);
+      for (const dryRun of [false, true]) {
+        const busy = pool.busyMs();
+        // The dry run parses every body afresh, on a copy of the store.
+        await runCycle(config, dryRun ? Store.memoryCopy(config.store.path) : store, { now: () => new Date(NOW), pool, dryRun });
+        expect(pool.busyMs(), `dry run ${dryRun}`).toBeGreaterThan(busy);
+        expect(pool.workers(), `dry run ${dryRun}`).toBe(0);
+      }
+      store.close();
+    } finally {
+      await pool.close();
+      cleanup();
+    }
   });
 
   it('a source whose body outlasts pool.taskTimeoutMs fails by name; the cycle and the other sources go on', async () => {

@@ -89,7 +89,7 @@ describe('an item that cannot be normalized', () => {
         join(tmp.dir, 'config.json'),
       );
       // The real parse stage, with the zone config validation would refuse.
-      const pool: ParsePool = { size: 0, run: (j) => parseAndNormalize({ ...j, options: { ...j.options, timezone: 'Not/AZone' } }), busyMs: () => 0, close: async () => {} };
+      const pool: ParsePool = { size: 0, run: (j) => parseAndNormalize({ ...j, options: { ...j.options, timezone: 'Not/AZone' } }), busyMs: () => 0, workers: () => 0, releaseIdle: () => {}, close: async () => {} };
       const store = new Store(config.store.path);
       try {
         const summary = await runCycle(config, store, { pool, now: () => new Date('2026-11-21T00:00:00.000Z') });
