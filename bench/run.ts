@@ -176,6 +176,18 @@ interface PythonResult extends PhaseResult {
   feedparser: string;
 }
 
+/** The pipeline's last stdout line, its JSON result; an error naming the interpreter when there is none. */
+function pythonResult(python: string, stdout: string): PythonResult {
+  const last = stdout.trim().split('\n').pop() ?? '';
+  try {
+    const r = JSON.parse(last) as PythonResult;
+    if (r && typeof r === 'object' && typeof r.wallMs === 'number') return r;
+  } catch {
+    // reported below
+  }
+  throw new Error(`Python pipeline (${python}) printed no result line${last ? ` (its last line: ${JSON.stringify(last.slice(0, 200))})` : ''}`);
+}
+
 async function runPythonPipeline(python: string, setup: PipelineSetup, server: CorpusServer): Promise<{ metrics: PipelineMetrics; versions: string }> {
   const setupFile = join(setup.workDir, 'setup.json');
   mkdirSync(setup.workDir, { recursive: true });
@@ -187,10 +199,10 @@ async function runPythonPipeline(python: string, setup: PipelineSetup, server: C
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d));
     child.stderr.on('data', (d: Buffer) => (err += d));
-    child.on('error', (e) => reject(new Error(`cannot start ${python}: ${e.message}`)));
+    child.on('error', (e) => reject(new Error(`cannot start ${python}: ${e.message} (--python: a Python 3 with python3-feedparser; or leave python out of --pipelines)`)));
     child.on('exit', (code, signal) => (code === 0 ? resolveRun(out) : reject(new Error(`Python pipeline failed (exit ${code ?? signal}): ${err.trim().split('\n').slice(-3).join(' | ')}${/No module named 'feedparser'/.test(err) ? ' — install python3-feedparser (apt-get install -y python3-feedparser)' : ''}`))));
   });
-  const r = JSON.parse(stdout.trim().split('\n').pop()!) as PythonResult;
+  const r = pythonResult(python, stdout);
   return { metrics: { changed: phaseMetrics(r, await server.stats()), peakRssMB: r.peakRssMB }, versions: `Python ${r.python}, feedparser ${r.feedparser}` };
 }
 

@@ -422,3 +422,19 @@ describe('a bench run in rounds', () => {
     expect(table).toMatch(/unchanged sources\/s, median of 3 cycles +>= 2000 +[\d,.]+ +[\d,.]+ +[\d,.]+ +(yes|NO) +\d\/2/);
   });
 });
+
+describe('a Python pipeline that cannot run', () => {
+  const run = (python: string) =>
+    runBench({ scales: [2], itemsPerSource: 3, itemBytes: 2000, matchRatio: 0.6, concurrency: 2, poolSize: 0, serverMode: 'validators', pipelines: ['python'], python, log: () => {} });
+
+  it('fails naming the interpreter and what it needs, when the interpreter is missing', { timeout: 60_000 }, async () => {
+    await expect(run('/nonexistent/python3')).rejects.toThrow(/cannot start \/nonexistent\/python3: .*ENOENT.*python3-feedparser; or leave python out of --pipelines/);
+  });
+
+  it('fails naming the interpreter when it exits without printing its result', { timeout: 60_000 }, async () => {
+    // `true` ignores its arguments and exits 0 with no output: a run that "succeeded" without measuring anything.
+    await expect(run('/usr/bin/true')).rejects.toThrow(/Python pipeline \(\/usr\/bin\/true\) printed no result line$/);
+    // `echo` prints its arguments (the script and the setup file): a line, but not the result.
+    await expect(run('/bin/echo')).rejects.toThrow(/Python pipeline \(\/bin\/echo\) printed no result line \(its last line: ".*feedparser_pipeline\.py .*setup\.json"\)/);
+  });
+});
