@@ -18,7 +18,8 @@
  * - `releaseIdle` stops the workers holding no body (the next body starts a
  *   fresh one): a cycle calls it once its polls are done, so its curation pass,
  *   publishing and the wait for the next cycle do not carry an idle worker
- *   (~25–30 MB resident each) for the ~0.3 s of CPU a start costs.
+ *   (~25–30 MB resident each); the price is a worker start (~0.3 s of CPU,
+ *   then its JIT warm-up) in the next cycle that parses.
  * - Workers run the same build as the main thread: the compiled worker.js
  *   under dist/ (bin/infrawire.js with a current build, the bench), else the
  *   TypeScript sources through tsx (`worker.mjs`; vitest, an edited tree).
