@@ -16,7 +16,7 @@
  * - Pure: same inputs, same assignments.
  */
 import type { Article } from '../model/index.js';
-import { storyTokens } from './similarity.js';
+import { storyTokens, type TokenCache } from './similarity.js';
 
 /** A report as clustering orders and windows it; its title and lede are read only when it is tokenized (`clusterStories`). */
 export interface ClusterRef {
@@ -58,6 +58,8 @@ function withRoom<T extends Uint8Array | Int32Array | Uint32Array | Float64Array
  */
 class LeadIndex {
   private readonly tokenIds = new Map<string, number>();
+  /** Raw word → token for this pass's reports (dropped with the pass). */
+  private readonly tokenCache: TokenCache = new Map();
   readonly ids: string[] = [];
   // Per lead, for as many leads as there will be reports.
   private readonly published: Float64Array;
@@ -99,7 +101,7 @@ class LeadIndex {
     this.loads++;
     let p = this.used;
     let sum = 0;
-    storyTokens(story.title, story.summary).forEach((w, token) => {
+    storyTokens(story.title, story.summary, this.tokenCache).forEach((w, token) => {
       if ((w & 0xff) !== w) throw new Error(`story token weight ${w} does not fit the byte cluster.ts keeps it in`);
       let id = this.tokenIds.get(token);
       if (id === undefined) {

@@ -32,15 +32,20 @@ const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’.,]*[\p{L}\p{N}]|[\p{L}\p{N}]/gu;
 const DIGIT = /\d/;
 const CAPITALISED = /^\p{Lu}/u;
 
-/** normalizeToken's results: a pass tokenizes every new report and lead in reach, and their words repeat. */
-const normalizedTokens = new Map<string, string>();
-const NORMALIZED_TOKENS_MAX = 100_000;
+/**
+ * `normalizeToken`'s results, raw word → token: a clustering pass tokenizes every
+ * new report and lead in reach, and their words repeat. One per pass (the caller
+ * drops it with the pass), so its tens of thousands of strings are not live memory
+ * between passes, where they raised the heap V8 lets the main thread grow to.
+ */
+export type TokenCache = Map<string, string>;
+const TOKEN_CACHE_MAX = 100_000;
 
-function normalizeToken(raw: string): string {
-  let token = normalizedTokens.get(raw);
+function normalizeToken(raw: string, cache: TokenCache): string {
+  let token = cache.get(raw);
   if (token === undefined) {
-    if (normalizedTokens.size >= NORMALIZED_TOKENS_MAX) normalizedTokens.clear();
-    normalizedTokens.set(raw, (token = normalizedToken(raw)));
+    if (cache.size >= TOKEN_CACHE_MAX) cache.clear();
+    cache.set(raw, (token = normalizedToken(raw)));
   }
   return token;
 }
@@ -75,7 +80,7 @@ function breaksSentence(text: string, from: number, to: number): boolean {
  * first word). Sentences end at `.`, `!`, `?` or `:` followed by whitespace;
  * a word never holds whitespace, so the break lies between two words.
  */
-function ledeWords(lede: string): { words: string[]; names: Set<string> } {
+function ledeWords(lede: string, cache: TokenCache): { words: string[]; names: Set<string> } {
   const words: string[] = [];
   const names = new Set<string>();
   let end = -1;
@@ -83,19 +88,20 @@ function ledeWords(lede: string): { words: string[]; names: Set<string> } {
   for (let m = WORD.exec(lede); m; m = WORD.exec(lede)) {
     const word = m[0];
     const first = end < 0 || breaksSentence(lede, end, m.index);
-    if (!first && CAPITALISED.test(word)) names.add(normalizeToken(word));
+    if (!first && CAPITALISED.test(word)) names.add(normalizeToken(word, cache));
     words.push(word);
     end = m.index + word.length;
   }
   return { words, names };
 }
 
-export function storyTokens(title: string, lede: string): StoryTokens {
+/** `cache`: a pass's `TokenCache`, shared by its calls (a call alone needs none). */
+export function storyTokens(title: string, lede: string, cache: TokenCache = new Map()): StoryTokens {
   // Folding keeps the line break, so the title and the lede fold (and split into words) apart.
-  const lead = ledeWords(foldText(lede));
+  const lead = ledeWords(foldText(lede), cache);
   const weights = new Map<string, number>();
   const add = (raw: string) => {
-    const token = normalizeToken(raw);
+    const token = normalizeToken(raw, cache);
     if (!token || STOP_WORDS.has(token)) return;
     const weight = DIGIT.test(token) || lead.names.has(token) ? 2 : 1;
     weights.set(token, Math.max(weights.get(token) ?? 0, weight));
