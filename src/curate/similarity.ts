@@ -35,8 +35,8 @@ const CAPITALISED = /^\p{Lu}/u;
 /**
  * `normalizeToken`'s results, raw word → token: a clustering pass tokenizes every
  * new report and lead in reach, and their words repeat. One per pass (the caller
- * drops it with the pass), so its tens of thousands of strings are not live memory
- * between passes, where they raised the heap V8 lets the main thread grow to.
+ * drops it with the pass): kept by the process, its ~60,000 strings after a
+ * 1,000-source pass were ~3 MB of the main thread's ~22 MB live heap.
  */
 export type TokenCache = Map<string, string>;
 const TOKEN_CACHE_MAX = 100_000;
