@@ -317,8 +317,8 @@ function recordPoll(poll: Poll, outcome: SourceOutcome, cache: CacheHeaders, det
 interface PollMode {
   fresh?: boolean;
   onDecisions?: DecisionListener;
-  /** Where bodies are decoded, parsed and normalized (default: the process's pool for `config.pool`). */
-  pool?: ParsePool;
+  /** Where bodies are decoded, parsed and normalized (the cycle's: `CycleOptions.pool` or the process's pool for `config.pool`). */
+  pool: ParsePool;
 }
 
 /**
@@ -326,7 +326,7 @@ interface PollMode {
  * parsing on 304 or an unchanged body, record the outcome and the next check.
  * `prior` is its stored state (`Store.sourceState`), read when the cycle started.
  */
-async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig, prior: SourceState | undefined, rules: DecisionRules, now: () => Date, mode: PollMode = {}): Promise<SourceReport> {
+async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig, prior: SourceState | undefined, rules: DecisionRules, now: () => Date, mode: PollMode): Promise<SourceReport> {
   const report: SourceReport = { name: src.name, url: src.url, ok: false, itemsSeen: 0, itemsNew: 0, itemsKept: 0 };
   const fetchUrl = prior?.url ?? src.url;
   const fetched: FetchResult = await fetchSource(fetchUrl, { ...config.fetch, validators: mode.fresh ? undefined : validatorsOf(prior) });
@@ -346,11 +346,10 @@ async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig,
   }
   try {
     const options = normalizeOptions(config.normalize, src);
-    const pool = mode.pool ?? sharedParsePool(config.pool);
     // A fresh poll (dry run) decides every item, so it treats none as known.
     const known: KnownInputs = mode.fresh ? new Map() : knownInputs(config, store, src, rules, poll.at);
     const job = { source: src.name, body: fetched.body, contentType: fetched.contentType, url: fetched.url, maxItems: config.fetch.maxItems, now: poll.at.toISOString(), options, known: [...known.keys()] };
-    const parsed = await pool.run(job);
+    const parsed = await mode.pool.run(job);
     report.format = parsed.format;
     if (parsed.truncated !== undefined) report.truncated = parsed.truncated;
     report.itemsSeen = parsed.itemsSeen;
@@ -433,6 +432,7 @@ export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOp
   const now = opts.now ?? (() => new Date());
   const startedAt = now().toISOString();
   const cycleRules = decisionRules(config);
+  const pool = opts.pool ?? sharedParsePool(config.pool);
   const limiter = createFetchLimiter(config.fetch);
   const gaveUp = drainDeadline(opts.signal, opts.drainMs ?? 0).then(() => 'gave up' as const);
   const states = store.sourceStatesFor(config.sources);
@@ -442,7 +442,7 @@ export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOp
   let done = 0;
   const poll = async (src: SourceConfig, prior: SourceState | undefined): Promise<SourceReport> => {
     if (opts.signal?.aborted) return notPolled(src, 'not polled: shutting down');
-    const polling = pollSource(config, store, src, prior, cycleRules, now, { fresh: opts.dryRun, onDecisions: opts.onDecisions, pool: opts.pool });
+    const polling = pollSource(config, store, src, prior, cycleRules, now, { fresh: opts.dryRun, onDecisions: opts.onDecisions, pool });
     const report = opts.signal ? await Promise.race([polling, gaveUp]) : await polling;
     if (report === 'gave up') return notPolled(src, `abandoned at shutdown after ${opts.drainMs ?? 0} ms`);
     opts.onSource?.(report, ++done, total);
@@ -462,7 +462,7 @@ export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOp
     store.endBatch(); // polls abandoned at shutdown that finish later commit their own writes
   }
   // The rest of the cycle parses nothing: an idle worker's memory is not carried through curating, publishing and the wait for the next cycle.
-  (opts.pool ?? sharedParsePool(config.pool)).releaseIdle();
+  pool.releaseIdle();
   const sources = polledReports.filter((s): s is SourceReport => s !== undefined);
   const stored = storedAny(sources);
   const curation = curationDue(config, store, cycleRules, stored, now()) ? curateStoreNoted(config, store, cycleRules, now()) : undefined;
