@@ -15,8 +15,7 @@ import { toArticle } from '../../src/normalize/index.js';
 import { parseFeed } from '../../src/parse/index.js';
 import { runCycle } from '../../src/schedule/index.js';
 import { Store } from '../../src/store/index.js';
-import { ROOT, tempDir, validateAtom } from '../helpers/env.js';
-import { serveDir } from './dirServer.js';
+import { ROOT, tempDir, validateAtom, serveDir } from '../helpers/env.js';
 
 const DIR = join(ROOT, 'fixtures/clusters');
 const SOURCES: [string, string][] = [

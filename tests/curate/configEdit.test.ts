@@ -13,8 +13,7 @@ import { ConfigError, loadConfig } from '../../src/config/index.js';
 import { appendToArray, removeFromArray } from '../../src/config/jsonText.js';
 import { runCycle } from '../../src/schedule/index.js';
 import { Store } from '../../src/store/index.js';
-import { FIXTURES, ROOT, startFixtureServer, tempDir } from '../helpers/env.js';
-import { serveDir } from './dirServer.js';
+import { FIXTURES, ROOT, startFixtureServer, tempDir, serveDir } from '../helpers/env.js';
 
 async function printed(fn: () => unknown): Promise<string> {
   const lines: string[] = [];

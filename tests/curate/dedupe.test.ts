@@ -10,8 +10,7 @@ import { dryRunCycle } from '../../src/cli/explain.js';
 import { parseConfig } from '../../src/config/index.js';
 import { runCycle } from '../../src/schedule/index.js';
 import { Store, storedArticles } from '../../src/store/index.js';
-import { serveDir } from './dirServer.js';
-import { tempDir } from '../helpers/env.js';
+import { tempDir, serveDir } from '../helpers/env.js';
 
 function rss(items: { title: string; link: string; guid: string }[]): string {
   const body = items.map((i) => `<item><title>${i.title}</title><link>${i.link}</link><guid isPermaLink="false">${i.guid}</guid><pubDate>Thu, 26 Nov 2026 09:00:00 +0000</pubDate><description>${i.title}. The GPU cloud expands.</description></item>`);

@@ -23,10 +23,16 @@ export function tempDir(): { dir: string; cleanup: () => void } {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export async function startFixtureServer(): Promise<{ url: string; server: Server; stop: () => Promise<void> }> {
-  const server = createFixtureServer(FIXTURES);
+/** A loopback server for one folder of feeds (the fixture server's rules). */
+export async function serveDir(dir: string): Promise<{ url: string; server: Server; stop: () => Promise<void> }> {
+  const server = createFixtureServer(dir);
   const url = await listen(server, '127.0.0.1', 0);
   return { url, server, stop: () => close(server) };
+}
+
+/** The fixture server: `fixtures/sources` on loopback. */
+export function startFixtureServer(): Promise<{ url: string; server: Server; stop: () => Promise<void> }> {
+  return serveDir(FIXTURES);
 }
 
 export function rawTestConfig(fixturesUrl: string, sources = FIXTURE_SOURCES, extra: Record<string, unknown> = {}): Record<string, unknown> {

@@ -12,9 +12,8 @@ import { formatSummary } from '../../src/cli/report.js';
 import { parseConfig } from '../../src/config/index.js';
 import { createParsePool, parseAndNormalize, type ParseJob, type ParsePool } from '../../src/pool/index.js';
 import { runCycle, summaryFields, summaryLine } from '../../src/schedule/index.js';
-import { close, createFixtureServer, listen } from '../../src/serve/index.js';
 import { Store } from '../../src/store/index.js';
-import { tempDir } from '../helpers/env.js';
+import { serveDir, tempDir } from '../helpers/env.js';
 
 const FEED = `<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel>
@@ -74,9 +73,7 @@ describe('an item that cannot be normalized', () => {
       const served = join(tmp.dir, 'served');
       mkdirSync(served);
       writeFileSync(join(served, 'mixed.rss'), FEED);
-      const server = createFixtureServer(served);
-      url = await listen(server, '127.0.0.1', 0);
-      stop = () => close(server);
+      ({ url, stop } = await serveDir(served));
     });
     afterAll(async () => {
       await stop();

@@ -11,9 +11,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatSummary } from '../../src/cli/report.js';
 import { parseConfig, type LoadedConfig } from '../../src/config/index.js';
 import { runCycle, type CycleSummary } from '../../src/schedule/index.js';
-import { createFixtureServer, listen, close } from '../../src/serve/index.js';
 import { Store } from '../../src/store/index.js';
-import { tempDir } from '../helpers/env.js';
+import { serveDir, tempDir } from '../helpers/env.js';
 
 const T0 = new Date('2026-11-20T12:00:00.000Z');
 const hoursLater = (h: number) => new Date(T0.getTime() + h * 3_600_000);
@@ -63,9 +62,7 @@ describe('known items in a changed body', () => {
     tmp = tempDir();
     served = join(tmp.dir, 'served');
     mkdirSync(served);
-    const server = createFixtureServer(served);
-    url = await listen(server, '127.0.0.1', 0);
-    stop = () => close(server);
+    ({ url, stop } = await serveDir(served));
   });
   afterEach(async () => {
     await stop();
