@@ -135,9 +135,9 @@ function expandReferences(text: string, values: Map<string, string>, maxGrowth: 
  * there is no further recursion, and growth is capped (a value at 64 KiB, the document
  * at 4 MiB), so an entity bomb is a ParseError, never a memory blow-up.
  */
-export function expandInternalEntities(xml: string): string {
+export function expandInternalEntities(xml: string, declared: ReadonlyMap<string, string> = declaredEntities(xml)): string {
   // Declarations live in the prolog's internal subset: reading just the prolog spares a search through the body.
-  const declared = declaredEntities(xml);
+  // `declared`: the caller's `declaredEntities(xml)`, when it has it already (parseFeed reads them once for both steps).
   if (!declared.size) return xml;
   const resolved = new Map<string, string>();
   for (const [name, value] of declared) resolved.set(name, expandReferences(value, resolved, MAX_ENTITY_VALUE, `entity "${name}"`));
@@ -150,9 +150,9 @@ export function expandInternalEntities(xml: string): string {
  * character references (`&eacute;` → `&#xe9;`); the five XML entities, names the
  * document declares itself, and unknown names stay as they are.
  */
-export function declareHtmlEntities(xml: string): string {
+export function declareHtmlEntities(xml: string, declaredNames?: ReadonlyMap<string, string>): string {
   if (!xml.includes('&')) return xml;
-  const declared = declaredEntities(xml);
+  const declared = declaredNames ?? declaredEntities(xml);
   // XML's own five entities (most references in a feed: escaped markup) are left alone by the pattern itself.
   return xml.replace(/&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z][A-Za-z0-9]{1,31});/g, (ref: string, name: string) => {
     if (declared.has(name)) return ref;

@@ -8,7 +8,7 @@
  */
 import type { ParsedFeed } from '../model/index.js';
 import { xmlSafe } from '../model/text.js';
-import { declareHtmlEntities, decodeBody, expandInternalEntities } from './decode.js';
+import { declaredEntities, declareHtmlEntities, decodeBody, expandInternalEntities } from './decode.js';
 import { ParseError } from './errors.js';
 import { closeTruncatedEndTag, escapeBareAmpersands } from './repair.js';
 import { parseJsonFeed } from './jsonFeed.js';
@@ -26,8 +26,12 @@ export async function parseFeed(body: Uint8Array, contentType?: string, document
     case 'rss2':
     case 'rss1':
     case 'atom':
-    case 'cdf':
-      return parseXmlFeed(escapeBareAmpersands(declareHtmlEntities(expandInternalEntities(closeTruncatedEndTag(text)))), kind, documentUrl);
+    case 'cdf': {
+      const repaired = closeTruncatedEndTag(text);
+      // Expanding entities leaves the prolog (where declarations live) as it is, so both steps share one reading of it.
+      const declared = declaredEntities(repaired);
+      return parseXmlFeed(escapeBareAmpersands(declareHtmlEntities(expandInternalEntities(repaired, declared), declared)), kind, documentUrl);
+    }
     case 'html':
       throw new ParseError('not a feed: the response is an HTML page (is the URL a web page instead of its feed?)');
     case 'unknown-xml':
