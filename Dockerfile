@@ -54,4 +54,5 @@ EXPOSE 8080
 STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=60s --timeout=5s --start-period=30s \
   CMD node -e 'fetch("http://127.0.0.1:8080/").then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))'
-CMD ["node", "bin/infrawire.js", "daemon"]
+# The launcher itself, so the daemon runs with its Node options (its first line).
+CMD ["bin/infrawire.js", "daemon"]

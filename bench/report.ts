@@ -37,6 +37,8 @@ export interface PipelineMetrics {
   startRssMB?: number;
   /** infrawire's parse pool: worker threads (0: parsing on the main thread). */
   poolSize?: number;
+  /** The Node options the pipeline's process ran with (infrawire: its launcher's, `launcherNodeFlags`). */
+  nodeFlags?: string[];
   peakRssMB: number;
   /** Share of the machine's CPU time stolen by the hypervisor while this pipeline ran (Linux only): its timings are worth less when it is high. */
   cpuStealShare?: number;
@@ -256,7 +258,7 @@ export function formatTable(report: BenchReport): string {
     const pub = s.pipelines.infrawire?.publish;
     if (pub) out.push(`publish: ${pub.entries} entries, Atom+RSS+JSON, ${fmt(pub.bytes / 1024, 0)} KB: first (uncached) ${fmt(pub.uncachedMs)} ms, then median ${fmt(pub.medianMs)} ms of ${pub.runsMs.length - 1} cached runs`);
     const iw = s.pipelines.infrawire;
-    if (iw?.poolSize !== undefined) out.push(`infrawire parse pool: ${iw.poolSize} worker thread(s)${iw.poolSize ? '' : ' (parsing on the main thread)'}`);
+    if (iw?.poolSize !== undefined) out.push(`infrawire parse pool: ${iw.poolSize} worker thread(s)${iw.poolSize ? '' : ' (parsing on the main thread)'}; Node options: ${iw.nodeFlags?.join(' ') || 'none'}`);
     if (iw) {
       const phases = (['changed', 'unchanged', 'nextItem'] as const).map((k) => [k, threadBusy(iw[k], iw.poolSize)] as const).filter(([, b]) => b);
       const label = { changed: 'changed', unchanged: 'unchanged', nextItem: 'one new item' };

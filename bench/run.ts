@@ -17,6 +17,7 @@ import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { launcherNodeFlags } from '../src/cli/launcher.js';
 import { PACKAGE_ROOT } from '../src/model/packageRoot.js';
 import { BENCH_KEYWORDS, DEFAULT_CORPUS, generateCorpus, type Corpus, type CorpusOptions } from './corpus.js';
 import { benchModule, CALL_TIMEOUT_MS, LOADER_ARGS, startChild } from './child.js';
@@ -163,6 +164,7 @@ async function runNodePipeline(name: PipelineName, setup: PipelineSetup, server:
       publish,
       startRssMB,
       ...(poolSize !== undefined ? { poolSize } : {}),
+      ...(execArgv.length ? { nodeFlags: execArgv } : {}),
       peakRssMB,
     };
   } finally {
@@ -242,7 +244,8 @@ async function runScale(sources: number, opts: BenchOptions, machine: BenchRepor
         } else {
           const profDir = name === 'infrawire' && opts.cpuProfDir && round === 1 ? resolve(opts.cpuProfDir, `infrawire-${sources}-${Date.now()}`) : undefined;
           if (profDir) mkdirSync(profDir, { recursive: true });
-          const execArgv = profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [];
+          // infrawire runs with its launcher's Node options, as `npm start` runs it.
+          const execArgv = [...(name === 'infrawire' ? launcherNodeFlags() : []), ...(profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [])];
           pipelines[name] = await runNodePipeline(name, setupFor(name, round), server, corpus, UNCHANGED_CYCLES, execArgv);
           const profiles = profDir ? threadProfiles(profDir) : [];
           if (profiles.length) profile = summarizeProfiles(profiles);

@@ -1,4 +1,7 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-old-space-size=1024
+// The first line holds infrawire's Node options (src/cli/launcher.ts says why
+// the heap ceiling); run this file itself (npm start, bin/infrawire.js ...) to
+// get them. `node --max-old-space-size=N bin/infrawire.js` sets another ceiling.
 // Runs the compiled build (dist/, written by `npm run build`, which `npm ci`
 // runs) when it is newer than every source file; otherwise the TypeScript
 // sources through tsx, so an edited tree never runs stale output. Both are the

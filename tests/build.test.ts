@@ -7,10 +7,12 @@
  * whose worker thread must load without tsx.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launcherNodeFlags } from '../src/cli/launcher.js';
+import { BIN } from './helpers/cli.js';
 import { ROOT, tempDir } from './helpers/env.js';
 
 const run = promisify(execFile);
@@ -98,5 +100,45 @@ describe('the compiled build', () => {
     expect(r.format).toBe('rss2');
     expect(r.items).toBe(5);
     expect(r.title).toBeTruthy();
+  });
+});
+
+describe("bin/infrawire.js: its Node options (the launcher's first line)", () => {
+  let tmp: ReturnType<typeof tempDir>;
+  beforeAll(() => (tmp = tempDir()));
+  afterAll(() => tmp?.cleanup());
+
+  const HEAP_LIMIT = "process.stderr.write(`heap_size_limit=${require('v8').getHeapStatistics().heap_size_limit}\\n`)";
+  const limitMb = (stderr: string) => Number(/heap_size_limit=(\d+)/.exec(stderr)?.[1]) / 2 ** 20;
+
+  it('run as itself, as npm start and the container run it, infrawire has the heap ceiling its first line sets; the bench starts it with the same options', async () => {
+    const flags = launcherNodeFlags();
+    const ceiling = Number(flags.find((f) => f.startsWith('--max-old-space-size='))?.split('=')[1]);
+    expect(ceiling).toBeGreaterThan(0);
+    const preload = join(tmp.dir, 'heap-limit.cjs');
+    writeFileSync(preload, `${HEAP_LIMIT};\n`);
+    // Executed directly, not through `node`: the kernel reads the first line (env -S splits it).
+    const direct = await run(BIN, ['--version'], { timeout: 30_000, env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${preload}` } });
+    expect(direct.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const seen = limitMb(direct.stderr);
+    // V8's limit is the old generation's ceiling plus the young generation's (tens of MB).
+    expect(seen).toBeGreaterThanOrEqual(ceiling);
+    expect(seen).toBeLessThan(ceiling + 256);
+    const benchLike = await run(process.execPath, [...flags, '-e', HEAP_LIMIT], { timeout: 30_000 });
+    expect(limitMb(benchLike.stderr)).toBe(seen);
+  });
+
+  it('npm start and the container run the launcher itself, not node with it', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.start).toBe('bin/infrawire.js daemon');
+    expect(readFileSync(join(ROOT, 'Dockerfile'), 'utf8')).toMatch(/^CMD \["bin\/infrawire\.js", "daemon"\]$/m);
+  });
+
+  it('a launcher whose first line is not "#!/usr/bin/env -S node [options]" is an error naming it', () => {
+    const other = join(tmp.dir, 'other.js');
+    writeFileSync(other, '#!/usr/bin/env node\nconsole.log(1);\n');
+    expect(() => launcherNodeFlags(other)).toThrow(`${other}: the first line must be "#!/usr/bin/env -S node [--option...]", not "#!/usr/bin/env node"`);
+    writeFileSync(other, '#!/usr/bin/env -S node --max-old-space-size=512 --stack-size=2000\n');
+    expect(launcherNodeFlags(other)).toEqual(['--max-old-space-size=512', '--stack-size=2000']);
   });
 });

@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { launcherNodeFlags } from '../../src/cli/launcher.js';
 import { loadConfig } from '../../src/config/index.js';
 import { ROOT, tempDir } from '../helpers/env.js';
 
@@ -32,7 +33,9 @@ describe('deployment files', () => {
 
   it('the unit runs the daemon with SIGHUP reload, SIGTERM stop longer than the drain, no restart on exit 2', () => {
     const unit = readFileSync(UNIT, 'utf8');
-    expect(unit).toMatch(/^ExecStart=\/usr\/bin\/node \/opt\/infrawire\/bin\/infrawire\.js daemon --config \/etc\/infrawire\/config\.json$/m);
+    // node with the launcher's own options (its first line), then the launcher.
+    const start = unit.match(/^ExecStart=\/usr\/bin\/node (.*) \/opt\/infrawire\/bin\/infrawire\.js daemon --config \/etc\/infrawire\/config\.json$/m);
+    expect(start?.[1]?.split(' ')).toEqual(launcherNodeFlags());
     expect(unit).toMatch(/^ExecReload=\/bin\/kill -HUP \$MAINPID$/m);
     expect(unit).toMatch(/^RestartPreventExitStatus=2$/m);
     const stopSec = Number(unit.match(/^TimeoutStopSec=(\d+)$/m)?.[1]);
