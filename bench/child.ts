@@ -18,6 +18,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 
 const COMPILED = import.meta.url.endsWith('.js');
 
@@ -41,6 +42,16 @@ export interface Timed<T> {
 
 export function peakRssMB(): number {
   return process.resourceUsage().maxRSS / 1024;
+}
+
+/** A pipeline's process once loaded: its resident memory, and its main heap's limit (what its Node options made of it). */
+export interface LoadedProcess {
+  startRssMB: number;
+  heapLimitMB: number;
+}
+
+export function loadedProcess(): LoadedProcess {
+  return { startRssMB: process.memoryUsage().rss / 2 ** 20, heapLimitMB: getHeapStatistics().heap_size_limit / 2 ** 20 };
 }
 
 export async function timed<T>(work: () => Promise<T> | T): Promise<Timed<T>> {

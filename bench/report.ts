@@ -35,6 +35,8 @@ export interface PipelineMetrics {
   nextItem?: PhaseMetrics;
   publish?: PublishResult;
   startRssMB?: number;
+  /** The main heap's limit (V8's heap_size_limit), set by the Node options. */
+  heapLimitMB?: number;
   /** infrawire's parse pool: worker threads (0: parsing on the main thread). */
   poolSize?: number;
   /** The Node options the pipeline's process ran with (infrawire: its launcher's, `launcherNodeFlags`). */
@@ -258,7 +260,7 @@ export function formatTable(report: BenchReport): string {
     const pub = s.pipelines.infrawire?.publish;
     if (pub) out.push(`publish: ${pub.entries} entries, Atom+RSS+JSON, ${fmt(pub.bytes / 1024, 0)} KB: first (uncached) ${fmt(pub.uncachedMs)} ms, then median ${fmt(pub.medianMs)} ms of ${pub.runsMs.length - 1} cached runs`);
     const iw = s.pipelines.infrawire;
-    if (iw?.poolSize !== undefined) out.push(`infrawire parse pool: ${iw.poolSize} worker thread(s)${iw.poolSize ? '' : ' (parsing on the main thread)'}; Node options: ${iw.nodeFlags?.join(' ') || 'none'}`);
+    if (iw?.poolSize !== undefined) out.push(`infrawire parse pool: ${iw.poolSize} worker thread(s)${iw.poolSize ? '' : ' (parsing on the main thread)'}; Node options: ${iw.nodeFlags?.join(' ') || 'none'} (main heap limit ${fmt(iw.heapLimitMB, 0)} MB)`);
     if (iw) {
       const phases = (['changed', 'unchanged', 'nextItem'] as const).map((k) => [k, threadBusy(iw[k], iw.poolSize)] as const).filter(([, b]) => b);
       const label = { changed: 'changed', unchanged: 'unchanged', nextItem: 'one new item' };

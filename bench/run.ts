@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { launcherNodeFlags } from '../src/cli/launcher.js';
 import { PACKAGE_ROOT } from '../src/model/packageRoot.js';
 import { BENCH_KEYWORDS, DEFAULT_CORPUS, generateCorpus, type Corpus, type CorpusOptions } from './corpus.js';
-import { benchModule, CALL_TIMEOUT_MS, LOADER_ARGS, startChild } from './child.js';
+import { benchModule, CALL_TIMEOUT_MS, LOADER_ARGS, startChild, type LoadedProcess } from './child.js';
 import { formatProfile, summarizeProfiles, type CpuProfile, type ProfileSummary } from './profile.js';
 import { formatTable, phaseMetrics, scaleRatios, scaleTargets, summarizeRounds, type BenchReport, type PhaseMetrics, type PipelineMetrics, type PipelineName, type ScaleReport } from './report.js';
 import type { ServerCommand, ServerMessage, ServerMode, ServerStats } from './server.js';
@@ -135,7 +135,7 @@ export function stealShare(before: ReturnType<typeof cpuTicks>, after: ReturnTyp
 async function runNodePipeline(name: PipelineName, setup: PipelineSetup, server: CorpusServer, corpus: Pick<Corpus, 'dir' | 'nextDir'>, unchangedCycles: number, execArgv: string[]): Promise<PipelineMetrics> {
   const child = startChild(benchModule(`pipelines/${name}`), execArgv);
   try {
-    const { startRssMB, poolSize } = await child.call<{ startRssMB: number; poolSize?: number }>('setup', setup);
+    const { startRssMB, heapLimitMB, poolSize } = await child.call<LoadedProcess & { poolSize?: number }>('setup', setup);
     const measure = async (phase: 'changed' | 'unchanged' | 'next') => {
       server.reset();
       const result = await child.call<PhaseResult>(phase);
@@ -163,6 +163,7 @@ async function runNodePipeline(name: PipelineName, setup: PipelineSetup, server:
       ...(nextItem ? { nextItem } : {}),
       publish,
       startRssMB,
+      heapLimitMB,
       ...(poolSize !== undefined ? { poolSize } : {}),
       ...(execArgv.length ? { nodeFlags: execArgv } : {}),
       peakRssMB,

@@ -29,7 +29,7 @@ import { closeSharedParsePools, poolSize, sharedParsePool } from '../../src/pool
 import { renderCacheFor } from '../../src/publish/index.js';
 import { publishFeeds, runCycle } from '../../src/schedule/index.js';
 import { Store } from '../../src/store/index.js';
-import { peakRssMB, serveCommands, timed } from '../child.js';
+import { loadedProcess, peakRssMB, serveCommands, timed } from '../child.js';
 import { medianOf } from '../report.js';
 import { MAX_REPORTED_ERRORS, type PhaseResult, type PipelineSetup, type PublishResult } from './types.js';
 
@@ -128,7 +128,7 @@ serveCommands(
       config = benchConfig(arg as PipelineSetup);
       store = new Store(config.store.path);
       // The parse pool (pool.size: default the available cores less one) is reported with the results.
-      return { startRssMB: process.memoryUsage().rss / 2 ** 20, poolSize: poolSize(config.pool) };
+      return { ...loadedProcess(), poolSize: poolSize(config.pool) };
     },
     changed: () => cycle(0),
     // Each unchanged cycle a day after the one before, so every source is due again.

@@ -9,7 +9,7 @@
  */
 import http from 'node:http';
 import PQueue from 'p-queue';
-import { timed } from '../child.js';
+import { loadedProcess, timed } from '../child.js';
 import { MAX_REPORTED_ERRORS, type PhaseResult, type PipelineSetup } from './types.js';
 
 export type ParseStep = (body: Buffer) => Promise<number> | number;
@@ -100,7 +100,7 @@ export function referenceCommands(parse: ParseStep, opts: { requestFloor?: boole
   return {
     setup: (arg: unknown) => {
       setup = arg as PipelineSetup;
-      return { startRssMB: process.memoryUsage().rss / 2 ** 20 };
+      return loadedProcess();
     },
     changed: () => fetchAndParseAll(ready(), parse, validators),
     unchanged: () => (opts.requestFloor ? conditionalRequestsOnly(ready(), validators) : fetchAndParseAll(ready(), parse)),

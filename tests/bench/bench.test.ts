@@ -12,6 +12,7 @@ import { BENCH_KEYWORDS, generateCorpus, type CorpusOptions } from '../../bench/
 import { formatTable, medianOf, summarizeRounds, threadBusy, type ScaleReport, type Target } from '../../bench/report.js';
 import { cpuTicks, medianRun, parseBenchArgs, stealShare, runBench, startServer, UNCHANGED_CYCLES, type CorpusServer } from '../../bench/run.js';
 import { summarizeProfile, summarizeProfiles } from '../../bench/profile.js';
+import { launcherNodeFlags } from '../../src/cli/launcher.js';
 import { compileKeywords } from '../../src/curate/index.js';
 import { tempDir } from '../helpers/env.js';
 
@@ -336,6 +337,13 @@ describe('a whole bench run at tiny scale', () => {
     for (const name of ['naiveNode', 'saxFloor', 'python'] as const) expect(s.pipelines[name]!.nextItem, name).toBeUndefined();
     // the parse pool size asked for is the one the infrawire child used
     expect(iw.poolSize).toBe(1);
+    // infrawire ran with its launcher's Node options (then the profiler's), and they took: its main heap's limit is the launcher's ceiling
+    const flags = launcherNodeFlags();
+    expect(iw.nodeFlags!.slice(0, flags.length)).toEqual(flags);
+    const ceiling = Number(flags.find((f) => f.startsWith('--max-old-space-size='))?.split('=')[1]);
+    expect(iw.heapLimitMB!).toBeGreaterThanOrEqual(ceiling);
+    expect(iw.heapLimitMB!).toBeLessThan(ceiling + 256);
+    expect(s.pipelines.naiveNode!.nodeFlags).toBeUndefined();
     // busy times: the main thread's within each phase's wall time; the one parse worker held bodies only in the cycles that had some
     for (const phase of [iw.changed, iw.unchanged!, iw.nextItem!]) expect(phase.mainBusyMs!).toBeGreaterThan(0);
     for (const phase of [iw.changed, iw.unchanged!, iw.nextItem!]) expect(phase.mainBusyMs!).toBeLessThanOrEqual(phase.wallMs + 1);
