@@ -54,5 +54,5 @@ EXPOSE 8080
 STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=60s --timeout=5s --start-period=30s \
   CMD node -e 'fetch("http://127.0.0.1:8080/").then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))'
-# The launcher itself, so the daemon runs with its Node options (its first line).
-CMD ["bin/infrawire.js", "daemon"]
+# node with the launcher's Node options (its first line), like npm start and the systemd unit.
+CMD ["node", "--max-old-space-size=1024", "bin/infrawire.js", "daemon"]

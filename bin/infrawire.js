@@ -1,7 +1,8 @@
 #!/usr/bin/env -S node --max-old-space-size=1024
 // The first line holds infrawire's Node options (src/cli/launcher.ts says why
-// the heap ceiling); run this file itself (npm start, bin/infrawire.js ...) to
-// get them. `node --max-old-space-size=N bin/infrawire.js` sets another ceiling.
+// the heap ceiling): running this file itself (npx infrawire, bin/infrawire.js)
+// applies them; npm start, the container and the systemd unit, which start node
+// themselves, pass the same ones (a test holds them equal).
 // Runs the compiled build (dist/, written by `npm run build`, which `npm ci`
 // runs) when it is newer than every source file; otherwise the TypeScript
 // sources through tsx, so an edited tree never runs stale output. Both are the

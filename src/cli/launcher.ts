@@ -1,9 +1,10 @@
 /**
- * The Node/V8 options infrawire runs with. They are written once, on the
- * launcher's first line (`bin/infrawire.js`: `#!/usr/bin/env -S node FLAGS`),
- * which `npm start`, the container and a direct `bin/infrawire.js` all go
- * through; the bench starts infrawire with them (it measures infrawire as it
- * runs), and the systemd unit, which names node itself, is held to them by a test.
+ * The Node/V8 options infrawire runs with, as the launcher's first line has
+ * them (`bin/infrawire.js`: `#!/usr/bin/env -S node FLAGS`, what a direct
+ * `bin/infrawire.js` or `npx infrawire` applies). `npm start`, the container
+ * and the systemd unit start node themselves (so they need no `env -S`) with
+ * the same options, held equal by tests; the bench starts infrawire with them,
+ * as it measures infrawire as it runs.
  *
  * Why a heap ceiling (`--max-old-space-size=1024`): between major collections
  * V8 lets a heap grow to up to 4x its live size when the ceiling is 2 GB or
