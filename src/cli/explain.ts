@@ -18,8 +18,19 @@ import { runCycle, type CycleSummary } from '../schedule/index.js';
 import { clusterLeads, Store } from '../store/index.js';
 import { formatSummary } from './report.js';
 
+/**
+ * What an explanation shows of an article. A dry run keeps this for every item
+ * it decides, not the whole Article: with the bodies, a 1,000-source dry run
+ * held ~50,000 of them and needed over 1 GB.
+ */
+export type ArticleHeading = Pick<Article, 'id' | 'url' | 'title' | 'published' | 'source'>;
+
+function headingOf(article: Article): ArticleHeading {
+  return { id: article.id, url: article.url, title: article.title, published: article.published, source: article.source };
+}
+
 export interface ExplainedArticle {
-  article: Article;
+  article: ArticleHeading;
   decisions: FeedDecision[];
   /** Why it was not stored (a duplicate or tombstoned item); it then has no decisions. */
   skipped?: string;
@@ -48,7 +59,7 @@ export async function dryRunCycle(config: LoadedConfig, now?: () => Date): Promi
   const store = Store.memoryCopy(config.store.path);
   const explained: ExplainedArticle[] = [];
   try {
-    const summary = await runCycle(config, store, { dryRun: true, ...(now ? { now } : {}), onDecisions: (article, decisions, skipped) => explained.push({ article, decisions, ...(skipped ? { skipped } : {}) }) });
+    const summary = await runCycle(config, store, { dryRun: true, ...(now ? { now } : {}), onDecisions: (article, decisions, skipped) => explained.push({ article: headingOf(article), decisions, ...(skipped ? { skipped } : {}) }) });
     return { summary, explained: withClusters(store, explained) };
   } finally {
     store.close();
@@ -81,7 +92,7 @@ export async function explainUrl(url: string, opts: { config: string; json?: boo
   let where = 'store';
   try {
     const article = stored.articleByUrl(canonical);
-    if (article) found = withClusters(stored, [{ article, decisions: decideFeeds(article, feedRulesFor(config), new Date()) }])[0];
+    if (article) found = withClusters(stored, [{ article: headingOf(article), decisions: decideFeeds(article, feedRulesFor(config), new Date()) }])[0];
   } finally {
     stored.close();
   }
