@@ -4,7 +4,9 @@
  * source file, else the TypeScript sources through tsx. Checked on a copy of
  * the launcher in a scratch package whose two entry points say which one ran,
  * and on the real build: `tsc -p tsconfig.build.json` into a scratch folder,
- * whose worker thread must load without tsx.
+ * whose worker thread must load without tsx. And the Node options on the
+ * launcher's first line: applied when it is run itself, repeated by npm start
+ * and the container.
  */
 import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
