@@ -21,7 +21,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../model/packageRoot.js';
 
-export const LAUNCHER = join(PACKAGE_ROOT, 'bin/infrawire.js');
+const LAUNCHER = join(PACKAGE_ROOT, 'bin/infrawire.js');
 
 const SHEBANG = /^#!\/usr\/bin\/env -S node((?: +--?[\w-]+(?:=\S+)?)*) *$/;
 

@@ -134,10 +134,11 @@ function expandReferences(text: string, values: Map<string, string>, maxGrowth: 
  * rss-parser does not read a DTD. Values may use entities declared before them;
  * there is no further recursion, and growth is capped (a value at 64 KiB, the document
  * at 4 MiB), so an entity bomb is a ParseError, never a memory blow-up.
+ * `known` (here and in `declareHtmlEntities`): `declaredEntities(xml)` when the
+ * caller has read it already (parseFeed reads the prolog once for both steps).
  */
-export function expandInternalEntities(xml: string, declared: ReadonlyMap<string, string> = declaredEntities(xml)): string {
-  // Declarations live in the prolog's internal subset: reading just the prolog spares a search through the body.
-  // `declared`: the caller's `declaredEntities(xml)`, when it has it already (parseFeed reads them once for both steps).
+export function expandInternalEntities(xml: string, known?: ReadonlyMap<string, string>): string {
+  const declared = known ?? declaredEntities(xml);
   if (!declared.size) return xml;
   const resolved = new Map<string, string>();
   for (const [name, value] of declared) resolved.set(name, expandReferences(value, resolved, MAX_ENTITY_VALUE, `entity "${name}"`));
@@ -150,9 +151,9 @@ export function expandInternalEntities(xml: string, declared: ReadonlyMap<string
  * character references (`&eacute;` → `&#xe9;`); the five XML entities, names the
  * document declares itself, and unknown names stay as they are.
  */
-export function declareHtmlEntities(xml: string, declaredNames?: ReadonlyMap<string, string>): string {
+export function declareHtmlEntities(xml: string, known?: ReadonlyMap<string, string>): string {
   if (!xml.includes('&')) return xml;
-  const declared = declaredNames ?? declaredEntities(xml);
+  const declared = known ?? declaredEntities(xml);
   // XML's own five entities (most references in a feed: escaped markup) are left alone by the pattern itself.
   return xml.replace(/&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z][A-Za-z0-9]{1,31});/g, (ref: string, name: string) => {
     if (declared.has(name)) return ref;
