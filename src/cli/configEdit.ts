@@ -11,7 +11,7 @@
  * - Rules take effect at once: after a keyword edit the stored articles are
  *   re-curated and the feeds republished (when a store exists), and what
  *   entered or left each feed is printed; `--dry-run` prints the same from a
- *   memory copy of the store and writes nothing.
+ *   scratch copy of the store and writes nothing.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { loadConfig, parseConfig, type LoadedConfig } from '../config/index.js';
@@ -56,7 +56,7 @@ function printCuration(store: Store, report: CurationReport, dryRun: boolean): v
 
 /**
  * Re-curate the stored articles under the new rules and say what changed in each
- * feed: on a memory copy for dry runs, else under the store lock. While a daemon
+ * feed: on a scratch copy for dry runs, else under the store lock. While a daemon
  * holds the lock, it is the daemon's reload (file watch or SIGHUP) that applies them.
  */
 function applyRules(config: LoadedConfig, dryRun: boolean): void {
@@ -65,7 +65,7 @@ function applyRules(config: LoadedConfig, dryRun: boolean): void {
     return;
   }
   if (dryRun) {
-    const copy = Store.memoryCopy(config.store.path);
+    const copy = Store.scratchCopy(config.store.path);
     try {
       printCuration(copy, curateStore(config, copy, decisionRules(config), new Date()), true);
     } finally {

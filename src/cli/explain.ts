@@ -3,8 +3,8 @@
  * decision without changing anything.
  *
  * Rules:
- * - Nothing is written: the store file is opened read-only and copied into
- *   memory, the cycle runs on the copy, and no feed file is written.
+ * - Nothing is written: the cycle runs on a scratch copy of the store
+ *   (`Store.scratchCopy`, deleted afterwards) and no feed file is written.
  * - `explain URL` looks for the article in the store first (by canonical
  *   URL) and judges it with the current config; only when it is not stored
  *   does it fetch every source (a dry run) and look among their items.
@@ -54,16 +54,21 @@ function formatExplained(e: ExplainedArticle): string {
   return formatDecisions(e.article, e.decisions) + merged;
 }
 
-/** One dry cycle over a memory copy of the store; every decision, in the order made. */
+/** One dry cycle over a scratch copy of the store; every decision, in the order made. */
 export async function dryRunCycle(config: LoadedConfig, now?: () => Date): Promise<{ summary: CycleSummary; explained: ExplainedArticle[] }> {
-  const store = Store.memoryCopy(config.store.path);
-  const explained: ExplainedArticle[] = [];
+  const store = Store.scratchCopy(config.store.path);
   try {
-    const summary = await runCycle(config, store, { dryRun: true, ...(now ? { now } : {}), onDecisions: (article, decisions, skipped) => explained.push({ article: headingOf(article), decisions, ...(skipped ? { skipped } : {}) }) });
-    return { summary, explained: withClusters(store, explained) };
+    return await dryRunOn(config, store, now);
   } finally {
     store.close();
   }
+}
+
+/** A dry cycle on `copy`, which it writes to. */
+async function dryRunOn(config: LoadedConfig, copy: Store, now?: () => Date): Promise<{ summary: CycleSummary; explained: ExplainedArticle[] }> {
+  const explained: ExplainedArticle[] = [];
+  const summary = await runCycle(config, copy, { dryRun: true, ...(now ? { now } : {}), onDecisions: (article, decisions, skipped) => explained.push({ article: headingOf(article), decisions, ...(skipped ? { skipped } : {}) }) });
+  return { summary, explained: withClusters(copy, explained) };
 }
 
 function jsonOf(e: ExplainedArticle) {
@@ -87,18 +92,19 @@ export async function explainUrl(url: string, opts: { config: string; json?: boo
   const config = loadConfig(opts.config);
   const canonical = canonicalUrl(url);
   if (!canonical) throw new Error(`explain: "${url}" is not an http(s) URL`);
-  const stored = Store.memoryCopy(config.store.path);
+  // One scratch copy: looked up first, then dry-run on only when the article is not stored.
+  const copy = Store.scratchCopy(config.store.path);
   let found: ExplainedArticle | undefined;
   let where = 'store';
   try {
-    const article = stored.articleByUrl(canonical);
-    if (article) found = withClusters(stored, [{ article: headingOf(article), decisions: decideFeeds(article, feedRulesFor(config), new Date()) }])[0];
+    const article = copy.articleByUrl(canonical);
+    if (article) found = withClusters(copy, [{ article: headingOf(article), decisions: decideFeeds(article, feedRulesFor(config), new Date()) }])[0];
+    if (!found) {
+      where = 'sources';
+      found = (await dryRunOn(config, copy)).explained.find((e) => e.article.url === canonical);
+    }
   } finally {
-    stored.close();
-  }
-  if (!found) {
-    where = 'sources';
-    found = (await dryRunCycle(config)).explained.find((e) => e.article.url === canonical);
+    copy.close();
   }
   if (!found) throw new Error(`explain: ${canonical} is neither in the store nor among the sources' current items`);
   console.log(opts.json ? JSON.stringify({ foundIn: where, ...jsonOf(found) }, null, 2) : `(found in the ${where})\n${formatExplained(found)}`);

@@ -17,12 +17,13 @@
  *   most of the store's cost in an unchanged cycle (a dozen file locks and
  *   reads each, see bench/).
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Article, RelatedReport } from '../model/index.js';
 import { clusterCoverage } from './curation.js';
 import { MIGRATIONS } from './schema.js';
+import { copyToScratch, removeScratch } from './scratch.js';
 
 export type SaveResult = 'new' | 'changed' | 'unchanged';
 
@@ -120,6 +121,14 @@ function ownState(state: SourceState | undefined, configuredUrl: string): Source
   return state?.configuredUrl === configuredUrl ? state : undefined;
 }
 
+/** A copy of a store file's bytes marked rollback-journal (header bytes 18/19 = 2 mean WAL, which an in-memory database cannot use). */
+function rollbackJournalImage(image: Buffer): Buffer {
+  const copy = Buffer.from(image);
+  copy[18] = 1;
+  copy[19] = 1;
+  return copy;
+}
+
 /** A cluster lead as published: the other outlets' reports in `related`, `updated` moved to when the last one was first seen. */
 export function feedEntryOf(record: FeedEntryRecord, data: Buffer): FeedEntry {
   const stored = JSON.parse(data.toString('utf8')) as Article;
@@ -151,16 +160,18 @@ export class Store {
   private batchOpen?: { writes: number; timer: NodeJS.Timeout };
   private batchError?: unknown;
   private depth = 0;
+  /** A scratch copy's folder, removed by `close()`. */
+  private scratchDir?: string;
   /** One transaction function for every call: better-sqlite3 builds four wrappers per `db.transaction(fn)`, a cost paid per source and article. */
   private readonly runInTransaction: (fn: () => unknown) => unknown;
 
-  /** `image`: open an in-memory database from these bytes instead of `path` (see `Store.memoryCopy`). */
+  /** `image`: a store file's bytes, opened as an in-memory database instead of `path` (for a reader that may write no file at all). */
   constructor(
     readonly path: string,
     image?: Buffer,
   ) {
     if (path !== ':memory:' && !image) mkdirSync(dirname(path), { recursive: true });
-    this.db = image ? new Database(image) : new Database(path);
+    this.db = image ? new Database(rollbackJournalImage(image)) : new Database(path);
     // A new store gets 16 KiB pages: an article row (~6-8 KB of JSON) then fits one page instead of
     // spilling onto overflow pages, which made an insert cost ~40% more CPU and write more (bench/).
     // SQLite ignores this for a store that already has pages, which keeps its size.
@@ -181,25 +192,19 @@ export class Store {
   }
 
   /**
-   * An in-memory copy of the store at `path` (empty when there is none yet):
-   * dry runs write to it freely and the file is only ever opened read-only.
+   * A scratch copy of the store at `path` (empty when there is none yet), on
+   * disk in a private temp folder that `close()` removes: dry runs write to it
+   * freely, and the store itself is only read (`scratch.ts`).
    */
-  static memoryCopy(path: string): Store {
-    if (!existsSync(path)) return new Store(':memory:');
-    const image = existsSync(`${path}-wal`) ? Store.readOnlyImage(path) : readFileSync(path);
-    // Header bytes 18/19 = 2 mark a WAL file; an in-memory database cannot use WAL, so mark it rollback-journal.
-    image[18] = 1;
-    image[19] = 1;
-    return new Store(':memory:', image);
-  }
-
-  /** The database with its write-ahead log applied, read through a read-only connection (the WAL files exist already). */
-  private static readOnlyImage(path: string): Buffer {
-    const source = new Database(path, { readonly: true, fileMustExist: true });
+  static scratchCopy(path: string): Store {
+    const scratch = copyToScratch(path);
     try {
-      return source.serialize();
-    } finally {
-      source.close();
+      const store = new Store(scratch.file);
+      store.scratchDir = scratch.dir;
+      return store;
+    } catch (err) {
+      removeScratch(scratch.dir);
+      throw err;
     }
   }
 
@@ -444,6 +449,7 @@ export class Store {
       this.commitBatch(false); // what a batch holds is kept, as its own commits would have kept it
     } finally {
       this.db.close();
+      if (this.scratchDir) removeScratch(this.scratchDir);
     }
   }
 }

@@ -2,9 +2,11 @@
  * `run --dry-run` and `explain URL`: every decision printed, nothing written
  * (the store file and the feed files keep their bytes and mtimes).
  */
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { explainUrl, runDryRun } from '../../src/cli/explain.js';
 import { runCycle } from '../../src/schedule/index.js';
 import { Store } from '../../src/store/index.js';
@@ -17,6 +19,11 @@ function snapshot(dir: string): Record<string, string> {
     if (statSync(path).isFile()) out[name] = `${statSync(path).mtimeMs}:${readFileSync(path).toString('base64')}`;
   }
   return out;
+}
+
+/** This process's scratch copies still in the temp folder (dry runs must remove theirs). */
+function ownScratchFolders(): string[] {
+  return readdirSync(tmpdir()).filter((n) => n.startsWith(`infrawire-scratch-${process.pid}-`));
 }
 
 async function printed(fn: () => Promise<void>): Promise<string> {
@@ -67,6 +74,7 @@ describe('dry run and explain', () => {
     const dropped = json.items.find((i: { title: string }) => i.title.startsWith('Harbour Street bakery'));
     expect(dropped.decisions[0].decision.kept).toBe(false);
     expect(snapshot(tmp.dir)).toEqual(before);
+    expect(ownScratchFolders()).toEqual([]);
   });
 
   it('explain URL: a stored article is judged with the current config; an unknown URL is looked for in the sources', async () => {
@@ -79,29 +87,106 @@ describe('dry run and explain', () => {
     const fetched = await printed(() => explainUrl('https://computewire.example/2026/11/27/nscale-microsoft-texas-contract', { config: configPath }));
     expect(fetched).toContain('(found in the sources)');
     expect(existsSync(join(tmp.dir, 'other.db'))).toBe(false);
+    expect(ownScratchFolders()).toEqual([]);
   });
 });
 
-describe('Store.memoryCopy', () => {
-  it('sees what a running writer committed (WAL not yet checkpointed), and writes to the copy stay in memory', () => {
-    const tmp = tempDir();
+describe('Store.scratchCopy', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  let scratchRoot: string;
+  let savedTmpdir: string | undefined;
+  const attempt = (name: string) => ({ name, configuredUrl: `https://${name}.example/feed`, url: `https://${name}.example/feed`, outcome: 'ok' as const, nextCheckAt: '2026-11-28T00:15:00.000Z', at: '2026-11-28T00:00:00.000Z', itemsSeen: 3 });
+  const scratchFolders = () => readdirSync(scratchRoot).filter((n) => n.startsWith('infrawire-scratch-'));
+
+  beforeEach(() => {
+    tmp = tempDir();
+    scratchRoot = join(tmp.dir, 'tmp');
+    mkdirSync(scratchRoot);
+    savedTmpdir = process.env.TMPDIR;
+    process.env.TMPDIR = scratchRoot; // os.tmpdir() reads it on every call
+  });
+  afterEach(() => {
+    if (savedTmpdir === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = savedTmpdir;
+    tmp.cleanup();
+  });
+
+  it('sees what a running writer committed (WAL not yet checkpointed); writes go to a file under TMPDIR that close() removes', () => {
     const path = join(tmp.dir, 'live.db');
     const writer = new Store(path);
     try {
       writer.db.pragma('wal_autocheckpoint = 0');
-      writer.recordAttempt({ name: 'Wire', configuredUrl: 'https://w.example/feed', url: 'https://w.example/feed', outcome: 'ok', nextCheckAt: '2026-11-28T00:15:00.000Z', at: '2026-11-28T00:00:00.000Z', itemsSeen: 3 });
+      writer.recordAttempt(attempt('wire'));
       expect(existsSync(`${path}-wal`)).toBe(true);
-      const copy = Store.memoryCopy(path);
+      const copy = Store.scratchCopy(path);
       try {
-        expect(copy.sourceStates().map((s) => s.name)).toEqual(['Wire']);
-        copy.recordAttempt({ name: 'Other', configuredUrl: 'https://o.example/feed', url: 'https://o.example/feed', outcome: 'ok', nextCheckAt: '2026-11-28T00:15:00.000Z', at: '2026-11-28T00:00:00.000Z' });
+        expect(copy.path.startsWith(join(scratchRoot, `infrawire-scratch-${process.pid}-`))).toBe(true);
+        expect(copy.sourceStates().map((s) => s.name)).toEqual(['wire']);
+        copy.recordAttempt(attempt('other'));
+        expect(copy.sourceStates().map((s) => s.name)).toEqual(['other', 'wire']);
       } finally {
         copy.close();
       }
-      expect(writer.sourceStates().map((s) => s.name)).toEqual(['Wire']);
+      expect(writer.sourceStates().map((s) => s.name)).toEqual(['wire']);
+      expect(scratchFolders()).toEqual([]);
     } finally {
       writer.close();
-      tmp.cleanup();
     }
+  });
+
+  it('copies a store nobody has open as a file: no log or shared-memory file appears beside it, and its bytes stay the same', () => {
+    const path = join(tmp.dir, 'closed.db');
+    const writer = new Store(path);
+    writer.recordAttempt(attempt('wire'));
+    writer.close();
+    expect(readdirSync(tmp.dir).sort()).toEqual(['closed.db', 'tmp']);
+    const before = snapshot(tmp.dir);
+    const copy = Store.scratchCopy(path);
+    try {
+      expect(copy.sourceStates().map((s) => s.name)).toEqual(['wire']);
+      copy.recordAttempt(attempt('other'));
+    } finally {
+      copy.close();
+    }
+    expect(snapshot(tmp.dir)).toEqual(before);
+    expect(scratchFolders()).toEqual([]);
+  });
+
+  it('without a store: an empty copy, and the store path is not created', () => {
+    const path = join(tmp.dir, 'none', 'store.db');
+    const copy = Store.scratchCopy(path);
+    try {
+      expect(copy.sourceStates()).toEqual([]);
+      copy.recordAttempt(attempt('wire'));
+    } finally {
+      copy.close();
+    }
+    expect(existsSync(join(tmp.dir, 'none'))).toBe(false);
+    expect(scratchFolders()).toEqual([]);
+  });
+
+  it("removes the folders left by processes that are gone, and keeps a running process's", () => {
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const deadPid = Number(gone.stdout);
+    expect(deadPid).toBeGreaterThan(0);
+    const leftover = join(scratchRoot, `infrawire-scratch-${deadPid}-abc123`);
+    const running = join(scratchRoot, `infrawire-scratch-${process.ppid}-def456`);
+    for (const dir of [leftover, running]) {
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'store.db'), 'x');
+    }
+    Store.scratchCopy(join(tmp.dir, 'store.db')).close();
+    expect(scratchFolders()).toEqual([`infrawire-scratch-${process.ppid}-def456`]);
+  });
+
+  it('a failure names the temp folder or the store, and leaves no folder behind', () => {
+    process.env.TMPDIR = join(tmp.dir, 'missing');
+    expect(() => Store.scratchCopy(join(tmp.dir, 'store.db'))).toThrow(`cannot make a scratch folder in ${join(tmp.dir, 'missing')} for a dry run`);
+    process.env.TMPDIR = scratchRoot;
+    const broken = join(tmp.dir, 'broken.db');
+    writeFileSync(broken, 'not a database, but long enough to look like one '.repeat(20));
+    writeFileSync(`${broken}-wal`, '');
+    expect(() => Store.scratchCopy(broken)).toThrow(new RegExp(`cannot copy the store ${broken} to ${scratchRoot}/infrawire-scratch-\\d+-\\w+ for a dry run: file is not a database`));
+    expect(scratchFolders()).toEqual([]);
   });
 });

@@ -48,7 +48,7 @@ function curate(cfg: LoadedConfig, store: Store, now: Date) {
 
 /** The oracle: what deciding every stored article again gives, on a copy (the store under test is left alone). */
 function fullyDecided(cfg: LoadedConfig, store: Store, now: Date): string[] {
-  const copy = Store.memoryCopy(store.path);
+  const copy = Store.scratchCopy(store.path);
   try {
     copy.db.exec('DELETE FROM article_decisions');
     expect(curate(cfg, copy, now).decided).toBe(copy.db.prepare('SELECT count(*) FROM articles').pluck().get());

@@ -202,7 +202,9 @@ describe('cycles through the pool', () => {
       for (const dryRun of [false, true]) {
         const busy = pool.busyMs();
         // The dry run parses every body afresh, on a copy of the store.
-        await runCycle(config, dryRun ? Store.memoryCopy(config.store.path) : store, { now: () => new Date(NOW), pool, dryRun });
+        const copy = dryRun ? Store.scratchCopy(config.store.path) : undefined;
+        await runCycle(config, copy ?? store, { now: () => new Date(NOW), pool, dryRun });
+        copy?.close();
         expect(pool.busyMs(), `dry run ${dryRun}`).toBeGreaterThan(busy);
         expect(pool.workers(), `dry run ${dryRun}`).toBe(0);
       }
@@ -249,7 +251,9 @@ describe('cycles through the pool', () => {
       await runCycle(config, store, { now: () => new Date(first), pool });
       // A dry run parses afresh (no validators, no body hash) on a copy of the store, at a later time.
       const seen: Record<string, { published: string; updated: string }> = {};
-      await runCycle(config, Store.memoryCopy(config.store.path), { now: () => new Date(later), pool, dryRun: true, onDecisions: (a) => (seen[a.url] = { published: a.published, updated: a.updated }) });
+      const copy = Store.scratchCopy(config.store.path);
+      await runCycle(config, copy, { now: () => new Date(later), pool, dryRun: true, onDecisions: (a) => (seen[a.url] = { published: a.published, updated: a.updated }) });
+      copy.close();
       expect(seen['http://127.0.0.1/undated/1']).toEqual({ published: first, updated: first });
       expect(seen['http://127.0.0.1/dated/1']).toEqual({ published: '2026-11-27T08:00:00.000Z', updated: '2026-11-27T08:00:00.000Z' });
       store.close();

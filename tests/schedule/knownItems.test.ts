@@ -236,7 +236,7 @@ describe('known items in a changed body', () => {
     try {
       serve(STORIES);
       await runCycle(cfg, store, { now: () => T0 });
-      const copy = Store.memoryCopy(store.path);
+      const copy = Store.scratchCopy(store.path);
       try {
         let decided = 0;
         const summary = await runCycle(cfg, copy, { now: () => hoursLater(1), dryRun: true, onDecisions: () => decided++ });

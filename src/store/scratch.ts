@@ -1,0 +1,102 @@
+/**
+ * Scratch copies of a store, for dry runs to write to freely.
+ *
+ * Rules:
+ * - On disk, never in memory: a copy is a file in a private folder under the
+ *   temp directory (`TMPDIR`, else /tmp), so what a dry run costs in memory is
+ *   SQLite's page cache, not the store's size. The in-memory copy this
+ *   replaced held the store twice: a 455 MB store took 962 MB of RSS and
+ *   3.7 s to copy, this 128 MB and ~1 s (1,000 bench sources).
+ * - The store is only read, and never by a connection that could leave files
+ *   beside it: with no write-ahead log beside it (no writer has it open) the
+ *   file is copied as it is; with one, a read-only connection takes one
+ *   consistent snapshot (`VACUUM INTO`) that includes what a running writer
+ *   committed. A read-only connection to a store without its log would have
+ *   to create one, which fails for a reader who may not write the folder and
+ *   leaves files owned by the reader for one who may. (A writer that opens the
+ *   store and checkpoints during a file copy could tear the copy: the dry run
+ *   then fails with SQLite's error, and the store is untouched.)
+ * - The folder's name holds the pid that made it; a folder left by a process
+ *   that is gone (a dry run stopped by Ctrl-C) is removed by the next copy.
+ * - A failure names the store, the temp folder and the reason, and leaves no
+ *   folder behind.
+ */
+import { constants, copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+
+const PREFIX = 'infrawire-scratch-';
+const LEFTOVER = new RegExp(`^${PREFIX}(\\d+)-`);
+
+export interface ScratchFile {
+  /** The private folder (remove it with `removeScratch`). */
+  dir: string;
+  /** The copy's path inside it; absent when there was no store to copy. */
+  file: string;
+}
+
+/** Copy the store at `path` (if any) into a new scratch folder. */
+export function copyToScratch(path: string): ScratchFile {
+  const root = tmpdir();
+  removeLeftovers(root);
+  let dir: string;
+  try {
+    dir = mkdtempSync(join(root, `${PREFIX}${process.pid}-`));
+  } catch (err) {
+    throw new Error(`cannot make a scratch folder in ${root} for a dry run: ${(err as Error).message} (set TMPDIR to a writable folder)`);
+  }
+  const file = join(dir, 'store.db');
+  try {
+    if (existsSync(path)) copyStoreFile(path, file);
+    return { dir, file };
+  } catch (err) {
+    removeScratch(dir);
+    throw new Error(`cannot copy the store ${path} to ${dir} for a dry run: ${(err as Error).message} (it needs as much free space as the store takes; set TMPDIR to use another folder)`);
+  }
+}
+
+export function removeScratch(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+function copyStoreFile(path: string, dest: string): void {
+  if (!existsSync(`${path}-wal`)) {
+    copyFileSync(path, dest, constants.COPYFILE_FICLONE);
+    return;
+  }
+  const source = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    source.prepare('VACUUM INTO ?').run(dest);
+  } finally {
+    source.close();
+  }
+}
+
+/** Remove the scratch folders of processes that are gone; best effort (another user's folders are left alone). */
+function removeLeftovers(root: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(root);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(LEFTOVER.exec(name)?.[1]);
+    if (!pid || pid === process.pid || isRunning(pid)) continue;
+    try {
+      removeScratch(join(root, name));
+    } catch {
+      // not ours to remove
+    }
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
