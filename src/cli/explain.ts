@@ -75,11 +75,47 @@ function jsonOf(e: ExplainedArticle) {
   return { id: e.article.id, url: e.article.url, title: e.article.title, source: e.article.source.name, published: e.article.published, decisions: e.decisions, ...(e.skipped ? { skipped: e.skipped } : {}), ...(e.mergedInto ? { mergedInto: e.mergedInto } : {}) };
 }
 
+/**
+ * `{ summary, items }` exactly as `JSON.stringify(…, null, 2)` writes it, as whole
+ * lines a few at a time: a large dry run's text (~160 MB at 50,000 items) is
+ * never held at once, nor every item's JSON object.
+ */
+export function* dryRunJsonLines(summary: CycleSummary, explained: readonly ExplainedArticle[]): Generator<string> {
+  // Nested at `depth`, a value's own lines move right by two spaces a level (JSON strings hold no raw newline).
+  const nested = (value: unknown, depth: number) => JSON.stringify(value, null, 2).replaceAll('\n', `\n${'  '.repeat(depth)}`);
+  const head = `{\n  "summary": ${nested(summary, 1)},\n  "items": [`;
+  if (!explained.length) {
+    yield `${head}]\n}`;
+    return;
+  }
+  yield head;
+  for (let n = 0; n < explained.length; n++) yield `    ${nested(jsonOf(explained[n]!), 2)}${n < explained.length - 1 ? ',' : ''}`;
+  yield '  ]\n}';
+}
+
+/** Print lines joined into chunks of about `CHUNK_CHARS`, so a long output is neither one string nor a write per line. */
+function printLines(lines: Iterable<string>): void {
+  let chunk: string[] = [];
+  let size = 0;
+  for (const line of lines) {
+    chunk.push(line);
+    size += line.length + 1;
+    if (size >= CHUNK_CHARS) {
+      console.log(chunk.join('\n'));
+      chunk = [];
+      size = 0;
+    }
+  }
+  if (chunk.length) console.log(chunk.join('\n'));
+}
+
+const CHUNK_CHARS = 1 << 20;
+
 export async function runDryRun(opts: { config: string; json?: boolean }): Promise<void> {
   const config = loadConfig(opts.config);
   const { summary, explained } = await dryRunCycle(config);
   if (opts.json) {
-    console.log(JSON.stringify({ summary, items: explained.map(jsonOf) }, null, 2));
+    printLines(dryRunJsonLines(summary, explained));
     return;
   }
   for (const e of explained) console.log(`${formatExplained(e)}\n`);

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { explainUrl, runDryRun } from '../../src/cli/explain.js';
+import { dryRunCycle, dryRunJsonLines, explainUrl, runDryRun } from '../../src/cli/explain.js';
 import { runCycle } from '../../src/schedule/index.js';
 import { Store } from '../../src/store/index.js';
 import { rawTestConfig, startFixtureServer, tempDir, testConfig } from '../helpers/env.js';
@@ -75,6 +75,18 @@ describe('dry run and explain', () => {
     expect(dropped.decisions[0].decision.kept).toBe(false);
     expect(snapshot(tmp.dir)).toEqual(before);
     expect(ownScratchFolders()).toEqual([]);
+  });
+
+  it('--json is written in pieces that together are exactly JSON.stringify(…, null, 2) of the summary and items', async () => {
+    const { summary, explained } = await dryRunCycle(testConfig(tmp.dir, fixtures.url));
+    expect(explained.length).toBeGreaterThan(2);
+    for (const items of [explained, explained.slice(0, 1), []]) {
+      const text = [...dryRunJsonLines(summary, items)].join('\n');
+      const value = JSON.parse(text);
+      expect(text).toBe(JSON.stringify(value, null, 2));
+      expect(value.summary).toEqual(JSON.parse(JSON.stringify(summary)));
+      expect(value.items.map((i: { id: string; decisions: unknown }) => [i.id, i.decisions])).toEqual(items.map((e) => [e.article.id, JSON.parse(JSON.stringify(e.decisions))]));
+    }
   });
 
   it('explain URL: a stored article is judged with the current config; an unknown URL is looked for in the sources', async () => {
