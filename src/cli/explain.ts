@@ -8,6 +8,8 @@
  * - `explain URL` looks for the article in the store first (by canonical
  *   URL) and judges it with the current config; only when it is not stored
  *   does it fetch every source (a dry run) and look among their items.
+ * - Memory does not grow with the items: each one's heading and decisions go
+ *   into the scratch copy as they are made and are printed from there.
  */
 import type { LoadedConfig } from '../config/index.js';
 import { loadConfig } from '../config/index.js';
@@ -15,14 +17,10 @@ import { decideFeeds, feedRulesFor, formatDecisions, type FeedDecision } from '.
 import type { Article } from '../model/index.js';
 import { canonicalUrl } from '../normalize/index.js';
 import { runCycle, type CycleSummary } from '../schedule/index.js';
-import { clusterLeads, Store } from '../store/index.js';
+import { clusterLeads, keepInScratch, keptInScratch, Store } from '../store/index.js';
 import { formatSummary } from './report.js';
 
-/**
- * What an explanation shows of an article. A dry run keeps this for every item
- * it decides, not the whole Article: with the bodies, a 1,000-source dry run
- * held ~50,000 of them and needed over 1 GB.
- */
+/** What an explanation shows of an article (a dry run keeps this, not the whole Article with its body). */
 export type ArticleHeading = Pick<Article, 'id' | 'url' | 'title' | 'published' | 'source'>;
 
 function headingOf(article: Article): ArticleHeading {
@@ -38,14 +36,20 @@ export interface ExplainedArticle {
   mergedInto?: { id: string; title: string };
 }
 
-/** Attach the story cluster each article ended up in (after the cycle's curation pass). */
-function withClusters(store: Store, explained: ExplainedArticle[]): ExplainedArticle[] {
+/**
+ * The story cluster each article ended up in (after the cycle's curation pass),
+ * attached to each item as it is read; a lead's title is read once.
+ */
+function withClusters(store: Store): (e: ExplainedArticle) => ExplainedArticle {
   const leads = clusterLeads(store);
-  return explained.map((e) => {
+  const titles = new Map<string, string>();
+  return (e) => {
     const lead = leads.get(e.article.id);
     if (!lead || lead === e.article.id) return e;
-    return { ...e, mergedInto: { id: lead, title: store.getArticle(lead)?.title ?? lead } };
-  });
+    let title = titles.get(lead);
+    if (title === undefined) titles.set(lead, (title = store.getArticle(lead)?.title ?? lead));
+    return { ...e, mergedInto: { id: lead, title } };
+  };
 }
 
 function formatExplained(e: ExplainedArticle): string {
@@ -54,21 +58,33 @@ function formatExplained(e: ExplainedArticle): string {
   return formatDecisions(e.article, e.decisions) + merged;
 }
 
-/** One dry cycle over a scratch copy of the store; every decision, in the order made. */
-export async function dryRunCycle(config: LoadedConfig, now?: () => Date): Promise<{ summary: CycleSummary; explained: ExplainedArticle[] }> {
-  const store = Store.scratchCopy(config.store.path);
+/** A dry cycle's outcome: its summary, and its items in the order decided, read back from the scratch copy while it is open. */
+export interface DryRun {
+  summary: CycleSummary;
+  items(): Iterable<ExplainedArticle>;
+}
+
+/** A dry cycle on a scratch copy of the store, given to `use`; the copy is removed afterwards. */
+export async function withDryRun<T>(config: LoadedConfig, use: (run: DryRun) => T | Promise<T>, now?: () => Date): Promise<T> {
+  const copy = Store.scratchCopy(config.store.path);
   try {
-    return await dryRunOn(config, store, now);
+    return await use(await dryRunOn(config, copy, now));
   } finally {
-    store.close();
+    copy.close();
   }
 }
 
-/** A dry cycle on `copy`, which it writes to. */
-async function dryRunOn(config: LoadedConfig, copy: Store, now?: () => Date): Promise<{ summary: CycleSummary; explained: ExplainedArticle[] }> {
-  const explained: ExplainedArticle[] = [];
-  const summary = await runCycle(config, copy, { dryRun: true, ...(now ? { now } : {}), onDecisions: (article, decisions, skipped) => explained.push({ article: headingOf(article), decisions, ...(skipped ? { skipped } : {}) }) });
-  return { summary, explained: withClusters(copy, explained) };
+/** A dry cycle on `copy`, which it writes to; every item's heading and decisions are kept in the copy, not in memory. */
+async function dryRunOn(config: LoadedConfig, copy: Store, now?: () => Date): Promise<DryRun> {
+  const keep = (article: Article, decisions: FeedDecision[], skipped?: string) => keepInScratch(copy, { article: headingOf(article), decisions, ...(skipped ? { skipped } : {}) });
+  const summary = await runCycle(config, copy, { dryRun: true, ...(now ? { now } : {}), onDecisions: keep });
+  return {
+    summary,
+    *items() {
+      const clustered = withClusters(copy);
+      for (const e of keptInScratch<ExplainedArticle>(copy)) yield clustered(e);
+    },
+  };
 }
 
 function jsonOf(e: ExplainedArticle) {
@@ -80,16 +96,20 @@ function jsonOf(e: ExplainedArticle) {
  * lines a few at a time: a large dry run's text (~160 MB at 50,000 items) is
  * never held at once, nor every item's JSON object.
  */
-export function* dryRunJsonLines(summary: CycleSummary, explained: readonly ExplainedArticle[]): Generator<string> {
+export function* dryRunJsonLines(summary: CycleSummary, items: Iterable<ExplainedArticle>): Generator<string> {
   // Nested at `depth`, a value's own lines move right by two spaces a level (JSON strings hold no raw newline).
   const nested = (value: unknown, depth: number) => JSON.stringify(value, null, 2).replaceAll('\n', `\n${'  '.repeat(depth)}`);
   const head = `{\n  "summary": ${nested(summary, 1)},\n  "items": [`;
-  if (!explained.length) {
+  let previous: string | undefined;
+  for (const e of items) {
+    yield previous === undefined ? head : `${previous},`;
+    previous = `    ${nested(jsonOf(e), 2)}`;
+  }
+  if (previous === undefined) {
     yield `${head}]\n}`;
     return;
   }
-  yield head;
-  for (let n = 0; n < explained.length; n++) yield `    ${nested(jsonOf(explained[n]!), 2)}${n < explained.length - 1 ? ',' : ''}`;
+  yield previous;
   yield '  ]\n}';
 }
 
@@ -111,16 +131,21 @@ function printLines(lines: Iterable<string>): void {
 
 const CHUNK_CHARS = 1 << 20;
 
+function* mapped<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
+  for (const item of items) yield f(item);
+}
+
 export async function runDryRun(opts: { config: string; json?: boolean }): Promise<void> {
   const config = loadConfig(opts.config);
-  const { summary, explained } = await dryRunCycle(config);
-  if (opts.json) {
-    printLines(dryRunJsonLines(summary, explained));
-    return;
-  }
-  for (const e of explained) console.log(`${formatExplained(e)}\n`);
-  console.log(formatSummary(summary));
-  console.log('dry run: nothing was written');
+  await withDryRun(config, (run) => {
+    if (opts.json) {
+      printLines(dryRunJsonLines(run.summary, run.items()));
+      return;
+    }
+    printLines(mapped(run.items(), (e) => `${formatExplained(e)}\n`));
+    console.log(formatSummary(run.summary));
+    console.log('dry run: nothing was written');
+  });
 }
 
 /** Where `explain` found the article: the store, or a source's current items. */
@@ -134,10 +159,14 @@ export async function explainUrl(url: string, opts: { config: string; json?: boo
   let where = 'store';
   try {
     const article = copy.articleByUrl(canonical);
-    if (article) found = withClusters(copy, [{ article: headingOf(article), decisions: decideFeeds(article, feedRulesFor(config), new Date()) }])[0];
+    if (article) found = withClusters(copy)({ article: headingOf(article), decisions: decideFeeds(article, feedRulesFor(config), new Date()) });
     if (!found) {
       where = 'sources';
-      found = (await dryRunOn(config, copy)).explained.find((e) => e.article.url === canonical);
+      for (const e of (await dryRunOn(config, copy)).items()) {
+        if (e.article.url !== canonical) continue;
+        found = e;
+        break;
+      }
     }
   } finally {
     copy.close();

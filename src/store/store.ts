@@ -23,7 +23,7 @@ import Database from 'better-sqlite3';
 import type { Article, RelatedReport } from '../model/index.js';
 import { clusterCoverage } from './curation.js';
 import { MIGRATIONS } from './schema.js';
-import { copyToScratch, removeScratch } from './scratch.js';
+import { copyToScratch, removeScratch, SCRATCH_ITEMS_SQL } from './scratch.js';
 
 export type SaveResult = 'new' | 'changed' | 'unchanged';
 
@@ -198,11 +198,14 @@ export class Store {
    */
   static scratchCopy(path: string): Store {
     const scratch = copyToScratch(path);
+    let store: Store | undefined;
     try {
-      const store = new Store(scratch.file);
+      store = new Store(scratch.file);
       store.scratchDir = scratch.dir;
+      store.db.exec(SCRATCH_ITEMS_SQL);
       return store;
     } catch (err) {
+      store?.close();
       removeScratch(scratch.dir);
       throw err;
     }

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
-import { dryRunCycle } from '../../src/cli/explain.js';
+import { withDryRun } from '../../src/cli/explain.js';
 import { assignClusters, similarity, storyTokens } from '../../src/curate/index.js';
 import type { Article } from '../../src/model/index.js';
 import { toArticle } from '../../src/normalize/index.js';
@@ -167,7 +167,7 @@ describe('clusters through whole cycles', () => {
   });
 
   it('a dry run says which reports were merged into which published story', async () => {
-    const { explained } = await dryRunCycle(config(SOURCES));
+    const explained = await withDryRun(config(SOURCES), (run) => [...run.items()]);
     const infraDesk = explained.find((e) => e.article.source.name === 'Infra Desk' && e.article.title.includes('Kestrel'))!;
     expect(infraDesk.mergedInto?.title).toBe('Kestrel Cloud raises $2.4 billion to build GPU campus in Oulu, Finland');
     const lead = explained.find((e) => e.article.id === infraDesk.mergedInto!.id)!;

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dryRunCycle } from '../../src/cli/explain.js';
+import { withDryRun } from '../../src/cli/explain.js';
 import { parseConfig } from '../../src/config/index.js';
 import { runCycle } from '../../src/schedule/index.js';
 import { Store, storedArticles } from '../../src/store/index.js';
@@ -54,7 +54,7 @@ describe('dedupe layers (a) and (b)', () => {
       expect(first.itemsNew).toBe(1);
       const [entry] = store.feedEntries('f', 10);
       expect(entry!.article.source.name).toBe('One');
-      const { explained } = await dryRunCycle(config);
+      const explained = await withDryRun(config, (run) => [...run.items()]);
       expect(explained.find((e) => e.article.source.name === 'Two')).toMatchObject({ decisions: [], skipped: "a copy of One's report of the same URL" });
 
       writeFileSync(join(tmp.dir, 'one.rss'), rss([{ title: 'Orca Cloud adds GPUs (updated)', link: 'https://one.example/orca-renamed', guid: 'g-1' }]));

@@ -7,9 +7,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { dryRunCycle, dryRunJsonLines, explainUrl, runDryRun } from '../../src/cli/explain.js';
+import { withDryRun, dryRunJsonLines, explainUrl, runDryRun } from '../../src/cli/explain.js';
 import { runCycle } from '../../src/schedule/index.js';
-import { Store } from '../../src/store/index.js';
+import { keepInScratch, keptInScratch, Store } from '../../src/store/index.js';
 import { rawTestConfig, startFixtureServer, tempDir, testConfig } from '../helpers/env.js';
 
 function snapshot(dir: string): Record<string, string> {
@@ -78,7 +78,7 @@ describe('dry run and explain', () => {
   });
 
   it('--json is written in pieces that together are exactly JSON.stringify(…, null, 2) of the summary and items', async () => {
-    const { summary, explained } = await dryRunCycle(testConfig(tmp.dir, fixtures.url));
+    const { summary, explained } = await withDryRun(testConfig(tmp.dir, fixtures.url), (run) => ({ summary: run.summary, explained: [...run.items()] }));
     expect(explained.length).toBeGreaterThan(2);
     for (const items of [explained, explained.slice(0, 1), []]) {
       const text = [...dryRunJsonLines(summary, items)].join('\n');
@@ -189,6 +189,31 @@ describe('Store.scratchCopy', () => {
     }
     Store.scratchCopy(join(tmp.dir, 'store.db')).close();
     expect(scratchFolders()).toEqual([`infrawire-scratch-${process.ppid}-def456`]);
+  });
+
+  it('keeps values in order across pages; what a rolled-back transaction kept is gone; a store that is not a copy has no such table', () => {
+    const copy = Store.scratchCopy(join(tmp.dir, 'store.db'));
+    try {
+      for (let n = 0; n < 1200; n++) keepInScratch(copy, { n, text: `item ${n}` });
+      expect(() =>
+        copy.transaction(() => {
+          keepInScratch(copy, { n: -1 });
+          throw new Error('source failed');
+        }),
+      ).toThrow('source failed');
+      keepInScratch(copy, { n: 1200, text: 'last' });
+      const kept = [...keptInScratch<{ n: number; text: string }>(copy)];
+      expect(kept.map((v) => v.n)).toEqual(Array.from({ length: 1201 }, (_, n) => n));
+      expect(kept[5]).toEqual({ n: 5, text: 'item 5' });
+    } finally {
+      copy.close();
+    }
+    const store = new Store(join(tmp.dir, 'real.db'));
+    try {
+      expect(() => keepInScratch(store, {})).toThrow(/no such table: scratch_items/);
+    } finally {
+      store.close();
+    }
   });
 
   it('a failure names the temp folder or the store, and leaves no folder behind', () => {

@@ -3,7 +3,7 @@
  * prunes the store, and tombstones keep pruned items from coming back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dryRunCycle } from '../../src/cli/explain.js';
+import { withDryRun } from '../../src/cli/explain.js';
 import { recurate, runCycle } from '../../src/schedule/index.js';
 import { Store, storedArticles } from '../../src/store/index.js';
 import { FIXTURE_SOURCES, startFixtureServer, tempDir, testConfig } from '../helpers/env.js';
@@ -61,7 +61,7 @@ describe('re-curation, retention and tombstones', () => {
       expect(storedArticles(store)).toHaveLength(0);
       expect(titles(store)).toHaveLength(0);
       expect(store.db.prepare('SELECT count(*) FROM tombstones').pluck().get()).toBe(17);
-      const { explained } = await dryRunCycle(config, () => days(32));
+      const explained = await withDryRun(config, (run) => [...run.items()], () => days(32));
       expect(explained).toHaveLength(17);
       expect(explained.every((e) => e.skipped === 'pruned by retention earlier (tombstone)')).toBe(true);
     } finally {
