@@ -31,7 +31,7 @@ import type { Article, FeedFormat } from '../model/index.js';
 import { normalizeOptions, redated, type NormalizeOptions } from '../normalize/index.js';
 import { sharedParsePool, type ParsePool, type ParseJobResult } from '../pool/index.js';
 import { FEED_FORMATS, renderCacheFor, writeChangedFiles, type FeedSite } from '../publish/index.js';
-import { articleIdByGuid, isTombstoned, saveDecision, storedInputs, storedSource, type SourceOutcome, type SourceState, type Store } from '../store/index.js';
+import { articleIdByGuid, isTombstoned, saveDecision, storedInputs, storedOwner, type SourceOutcome, type SourceState, type Store } from '../store/index.js';
 import { curateStore, decisionRules, stillValid, storedDecision, type CurationReport, type DecisionRules } from './curateStore.js';
 import { duePolicyFromConfig, isDue, nextCheckAt, type CacheHeaders } from './due.js';
 import { healthNotice, sourceHealth } from './health.js';
@@ -188,20 +188,26 @@ export function curateArticle(article: Article, rules: readonly FeedRules[], now
 /**
  * Dedupe layers (a) and (b): the same source's guid keeps the id it was first
  * stored under; another source's report of an already stored canonical URL is
- * a copy and is skipped. Tombstoned items are skipped for good.
+ * a copy and is skipped, unless both were first seen in this cycle (seen
+ * together) and this source has the higher priority: then its report replaces
+ * the other, under the same id, whichever source answered first. Tombstoned
+ * items are skipped for good.
  */
-function identify(store: Store, article: Article, guidIsUnique: boolean): { article: Article } | { skipped: string } {
+function identify(store: Store, article: Article, guidIsUnique: boolean, mode: PollMode): { article: Article } | { skipped: string } {
   // A guid repeated inside one fetch identifies nothing (normalize told those stories apart).
   const byGuid = article.guid && guidIsUnique ? articleIdByGuid(store, article.source.name, article.guid) : undefined;
   const same = byGuid && byGuid !== article.id ? { ...article, id: byGuid } : article;
   if (isTombstoned(store, same.id, same.source.name, same.guid)) return { skipped: 'pruned by retention earlier (tombstone)' };
-  const owner = storedSource(store, same.id);
-  if (owner !== undefined && owner !== same.source.name) return { skipped: `a copy of ${owner}'s report of the same URL` };
-  return { article: same };
+  const owner = storedOwner(store, same.id);
+  if (owner === undefined || owner.source === same.source.name) return { article: same };
+  const together = owner.firstSeen === mode.seenAt.toISOString();
+  if (together && mode.priorityOf(same.source.name) > mode.priorityOf(owner.source)) return { article: same };
+  return { skipped: `a copy of ${owner.source}'s report of the same URL` };
 }
 
-/** Store a parsed and normalized feed's items (dated against `now`); returns the counts. Feed membership is decided afterwards over the whole store (`curateStore`). */
-function ingest(store: Store, parsed: ParseJobResult, known: KnownInputs, rules: DecisionRules, now: Date, options: NormalizeOptions, onDecisions?: DecisionListener) {
+/** Store a parsed and normalized feed's items (seen, and dated when undated, at the cycle's `seenAt`); returns the counts. Feed membership is decided afterwards over the whole store (`curateStore`). */
+function ingest(store: Store, parsed: ParseJobResult, known: KnownInputs, rules: DecisionRules, options: NormalizeOptions, mode: PollMode) {
+  const { seenAt: now, onDecisions } = mode;
   const nowIso = now.toISOString();
   let itemsNew = 0;
   let itemsKept = 0;
@@ -223,7 +229,7 @@ function ingest(store: Store, parsed: ParseJobResult, known: KnownInputs, rules:
         continue;
       }
       if (!normalized) continue;
-      const identity = identify(store, normalized.article, idGuid === normalized.article.guid);
+      const identity = identify(store, normalized.article, idGuid === normalized.article.guid, mode);
       if ('skipped' in identity) {
         onDecisions?.(normalized.article, [], identity.skipped);
         continue;
@@ -287,6 +293,7 @@ interface Poll {
   fetched: FetchResult;
   /** The URL to fetch next time (the moved-to one after a 301/308). */
   url: string;
+  /** When the source answered (its recorded attempt); its items are seen at the cycle's `seenAt`. */
   at: Date;
   report: SourceReport;
 }
@@ -316,6 +323,15 @@ function recordPoll(poll: Poll, outcome: SourceOutcome, cache: CacheHeaders, det
 /** How a poll treats what it knew: `fresh` ignores validators and the body hash, so every item is parsed and decided (dry runs). */
 interface PollMode {
   fresh?: boolean;
+  /**
+   * The cycle's start: what a new item is first seen at, dated by when it has no
+   * date, and decided at. Reports first seen in one cycle are seen together (the
+   * highest-priority source's leads their story, and none is coverage added later),
+   * whatever order their sources answered in.
+   */
+  seenAt: Date;
+  /** A source's `priority` (config). */
+  priorityOf(source: string): number;
   onDecisions?: DecisionListener;
   /** Where bodies are decoded, parsed and normalized (the cycle's: `CycleOptions.pool` or the process's pool for `config.pool`). */
   pool: ParsePool;
@@ -347,13 +363,13 @@ async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig,
   try {
     const options = normalizeOptions(config.normalize, src);
     // A fresh poll (dry run) decides every item, so it treats none as known.
-    const known: KnownInputs = mode.fresh ? new Map() : knownInputs(config, store, src, rules, poll.at);
-    const job = { source: src.name, body: fetched.body, contentType: fetched.contentType, url: fetched.url, maxItems: config.fetch.maxItems, now: poll.at.toISOString(), options, known: [...known.keys()] };
+    const known: KnownInputs = mode.fresh ? new Map() : knownInputs(config, store, src, rules, mode.seenAt);
+    const job = { source: src.name, body: fetched.body, contentType: fetched.contentType, url: fetched.url, maxItems: config.fetch.maxItems, now: mode.seenAt.toISOString(), options, known: [...known.keys()] };
     const parsed = await mode.pool.run(job);
     report.format = parsed.format;
     if (parsed.truncated !== undefined) report.truncated = parsed.truncated;
     report.itemsSeen = parsed.itemsSeen;
-    Object.assign(report, ingest(store, parsed, known, rules, poll.at, options, mode.onDecisions), { ok: true });
+    Object.assign(report, ingest(store, parsed, known, rules, options, mode), { ok: true });
     recordPoll(poll, 'ok', fetched.cache, { ...fetched.validators, bodyHash: fetched.bodyHash, ttlMinutes: parsed.ttlMinutes });
   } catch (err) {
     report.ok = false;
@@ -430,7 +446,10 @@ function drainDeadline(signal: AbortSignal | undefined, drainMs: number): Promis
 
 export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOptions = {}): Promise<CycleSummary> {
   const now = opts.now ?? (() => new Date());
-  const startedAt = now().toISOString();
+  const seenAt = now();
+  const startedAt = seenAt.toISOString();
+  const priorities = new Map(config.sources.map((s) => [s.name, s.priority]));
+  const priorityOf = (source: string) => priorities.get(source) ?? 0;
   const cycleRules = decisionRules(config);
   const pool = opts.pool ?? sharedParsePool(config.pool);
   const limiter = createFetchLimiter(config.fetch);
@@ -442,7 +461,7 @@ export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOp
   let done = 0;
   const poll = async (src: SourceConfig, prior: SourceState | undefined): Promise<SourceReport> => {
     if (opts.signal?.aborted) return notPolled(src, 'not polled: shutting down');
-    const polling = pollSource(config, store, src, prior, cycleRules, now, { fresh: opts.dryRun, onDecisions: opts.onDecisions, pool });
+    const polling = pollSource(config, store, src, prior, cycleRules, now, { fresh: opts.dryRun, seenAt, priorityOf, onDecisions: opts.onDecisions, pool });
     const report = opts.signal ? await Promise.race([polling, gaveUp]) : await polling;
     if (report === 'gave up') return notPolled(src, `abandoned at shutdown after ${opts.drainMs ?? 0} ms`);
     opts.onSource?.(report, ++done, total);

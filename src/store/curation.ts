@@ -24,9 +24,9 @@ export function articleIdByGuid(store: Store, source: string, guid: string): str
   return store.statement("SELECT id FROM articles WHERE source = ? AND json_extract(data, '$.guid') = ? ORDER BY first_seen LIMIT 1").pluck().get(source, guid) as string | undefined;
 }
 
-/** The source an id is stored under (dedupe layer (b): another source's report of the same canonical URL). */
-export function storedSource(store: Store, id: string): string | undefined {
-  return store.statement('SELECT source FROM articles WHERE id = ?').pluck().get(id) as string | undefined;
+/** The source an id is stored under, and when it was first seen (dedupe layer (b): another source's report of the same canonical URL). */
+export function storedOwner(store: Store, id: string): { source: string; firstSeen: string } | undefined {
+  return store.statement('SELECT source, first_seen AS firstSeen FROM articles WHERE id = ?').get(id) as { source: string; firstSeen: string } | undefined;
 }
 
 export function isTombstoned(store: Store, id: string, source: string, guid: string | undefined): boolean {

@@ -166,6 +166,37 @@ describe('clusters through whole cycles', () => {
     expect(result.output).toContain('0 error(s), 0 warning(s)');
   });
 
+  it('on the real clock, reports first seen in one cycle are seen together: the higher priority leads, and none counts as coverage added later', async () => {
+    const dir = join(tmp.dir, 'real-clock');
+    // One fetch at a time, in config order: North Wire's report is stored first, DC Weekly's (priority 5) after it.
+    const cfg = parseConfig(
+      {
+        sources: [
+          { name: 'North Wire', url: `${base}/northwire.rss` },
+          { name: 'DC Weekly', url: `${base}/dcweekly.rss`, priority: 5 },
+        ],
+        watch: { keywords: ['Kestrel Cloud'] },
+        feeds: [{ name: 'stories', title: 'Stories' }],
+        store: { path: 'store.db' },
+        fetch: { timeoutMs: 5000, concurrency: 1 },
+      },
+      join(dir, 'config.json'),
+    );
+    const store = new Store(cfg.store.path);
+    try {
+      const summary = await runCycle(cfg, store);
+      const firstSeen = store.db.prepare('SELECT DISTINCT first_seen FROM articles').pluck().all();
+      expect(firstSeen).toEqual([summary.startedAt]);
+      const [entry, ...others] = store.feedEntries('stories', 10);
+      expect(others).toEqual([]);
+      expect(entry!.article.source.name).toBe('DC Weekly');
+      expect(entry!.article.related.map((r) => r.source)).toEqual(['North Wire']);
+      expect(entry!.article.updated).toBe(entry!.article.published);
+    } finally {
+      store.close();
+    }
+  });
+
   it('a dry run says which reports were merged into which published story', async () => {
     const explained = await withDryRun(config(SOURCES), (run) => [...run.items()]);
     const infraDesk = explained.find((e) => e.article.source.name === 'Infra Desk' && e.article.title.includes('Kestrel'))!;

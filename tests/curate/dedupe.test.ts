@@ -1,9 +1,10 @@
 /**
  * Dedupe layers (a) and (b) through real cycles: the same source's guid keeps
  * its first id when the link changes; another source's copy of an already
- * stored canonical URL is not stored or published a second time.
+ * stored canonical URL is not stored or published a second time; among
+ * copies first seen in one cycle, the highest-priority source's is kept.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withDryRun } from '../../src/cli/explain.js';
@@ -66,6 +67,70 @@ describe('dedupe layers (a) and (b)', () => {
       expect(entries[0]!.article.id).toBe(entry!.article.id);
       expect(entries[0]!.article.title).toBe('Orca Cloud adds GPUs (updated)');
       expect(entries[0]!.article.url).toBe('https://one.example/orca-renamed');
+    } finally {
+      store.close();
+    }
+  });
+
+  it('copies of one URL first seen in the same cycle: the higher-priority source keeps it, whichever answered first; later copies are skipped', async () => {
+    const wire = { title: 'Wire: Orca Cloud adds GPUs', link: 'https://origin.example/orca?utm_source=wire', guid: 'w-1' };
+    const origin = { title: 'Orca Cloud adds GPUs', link: 'https://origin.example/orca', guid: 'o-1' };
+    for (const order of [['Wire', 'Origin'], ['Origin', 'Wire']]) {
+      const dir = join(tmp.dir, order.join('-'));
+      const config = parseConfig(
+        {
+          // One fetch at a time, in this order.
+          sources: order.map((name) => ({ name, url: `${base}/${order.join('-')}/${name}.rss`, ...(name === 'Origin' ? { priority: 5 } : {}) })),
+          watch: { keywords: ['GPU'] },
+          feeds: [{ name: 'f', title: 'F' }],
+          store: { path: 'store.db' },
+          fetch: { timeoutMs: 5000, concurrency: 1 },
+        },
+        join(dir, 'config.json'),
+      );
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'Wire.rss'), rss([wire]));
+      writeFileSync(join(dir, 'Origin.rss'), rss([origin]));
+      const store = new Store(config.store.path);
+      try {
+        const first = await runCycle(config, store);
+        expect(first.itemsNew, order.join(', ')).toBe(1);
+        expect(storedArticles(store).map((a) => [a.article.source.name, a.article.title])).toEqual([['Origin', 'Orca Cloud adds GPUs']]);
+        expect(store.feedEntries('f', 10).map((e) => e.article.source.name)).toEqual(['Origin']);
+        // A later cycle: the wire's copy (edited, so parsed again) is another source's copy of a stored URL.
+        writeFileSync(join(dir, 'Wire.rss'), rss([{ ...wire, title: 'Wire: Orca Cloud adds more GPUs' }]));
+        const explained = await withDryRun(config, (run) => [...run.items()]);
+        expect(explained.find((e) => e.article.source.name === 'Wire')).toMatchObject({ skipped: "a copy of Origin's report of the same URL" });
+        await runCycle(config, store);
+        expect(storedArticles(store).map((a) => [a.article.source.name, a.article.title])).toEqual([['Origin', 'Orca Cloud adds GPUs']]);
+      } finally {
+        store.close();
+      }
+    }
+    // The higher priority counts only among copies seen together: a copy first seen in a later cycle is skipped.
+    const dir = join(tmp.dir, 'later');
+    mkdirSync(dir);
+    const config = parseConfig(
+      {
+        sources: [
+          { name: 'Wire', url: `${base}/later/Wire.rss` },
+          { name: 'Origin', url: `${base}/later/Origin.rss`, priority: 5 },
+        ],
+        watch: { keywords: ['GPU'] },
+        feeds: [{ name: 'f', title: 'F' }],
+        store: { path: 'store.db' },
+        fetch: { timeoutMs: 5000, concurrency: 1 },
+      },
+      join(dir, 'config.json'),
+    );
+    writeFileSync(join(dir, 'Wire.rss'), rss([wire]));
+    writeFileSync(join(dir, 'Origin.rss'), rss([]));
+    const store = new Store(config.store.path);
+    try {
+      await runCycle(config, store);
+      writeFileSync(join(dir, 'Origin.rss'), rss([origin]));
+      await runCycle(config, store);
+      expect(storedArticles(store).map((a) => a.article.source.name)).toEqual(['Wire']);
     } finally {
       store.close();
     }
