@@ -36,7 +36,7 @@ const LEFTOVER = new RegExp(`^${PREFIX}(\\d+)-`);
 export interface ScratchFile {
   /** The private folder (remove it with `removeScratch`). */
   dir: string;
-  /** The copy's path inside it; absent when there was no store to copy. */
+  /** The copy's path inside it (no file yet when there was no store to copy: opening it makes an empty store). */
   file: string;
 }
 

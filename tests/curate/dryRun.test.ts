@@ -1,13 +1,14 @@
 /**
  * `run --dry-run` and `explain URL`: every decision printed, nothing written
- * (the store file and the feed files keep their bytes and mtimes).
+ * (the store file and the feed files keep their bytes and mtimes), and the
+ * scratch copies dry runs work on.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { withDryRun, dryRunJsonLines, explainUrl, runDryRun } from '../../src/cli/explain.js';
+import { dryRunJsonLines, explainUrl, runDryRun, withDryRun } from '../../src/cli/explain.js';
 import { runCycle } from '../../src/schedule/index.js';
 import { keepInScratch, keptInScratch, Store } from '../../src/store/index.js';
 import { rawTestConfig, startFixtureServer, tempDir, testConfig } from '../helpers/env.js';
