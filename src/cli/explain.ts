@@ -34,6 +34,10 @@ export interface ExplainedArticle {
   skipped?: string;
   /** The report this one is published under when it joined another outlet's story cluster. */
   mergedInto?: { id: string; title: string };
+  /** The source whose report of the same URL this one replaced (seen in the same cycle, this source's priority higher). */
+  replaces?: string;
+  /** The source whose report of the same URL replaced this one. */
+  replacedBy?: string;
 }
 
 /**
@@ -55,7 +59,9 @@ function withClusters(store: Store): (e: ExplainedArticle) => ExplainedArticle {
 function formatExplained(e: ExplainedArticle): string {
   if (e.skipped) return `${formatDecisions(e.article, [])}\n  SKIPPED ${e.skipped}`;
   const merged = e.mergedInto ? `\n  MERGED  into the story published as "${e.mergedInto.title}" (another outlet's earlier or preferred report)` : '';
-  return formatDecisions(e.article, e.decisions) + merged;
+  const replaces = e.replaces ? `\n  REPLACES ${e.replaces}'s report of the same URL (first seen in the same cycle; ${e.article.source.name} has the higher priority)` : '';
+  const replacedBy = e.replacedBy ? `\n  REPLACED by ${e.replacedBy}'s report of the same URL (first seen in the same cycle; ${e.replacedBy} has the higher priority)` : '';
+  return formatDecisions(e.article, e.decisions) + merged + replaces + replacedBy;
 }
 
 /** A dry cycle's outcome: its summary, and its items in the order decided, read back from the scratch copy while it is open. */
@@ -76,19 +82,28 @@ export async function withDryRun<T>(config: LoadedConfig, use: (run: DryRun) => 
 
 /** A dry cycle on `copy`, which it writes to; every item's heading and decisions are kept in the copy, not in memory. */
 async function dryRunOn(config: LoadedConfig, copy: Store, now?: () => Date): Promise<DryRun> {
-  const keep = (article: Article, decisions: FeedDecision[], skipped?: string) => keepInScratch(copy, { article: headingOf(article), decisions, ...(skipped ? { skipped } : {}) });
+  // Replacements are rare (same URL, same cycle, higher priority): kept in memory, and told to the earlier report as it is read back.
+  const replacedBy = new Map<string, string>();
+  const keep = (article: Article, decisions: FeedDecision[], skipped?: string, replaces?: string) => {
+    if (replaces) replacedBy.set(`${replaces}\n${article.id}`, article.source.name);
+    keepInScratch(copy, { article: headingOf(article), decisions, ...(skipped ? { skipped } : {}), ...(replaces ? { replaces } : {}) });
+  };
   const summary = await runCycle(config, copy, { dryRun: true, ...(now ? { now } : {}), onDecisions: keep });
   return {
     summary,
     *items() {
       const clustered = withClusters(copy);
-      for (const e of keptInScratch<ExplainedArticle>(copy)) yield clustered(e);
+      for (const e of keptInScratch<ExplainedArticle>(copy)) {
+        const by = e.skipped ? undefined : replacedBy.get(`${e.article.source.name}\n${e.article.id}`);
+        yield clustered(by ? { ...e, replacedBy: by } : e);
+      }
     },
   };
 }
 
 function jsonOf(e: ExplainedArticle) {
-  return { id: e.article.id, url: e.article.url, title: e.article.title, source: e.article.source.name, published: e.article.published, decisions: e.decisions, ...(e.skipped ? { skipped: e.skipped } : {}), ...(e.mergedInto ? { mergedInto: e.mergedInto } : {}) };
+  // Absent ones (undefined) are left out of the JSON.
+  return { id: e.article.id, url: e.article.url, title: e.article.title, source: e.article.source.name, published: e.article.published, decisions: e.decisions, skipped: e.skipped, mergedInto: e.mergedInto, replaces: e.replaces, replacedBy: e.replacedBy };
 }
 
 /**

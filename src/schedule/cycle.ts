@@ -193,7 +193,7 @@ export function curateArticle(article: Article, rules: readonly FeedRules[], now
  * the other, under the same id, whichever source answered first. Tombstoned
  * items are skipped for good.
  */
-function identify(store: Store, article: Article, guidIsUnique: boolean, mode: PollMode): { article: Article } | { skipped: string } {
+function identify(store: Store, article: Article, guidIsUnique: boolean, mode: PollMode): { article: Article; replaced?: string } | { skipped: string } {
   // A guid repeated inside one fetch identifies nothing (normalize told those stories apart).
   const byGuid = article.guid && guidIsUnique ? articleIdByGuid(store, article.source.name, article.guid) : undefined;
   const same = byGuid && byGuid !== article.id ? { ...article, id: byGuid } : article;
@@ -201,7 +201,7 @@ function identify(store: Store, article: Article, guidIsUnique: boolean, mode: P
   const owner = storedOwner(store, same.id);
   if (owner === undefined || owner.source === same.source.name) return { article: same };
   const together = owner.firstSeen === mode.seenAt.toISOString();
-  if (together && mode.priorityOf(same.source.name) > mode.priorityOf(owner.source)) return { article: same };
+  if (together && mode.priorityOf(same.source.name) > mode.priorityOf(owner.source)) return { article: same, replaced: owner.source };
   return { skipped: `a copy of ${owner.source}'s report of the same URL` };
 }
 
@@ -243,7 +243,7 @@ function ingest(store: Store, parsed: ParseJobResult, known: KnownInputs, rules:
         article = redated(article, normalized.sourceDates, new Date(firstSeen), options);
       }
       const decisions = decideFeeds(article, rules.feeds, now);
-      onDecisions?.(article, decisions);
+      onDecisions?.(article, decisions, undefined, identity.replaced);
       const kept = keptFeeds(decisions);
       const keywords = [...new Set([...kept.values()].flat())];
       const saved = store.saveArticle({ ...article, keywords }, firstSeen ?? nowIso, fromPollTime ? undefined : inputHash);
@@ -277,8 +277,11 @@ function knownInputs(config: LoadedConfig, store: Store, src: SourceConfig, rule
   return known;
 }
 
-/** Called with every article a cycle curates and each feed's decision about it, or why it was skipped as a duplicate (dry-run and explain print them). */
-export type DecisionListener = (article: Article, decisions: FeedDecision[], skipped?: string) => void;
+/**
+ * Called with every article a cycle curates and each feed's decision about it, or why it was skipped as a
+ * duplicate, or which source's report of the same URL it replaced (dry-run and explain print them).
+ */
+export type DecisionListener = (article: Article, decisions: FeedDecision[], skipped?: string, replaced?: string) => void;
 
 function validatorsOf(state: SourceState | undefined) {
   return state ? { etag: state.etag ?? undefined, lastModified: state.lastModified ?? undefined } : undefined;

@@ -6,8 +6,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withDryRun } from '../../src/cli/explain.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runDryRun, withDryRun } from '../../src/cli/explain.js';
 import { parseConfig } from '../../src/config/index.js';
 import { runCycle } from '../../src/schedule/index.js';
 import { Store, storedArticles } from '../../src/store/index.js';
@@ -77,20 +77,37 @@ describe('dedupe layers (a) and (b)', () => {
     const origin = { title: 'Orca Cloud adds GPUs', link: 'https://origin.example/orca', guid: 'o-1' };
     for (const order of [['Wire', 'Origin'], ['Origin', 'Wire']]) {
       const dir = join(tmp.dir, order.join('-'));
-      const config = parseConfig(
-        {
-          // One fetch at a time, in this order.
-          sources: order.map((name) => ({ name, url: `${base}/${order.join('-')}/${name}.rss`, ...(name === 'Origin' ? { priority: 5 } : {}) })),
-          watch: { keywords: ['GPU'] },
-          feeds: [{ name: 'f', title: 'F' }],
-          store: { path: 'store.db' },
-          fetch: { timeoutMs: 5000, concurrency: 1 },
-        },
-        join(dir, 'config.json'),
-      );
+      const raw = {
+        // One fetch at a time, in this order.
+        sources: order.map((name) => ({ name, url: `${base}/${order.join('-')}/${name}.rss`, ...(name === 'Origin' ? { priority: 5 } : {}) })),
+        watch: { keywords: ['GPU'] },
+        feeds: [{ name: 'f', title: 'F' }],
+        store: { path: 'store.db' },
+        fetch: { timeoutMs: 5000, concurrency: 1 },
+      };
+      const config = parseConfig(raw, join(dir, 'config.json'));
       mkdirSync(dir);
       writeFileSync(join(dir, 'Wire.rss'), rss([wire]));
       writeFileSync(join(dir, 'Origin.rss'), rss([origin]));
+      // A dry run before any store says which report replaced which.
+      const before = await withDryRun(config, (run) => [...run.items()]);
+      expect(before.map((e) => [e.article.source.name, e.replaces, e.replacedBy])).toEqual(
+        order[0] === 'Wire' ? [['Wire', undefined, 'Origin'], ['Origin', 'Wire', undefined]] : [['Origin', undefined, undefined], ['Wire', undefined, undefined]],
+      );
+      if (order[0] === 'Origin') expect(before[1]!.skipped).toBe("a copy of Origin's report of the same URL");
+      else {
+        writeFileSync(join(dir, 'config.json'), JSON.stringify(raw));
+        const lines: string[] = [];
+        const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void lines.push(args.join(' ')));
+        try {
+          await runDryRun({ config: join(dir, 'config.json') });
+        } finally {
+          spy.mockRestore();
+        }
+        const text = lines.join('\n');
+        expect(text).toContain("REPLACED by Origin's report of the same URL (first seen in the same cycle; Origin has the higher priority)");
+        expect(text).toContain("REPLACES Wire's report of the same URL (first seen in the same cycle; Origin has the higher priority)");
+      }
       const store = new Store(config.store.path);
       try {
         const first = await runCycle(config, store);
