@@ -165,7 +165,7 @@ export class Store {
   /** One transaction function for every call: better-sqlite3 builds four wrappers per `db.transaction(fn)`, a cost paid per source and article. */
   private readonly runInTransaction: (fn: () => unknown) => unknown;
 
-  /** `image`: a store file's bytes, opened as an in-memory database instead of `path` (for a reader that may write no file at all). */
+  /** `image`: the bytes of a closed store's file (no write-ahead log beside it), opened as an in-memory database instead of `path` (for a reader that may write no file at all). */
   constructor(
     readonly path: string,
     image?: Buffer,
