@@ -146,8 +146,9 @@ function printLines(lines: Iterable<string>): void {
 
 const CHUNK_CHARS = 1 << 20;
 
-function* mapped<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
-  for (const item of items) yield f(item);
+/** The text output's item blocks, each followed by a blank line (the JSON's twin: `dryRunJsonLines`). */
+function* dryRunTextLines(items: Iterable<ExplainedArticle>): Generator<string> {
+  for (const e of items) yield `${formatExplained(e)}\n`;
 }
 
 export async function runDryRun(opts: { config: string; json?: boolean }): Promise<void> {
@@ -157,7 +158,7 @@ export async function runDryRun(opts: { config: string; json?: boolean }): Promi
       printLines(dryRunJsonLines(run.summary, run.items()));
       return;
     }
-    printLines(mapped(run.items(), (e) => `${formatExplained(e)}\n`));
+    printLines(dryRunTextLines(run.items()));
     console.log(formatSummary(run.summary));
     console.log('dry run: nothing was written');
   });
