@@ -20,6 +20,12 @@ export interface SourceRef {
   feedTitle?: string;
   /** The feed's own home page link, when it has one. */
   feedLink?: string;
+  /**
+   * The feed's own `updated` (ISO UTC; its last-build or published date for
+   * RSS), else when it was fetched; fixed when the article is first stored.
+   * Absent on articles stored before it existed.
+   */
+  feedUpdated?: string;
 }
 
 /** One question/answer pair. `generated` marks pairs built by infrawire from the article's own sentences. */

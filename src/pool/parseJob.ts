@@ -27,8 +27,8 @@
  */
 import { createHash } from 'node:crypto';
 import { VERSION } from '../fetch/userAgent.js';
-import type { FeedFormat, ParsedItem, SourceRef } from '../model/index.js';
-import { htmlToText, identityGuids, normalizeItem, type NormalizedItem, type NormalizeOptions } from '../normalize/index.js';
+import type { FeedFormat, ParsedFeed, ParsedItem, SourceRef } from '../model/index.js';
+import { htmlToText, identityGuids, normalizeItem, parseDate, resolveDates, type NormalizedItem, type NormalizeOptions } from '../normalize/index.js';
 import { parseFeed } from '../parse/index.js';
 
 export interface ParseJob {
@@ -83,7 +83,9 @@ export async function parseAndNormalize(job: ParseJob): Promise<ParseJobResult> 
   const now = new Date(job.now);
   const idGuids = identityGuids(items);
   const known = new Set(job.known);
+  // The feed's date changes with every build, so it is not part of what an item's hash covers.
   const context = inputContext(source, job.options);
+  const itemSource: SourceRef = { ...source, feedUpdated: feedUpdated(parsed, now, job.options) };
   return {
     format: parsed.format,
     ...(feedTitle !== undefined ? { title: feedTitle } : {}),
@@ -96,12 +98,18 @@ export async function parseAndNormalize(job: ParseJob): Promise<ParseJobResult> 
       const inputHash = itemInputHash(item, context, idGuid);
       if (known.has(inputHash)) return { idGuid, inputHash, known: true };
       try {
-        return { normalized: normalizeItem(item, source, now, { ...job.options, idGuid }), idGuid, inputHash };
+        return { normalized: normalizeItem(item, itemSource, now, { ...job.options, idGuid }), idGuid, inputHash };
       } catch (err) {
         return { idGuid, inputHash, error: `item ${itemName(item, index)} could not be read: ${(err as Error)?.message || String(err)}` };
       }
     }),
   };
+}
+
+/** The feed's own `updated` (else its published date), as the items' dates are read; the poll time when it states neither. */
+function feedUpdated(feed: ParsedFeed, now: Date, options: NormalizeOptions): string {
+  const dateOptions = { timezone: options.timezone };
+  return resolveDates(parseDate(feed.published, dateOptions), parseDate(feed.updated, dateOptions), now, options.futureToleranceMs).updated;
 }
 
 /** How an error names an item: its link, else its guid, else its title as written (cut; reading its markup could fail too), else its position. */

@@ -70,7 +70,9 @@ function link(rel: string, href: string, extra: Record<string, string | undefine
 /** atom:source: the feed the article was fetched from. */
 function sourceElement(article: Article): string[] {
   const src = article.source;
-  const lines = ['<source>', `  ${element('id', iriSafe(src.url))}`, `  ${element('title', src.feedTitle ?? src.name)}`, `  ${link('self', src.url)}`];
+  // W3C's validator warns on a source without `updated`; an article stored before it was kept has the entry's own (a lower bound).
+  const updated = src.feedUpdated ?? article.updated;
+  const lines = ['<source>', `  ${element('id', iriSafe(src.url))}`, `  ${element('title', src.feedTitle ?? src.name)}`, `  ${element('updated', updated)}`, `  ${link('self', src.url)}`];
   if (src.feedLink) lines.push(`  ${link('alternate', src.feedLink, { type: 'text/html' })}`);
   lines.push('</source>');
   return lines;
@@ -88,7 +90,8 @@ function entryLines({ article, keywords }: FeedEntry): [before: string[], after:
     element('updated', article.updated),
     ...authors.map((name) => `<author>${element('name', name)}</author>`),
     ...keywords.map((k) => `<category term="${attr(k)}"/>`),
-    htmlText('summary', article.summary),
+    // An empty summary element draws a W3C warning: an article with no text but its title has none.
+    ...(article.summary ? [htmlText('summary', article.summary)] : []),
   ];
   return [before, sourceElement(article)];
 }

@@ -13,7 +13,7 @@
  */
 import type { FeedConfig } from '../config/index.js';
 import { feedEntryOf, type FeedEntryRecord, type Store } from '../store/index.js';
-import { assembleFeed, feedDescription, newest, renderEntry, type FeedFormatName, type FeedSite, type RenderedEntry } from './renderFeeds.js';
+import { assembleFeed, feedDescription, feedUpdated, renderEntry, type FeedFormatName, type FeedSite, type RenderedEntry } from './renderFeeds.js';
 
 interface Kept {
   revision: number;
@@ -33,8 +33,11 @@ export class FeedRenderCache {
   /** Feed name → article id → its rendering. */
   private readonly feeds = new Map<string, Map<string, Kept>>();
 
-  /** `articlesData`: reads the stored Article JSON (UTF-8) of these ids, called once, with only the entries not kept. */
-  render(config: FeedConfig, site: FeedSite, records: readonly FeedEntryRecord[], articlesData: (ids: readonly string[]) => Map<string, Buffer>): CachedRender {
+  /**
+   * `articlesData`: reads the stored Article JSON (UTF-8) of these ids, called once, with only the entries not kept;
+   * `firstPublished`: when the feed was first published (an empty feed's `updated`).
+   */
+  render(config: FeedConfig, site: FeedSite, records: readonly FeedEntryRecord[], articlesData: (ids: readonly string[]) => Map<string, Buffer>, firstPublished?: string): CachedRender {
     const before = this.feeds.get(config.name);
     const now = new Map<string, Kept>();
     const contexts = records.map((record) => JSON.stringify([record.keywords, record.addedAt, record.coverage ?? null]));
@@ -57,7 +60,7 @@ export class FeedRenderCache {
       return rendered;
     });
     this.feeds.set(config.name, now);
-    const feed = assembleFeed(feedDescription(config, site, newest(entries.map((e) => e.updated))), entries);
+    const feed = assembleFeed(feedDescription(config, site, feedUpdated(config, entries.map((e) => e.updated), firstPublished)), entries);
     return { feed, renderedEntries: missing.length };
   }
 

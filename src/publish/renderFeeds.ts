@@ -52,7 +52,7 @@ export interface FeedDescription {
   id: string;
   title: string;
   subtitle?: string;
-  /** The newest entry change (ISO UTC); the epoch for an empty feed. */
+  /** The newest entry change (ISO UTC); for an empty feed, when infrawire first published it. */
   updated: string;
   author: string;
   generator: typeof GENERATOR;
@@ -61,13 +61,20 @@ export interface FeedDescription {
   links: { atom: string; rss: string; json: string; statusPage: string };
 }
 
-export function describeFeed(config: FeedConfig, site: FeedSite, entries: readonly FeedEntry[]): FeedDescription {
-  return feedDescription(config, site, newest(entries.map((e) => e.article.updated)));
+/** `firstPublished`: when infrawire first published this feed (ISO UTC), the `updated` of a feed with no entries yet. */
+export function describeFeed(config: FeedConfig, site: FeedSite, entries: readonly FeedEntry[], firstPublished?: string): FeedDescription {
+  return feedDescription(config, site, feedUpdated(config, entries.map((e) => e.article.updated), firstPublished));
 }
 
-/** The newest of these times (ISO UTC); the epoch when there is none. */
-export function newest(times: readonly string[]): string {
-  return times.reduce((max, t) => (t > max ? t : max), new Date(0).toISOString());
+/**
+ * A feed's `updated`: its newest entry change, so an unchanged feed renders to the
+ * same bytes; with no entries, when it was first published (never the epoch, which
+ * readers show as 1970 and the W3C validator warns about).
+ */
+export function feedUpdated(config: FeedConfig, times: readonly string[], firstPublished: string | undefined): string {
+  if (times.length) return times.reduce((max, t) => (t > max ? t : max));
+  if (firstPublished === undefined) throw new Error(`feed "${config.name}" has no entries: its updated needs the time it was first published`);
+  return firstPublished;
 }
 
 /** The feed's description with its `updated` given (the newest entry's). */
@@ -265,8 +272,8 @@ export function assembleFeed(feed: FeedDescription, entries: readonly RenderedEn
   };
 }
 
-export function renderFeeds(config: FeedConfig, site: FeedSite, entries: readonly FeedEntry[]): RenderedFeed {
-  const { atom, rss, json } = assembleFeed(describeFeed(config, site, entries), entries.map(renderEntry));
+export function renderFeeds(config: FeedConfig, site: FeedSite, entries: readonly FeedEntry[], firstPublished?: string): RenderedFeed {
+  const { atom, rss, json } = assembleFeed(describeFeed(config, site, entries, firstPublished), entries.map(renderEntry));
   const text = (pieces: Buffer[]) => Buffer.concat(pieces).toString('utf8');
   return { atom: text(atom), rss: text(rss), json: text(json) };
 }

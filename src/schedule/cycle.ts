@@ -93,7 +93,7 @@ export interface CycleSummary {
  */
 export function recurate(config: LoadedConfig, store: Store, now: Date = new Date()) {
   const curation = curateStoreNoted(config, store, decisionRules(config), now);
-  return { curation, feeds: publishFeedsNoted(config, store) };
+  return { curation, feeds: publishFeedsNoted(config, store, now) };
 }
 
 /**
@@ -164,8 +164,8 @@ function feedFilePaths(config: LoadedConfig): string[] {
   return config.feeds.flatMap((feed) => Object.values(FEED_FORMATS).map((ext) => join(config.publish.dir, `${feed.name}${ext}`)));
 }
 
-function publishFeedsNoted(config: LoadedConfig, store: Store): FeedReport[] {
-  const feeds = publishFeeds(config, store);
+function publishFeedsNoted(config: LoadedConfig, store: Store, now: Date): FeedReport[] {
+  const feeds = publishFeeds(config, store, now);
   const files = new Map(feedFilePaths(config).map((path) => [path, fileStamp(path)]));
   lastPublish.set(store, { settings: publishSettings(config), feeds, files });
   return feeds;
@@ -199,10 +199,18 @@ function identify(store: Store, article: Article, guidIsUnique: boolean, mode: P
   const same = byGuid && byGuid !== article.id ? { ...article, id: byGuid } : article;
   if (isTombstoned(store, same.id, same.source.name, same.guid)) return { skipped: 'pruned by retention earlier (tombstone)' };
   const owner = storedOwner(store, same.id);
-  if (owner === undefined || owner.source === same.source.name) return { article: same };
+  if (owner === undefined) return { article: same };
+  // The source feed's `updated` is the one the article was first stored with: another fetch's must not change a stored article.
+  if (owner.source === same.source.name) return { article: withFeedUpdated(same, owner.feedUpdated ?? undefined) };
   const together = owner.firstSeen === mode.seenAt.toISOString();
   if (together && mode.priorityOf(same.source.name) > mode.priorityOf(owner.source)) return { article: same, replaced: owner.source };
   return { skipped: `a copy of ${owner.source}'s report of the same URL` };
+}
+
+function withFeedUpdated(article: Article, feedUpdated: string | undefined): Article {
+  if (article.source.feedUpdated === feedUpdated) return article;
+  const { feedUpdated: _, ...source } = article.source;
+  return { ...article, source: feedUpdated === undefined ? source : { ...source, feedUpdated } };
 }
 
 /** Store a parsed and normalized feed's items (seen, and dated when undated, at the cycle's `seenAt`); returns the counts. Feed membership is decided afterwards over the whole store (`curateStore`). */
@@ -392,12 +400,16 @@ export function feedSite(config: LoadedConfig): FeedSite {
   return { baseUrl: config.publish.baseUrl.replace(/\/+$/, ''), author: config.publish.author, hub: config.publish.hub };
 }
 
-/** Render every feed from the store and write the files that changed; a feed whose files cannot be written reports `error`. */
-export function publishFeeds(config: LoadedConfig, store: Store): FeedReport[] {
+/**
+ * Render every feed from the store and write the files that changed; a feed whose files cannot be written reports `error`.
+ * `now`: when a feed published for the first time is dated (while it has no entries).
+ */
+export function publishFeeds(config: LoadedConfig, store: Store, now: Date = new Date()): FeedReport[] {
   const site = feedSite(config);
   return config.feeds.map((feed) => {
     const entries = store.feedEntryRecords(feed.name, feed.maxEntries);
-    const rendered = renderCacheFor(store).render(feed, site, entries, (ids) => store.articlesData(ids)).feed;
+    const firstPublished = entries.length ? undefined : store.feedFirstPublished(feed.name, now.toISOString());
+    const rendered = renderCacheFor(store).render(feed, site, entries, (ids) => store.articlesData(ids), firstPublished).feed;
     try {
       const changed = writeChangedFiles(config.publish.dir, {
         [`${feed.name}${FEED_FORMATS.atom}`]: rendered.atom,
@@ -488,7 +500,7 @@ export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOp
   const sources = polledReports.filter((s): s is SourceReport => s !== undefined);
   const stored = storedAny(sources);
   const curation = curationDue(config, store, cycleRules, stored, now()) ? curateStoreNoted(config, store, cycleRules, now()) : undefined;
-  const feeds = opts.dryRun ? [] : (unchangedPublish(config, store, stored || curation !== undefined) ?? publishFeedsNoted(config, store));
+  const feeds = opts.dryRun ? [] : (unchangedPublish(config, store, stored || curation !== undefined) ?? publishFeedsNoted(config, store, now()));
   const sum = (k: 'itemsSeen' | 'itemsNew' | 'itemsKept') => sources.reduce((n, s) => n + s[k], 0);
   return { startedAt, finishedAt: now().toISOString(), sources, feeds, itemsSeen: sum('itemsSeen'), itemsNew: sum('itemsNew'), itemsKept: sum('itemsKept'), ...(curation ? { curation } : {}) };
 }

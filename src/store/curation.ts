@@ -25,8 +25,11 @@ export function articleIdByGuid(store: Store, source: string, guid: string): str
 }
 
 /** The source an id is stored under, and when it was first seen (dedupe layer (b): another source's report of the same canonical URL). */
-export function storedOwner(store: Store, id: string): { source: string; firstSeen: string } | undefined {
-  return store.statement('SELECT source, first_seen AS firstSeen FROM articles WHERE id = ?').get(id) as { source: string; firstSeen: string } | undefined;
+/** Who stored this id first, when, and the source feed's `updated` its article was stored with (null when none). */
+export function storedOwner(store: Store, id: string): { source: string; firstSeen: string; feedUpdated: string | null } | undefined {
+  return store
+    .statement("SELECT source, first_seen AS firstSeen, json_extract(data, '$.source.feedUpdated') AS feedUpdated FROM articles WHERE id = ?")
+    .get(id) as { source: string; firstSeen: string; feedUpdated: string | null } | undefined;
 }
 
 export function isTombstoned(store: Store, id: string, source: string, guid: string | undefined): boolean {

@@ -382,6 +382,15 @@ export class Store {
     });
   }
 
+  /** When `feed` was first published: `now` on the first call (recorded), the recorded time after. */
+  feedFirstPublished(feed: string, now: string): string {
+    const key = `feed_first_published:${feed}`;
+    const known = this.statement('SELECT value FROM meta WHERE key = ?').pluck().get(key) as string | undefined;
+    if (known !== undefined) return known;
+    this.statement('INSERT INTO meta (key, value) VALUES (?, ?)').run(key, now);
+    return now;
+  }
+
   /** The stored Article JSON of these ids as UTF-8 bytes (read as blobs: no text decoding unless the caller asks), in one statement (a feed's entries: a third cheaper than one read each); ids not stored are absent. */
   articlesData(ids: readonly string[]): Map<string, Buffer> {
     const rows = this

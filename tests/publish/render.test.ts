@@ -92,13 +92,19 @@ describe('Atom', () => {
     expect(renderFeeds(config, site, [entry(newest), entry(older)])).toEqual(rendered);
   });
 
-  it('has no hub link when no hub is configured, and an empty feed is valid with the epoch as updated', async () => {
-    const empty = renderFeeds(config, { baseUrl: site.baseUrl, author: 'x' }, []);
+  it('has no hub link when no hub is configured, and an empty feed is valid, dated by its first publish', async () => {
+    const empty = renderFeeds(config, { baseUrl: site.baseUrl, author: 'x' }, [], '2026-12-01T09:30:00.000Z');
     expect(empty.atom).not.toContain('rel="hub"');
-    expect(empty.atom).toContain('<updated>1970-01-01T00:00:00.000Z</updated>');
+    expect(empty.atom).toContain('<updated>2026-12-01T09:30:00.000Z</updated>');
+    expect(empty.atom).not.toContain('1970');
+    expect(empty.rss).toContain('<lastBuildDate>Tue, 01 Dec 2026 09:30:00 GMT</lastBuildDate>');
     expect(empty.rss).not.toContain('rel="hub"');
     expect(JSON.parse(empty.json).hubs).toBeUndefined();
     await expectValidAtom('empty.atom', empty.atom);
+  });
+
+  it('refuses to date an empty feed without its first publish time (never the epoch)', () => {
+    expect(() => renderFeeds(config, site, [])).toThrow('feed "ai-infra" has no entries: its updated needs the time it was first published');
   });
 });
 
