@@ -10,6 +10,7 @@
  */
 import { relative } from 'node:path';
 import type { CycleSummary, SourceReport } from '../schedule/cycle.js';
+import { cycleReach, unreachedLine } from '../serve/index.js';
 
 /** Paths under the working directory print relative, others absolute. */
 function displayPath(p: string): string {
@@ -42,6 +43,8 @@ export function formatSummary(s: CycleSummary, feedUrls: Record<string, string> 
   const failed = s.sources.filter((x) => !x.ok).length;
   const table = formatTable(['result', 'source', 'format', 'items', 'new', 'kept', 'note'], s.sources.map(sourceRow), new Set([3, 4, 5]));
   const lines = [...table, '', `sources: ${s.sources.length - failed} ok, ${failed} failed`];
+  const reach = cycleReach(s.sources);
+  if (reach?.answered === 0) lines.push(unreachedLine(reach, 'in this run'));
   lines.push(`items: ${s.itemsSeen} seen, ${s.itemsNew} new, ${s.itemsKept} kept`);
   for (const f of s.feeds) {
     const where = f.error ? `NOT WRITTEN: ${f.error}` : f.changed.length ? `written: ${f.changed.map(displayPath).join(', ')}` : 'unchanged';

@@ -48,6 +48,8 @@ export interface SourceReport {
   notModified?: boolean;
   /** 410 Gone: the source is no longer polled. */
   gone?: boolean;
+  /** Not polled after all (shutdown): neither reached nor failed. */
+  notPolled?: boolean;
   nextCheckAt?: string;
   /** What the operator should do or know (moved, gone, failing for long). */
   notice?: string;
@@ -446,7 +448,7 @@ export interface CycleOptions {
 
 /** A report for a source this cycle did not poll or stopped waiting for. */
 function notPolled(src: SourceConfig, why: string): SourceReport {
-  return { name: src.name, url: src.url, ok: false, error: why, itemsSeen: 0, itemsNew: 0, itemsKept: 0 };
+  return { name: src.name, url: src.url, ok: false, notPolled: true, error: why, itemsSeen: 0, itemsNew: 0, itemsKept: 0 };
 }
 
 /** Resolves `drainMs` after `signal` aborts (never, without a signal). */

@@ -28,10 +28,10 @@ import { ConfigError, loadConfig, type LoadedConfig } from '../config/index.js';
 import { Metrics } from '../metrics/index.js';
 import { closeSharedParsePools } from '../pool/index.js';
 import type { Logger } from '../model/logger.js';
-import { close, createFeedServer, healthReport, listen, type CycleClock } from '../serve/index.js';
+import { close, createFeedServer, cycleReach, healthReport, listen, unreachedLine, type CycleClock } from '../serve/index.js';
 import { openLockedStore, type LockedStore } from '../store/index.js';
 import { changedFeedUrls, WebSubPublisher } from '../websub/index.js';
-import { feedSite, recurate, runCycle, type CycleSummary, type SourceReport } from './cycle.js';
+import { feedSite, publishFeeds, recurate, runCycle, type CycleSummary, type SourceReport } from './cycle.js';
 import { isUnhealthy, sourceHealths, type SourceHealth } from './health.js';
 import { freshSeconds, longestGapMs } from './interval.js';
 
@@ -149,6 +149,8 @@ export async function startDaemon(initial: LoadedConfig, log: Logger, opts: Daem
   const live: Live = { config: initial, clock: { startedAt: new Date(), intervalMs: 0 } };
   let server: Server | undefined;
   try {
+    // Every feed file exists before the server says where it is (empty feeds on a new store), so no advertised URL answers 404.
+    for (const f of publishFeeds(initial, opened.store)) if (f.error) log.warn(`feed "${f.name}" could not be written: ${f.error}`, { event: 'publish-failed', feed: f.name });
     server = createFeedServer({
       dir: initial.publish.dir,
       feeds: initial.feeds,
@@ -160,7 +162,9 @@ export async function startDaemon(initial: LoadedConfig, log: Logger, opts: Daem
       metrics,
     });
     const url = await listen(server, initial.server.host, initial.server.port);
-    log.info(`serving feeds at ${url}/feeds/ (public URL ${initial.publish.baseUrl})`, { event: 'listen', url, publicUrl: initial.publish.baseUrl });
+    // The status page at / lists the feeds; /feeds/ itself is no page (it answers 404).
+    const feedUrls = initial.feeds.map((f) => `${url}/feeds/${f.name}.atom`);
+    log.info(`serving the status page at ${url}/ and the feeds at ${feedUrls.join(', ')} (public URL ${initial.publish.baseUrl})`, { event: 'listen', url, feeds: feedUrls, publicUrl: initial.publish.baseUrl });
     return runningDaemon(live, log, opts, { ...opened, server, url, metrics });
   } catch (err) {
     if (server) await close(server);
@@ -215,9 +219,11 @@ function runningDaemon(live: Live, log: Logger, opts: DaemonOptions, res: Resour
           if (notice) log.warn(notice, { event: 'source-notice', source: change.source });
         }
         log.info(summaryLine(summary), summaryFields(summary));
+        const reach = cycleReach(summary.sources.filter((r) => !r.notPolled));
+        if (reach && reach.answered === 0 && !live.clock.lastCycleFinishedAt) log.warn(unreachedLine(reach, 'on the first cycle'), { event: 'no-source-reached', polled: reach.polled });
         metrics.recordCycle(summary, seconds());
         metrics.setFailingSources(health.filter(isUnhealthy).length);
-        Object.assign(live.clock, { lastCycleFinishedAt: new Date(), lastCycleOk: true });
+        Object.assign(live.clock, { lastCycleFinishedAt: new Date(), lastCycleOk: true, ...(reach ? { lastReach: reach } : {}) });
         hub?.notify(summary.feeds.flatMap((f) => changedFeedUrls(site.baseUrl, f.changed)));
       })
       .catch((err) => {

@@ -55,7 +55,8 @@ function sendHealth(req: IncomingMessage, res: ServerResponse, opts: FeedServerO
   if (!opts.health) return sendText(res, 404, 'not found\n');
   const report = opts.health();
   const body = `${JSON.stringify(report)}\n`;
-  res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), ...NO_CACHE });
+  // Only a daemon whose cycles stopped is unhealthy to a supervisor; one that cannot reach its sources is degraded, not broken.
+  res.writeHead(report.status === 'failing' ? 503 : 200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), ...NO_CACHE });
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 

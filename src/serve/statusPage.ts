@@ -14,7 +14,7 @@
  */
 import { escapeHtml } from '../publish/index.js';
 import type { SourceHealth } from '../schedule/health.js';
-import type { HealthReport } from './health.js';
+import { formatDuration, type HealthReport } from './health.js';
 
 export interface StatusFeed {
   name: string;
@@ -118,16 +118,11 @@ ${rows.join('\n')}
 </tbody></table></div></section>`;
 }
 
-function formatInterval(seconds: number): string {
-  if (seconds >= 2 * 86_400) return `${Math.round(seconds / 86_400)} days`;
-  if (seconds >= 2 * 3_600) return `${Math.round(seconds / 3_600)} h`;
-  return seconds >= 60 ? `${Math.round(seconds / 60)} min` : `${seconds} s`;
-}
-
 function healthLine(health: HealthReport | undefined): string {
   if (!health) return '';
-  const last = health.lastCycleFinishedAt ? `last cycle finished ${cell(health.lastCycleFinishedAt)}${health.lastCycleOk === false ? ' (failed)' : ''}` : 'no cycle finished yet';
-  return `<p class="daemon ${health.status}">Daemon: <strong>${health.status}</strong>, ${last}; a cycle every ${formatInterval(health.intervalSeconds)}. <a href="/healthz">healthz</a> · <a href="/metrics">metrics</a></p>`;
+  const last = health.lastCycleFinishedAt ? `Last cycle finished ${cell(health.lastCycleFinishedAt)}${health.lastCycleOk === false ? ' (failed)' : ''}` : 'No cycle finished yet';
+  return `<p class="daemon ${health.status}">Daemon: <strong>${health.status}</strong>: ${escapeHtml(health.reason)}.</p>
+<p>${last}; a cycle every ${formatDuration(health.intervalSeconds)}. <a href="/healthz">healthz</a> · <a href="/metrics">metrics</a></p>`;
 }
 
 const STYLE = `body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:72rem;padding:1rem;color:#1b1b1b;background:#fff}
@@ -137,7 +132,7 @@ a.sub{display:inline-block;padding:.25rem .6rem;margin:.15rem;border:1px solid #
 code{word-break:break-all;font-size:.85rem}.scroll{overflow-x:auto}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #e5e5e5;vertical-align:top}
 .health.ok{color:#116b1d;font-weight:600}.health.failing{color:#a4000f;font-weight:600}.health.pending{color:#6b6b6b}
-.daemon.stale strong{color:#a4000f}
+.daemon.failing strong{color:#a4000f}.daemon.degraded strong,.daemon.starting strong{color:#8a5300}.daemon.ok strong{color:#116b1d}
 @media (max-width:640px){table,thead,tbody,tr,td{display:block}thead{position:absolute;left:-9999px}
 tr{border:1px solid #ddd;border-radius:.4rem;margin:.6rem 0;padding:.3rem}td{border:0;padding:.15rem .3rem;overflow-wrap:anywhere}
 td::before{content:attr(data-label) ": ";font-weight:600;color:#555}}`;

@@ -246,18 +246,40 @@ describe('status page, healthz, metrics, OPML', () => {
     expect(html).toContain('2 of 3 sources healthy');
   });
 
-  it('/healthz is 200 while the last cycle is recent and 503 when it is older than two intervals', async () => {
+  it('/healthz is 200 while cycles run (ok, starting, degraded) and 503 only when none finished within two intervals', async () => {
     const ok = await get(base, '/healthz');
     expect(ok.status).toBe(200);
     expect(ok.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(JSON.parse(ok.body.toString())).toMatchObject({ status: 'ok', lastCycleOk: true, intervalSeconds: 1800 });
     const now = new Date('2026-11-28T12:00:00Z');
-    health = healthReport({ startedAt: new Date('2026-11-28T10:00:00Z'), lastCycleFinishedAt: new Date('2026-11-28T10:59:00Z'), intervalMs: 1_800_000 }, now);
-    expect((await get(base, '/healthz')).status).toBe(503);
-    health = healthReport({ startedAt: new Date('2026-11-28T10:00:00Z'), lastCycleFinishedAt: new Date('2026-11-28T11:01:00Z'), intervalMs: 1_800_000 }, now);
-    expect((await get(base, '/healthz')).status).toBe(200);
-    health = healthReport({ startedAt: new Date('2026-11-28T11:30:00Z'), intervalMs: 1_800_000 }, now);
-    expect(JSON.parse((await get(base, '/healthz')).body.toString())).toMatchObject({ status: 'ok', lastCycleFinishedAt: null });
+    const at = (iso: string) => new Date(`2026-11-28T${iso}Z`);
+    const status = async () => {
+      const res = await get(base, '/healthz');
+      return [res.status, JSON.parse(res.body.toString()).status];
+    };
+    health = healthReport({ startedAt: at('10:00:00'), lastCycleFinishedAt: at('10:59:00'), intervalMs: 1_800_000 }, now);
+    expect(await status()).toEqual([503, 'failing']);
+    expect(health.reason).toBe('no cycle has finished for 61 min, though one should run every 30 min');
+    health = healthReport({ startedAt: at('10:00:00'), lastCycleFinishedAt: at('11:01:00'), lastCycleOk: true, intervalMs: 1_800_000 }, now);
+    expect(await status()).toEqual([200, 'ok']);
+    health = healthReport({ startedAt: at('11:30:00'), intervalMs: 1_800_000 }, now);
+    expect(await status()).toEqual([200, 'starting']);
+    expect(health).toMatchObject({ lastCycleFinishedAt: null, reason: 'the first cycle has not finished yet' });
+    health = healthReport({ startedAt: at('10:00:00'), intervalMs: 1_800_000 }, now);
+    expect(await status()).toEqual([503, 'failing']);
+    // Every source unreachable: degraded, yet 200, so a supervisor does not restart a daemon for the network's sake.
+    const offline = { polled: 14, answered: 0, firstError: 'getaddrinfo ENOTFOUND dcwire.example' };
+    health = healthReport({ startedAt: at('11:00:00'), lastCycleFinishedAt: at('11:50:00'), lastCycleOk: true, lastReach: offline, intervalMs: 1_800_000 }, now);
+    expect(await status()).toEqual([200, 'degraded']);
+    expect(health).toMatchObject({ sourcesPolled: 14, sourcesReached: 0 });
+    expect(health.reason).toContain('reached none of the 14 sources it polled (getaddrinfo ENOTFOUND dcwire.example)');
+    const page = (await get(base, '/')).body.toString();
+    expect(page).toContain('Daemon: <strong>degraded</strong>: the last cycle reached none of the 14 sources');
+    health = healthReport({ startedAt: at('11:00:00'), lastCycleFinishedAt: at('11:50:00'), lastCycleOk: false, intervalMs: 1_800_000 }, now);
+    expect(await status()).toEqual([200, 'degraded']);
+    health = healthReport({ startedAt: at('11:00:00'), lastCycleFinishedAt: at('11:50:00'), lastCycleOk: true, lastReach: { polled: 14, answered: 1 }, intervalMs: 1_800_000 }, now);
+    expect(await status()).toEqual([200, 'ok']);
+    expect(health.reason).toBe('the last cycle that polled sources reached 1 of 14');
   });
 
   it('/metrics reports cycles, fetches by outcome, bytes, items, duration and failing sources', async () => {
