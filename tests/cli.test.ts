@@ -77,6 +77,41 @@ describe('infrawire CLI', () => {
     expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
   });
 
+  it('exit codes as the README gives them: nothing to do is 0, a malformed argument or JSON is 2', async () => {
+    const file = join(tmp.dir, 'codes.json');
+    const raw = rawTestConfig(fixtures.url, undefined, { store: { path: 'codes.db' }, publish: { dir: 'codes-feeds' } });
+    writeFileSync(file, JSON.stringify(raw, null, 2));
+    const listed = await cli(['keywords', 'add', 'gpu', '--config', file]);
+    expect([listed.code, listed.stdout.trim(), listed.stderr]).toEqual([0, 'nothing to add: "gpu" already listed', '']);
+    const unlisted = await cli(['keywords', 'remove', 'fusion', '--config', file]);
+    expect([unlisted.code, unlisted.stderr.trim()]).toEqual([2, 'infrawire: not listed: "fusion" (nothing removed)']);
+    const noFeed = await cli(['keywords', 'add', 'x', '--feed', 'nope', '--config', file]);
+    expect(noFeed.code).toBe(2);
+    const badUrl = await cli(['sources', 'add', 'feeds.example.org/rss', '--config', file]);
+    expect([badUrl.code, badUrl.stderr.trim()]).toEqual([2, 'infrawire: sources add: "feeds.example.org/rss" is not an http(s) URL']);
+    const badExplain = await cli(['explain', 'not a url', '--config', file]);
+    expect([badExplain.code, badExplain.stderr.trim()]).toEqual([2, 'infrawire: explain: "not a url" is not an http(s) URL']);
+    const noSource = await cli(['sources', 'remove', 'Nobody', '--config', file]);
+    expect(noSource.code).toBe(2);
+    // A source that cannot be fetched is a runtime failure, not usage.
+    const unreachable = await cli(['sources', 'add', `${fixtures.url}/missing.rss`, '--config', file]);
+    expect(unreachable.code).toBe(1);
+    writeFileSync(file, JSON.stringify(raw, null, 2).replace('"feeds": [', '"feeds": [,'));
+    const syntax = await cli(['run', '--config', file]);
+    expect(syntax.code).toBe(2);
+    expect(syntax.stderr).toMatch(/^\(file\): not valid JSON at line \d+, column \d+: expected a value$/m);
+  });
+
+  it('run: when no source can be reached, says so and suggests the demo', async () => {
+    const file = join(tmp.dir, 'offline.json');
+    const raw = rawTestConfig(fixtures.url, [['Gone A', '/nothing-here.rss'], ['Gone B', '/also-missing.rss']], { store: { path: 'offline.db' }, publish: { dir: 'offline-feeds' } });
+    writeFileSync(file, JSON.stringify(raw));
+    const r = await cli(['run', '--config', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('sources: 0 ok, 2 failed');
+    expect(r.stdout).toMatch(/^none of the 2 sources could be reached in this run \(first: HTTP 404.*\): is this machine offline\? `infrawire demo` runs infrawire on built-in sample feeds without a network$/m);
+  });
+
   it('demo --once: serves the fixtures, runs a cycle, prints the feed path and URL', async () => {
     const dir = join(tmp.dir, 'demo');
     const r = await cli(['demo', '--once', '--dir', dir]);
@@ -129,7 +164,7 @@ describe('infrawire CLI', () => {
       expect(out).toMatch(/cycle done: 5\/7 sources ok, 17 items seen, 17 new, 12 kept/);
       const records = out.trim().split('\n').map((l) => JSON.parse(l));
       expect(records).toContainEqual(expect.objectContaining({ level: 'warn', event: 'source-state', source: 'Broken Server', from: 'new', to: 'failing' }));
-      const base = out.match(/serving feeds at (http:\/\/127\.0\.0\.1:\d+)\/feeds\//)![1];
+      const base = out.match(/serving the status page at (http:\/\/127\.0\.0\.1:\d+)\//)![1];
       const res = await fetch(`${base}/feeds/ai-infrastructure.atom`);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('application/atom+xml; charset=utf-8');

@@ -14,11 +14,12 @@
  *   scratch copy of the store and writes nothing.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { loadConfig, parseConfig, type LoadedConfig } from '../config/index.js';
-import { appendToArray, removeFromArray } from '../config/jsonText.js';
+import { isHttpUrl, loadConfig, parseConfig, type LoadedConfig } from '../config/index.js';
+import { appendToArray, jsonSyntaxProblem, removeFromArray } from '../config/jsonText.js';
 import { writeFileAtomic } from '../publish/index.js';
 import { curateStore, decisionRules, recurate, type CurationReport } from '../schedule/index.js';
 import { openLockedStore, Store, StoreLockedError } from '../store/index.js';
+import { UsageError } from './log.js';
 import { discoverFeed, parseOpml, toOpml, type OpmlSource } from './sources.js';
 
 interface EditOptions {
@@ -34,7 +35,7 @@ function editConfigText(file: string, edit: (text: string) => string, dryRun: bo
   try {
     raw = JSON.parse(edited);
   } catch (err) {
-    throw new Error(`the edit would not be valid JSON (nothing written): ${(err as Error).message}`);
+    throw new Error(`the edit would not be valid JSON at ${jsonSyntaxProblem(edited, err as Error)} (nothing written)`);
   }
   const config = parseConfig(raw, file);
   if (!dryRun) writeFileAtomic(config.file, edited);
@@ -92,8 +93,8 @@ function applyRules(config: LoadedConfig, dryRun: boolean): void {
 function keywordPath(config: LoadedConfig, feed?: string): (string | number)[] {
   if (feed === undefined) return ['watch', 'keywords'];
   const index = config.feeds.findIndex((f) => f.name === feed);
-  if (index < 0) throw new Error(`no feed named "${feed}" in ${config.file}`);
-  if (!config.feeds[index]!.keywords) throw new Error(`feeds[${index}] "${feed}" has no "keywords" list of its own (it uses watch.keywords); edit without --feed`);
+  if (index < 0) throw new UsageError(`no feed named "${feed}" in ${config.file}`);
+  if (!config.feeds[index]!.keywords) throw new UsageError(`feeds[${index}] "${feed}" has no "keywords" list of its own (it uses watch.keywords); edit without --feed`);
   return ['feeds', index, 'keywords'];
 }
 
@@ -110,7 +111,8 @@ export function addKeywords(words: string[], opts: EditOptions & { feed?: string
   const config = loadConfig(opts.config);
   const existing = new Set(keywordList(config, opts.feed).map((k) => k.toLowerCase()));
   const fresh = [...new Set(words.map((w) => w.trim()))].filter((w) => w && !existing.has(w.toLowerCase()));
-  if (!fresh.length) throw new Error(`nothing to add: ${words.map((w) => `"${w}"`).join(', ')} already listed`);
+  // Already there is what the user asked for: said, not an error.
+  if (!fresh.length) return void console.log(`nothing to add: ${words.map((w) => `"${w}"`).join(', ')} already listed`);
   const updated = editConfigText(config.file, (text) => appendToArray(text, keywordPath(config, opts.feed), fresh), Boolean(opts.dryRun));
   console.log(`${opts.dryRun ? 'would add' : 'added'}: ${fresh.join(', ')}`);
   applyRules(updated, Boolean(opts.dryRun));
@@ -122,7 +124,8 @@ export function removeKeywords(words: string[], opts: EditOptions & { feed?: str
   const wanted = new Set(words.map((w) => w.trim().toLowerCase()));
   const indexes = list.flatMap((k, i) => (wanted.has(k.toLowerCase()) ? [i] : []));
   const missing = words.filter((w) => !list.some((k) => k.toLowerCase() === w.trim().toLowerCase()));
-  if (missing.length) throw new Error(`not listed: ${missing.map((w) => `"${w}"`).join(', ')}`);
+  // Likely a typo: nothing is removed, so the other words are not half-applied.
+  if (missing.length) throw new UsageError(`not listed: ${missing.map((w) => `"${w}"`).join(', ')} (nothing removed)`);
   const updated = editConfigText(config.file, (text) => removeFromArray(text, keywordPath(config, opts.feed), indexes), Boolean(opts.dryRun));
   console.log(`${opts.dryRun ? 'would remove' : 'removed'}: ${indexes.map((i) => list[i]).join(', ')}`);
   applyRules(updated, Boolean(opts.dryRun));
@@ -159,17 +162,18 @@ function appendSources(config: LoadedConfig, sources: OpmlSource[], dryRun: bool
 
 export async function addSource(url: string, opts: EditOptions & { name?: string }): Promise<void> {
   const config = loadConfig(opts.config);
+  if (!isHttpUrl(url)) throw new UsageError(`sources add: "${url}" is not an http(s) URL`);
+  if (opts.name && config.sources.some((s) => s.name.toLowerCase() === opts.name!.toLowerCase())) throw new UsageError(`a source named "${opts.name}" exists already`);
   const feed = await discoverFeed(url, config.fetch);
-  if (config.sources.some((s) => s.url === feed.url)) throw new Error(`${feed.url} is configured already`);
+  if (config.sources.some((s) => s.url === feed.url)) return void console.log(`nothing to add: ${feed.url} is configured already`);
   const name = opts.name ?? feed.title ?? new URL(feed.url).hostname;
-  if (opts.name && config.sources.some((s) => s.name.toLowerCase() === opts.name!.toLowerCase())) throw new Error(`a source named "${opts.name}" exists already`);
   appendSources(config, newSources(config, [{ name, url: feed.url }]), Boolean(opts.dryRun));
 }
 
 export function removeSource(nameOrUrl: string, opts: EditOptions): void {
   const config = loadConfig(opts.config);
   const index = config.sources.findIndex((s) => s.name.toLowerCase() === nameOrUrl.toLowerCase() || s.url === nameOrUrl);
-  if (index < 0) throw new Error(`no source named or at "${nameOrUrl}"`);
+  if (index < 0) throw new UsageError(`no source named or at "${nameOrUrl}" (nothing removed)`);
   editConfigText(config.file, (text) => removeFromArray(text, ['sources'], [index]), Boolean(opts.dryRun));
   console.log(`${opts.dryRun ? 'would remove' : 'removed'}: ${config.sources[index]!.name}`);
 }

@@ -18,6 +18,7 @@ import type { Article } from '../model/index.js';
 import { canonicalUrl } from '../normalize/index.js';
 import { runCycle, type CycleSummary } from '../schedule/index.js';
 import { clusterLeads, keepInScratch, keptInScratch, Store } from '../store/index.js';
+import { UsageError } from './log.js';
 import { formatSummary } from './report.js';
 
 /** What an explanation shows of an article (a dry run keeps this, not the whole Article with its body). */
@@ -168,7 +169,7 @@ export async function runDryRun(opts: { config: string; json?: boolean }): Promi
 export async function explainUrl(url: string, opts: { config: string; json?: boolean }): Promise<void> {
   const config = loadConfig(opts.config);
   const canonical = canonicalUrl(url);
-  if (!canonical) throw new Error(`explain: "${url}" is not an http(s) URL`);
+  if (!canonical) throw new UsageError(`explain: "${url}" is not an http(s) URL`);
   // One scratch copy: looked up first, then dry-run on only when the article is not stored.
   const copy = Store.scratchCopy(config.store.path);
   let found: ExplainedArticle | undefined;

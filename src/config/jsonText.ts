@@ -23,12 +23,23 @@ export interface JsonNode extends Span {
   items?: JsonNode[];
 }
 
+/** Where strict JSON stops being JSON (UTF-16 offset into the text) and what was expected there. */
+export class JsonSyntaxError extends Error {
+  constructor(
+    readonly offset: number,
+    readonly what: string,
+  ) {
+    super(`not valid JSON at offset ${offset}: ${what}`);
+    this.name = 'JsonSyntaxError';
+  }
+}
+
 class Scanner {
   pos = 0;
   constructor(readonly text: string) {}
 
   fail(what: string): never {
-    throw new Error(`not valid JSON at offset ${this.pos}: ${what}`);
+    throw new JsonSyntaxError(this.pos, what);
   }
 
   skipSpace(): void {
@@ -71,6 +82,7 @@ class Scanner {
     if (this.text[this.pos] === '}') return { kind: 'object', start, end: ++this.pos, members };
     for (;;) {
       this.skipSpace();
+      if (this.text[this.pos] === '}') this.fail('a comma before "}" (JSON allows no trailing comma)');
       const keyStart = this.pos;
       const key = this.string();
       this.expect(':');
@@ -88,6 +100,8 @@ class Scanner {
     this.skipSpace();
     if (this.text[this.pos] === ']') return { kind: 'array', start, end: ++this.pos, items };
     for (;;) {
+      this.skipSpace();
+      if (items.length && this.text[this.pos] === ']') this.fail('a comma before "]" (JSON allows no trailing comma)');
       items.push(this.value());
       this.skipSpace();
       if (this.text[this.pos] === ',') this.pos++;
@@ -103,6 +117,31 @@ export function parseJsonTree(text: string): JsonNode {
   scanner.skipSpace();
   if (scanner.pos !== text.length) scanner.fail('unexpected text after the value');
   return root;
+}
+
+/**
+ * Why a text JSON.parse refused is not JSON, for people: `line L, column C: what`.
+ * V8's own messages name no place for an unexpected token (and their wording differs
+ * between Node versions), so the place comes from this file's strict scanner; where
+ * the scanner is more lenient than JSON.parse, from V8's position, else the text's end.
+ */
+export function jsonSyntaxProblem(text: string, err: Error): string {
+  let offset: number | undefined;
+  let what: string | undefined;
+  try {
+    parseJsonTree(text);
+  } catch (scanned) {
+    if (scanned instanceof JsonSyntaxError) ({ offset, what } = scanned);
+  }
+  if (offset === undefined) {
+    const at = /at position (\d+)/.exec(err.message);
+    offset = at ? Math.min(Number(at[1]), text.length) : text.length;
+    what = err.message.replace(/\s*(in JSON )?at position \d+.*$/s, '').trim() || 'syntax error';
+  }
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - (before.lastIndexOf('\n') + 1) + 1;
+  return `line ${line}, column ${column}: ${what}`;
 }
 
 /** The node at `path` (keys and indexes), or undefined. */

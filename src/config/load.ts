@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { z } from 'zod';
+import { jsonSyntaxProblem } from './jsonText.js';
 import { configSchema, type Config } from './schema.js';
 
 export class ConfigError extends Error {
@@ -76,7 +77,8 @@ export function loadConfig(file: string): LoadedConfig {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(file, [`(file): not valid JSON: ${(err as Error).message}`]);
+    throw new ConfigError(file, [`(file): not valid JSON at ${jsonSyntaxProblem(text, err as Error)}`]);
   }
   return parseConfig(raw, file);
 }
+

@@ -14,17 +14,18 @@ import { z } from 'zod';
 import { isTimeZone } from '../normalize/date.js';
 import { curateSchema, keywordText, watchRulesSchema, watchSchema } from './watchRules.js';
 
-const httpUrl = z
-  .string()
-  .regex(/^https?:\/\//i, 'must be an http(s) URL')
-  .refine((s) => {
-    try {
-      const u = new URL(s);
-      return u.protocol === 'http:' || u.protocol === 'https:';
-    } catch {
-      return false;
-    }
-  }, 'must be an http(s) URL');
+/** An absolute http(s) URL: what a source's URL must be (config, `sources add`). */
+export function isHttpUrl(text: string): boolean {
+  if (!/^https?:\/\//i.test(text)) return false;
+  try {
+    const u = new URL(text);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+const httpUrl = z.string().regex(/^https?:\/\//i, 'must be an http(s) URL').refine(isHttpUrl, 'must be an http(s) URL');
 
 /** Names end up in file names and URLs, so they are slugs by construction. */
 const slug = z

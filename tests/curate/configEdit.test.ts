@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addKeywords, addSource, exportOpml, importOpml, listKeywords, removeKeywords, removeSource } from '../../src/cli/configEdit.js';
 import { parseOpml } from '../../src/cli/sources.js';
+import { UsageError } from '../../src/cli/log.js';
 import { ConfigError, loadConfig } from '../../src/config/index.js';
 import { appendToArray, removeFromArray } from '../../src/config/jsonText.js';
 import { runCycle } from '../../src/schedule/index.js';
@@ -67,7 +68,7 @@ describe('JSON text edits keep the rest of the file', () => {
     expect(removeFromArray(text, ['a'], [2])).toBe('{\n  "a": [\n    "x",\n    "y"\n  ],\n  "b": 1\n}');
     expect(removeFromArray(text, ['a'], [0, 2])).toBe('{\n  "a": [\n    "y"\n  ],\n  "b": 1\n}');
     expect(removeFromArray(text, ['a'], [0, 1, 2])).toBe('{\n  "a": [],\n  "b": 1\n}');
-    expect(() => appendToArray('{"a": [1,]}', ['a'], [2])).toThrow(/not valid JSON at offset 9: expected a value/);
+    expect(() => appendToArray('{"a": [1,]}', ['a'], [2])).toThrow('not valid JSON at offset 9: a comma before "]" (JSON allows no trailing comma)');
   });
 });
 
@@ -127,7 +128,12 @@ describe('keywords and sources commands', () => {
     onlyAdded(original, readFileSync(configPath, 'utf8'), [',\n      "nuclear"']);
     expect(feedXml()).toContain('Helios Data signs 500 MW');
     expect(await printed(() => listKeywords({ config: configPath }))).toBe('Nscale\nnuclear');
-    await expect(printed(() => addKeywords(['NUCLEAR'], { config: configPath }))).rejects.toThrow(/already listed/);
+    // Already listed is what was asked for: said, nothing written, not an error.
+    const listed = readFileSync(configPath, 'utf8');
+    expect(await printed(() => addKeywords(['NUCLEAR'], { config: configPath }))).toBe('nothing to add: "NUCLEAR" already listed');
+    expect(readFileSync(configPath, 'utf8')).toBe(listed);
+    await expect(printed(() => removeKeywords(['nuclear', 'fusion'], { config: configPath }))).rejects.toThrow(new UsageError('not listed: "fusion" (nothing removed)'));
+    expect(readFileSync(configPath, 'utf8')).toBe(listed);
 
     const removed = await printed(() => removeKeywords(['nuclear'], { config: configPath }));
     expect(removed).toContain('ai-infrastructure: remove "Helios Data signs 500 MW');
@@ -162,7 +168,8 @@ describe('keywords and sources commands', () => {
       expect(out).toContain(`\t${feedUrl}`);
       const name = loadConfig(configPath).sources.at(-1)!.name;
       onlyAdded(original, readFileSync(configPath, 'utf8'), [`,\n    { "name": ${JSON.stringify(name)}, "url": "${feedUrl}" }`]);
-      await expect(addSource(`${served.url}/index.html`, { config: configPath })).rejects.toThrow(/configured already/);
+      expect(await printed(() => addSource(`${served.url}/index.html`, { config: configPath }))).toBe(`nothing to add: ${feedUrl} is configured already`);
+      await expect(addSource('feeds.example.org/rss', { config: configPath })).rejects.toThrow(new UsageError('sources add: "feeds.example.org/rss" is not an http(s) URL'));
       await expect(addSource(`${served.url}/nofeed.html`, { config: configPath })).rejects.toThrow(/no <link rel="alternate"> feed link/);
     } finally {
       await served.stop();

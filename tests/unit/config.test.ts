@@ -198,6 +198,23 @@ describe('invalid configs: one line per problem, naming the path', () => {
 });
 
 describe('loadConfig: reading the file', () => {
+  it('names the line and column of a JSON syntax error, whatever V8 says (it names no place for an unexpected token)', () => {
+    const dir = scratch();
+    const file = join(dir, 'config.json');
+    const cases: [string, string][] = [
+      ['{\n  "sources": [\n    { "name": "a", "url": https://x.example/feed }\n  ]\n}\n', '(file): not valid JSON at line 3, column 27: expected a value'],
+      ['{\n  "watch": { "keywords": ["GPU",] }\n}\n', '(file): not valid JSON at line 2, column 33: a comma before "]" (JSON allows no trailing comma)'],
+      ['{\n  "feeds": [],\n  "store": { "path": "x" },\n}\n', '(file): not valid JSON at line 4, column 1: a comma before "}" (JSON allows no trailing comma)'],
+      ['{\n  "schedule" "*/5 * * * *"\n}', '(file): not valid JSON at line 2, column 14: expected ":"'],
+      ['{ "sources": [', '(file): not valid JSON at line 1, column 15: expected a value'],
+      ['{ "a": "bad \\q escape" }', '(file): not valid JSON at line 1, column 14: Bad escaped character'],
+    ];
+    for (const [text, problem] of cases) {
+      writeFileSync(file, text);
+      expect(problemsOf(() => loadConfig(file)), text).toEqual([problem]);
+    }
+  });
+
   it('says (file): not valid JSON for a non-JSON file', () => {
     const dir = scratch();
     const file = join(dir, 'config.json');
