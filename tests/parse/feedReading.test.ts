@@ -98,6 +98,35 @@ describe('element names', () => {
     expect([atom.format, atom.title, atom.items[0]?.title, atom.items[0]?.guid]).toEqual(['atom', 'Pre', 'E', 'x']);
   });
 
+  it('a prefix bound to the feed vocabulary below the root is that vocabulary, whatever its letters', async () => {
+    // Atom entries under a prefix declared on the entry itself, in a default-namespace feed.
+    const atom = await parse(`<feed ${ATOM}><title>Rackscale</title>
+<r:entry xmlns:r="http://www.w3.org/2005/Atom"><r:id>tag:r,2026:1</r:id><r:title>Fjord GPU Cloud doubles its Bergen cluster</r:title>
+<r:link href="https://rackscale.example/fjord"/></r:entry>
+<entry><id>tag:r,2026:2</id><title>Plain entry</title><q:summary xmlns:q="http://www.w3.org/2005/Atom">Under its own prefix</q:summary></entry></feed>`);
+    expect(atom.items.map((i) => [i.guid, i.title, i.link, i.summaryHtml])).toEqual([
+      ['tag:r,2026:1', 'Fjord GPU Cloud doubles its Bergen cluster', 'https://rackscale.example/fjord', undefined],
+      ['tag:r,2026:2', 'Plain entry', undefined, 'Under its own prefix'],
+    ]);
+    // RSS 1.0 items in the RSS 1.0 namespace under a prefix declared on each item.
+    const rdf = await parse(`<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">
+<channel rdf:about="https://grid.example/"><title>Grid</title><link>https://grid.example/</link></channel>
+<g:item xmlns:g="http://purl.org/rss/1.0/" rdf:about="https://grid.example/a"><g:title>Substation approved</g:title><g:link>https://grid.example/a</g:link></g:item></rdf:RDF>`);
+    expect(rdf.items.map((i) => [i.title, i.link])).toEqual([['Substation approved', 'https://grid.example/a']]);
+    // RSS 2.0 items under a prefix bound to the RSS 2.0 namespace on the channel.
+    const rss = await parse(`<rss version="2.0"><channel xmlns:u="http://backend.userland.com/rss2"><title>R</title><u:item><u:title>Prefixed item</u:title></u:item></channel></rss>`);
+    expect(rss.items.map((i) => i.title)).toEqual(['Prefixed item']);
+  });
+
+  it('a prefix the document also binds to another namespace stays foreign below the root', async () => {
+    const names = feedPrefixes(`<feed ${ATOM} xmlns:a="http://www.w3.org/2005/Atom"><entry xmlns:x="http://www.w3.org/2005/Atom"/><y xmlns:x="urn:other"/><z xmlns:b="urn:other"/></feed>`);
+    expect([...names].sort()).toEqual(['a']);
+    const feed = await parse(`<feed ${ATOM}><entry><id>e</id><title>Own title</title>
+<x:meta xmlns:x="urn:vendor"><x:title>Vendor title</x:title></x:meta></entry><x:entry xmlns:x="http://www.w3.org/2005/Atom"><x:id>f</x:id></x:entry></feed>`);
+    // x is bound both ways: its elements are not read as Atom (a vendor title never replaces the entry's).
+    expect(feed.items.map((i) => [i.guid, i.title])).toEqual([['e', 'Own title']]);
+  });
+
   it('core names match whatever their case; other names and foreign prefixes stay', () => {
     const normalize = elementNameNormalizer(feedPrefixes('<?xml version="1.0"?><r:rss xmlns:r="urn:any" xmlns:dc="http://purl.org/dc/elements/1.1/">'));
     expect(['r:rss', 'TiTlE', 'PUBDATE', 'dc:creator', 'Bogus', 'r:Item'].map(normalize)).toEqual(['rss', 'title', 'pubDate', 'dc:creator', 'Bogus', 'item']);
