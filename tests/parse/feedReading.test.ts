@@ -196,6 +196,28 @@ describe('people, dates and links', () => {
     ]);
   });
 
+  it('xml:base on the RSS root, channel, item and content:encoded resolves links and bodies as in Atom', async () => {
+    const feed = await parse(`<rss version="2.0" xml:base="https://powerline.example/" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel xml:base="news/"><title>Powerline</title><link>./</link>
+<item xml:base="2026/11/"><title>Basalt gas plant</title><link>basalt-texas-plant</link><description>&lt;a href="more"&gt;m&lt;/a&gt;</description></item>
+<item><title>Kitewing solar</title><link>kitewing</link><content:encoded xml:base="https://media.powerline.example/charts/">&lt;img src="out.png"&gt;</content:encoded></item>
+</channel></rss>`, 'http://127.0.0.1:9/feeds/powerline.rss');
+    expect(feed.link).toBe('https://powerline.example/news/');
+    expect(feed.items.map((i) => [i.link, i.baseUrl])).toEqual([
+      ['https://powerline.example/news/2026/11/basalt-texas-plant', 'https://powerline.example/news/2026/11/'],
+      ['https://powerline.example/news/kitewing', 'https://media.powerline.example/charts/'],
+    ]);
+    const article = toArticle(feed.items[1]!, { name: 'Powerline', url: 'http://127.0.0.1:9/feeds/powerline.rss' }, new Date('2026-11-28T00:00:00Z'), { generateFaqs: false });
+    expect(article?.bodyHtml).toContain('src="https://media.powerline.example/charts/out.png"');
+  });
+
+  it('RSS 1.0 items take the root\'s xml:base, not the channel\'s (they are the root\'s children)', async () => {
+    const feed = await parse(`<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xml:base="https://chips.example/">
+<channel rdf:about="c" xml:base="channel/"><title>Chips</title><link>home</link></channel>
+<item rdf:about="i" xml:base="2026/"><title>Fab news</title><link>fab</link></item></rdf:RDF>`, 'http://127.0.0.1:9/chips.rdf');
+    expect([feed.link, feed.items[0]?.link, feed.items[0]?.baseUrl]).toEqual(['https://chips.example/channel/home', 'https://chips.example/2026/fab', 'https://chips.example/2026/']);
+  });
+
   it('an RSS item without a link takes a permalink guid, never a guid marked isPermaLink="false" or a non-URL', async () => {
     const feed = await parse(`<rss version="2.0"><channel><title>R</title>
 <item><title>a</title><guid>https://g.example/a</guid></item>
