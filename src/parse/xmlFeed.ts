@@ -22,6 +22,9 @@
  *   body came from (RSS 1.0 items are the root's children, not the channel's).
  *   Only an absolute http(s) result is kept, so a hostile base cannot become a
  *   javascript: or file: prefix for every link in the body.
+ * - A strict failure gets one more try on a lenient reading of the text (lenient.ts:
+ *   tags balanced); when that parses, the feed says so (`repaired`: the strict
+ *   parser's complaint, then what was changed), else the strict failure stands.
  * - Any parser failure becomes a ParseError that names what is wrong.
  * - rss-parser's `contentSnippet` is not computed: nothing here reads it, and its
  *   tag-stripping regex is quadratic in unclosed tags (60 KB of "x<p" took ~5 s),
@@ -37,6 +40,7 @@ import { cdfAsRss, cdfAttributes } from './cdf.js';
 import { escapeInlineMarkup } from './inlineMarkup.js';
 import { elementNameNormalizer, feedPrefixes } from './names.js';
 import { personName } from './people.js';
+import { balanceTags } from './lenient.js';
 import { atomLinkHrefFromText } from './repair.js';
 import { rootElement } from './sniff.js';
 
@@ -380,14 +384,30 @@ function parseErrorOf(err: unknown, format: FeedFormat, xml: string): ParseError
   return new ParseError(/not recognized/i.test(message) ? `not a feed: ${message}` : `invalid XML: ${message}`);
 }
 
+/** The strict parser's complaint, short: its first line and the line it was on. */
+function strictComplaint(err: unknown): string {
+  const message = (err as Error)?.message ?? String(err);
+  const line = /\nLine: (\d+)/.exec(message)?.[1];
+  return `invalid XML${line ? ` at line ${Number(line) + 1}` : ''}: ${message.split('\n')[0]}`;
+}
+
 /** `documentUrl` is where the document was fetched from: the outermost base for xml:base. */
 export async function parseXmlFeed(xml: string, format: FeedFormat, documentUrl?: string): Promise<ParsedFeed> {
   const prefixes = feedPrefixes(xml);
   let feed: Awaited<ReturnType<ReturnType<typeof parserFor>['parseString']>>;
+  let repaired: string[] | undefined;
   try {
     feed = await parserFor(prefixes, format).parseString(prepared(xml, format, prefixes));
   } catch (err) {
-    throw parseErrorOf(err, format, xml);
+    // Only markup the XML parser refused (its errors say where); rss-parser's own failures are not about tags.
+    const lenient = /\nLine: \d+/.test((err as Error)?.message ?? '') ? balanceTags(xml) : undefined;
+    if (!lenient) throw parseErrorOf(err, format, xml);
+    try {
+      feed = await parserFor(prefixes, format).parseString(prepared(lenient.text, format, prefixes));
+    } catch {
+      throw parseErrorOf(err, format, xml);
+    }
+    repaired = [strictComplaint(err), ...lenient.notes];
   }
   const raw = feed as unknown as RawItem;
   const isAtom = format === 'atom';
@@ -413,5 +433,6 @@ export async function parseXmlFeed(xml: string, format: FeedFormat, documentUrl?
     published: dates.published,
     updated: dates.updated ?? cdf.lastmod,
     items: (feed.items ?? []).map((i) => toItem(i as RawItem, format, bases, authors, atom10)),
+    ...(repaired ? { repaired } : {}),
   };
 }

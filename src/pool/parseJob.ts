@@ -24,6 +24,7 @@
  * - One item that cannot be normalized (an unforeseen input) fails alone: it
  *   comes back with `error` (naming it by link, guid or title) and the
  *   feed's other items are read as usual.
+ * - A document read only after repairs (parse/lenient.ts) says so: `repaired`.
  */
 import { createHash } from 'node:crypto';
 import { VERSION } from '../fetch/userAgent.js';
@@ -69,6 +70,8 @@ export interface ParseJobResult {
   itemsSeen: number;
   /** The feed's item count when it had more than maxItems. */
   truncated?: number;
+  /** The document was read only after repairs (ParsedFeed.repaired). */
+  repaired?: string[];
   items: JobItem[];
 }
 
@@ -91,6 +94,7 @@ export async function parseAndNormalize(job: ParseJob): Promise<ParseJobResult> 
     ...(parsed.ttlMinutes !== undefined ? { ttlMinutes: parsed.ttlMinutes } : {}),
     itemsSeen: items.length,
     ...(truncated !== undefined ? { truncated } : {}),
+    ...(parsed.repaired ? { repaired: parsed.repaired } : {}),
     items: items.map((item, index): JobItem => {
       const idGuid = idGuids[index];
       const inputHash = itemInputHash(item, context, idGuid);

@@ -65,6 +65,8 @@ export interface SourceReport {
   /** Items that could not be normalized (the feed's other items were stored), and the first one's error. */
   itemsFailed?: number;
   itemError?: string;
+  /** The body was broken XML read leniently: what was wrong, then what the reading changed (parse/lenient.ts). */
+  repaired?: string[];
 }
 
 export interface FeedReport {
@@ -371,6 +373,7 @@ async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig,
     const parsed = await mode.pool.run(job);
     report.format = parsed.format;
     if (parsed.truncated !== undefined) report.truncated = parsed.truncated;
+    if (parsed.repaired) report.repaired = parsed.repaired;
     report.itemsSeen = parsed.itemsSeen;
     Object.assign(report, ingest(store, parsed, known, rules, options, mode), { ok: true });
     recordPoll(poll, 'ok', fetched.cache, { ...fetched.validators, bodyHash: fetched.bodyHash, ttlMinutes: parsed.ttlMinutes });
