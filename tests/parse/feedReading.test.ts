@@ -237,6 +237,21 @@ describe('people, dates and links', () => {
   });
 });
 
+describe('JSON Feed versions', () => {
+  const json = (version: unknown) => parseFeed(Buffer.from(JSON.stringify({ version, title: 'Compute Ledger', items: [{ id: '1', title: 'B300 instances at $4.20 an hour' }] })), 'application/json');
+
+  it('reads a version given as the bare number, as some publishers write it', async () => {
+    for (const version of ['1.1', '1.0', '1', 1, 1.1, 'https://jsonfeed.org/version/1.1', 'https://jsonfeed.org/version/1']) {
+      const feed = await json(version);
+      expect([feed.format, feed.items[0]?.title], String(version)).toEqual(['json', 'B300 instances at $4.20 an hour']);
+    }
+  });
+
+  it('still refuses other versions', async () => {
+    for (const version of ['2', '1.2', '11', 'https://jsonfeed.org/version/2', null]) await expect(json(version), String(version)).rejects.toThrow(/^not a feed/);
+  });
+});
+
 describe('XML repairs', () => {
   it('closeTruncatedEndTag completes a final end tag cut before its ">", nothing else', () => {
     expect(closeTruncatedEndTag('<rss><channel/></rss\n')).toBe('<rss><channel/></rss>');
