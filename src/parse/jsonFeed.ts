@@ -3,8 +3,9 @@
  *
  * Rules: accept both versions (1.0 `author`, 1.1 `authors`), named by the spec's
  * URL or, as some publishers write it, by the bare number (`"1.1"`, `1.0`); ignore
- * fields of the wrong type instead of failing the whole feed; an object without
- * such a `version` and an `items` array is not a feed.
+ * fields of the wrong type instead of failing the whole feed; an item that is not
+ * an object is kept as an empty item, so it is counted as skipped, not lost; an
+ * object without such a `version` and an `items` array is not a feed.
  */
 import type { ParsedFeed, ParsedItem } from '../model/index.js';
 import { ParseError } from './errors.js';
@@ -19,9 +20,9 @@ function authorNames(item: Json): string[] {
   return list.map((a) => str(obj(a)?.name)).filter((n): n is string => !!n);
 }
 
-function toItem(raw: unknown): ParsedItem | undefined {
+function toItem(raw: unknown): ParsedItem {
   const item = obj(raw);
-  if (!item) return undefined;
+  if (!item) return { authors: [], categories: [] };
   const id = item.id;
   return {
     guid: typeof id === 'number' ? String(id) : str(id),
@@ -62,6 +63,6 @@ export function parseJsonFeed(text: string): ParsedFeed {
     format: 'json',
     title: str(feed.title),
     link: str(feed.home_page_url),
-    items: feed.items.map(toItem).filter((i): i is ParsedItem => !!i),
+    items: feed.items.map(toItem),
   };
 }

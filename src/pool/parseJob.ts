@@ -23,7 +23,8 @@
  *   `known`. A changed feed body is usually one new item over many old ones.
  * - One item that cannot be normalized (an unforeseen input) fails alone: it
  *   comes back with `error` (naming it by link, guid or title) and the
- *   feed's other items are read as usual.
+ *   feed's other items are read as usual. An item with nothing to show (no
+ *   title, no body text) comes back `skipped` with the reason, to be counted.
  * - A document read only after repairs (parse/lenient.ts) says so: `repaired`.
  */
 import { createHash } from 'node:crypto';
@@ -49,7 +50,7 @@ export interface ParseJob {
 
 /**
  * One item of the feed: normalized, with the guid its id was computed from
- * (`normalized` undefined: skipped, it had neither title nor body; or
+ * (or `skipped`: it has no title and no body text, and which item it is and why; or
  * `known`: its input hash is in `job.known`, so it was not normalized; or
  * `error`: normalizing it threw, and why).
  */
@@ -58,6 +59,7 @@ export interface JobItem {
   idGuid?: string;
   inputHash: string;
   known?: true;
+  skipped?: { item: string; reason: string };
   error?: string;
 }
 
@@ -100,12 +102,20 @@ export async function parseAndNormalize(job: ParseJob): Promise<ParseJobResult> 
       const inputHash = itemInputHash(item, context, idGuid);
       if (known.has(inputHash)) return { idGuid, inputHash, known: true };
       try {
-        return { normalized: normalizeItem(item, source, now, { ...job.options, idGuid }), idGuid, inputHash };
+        const normalized = normalizeItem(item, source, now, { ...job.options, idGuid });
+        if (normalized) return { normalized, idGuid, inputHash };
+        return { idGuid, inputHash, skipped: { item: itemName(item, index), reason: skipReason(item) } };
       } catch (err) {
         return { idGuid, inputHash, error: `item ${itemName(item, index)} could not be read: ${(err as Error)?.message || String(err)}` };
       }
     }),
   };
+}
+
+/** Why normalizeItem gave nothing: it reads an item only when it has a title or body text. */
+function skipReason(item: ParsedItem): string {
+  const hasBody = [item.contentHtml, item.summaryHtml].some((html) => html?.trim());
+  return hasBody ? 'no title, and no text in its body' : 'neither title nor body';
 }
 
 /** How an error names an item: its link, else its guid, else its title as written (cut; reading its markup could fail too), else its position. */
