@@ -41,6 +41,8 @@ export interface LenientReading {
   text: string;
   /** What was changed, one short note per kind of repair. */
   notes: string[];
+  /** Item and entry start tags read (a reading that keeps none of them has recovered nothing). */
+  items: number;
 }
 
 type StartTag =
@@ -193,6 +195,7 @@ export function balanceTags(xml: string): LenientReading | undefined {
   let flattened = 0;
   let emptied = 0;
   let recased = 0;
+  let items = 0;
   let cutInside: string | undefined;
   let rootDone = false;
   let afterRoot = false;
@@ -288,6 +291,7 @@ export function balanceTags(xml: string): LenientReading | undefined {
       continue;
     }
     const local = localName(tag.name);
+    if (local === 'item' || local === 'entry') items++;
     if ((local === 'item' || local === 'entry') && open.get(tag.name)) {
       const own = prefixOf(tag.name);
       for (let d = stack.length - 1; d >= 0; d--) {
@@ -345,5 +349,5 @@ export function balanceTags(xml: string): LenientReading | undefined {
   if (quotedTags) notes.push(`quoted the attributes of ${count(quotedTags, 'tag')}`);
   if (flattened) notes.push(`made ${count(flattened, 'element')} nested deeper than ${MAX_DEPTH} empty`);
   if (!notes.length) return undefined;
-  return { text: out.join(''), notes };
+  return { text: out.join(''), notes, items };
 }

@@ -24,7 +24,9 @@
  *   javascript: or file: prefix for every link in the body.
  * - A strict failure gets one more try on a lenient reading of the text (lenient.ts:
  *   tags balanced); when that parses, the feed says so (`repaired`: the strict
- *   parser's complaint, then what was changed), else the strict failure stands.
+ *   parser's complaint, then what was changed), else the strict failure stands. So
+ *   it does when the document had items and the reading kept none of them: a source
+ *   that only ever serves a cut-off item must show as failing, not as an empty feed.
  * - Any parser failure becomes a ParseError that names what is wrong.
  * - rss-parser's `contentSnippet` is not computed: nothing here reads it, and its
  *   tag-stripping regex is quadratic in unclosed tags (60 KB of "x<p" took ~5 s),
@@ -407,6 +409,7 @@ export async function parseXmlFeed(xml: string, format: FeedFormat, documentUrl?
     } catch {
       throw parseErrorOf(err, format, xml);
     }
+    if (lenient.items > 0 && !feed.items?.length) throw parseErrorOf(err, format, xml);
     repaired = [strictComplaint(err), ...lenient.notes];
   }
   const raw = feed as unknown as RawItem;

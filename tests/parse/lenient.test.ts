@@ -26,7 +26,7 @@ describe('balanceTags', () => {
     const reading = balanceTags(text)!;
     expect(reading.text).toBe('<?xml version="1.0"?>\n<rss><channel><item><title>A</title><description>x<b>y</b></description></item></channel></rss>');
     expect(reading.notes).toEqual(['closed 2 unclosed elements (<b>, <channel>)']);
-    expect(balanceTags('<feed><entry><id>1</id></entry></rights></feed>')).toEqual({ text: '<feed><entry><id>1</id></entry></feed>', notes: ['dropped 1 end tag that closed nothing (</rights>)'] });
+    expect(balanceTags('<feed><entry><id>1</id></entry></rights></feed>')).toEqual({ text: '<feed><entry><id>1</id></entry></feed>', notes: ['dropped 1 end tag that closed nothing (</rights>)'], items: 1 });
   });
 
   it('matches an end tag to an element named in another case, writing it as opened', () => {
@@ -113,6 +113,15 @@ describe('a feed with broken tags through parseFeed', () => {
       ['tag:r,2', 'Fjord expansion', undefined],
     ]);
     expect(feed.repaired?.slice(1)).toEqual(['closed 1 unclosed element (<entry>)', 'read 1 HTML void element as empty']);
+  });
+
+  it('a reading that keeps none of the document\'s items is no reading: the strict error stands', async () => {
+    // Served whole, this source would otherwise pass for an empty feed forever.
+    const cut = '<?xml version="1.0"?><rss version="2.0"><channel><title>Gridline</title><item><title>Helio Compute signs a 400 MW';
+    await expect(parse(cut)).rejects.toThrow(/^invalid XML: Unclosed root tag$/);
+    // One complete item before the cut is worth reading.
+    const feed = await parse(cut.replace('<item>', '<item><title>Cobalt opens Oslo region</title></item><item>'));
+    expect(feed.items.map((i) => i.title)).toEqual(['Cobalt opens Oslo region']);
   });
 
   it('damage the lenient reading cannot mend keeps the strict parser\'s error', async () => {
