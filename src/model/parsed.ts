@@ -37,4 +37,6 @@ export interface ParsedFeed {
   published?: string;
   updated?: string;
   items: ParsedItem[];
+  /** Set when the document was read only after repairs (a lenient reading of broken XML): what was wrong, then what was changed. */
+  repaired?: string[];
 }

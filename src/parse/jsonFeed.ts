@@ -1,9 +1,11 @@
 /**
  * JSON Feed 1.0/1.1 (jsonfeed.org) into ParsedFeed.
  *
- * Rules: accept both versions (1.0 `author`, 1.1 `authors`); ignore fields of
- * the wrong type instead of failing the whole feed; an object without a
- * jsonfeed.org `version` and an `items` array is not a feed.
+ * Rules: accept both versions (1.0 `author`, 1.1 `authors`), named by the spec's
+ * URL or, as some publishers write it, by the bare number (`"1.1"`, `1.0`); ignore
+ * fields of the wrong type instead of failing the whole feed; an item that is not
+ * an object is kept as an empty item, so it is counted as skipped, not lost; an
+ * object without such a `version` and an `items` array is not a feed.
  */
 import type { ParsedFeed, ParsedItem } from '../model/index.js';
 import { ParseError } from './errors.js';
@@ -18,9 +20,9 @@ function authorNames(item: Json): string[] {
   return list.map((a) => str(obj(a)?.name)).filter((n): n is string => !!n);
 }
 
-function toItem(raw: unknown): ParsedItem | undefined {
+function toItem(raw: unknown): ParsedItem {
   const item = obj(raw);
-  if (!item) return undefined;
+  if (!item) return { authors: [], categories: [] };
   const id = item.id;
   return {
     guid: typeof id === 'number' ? String(id) : str(id),
@@ -40,6 +42,12 @@ function escapeText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** Version 1 or 1.1: `https://jsonfeed.org/version/1.1`, or the number alone (`"1.0"`, `"1.1"`, `1`). */
+function isJsonFeedVersion(version: unknown): boolean {
+  const value = typeof version === 'number' ? String(version) : typeof version === 'string' ? version.trim() : '';
+  return /^(?:https?:\/\/(?:www\.)?jsonfeed\.org\/version\/1(?:\.[01])?\/?|1(?:\.[01])?)$/i.test(value);
+}
+
 export function parseJsonFeed(text: string): ParsedFeed {
   let doc: unknown;
   try {
@@ -48,13 +56,13 @@ export function parseJsonFeed(text: string): ParsedFeed {
     throw new ParseError(`invalid JSON: ${(err as Error).message}`);
   }
   const feed = obj(doc);
-  if (!feed || !/^https:\/\/jsonfeed\.org\/version\/1(\.1)?$/.test(String(feed.version)) || !Array.isArray(feed.items)) {
+  if (!feed || !isJsonFeedVersion(feed.version) || !Array.isArray(feed.items)) {
     throw new ParseError('not a feed: JSON without a jsonfeed.org version and an items array');
   }
   return {
     format: 'json',
     title: str(feed.title),
     link: str(feed.home_page_url),
-    items: feed.items.map(toItem).filter((i): i is ParsedItem => !!i),
+    items: feed.items.map(toItem),
   };
 }

@@ -5,15 +5,20 @@
  *
  * Rules:
  * - The feed vocabulary's own namespace prefix is dropped: the root element's
- *   prefix (`<r:rss xmlns:r="…">`, `<atom:feed>`), and any prefix the root binds to
- *   that vocabulary's namespace (RSS 1.0 written as `<rss:channel>` under
- *   `<rdf:RDF>`). Prefixes of other vocabularies stay (`atom:link` inside RSS 2.0
- *   must not become the channel's `link`), and `rdf:` stays.
+ *   prefix (`<r:rss xmlns:r="…">`, `<atom:feed>`), and any prefix bound to that
+ *   vocabulary's namespace, whatever its letters and wherever it is declared (RSS 1.0
+ *   as `<rss:channel>` under `<rdf:RDF>`, `<a:entry xmlns:a="…Atom">` in a default-
+ *   namespace feed). Prefixes of other vocabularies stay (`atom:link` inside RSS 2.0
+ *   must not become the channel's `link`), and `rdf:` stays. xml2js does not track
+ *   scopes, so a prefix the document also binds to another namespace is the
+ *   vocabulary's only when the root binds it so: a foreign element must never pass
+ *   for a core one.
  * - Unprefixed core element names are matched case-insensitively and written in
  *   their canonical case (`<TiTlE>` → `title`, `<PUBDATE>` → `pubDate`), as
  *   feedparser does; names that are not core names are left as written.
  * - Pure: a function of the document text; no state is kept between documents.
  */
+import { UNPARSED_SECTIONS } from './repair.js';
 import { rootElement } from './sniff.js';
 
 const RSS_NAMESPACES = ['http://backend.userland.com/rss2', 'http://blogs.law.harvard.edu/tech/rss', 'http://purl.org/rss/1.0/', 'http://my.netscape.com/rdf/simple/0.9/'];
@@ -31,7 +36,10 @@ const CORE_NAMES = [
 ];
 const CANONICAL = new Map(CORE_NAMES.map((name) => [name.toLowerCase(), name]));
 
-/** Prefixes whose elements belong to the document's feed vocabulary. */
+/** A namespace declaration (`xmlns:p="uri"`) outside CDATA, comments and PIs (matched whole, to be skipped). */
+const PREFIX_DECLARATION = new RegExp(String.raw`${UNPARSED_SECTIONS}|\sxmlns:([A-Za-z_][\w.-]*)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')`, 'g');
+
+/** Prefixes whose elements belong to the document's feed vocabulary (see the rules above). */
 export function feedPrefixes(xml: string): Set<string> {
   const root = rootElement(xml);
   const prefixes = new Set<string>();
@@ -40,9 +48,19 @@ export function feedPrefixes(xml: string): Set<string> {
   const isAtom = local.toLowerCase() === 'feed';
   if (prefix && local.toLowerCase() !== 'rdf') prefixes.add(prefix);
   const vocabulary = isAtom ? ATOM_NAMESPACES : RSS_NAMESPACES;
+  const foreign = new Set<string>();
   for (const m of root.attrs.matchAll(/\sxmlns:([A-Za-z_][\w.-]*)\s*=\s*(["'])(.*?)\2/g)) {
-    if (vocabulary.includes(m[3]!.trim())) prefixes.add(m[1]!);
+    (vocabulary.includes(m[3]!.trim()) ? prefixes : foreign).add(m[1]!);
   }
+  const rootEnd = root.index + 1 + root.name.length + root.attrs.length;
+  if (!xml.includes('xmlns:', rootEnd)) return prefixes;
+  // Declarations below the root: a prefix counts when every binding it has is the vocabulary's.
+  const below = new Set<string>();
+  PREFIX_DECLARATION.lastIndex = rootEnd;
+  for (let m = PREFIX_DECLARATION.exec(xml); m; m = PREFIX_DECLARATION.exec(xml)) {
+    if (m[1] !== undefined) (vocabulary.includes((m[2] ?? m[3]!).trim()) ? below : foreign).add(m[1]);
+  }
+  for (const p of below) if (!foreign.has(p)) prefixes.add(p);
   return prefixes;
 }
 

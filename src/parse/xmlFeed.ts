@@ -18,9 +18,15 @@
  *   dc:date (channels), dcterms:modified.
  * - Fields are copied out as plain strings; no parser object outlives the call.
  * - xml:base (RFC 3986 resolution, XML Base) is inherited: the document URL, then
- *   the feed/channel element, the entry/item, then the element the body came from.
+ *   the root element, the feed/channel element, the entry/item, then the element the
+ *   body came from (RSS 1.0 items are the root's children, not the channel's).
  *   Only an absolute http(s) result is kept, so a hostile base cannot become a
  *   javascript: or file: prefix for every link in the body.
+ * - A strict failure gets one more try on a lenient reading of the text (lenient.ts:
+ *   tags balanced); when that parses, the feed says so (`repaired`: the strict
+ *   parser's complaint, then what was changed), else the strict failure stands. So
+ *   it does when the document had items and the reading kept none of them: a source
+ *   that only ever serves a cut-off item must show as failing, not as an empty feed.
  * - Any parser failure becomes a ParseError that names what is wrong.
  * - rss-parser's `contentSnippet` is not computed: nothing here reads it, and its
  *   tag-stripping regex is quadratic in unclosed tags (60 KB of "x<p" took ~5 s),
@@ -29,13 +35,16 @@
 import { createRequire } from 'node:module';
 import Parser from 'rss-parser';
 import type { FeedFormat, ParsedFeed, ParsedItem } from '../model/index.js';
+import { decodeEntities } from '../normalize/html.js';
 import { escapeHtml } from '../publish/html.js';
 import { ParseError } from './errors.js';
 import { cdfAsRss, cdfAttributes } from './cdf.js';
 import { escapeInlineMarkup } from './inlineMarkup.js';
 import { elementNameNormalizer, feedPrefixes } from './names.js';
 import { personName } from './people.js';
+import { balanceTags } from './lenient.js';
 import { atomLinkHrefFromText } from './repair.js';
+import { rootElement } from './sniff.js';
 
 const ATOM10_NS = 'http://www.w3.org/2005/Atom';
 
@@ -77,6 +86,7 @@ const ITEM_FIELDS = [
   raw('$', 'attrs'),
   raw('guid', 'rawGuid'),
   raw('content', 'rawContent'),
+  raw('content:encoded', 'rawEncoded'),
   raw('summary', 'rawSummary'),
   raw('description', 'rawDescription'),
   raw('author', 'rawAuthors'),
@@ -269,14 +279,29 @@ function absoluteIn(link: string | undefined, base: string | undefined): string 
 
 /** The raw element the body was taken from, so its own xml:base applies to the body. */
 function bodyElement(item: RawItem, hasEncoded: boolean, hasContent: boolean): Node {
-  if (hasEncoded) return item['content:encoded'];
+  if (hasEncoded) return item.rawEncoded;
   if (hasContent) return item.rawContent ?? item.rawDescription;
   return item.rawSummary;
 }
 
 interface Bases {
   document?: string;
+  /** The root element when it is not the feed element (RSS's <rss>, RSS 1.0's <rdf:RDF>), as a node holding its xml:base. */
+  root?: Node;
   feedElement: Node;
+  /** RSS 1.0: items are the root's children, outside the channel. */
+  itemsOutsideFeedElement: boolean;
+}
+
+/** The elements whose xml:base is in force for an item, outermost first. */
+function itemScope(bases: Bases, item: RawItem): Node[] {
+  return [bases.root, ...(bases.itemsOutsideFeedElement ? [] : [bases.feedElement]), item.attrs];
+}
+
+/** The root element's xml:base as a node, read from its start tag (rss-parser hands over the channel, not the root). */
+function rootBaseNode(xml: string): Node {
+  const value = /\sxml:base\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(rootElement(xml)?.attrs ?? '');
+  return value ? { 'xml:base': decodeEntities(value[1] ?? value[2]!) } : undefined;
 }
 
 /** An RSS guid that is a permalink (isPermaLink is not "false") and an http(s) URL: the item's link when it has none (RSS 2.0). */
@@ -312,7 +337,7 @@ function toItem(item: RawItem, format: FeedFormat, bases: Bases, feedAuthors: st
   const content = atom10 ? atomBodyHtml(plainContent, item.rawContent) : plainContent;
   const summary = atom10 ? atomBodyHtml(plainSummary, item.rawSummary) : plainSummary;
   const isAtom = format === 'atom';
-  const itemBase = xmlBaseChain(bases.document, [bases.feedElement, item.attrs]) ?? bases.document;
+  const itemBase = xmlBaseChain(bases.document, itemScope(bases, item)) ?? bases.document;
   const cdf = format === 'cdf' ? cdfAttributes(item.attrs) : {};
   const link = text(item.link) ?? cdf.href ?? (isAtom ? undefined : permalinkGuid(item));
   const authors = authorsOf(item);
@@ -321,7 +346,7 @@ function toItem(item: RawItem, format: FeedFormat, bases: Bases, feedAuthors: st
     guid: text(item.guid) ?? text(item.id) ?? text(item['rdf:about']),
     // A relative link is relative to the item's xml:base, else to the document (RFC 3986 5.1).
     link: absoluteIn(link, itemBase),
-    baseUrl: xmlBaseChain(bases.document, [bases.feedElement, item.attrs, bodyElement(item, encoded !== undefined, content !== undefined)]),
+    baseUrl: xmlBaseChain(bases.document, [...itemScope(bases, item), bodyElement(item, encoded !== undefined, content !== undefined)]),
     title: titleHtml(item.rawTitle, item.title, atom10) ?? lastText(item.mediaTitle),
     // RSS: content:encoded is the body and description the summary; Atom: content and summary.
     contentHtml: encoded ?? content ?? summary ?? text(item.rawAbstract),
@@ -361,18 +386,41 @@ function parseErrorOf(err: unknown, format: FeedFormat, xml: string): ParseError
   return new ParseError(/not recognized/i.test(message) ? `not a feed: ${message}` : `invalid XML: ${message}`);
 }
 
+/** The strict parser's complaint, short: its first line and the line it was on. */
+function strictComplaint(err: unknown): string {
+  const message = (err as Error)?.message ?? String(err);
+  const line = /\nLine: (\d+)/.exec(message)?.[1];
+  return `invalid XML${line ? ` at line ${Number(line) + 1}` : ''}: ${message.split('\n')[0]}`;
+}
+
 /** `documentUrl` is where the document was fetched from: the outermost base for xml:base. */
 export async function parseXmlFeed(xml: string, format: FeedFormat, documentUrl?: string): Promise<ParsedFeed> {
   const prefixes = feedPrefixes(xml);
   let feed: Awaited<ReturnType<ReturnType<typeof parserFor>['parseString']>>;
+  let repaired: string[] | undefined;
   try {
     feed = await parserFor(prefixes, format).parseString(prepared(xml, format, prefixes));
   } catch (err) {
-    throw parseErrorOf(err, format, xml);
+    // Only markup the XML parser refused (its errors say where); rss-parser's own failures are not about tags.
+    const lenient = /\nLine: \d+/.test((err as Error)?.message ?? '') ? balanceTags(xml) : undefined;
+    if (!lenient) throw parseErrorOf(err, format, xml);
+    try {
+      feed = await parserFor(prefixes, format).parseString(prepared(lenient.text, format, prefixes));
+    } catch {
+      throw parseErrorOf(err, format, xml);
+    }
+    if (lenient.items > 0 && !feed.items?.length) throw parseErrorOf(err, format, xml);
+    repaired = [strictComplaint(err), ...lenient.notes];
   }
   const raw = feed as unknown as RawItem;
   const isAtom = format === 'atom';
-  const bases: Bases = { document: documentUrl ? resolveHttp(documentUrl, undefined) : undefined, feedElement: feed.attrs };
+  const bases: Bases = {
+    document: documentUrl ? resolveHttp(documentUrl, undefined) : undefined,
+    // Atom's and CDF's feed element is the root itself.
+    root: format === 'rss2' || format === 'rss1' ? rootBaseNode(xml) : undefined,
+    feedElement: feed.attrs,
+    itemsOutsideFeedElement: format === 'rss1',
+  };
   const authors = authorsOf(raw);
   const cdf = format === 'cdf' ? cdfAttributes(feed.attrs) : {};
   // Atom 1.0 (its namespace on the root), where a text construct's type is meant.
@@ -381,12 +429,13 @@ export async function parseXmlFeed(xml: string, format: FeedFormat, documentUrl?
   return {
     format,
     title: titleHtml(feed.rawTitle, feed.title, atom10),
-    link: absoluteIn(text(feed.link) ?? cdf.href, xmlBaseChain(bases.document, [bases.feedElement]) ?? bases.document),
+    link: absoluteIn(text(feed.link) ?? cdf.href, xmlBaseChain(bases.document, [bases.root, bases.feedElement]) ?? bases.document),
     ttlMinutes: positiveInteger(text(feed.ttl)),
     ...(isAtom && text(raw.rawId) ? { id: text(raw.rawId) } : {}),
     ...(authors.length ? { authors } : {}),
     published: dates.published,
     updated: dates.updated ?? cdf.lastmod,
     items: (feed.items ?? []).map((i) => toItem(i as RawItem, format, bases, authors, atom10)),
+    ...(repaired ? { repaired } : {}),
   };
 }

@@ -23,7 +23,9 @@
  *   `known`. A changed feed body is usually one new item over many old ones.
  * - One item that cannot be normalized (an unforeseen input) fails alone: it
  *   comes back with `error` (naming it by link, guid or title) and the
- *   feed's other items are read as usual.
+ *   feed's other items are read as usual. An item with nothing to show (no
+ *   title, no body text) comes back `skipped` with the reason, to be counted.
+ * - A document read only after repairs (parse/lenient.ts) says so: `repaired`.
  */
 import { createHash } from 'node:crypto';
 import { VERSION } from '../fetch/userAgent.js';
@@ -48,7 +50,7 @@ export interface ParseJob {
 
 /**
  * One item of the feed: normalized, with the guid its id was computed from
- * (`normalized` undefined: skipped, it had neither title nor body; or
+ * (or `skipped`: it has no title and no body text, and which item it is and why; or
  * `known`: its input hash is in `job.known`, so it was not normalized; or
  * `error`: normalizing it threw, and why).
  */
@@ -57,6 +59,7 @@ export interface JobItem {
   idGuid?: string;
   inputHash: string;
   known?: true;
+  skipped?: { item: string; reason: string };
   error?: string;
 }
 
@@ -69,6 +72,8 @@ export interface ParseJobResult {
   itemsSeen: number;
   /** The feed's item count when it had more than maxItems. */
   truncated?: number;
+  /** The document was read only after repairs (ParsedFeed.repaired). */
+  repaired?: string[];
   items: JobItem[];
 }
 
@@ -93,12 +98,15 @@ export async function parseAndNormalize(job: ParseJob): Promise<ParseJobResult> 
     ...(parsed.ttlMinutes !== undefined ? { ttlMinutes: parsed.ttlMinutes } : {}),
     itemsSeen: items.length,
     ...(truncated !== undefined ? { truncated } : {}),
+    ...(parsed.repaired ? { repaired: parsed.repaired } : {}),
     items: items.map((item, index): JobItem => {
       const idGuid = idGuids[index];
       const inputHash = itemInputHash(item, context, idGuid);
       if (known.has(inputHash)) return { idGuid, inputHash, known: true };
       try {
-        return { normalized: normalizeItem(item, itemSource, now, { ...job.options, idGuid }), idGuid, inputHash };
+        const normalized = normalizeItem(item, itemSource, now, { ...job.options, idGuid });
+        if (normalized) return { normalized, idGuid, inputHash };
+        return { idGuid, inputHash, skipped: { item: itemName(item, index), reason: skipReason(item) } };
       } catch (err) {
         return { idGuid, inputHash, error: `item ${itemName(item, index)} could not be read: ${(err as Error)?.message || String(err)}` };
       }
@@ -110,6 +118,12 @@ export async function parseAndNormalize(job: ParseJob): Promise<ParseJobResult> 
 function feedUpdated(feed: ParsedFeed, now: Date, options: NormalizeOptions): string {
   const dateOptions = { timezone: options.timezone };
   return resolveDates(parseDate(feed.published, dateOptions), parseDate(feed.updated, dateOptions), now, options.futureToleranceMs).updated;
+}
+
+/** Why normalizeItem gave nothing: it reads an item only when it has a title or body text. */
+function skipReason(item: ParsedItem): string {
+  const hasBody = [item.contentHtml, item.summaryHtml].some((html) => html?.trim());
+  return hasBody ? 'no title, and no text in its body' : 'neither title nor body';
 }
 
 /** How an error names an item: its link, else its guid, else its title as written (cut; reading its markup could fail too), else its position. */

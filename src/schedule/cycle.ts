@@ -67,6 +67,10 @@ export interface SourceReport {
   /** Items that could not be normalized (the feed's other items were stored), and the first one's error. */
   itemsFailed?: number;
   itemError?: string;
+  /** Items with nothing to show (no title, no body text), not stored: how many, each reason's count, and the first one (position and link or guid). */
+  itemsSkipped?: { count: number; reasons: Record<string, number>; first: string };
+  /** The body was broken XML read leniently: what was wrong, then what the reading changed (parse/lenient.ts). */
+  repaired?: string[];
 }
 
 export interface FeedReport {
@@ -225,11 +229,18 @@ function ingest(store: Store, parsed: ParseJobResult, known: KnownInputs, rules:
   let itemsKnown = 0;
   let itemsFailed = 0;
   let itemError: string | undefined;
+  let itemsSkipped: SourceReport['itemsSkipped'];
   store.transaction(() => {
-    for (const { normalized, idGuid, inputHash, known: isKnown, error } of parsed.items) {
+    for (const { normalized, idGuid, inputHash, known: isKnown, skipped, error } of parsed.items) {
       if (error !== undefined) {
         itemsFailed++;
         itemError ??= error;
+        continue;
+      }
+      if (skipped) {
+        itemsSkipped ??= { count: 0, reasons: {}, first: skipped.item };
+        itemsSkipped.count++;
+        itemsSkipped.reasons[skipped.reason] = (itemsSkipped.reasons[skipped.reason] ?? 0) + 1;
         continue;
       }
       if (isKnown) {
@@ -264,7 +275,7 @@ function ingest(store: Store, parsed: ParseJobResult, known: KnownInputs, rules:
       if (kept.size) itemsKept++;
     }
   });
-  return { itemsNew, itemsKept, itemsChanged, itemsKnown, ...(itemsFailed ? { itemsFailed, itemError } : {}) };
+  return { itemsNew, itemsKept, itemsChanged, itemsKnown, ...(itemsFailed ? { itemsFailed, itemError } : {}), ...(itemsSkipped ? { itemsSkipped } : {}) };
 }
 
 /** A source's known items: input hash → the stored article and whether a feed keeps it. */
@@ -381,6 +392,7 @@ async function pollSource(config: LoadedConfig, store: Store, src: SourceConfig,
     const parsed = await mode.pool.run(job);
     report.format = parsed.format;
     if (parsed.truncated !== undefined) report.truncated = parsed.truncated;
+    if (parsed.repaired) report.repaired = parsed.repaired;
     report.itemsSeen = parsed.itemsSeen;
     Object.assign(report, ingest(store, parsed, known, rules, options, mode), { ok: true });
     recordPoll(poll, 'ok', fetched.cache, { ...fetched.validators, bodyHash: fetched.bodyHash, ttlMinutes: parsed.ttlMinutes });
