@@ -121,7 +121,8 @@ describe('infrawire CLI', () => {
     expect(path).toBe(join(dir, 'feeds/ai-infrastructure.atom'));
     expect(url).toBeDefined();
     expect(r.stdout).toContain('sources: 5 ok, 2 failed');
-    expect((await validateAtom(path!)).code).toBe(0);
+    const result = await validateAtom(path!);
+    expect(result.code, result.output).toBe(0);
   });
 
   it('demo: serves a status page whose source table shows each source\'s state; exits 0 on Ctrl-C', async () => {

@@ -15,6 +15,7 @@ import { summarizeProfile, summarizeProfiles } from '../../bench/profile.js';
 import { launcherNodeFlags } from '../../src/cli/launcher.js';
 import { compileKeywords } from '../../src/curate/index.js';
 import { tempDir } from '../helpers/env.js';
+import { needs, pythonWithFeedparser } from '../helpers/tools.js';
 
 const TINY: CorpusOptions = { sources: 6, itemsPerSource: 5, itemBytes: 3000, matchRatio: 0.5, seed: 11, newestItemAt: '2026-06-01T12:00:00Z' };
 
@@ -285,12 +286,13 @@ describe('CPU steal', () => {
 });
 
 describe('a whole bench run at tiny scale', () => {
-  it('measures every pipeline over the same bytes and writes a complete report', { timeout: 180_000 }, async () => {
+  const python = needs('feedparser');
+  python.it('measures every pipeline over the same bytes and writes a complete report', { timeout: 180_000 }, async () => {
     const dir = tmp();
     const out = join(dir, 'results', 'report.json');
     const profDir = join(dir, 'prof');
     const lines: string[] = [];
-    const report = await runBench({ scales: [4], itemsPerSource: 30, itemBytes: 3000, matchRatio: 0.6, concurrency: 2, poolSize: 1, serverMode: 'validators', pipelines: ['infrawire', 'naiveNode', 'saxFloor', 'python'], python: '/usr/bin/python3', out, cpuProfDir: profDir, log: (l) => lines.push(l) });
+    const report = await runBench({ scales: [4], itemsPerSource: 30, itemBytes: 3000, matchRatio: 0.6, concurrency: 2, poolSize: 1, serverMode: 'validators', pipelines: ['infrawire', 'naiveNode', 'saxFloor', 'python'], python: pythonWithFeedparser()!, out, cpuProfDir: profDir, log: (l) => lines.push(l) });
     expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(JSON.parse(JSON.stringify(report)));
     const s = report.scales[0]!;
     expect(s).toMatchObject({ sources: 4, itemsPerSource: 30, corpusItems: 120, serverMode: 'validators' });

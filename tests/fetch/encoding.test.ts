@@ -12,6 +12,7 @@ import { runCycle, type CycleSummary } from '../../src/schedule/index.js';
 import { close, listen } from '../../src/serve/index.js';
 import { Store } from '../../src/store/index.js';
 import { ROOT, tempDir, testConfig, validateAtom } from '../helpers/env.js';
+import { needs, SHARED } from '../helpers/tools.js';
 
 const DIR = join(ROOT, 'fixtures/encoding');
 
@@ -76,8 +77,9 @@ describe('non-UTF-8 sources, end to end', () => {
     expect(decodeBody(Buffer.from([0x93, 0x41, 0x94]), 'text/xml; charset=x-no-such-charset')).toEqual({ text: '“A”', encoding: 'windows-1252' });
   });
 
-  it('detects UTF-16 and UTF-32, with or without a byte-order mark (the feedparser corpus files)', () => {
-    const corpus = join(ROOT, '../shared/corpus/feedparser/encoding');
+  const corpusFiles = needs('corpus/feedparser');
+  corpusFiles.it('detects UTF-16 and UTF-32, with or without a byte-order mark (the feedparser corpus files)', () => {
+    const corpus = join(SHARED, 'corpus/feedparser/encoding');
     const expected: Record<string, string> = {
       'utf-16le-bom.xml': 'utf-16le', 'utf-16le-autodetect.xml': 'utf-16le', 'utf-16be-bom.xml': 'utf-16be', 'utf-16be-autodetect.xml': 'utf-16be',
       'utf-32le-bom.xml': 'utf-32le', 'utf-32le-autodetect.xml': 'utf-32le', 'utf-32be-bom.xml': 'utf-32be', 'utf-32be-autodetect.xml': 'utf-32be',

@@ -1,4 +1,4 @@
-/** Shared test setup: temp folders, the fixture server, configs pointing at it, the Atom validator. */
+/** Shared test setup: temp folders, the fixture server, configs pointing at it, the Atom checks. */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -8,10 +8,12 @@ import { promisify } from 'node:util';
 import { DEMO_SOURCES } from '../../src/cli/demo.js';
 import { parseConfig, type LoadedConfig } from '../../src/config/index.js';
 import { close, createFixtureServer, listen } from '../../src/serve/index.js';
+import { checkAtomFile, formatProblems, type AtomProblem, type AtomRule } from './atomCheck.js';
+import { IN_CI, needs, VALIDATOR } from './tools.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const FIXTURES = join(ROOT, 'fixtures/sources');
-export const VALIDATOR = resolve(ROOT, '../shared/validators/validate-atom.sh');
+export { VALIDATOR };
 
 export const TEST_KEYWORDS = ['Nscale', 'CoreWeave', 'Lambda', 'Nvidia', 'AMD', 'data center', 'GPU', 'GPU cluster', 'AI infrastructure', 'AI cloud', 'gigawatt', 'megawatt', 'hyperscaler', 'semiconductor', 'chip', 'accelerator', 'power purchase agreement', 'H100', 'liquid cooling', 'colocation', 'AI'];
 
@@ -51,13 +53,61 @@ export function testConfig(dir: string, fixturesUrl: string, sources = FIXTURE_S
   return parseConfig(rawTestConfig(fixturesUrl, sources, extra), join(dir, 'config.json'));
 }
 
-/** Run the independent Atom validator; resolves with its exit code and output. */
+/**
+ * TEMPORARY allow-list, to be removed when src/ publishes these right (issue 19;
+ * another engineer's fix): warnings of the own Atom check that the documents
+ * the tests publish still carry. Listed here, they are printed but do not fail
+ * `validateAtom`; the checker itself reports them as always. Warnings only.
+ */
+export const ATOM_WARNINGS_ALLOWED_UNTIL_SRC_FIX: { rule: AtomRule; match: RegExp; why: string }[] = [
+  { rule: 'source-metadata', match: /no atom:updated/, why: 'src/publish/atom.ts writes atom:source without the source feed\'s updated (every test that publishes)' },
+  { rule: 'not-blank', match: /^atom:(summary|title|name) is empty$/, why: 'an article with an empty summary, title or author name is published as an empty element (tests/hostile/properties.test.ts)' },
+  { rule: 'implausible-date', match: /before 1971/, why: 'dates at the Unix epoch go out as they are: an empty feed\'s updated (tests/publish/render.test.ts), random dates (tests/hostile/properties.test.ts)' },
+];
+
+function allowed(p: AtomProblem): { rule: AtomRule; why: string } | undefined {
+  return p.level === 'warning' ? ATOM_WARNINGS_ALLOWED_UNTIL_SRC_FIX.find((a) => a.rule === p.rule && a.match.test(p.message)) : undefined;
+}
+
+/**
+ * Check published Atom documents: always by the own check (`atomCheck.ts`;
+ * any error or warning fails), and also by ../shared/validators/validate-atom.sh
+ * --warnings-as-errors when it and its Debian tools are here (required under
+ * CI=true; otherwise its absence is one printed skip line). Code 0 only when
+ * every checker that ran passed; the output says which checker found what.
+ */
 export async function validateAtom(...files: string[]): Promise<{ code: number; output: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(VALIDATOR, ['--warnings-as-errors', ...files], { timeout: 120_000 });
-    return { code: 0, output: stdout + stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : 1, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+  let failed = false;
+  const own: string[] = [];
+  for (const file of files) {
+    let problems: AtomProblem[];
+    try {
+      problems = checkAtomFile(file);
+    } catch (err) {
+      failed = true;
+      own.push(`${file}: cannot read: ${(err as Error).message}`);
+      continue;
+    }
+    const counted = problems.filter((p) => !allowed(p));
+    if (counted.length) failed = true;
+    own.push(counted.length ? formatProblems(file, counted) : `${file}: valid Atom 1.0`);
+    for (const p of problems.filter(allowed)) own.push(`${formatProblems(file, [p])} (allowed until src/ is fixed: ${allowed(p)!.why})`);
   }
+  const sections = [`own Atom check (tests/helpers/atomCheck.ts):\n${own.join('\n')}`];
+
+  const external = needs('validator');
+  if (external.present) {
+    try {
+      const { stdout, stderr } = await promisify(execFile)(VALIDATOR, ['--warnings-as-errors', ...files], { timeout: 120_000 });
+      sections.push(`external validator (${VALIDATOR}):\n${stdout}${stderr}`);
+    } catch (err) {
+      const e = err as { code?: number | string; stdout?: string; stderr?: string; message: string };
+      failed = true;
+      sections.push(`external validator (${VALIDATOR}) failed (exit ${e.code}):\n${e.stdout ?? ''}${e.stderr ?? ''}${typeof e.code === 'string' ? e.message : ''}`);
+    }
+  } else if (IN_CI) {
+    failed = true;
+    sections.push(`external validator: ${external.note} (CI=true: nothing may skip)`);
+  } else sections.push(`external validator: skipped: ${external.note}`);
+  return { code: failed ? 1 : 0, output: sections.join('\n') };
 }

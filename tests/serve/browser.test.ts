@@ -2,20 +2,23 @@
  * The status page in a real browser: Debian's chromium driven by
  * playwright-core (never a downloaded browser), at phone size, against a
  * daemon that has run a cycle over the fixture sources. Saves a screenshot.
+ * Chromium is found through PATH or INFRAWIRE_CHROMIUM; without it the test
+ * skips, naming the package (not under CI=true: tests/helpers/tools.ts).
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startDaemon, type Daemon } from '../../src/schedule/index.js';
 import { startFixtureServer, tempDir, testConfig } from '../helpers/env.js';
+import { chromiumPath, needs } from '../helpers/tools.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+const chromiumTool = needs('chromium');
 export const SCREENSHOT_DIR = join(tmpdir(), 'infrawire-screenshots');
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 
-describe('status page in headless Chromium', () => {
+chromiumTool.describe('status page in headless Chromium', () => {
   let fixtures: Awaited<ReturnType<typeof startFixtureServer>>;
   let tmp: ReturnType<typeof tempDir>;
   let daemon: Daemon;
@@ -31,7 +34,7 @@ describe('status page in headless Chromium', () => {
     profile = mkdtempSync(join(tmpdir(), 'infrawire-chromium-'));
     // A fresh profile per run; playwright passes it as --user-data-dir.
     browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
+      executablePath: chromiumPath()!,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
       timeout: 60_000,
       viewport: { width: 390, height: 844 },
