@@ -288,3 +288,28 @@ describe('the parse pool: a worker heap cap (worker resourceLimits)', () => {
     }
   }, 120_000);
 });
+
+describe('the supported versions, stated once each place', () => {
+  const engines = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+  // engines is a union of caret ranges (^MAJOR.MINOR.PATCH); nothing else is read here.
+  const ranges = engines.split('||').map((r) => /^\s*\^(\d+)\.(\d+)\.(\d+)\s*$/.exec(r)?.slice(1).map(Number));
+  const allows = (version: string) => {
+    const [major, minor, patch] = version.split('.').map(Number) as [number, number, number];
+    return ranges.some((r) => r && r[0] === major && (minor > r[1]! || (minor === r[1] && patch >= r[2]!)));
+  };
+
+  it('engines is caret ranges, and allows the Node running this suite', () => {
+    expect(ranges.every(Boolean), engines).toBe(true);
+    expect(allows(process.versions.node), `${process.versions.node} not in ${engines}`).toBe(true);
+  });
+
+  it("the container's Node (both stages) is a major .ci/run tests and engines allows", () => {
+    const images = [...readFileSync(join(ROOT, 'Dockerfile'), 'utf8').matchAll(/^FROM node:(\d+)[\w.-]*(?: AS \w+)?$/gm)].map((m) => m[1]);
+    expect(images).toHaveLength(2);
+    expect(new Set(images).size).toBe(1);
+    const tested = [...readFileSync(join(ROOT, '.ci/run'), 'utf8').matchAll(/^\s*"(\d+)\.(\d+\.\d+) sha512-/gm)].map((m) => [m[1], `${m[1]}.${m[2]}`]);
+    const built = tested.find(([major]) => major === images[0]);
+    expect(built, `node:${images[0]} is not among the Node builds .ci/run tests`).toBeDefined();
+    expect(allows(built![1]!)).toBe(true);
+  });
+});
