@@ -10,8 +10,10 @@
 #   -v "$PWD/config.json:/config/config.json:ro"   (then set those keys in it yourself)
 # and reload it with `docker kill -s HUP infrawire`.
 
+# Node 24 LTS, Debian 12 (bookworm) like the machines CI runs on; infrawire supports
+# Node 20.19+, 22.12+ and 24 (package.json engines), each tested by .ci/run.
 # --- dependencies and the compiled build (C++ tools only in case better-sqlite3 has no prebuilt binary) ---
-FROM node:20-slim AS deps
+FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
@@ -22,8 +24,8 @@ COPY bench ./bench
 # npm ci runs the build (prepare: tsc → dist/), then the dev dependencies go.
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev --no-audit --no-fund && npm cache clean --force
 
-# --- runtime ---
-FROM node:20-slim
+# --- runtime (the same Node as the deps stage: better-sqlite3 is built for its ABI) ---
+FROM node:24-bookworm-slim
 ARG PUBLIC_URL=http://127.0.0.1:8080
 ENV NODE_ENV=production \
     INFRAWIRE_CONFIG=/config/config.json
