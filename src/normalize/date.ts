@@ -193,9 +193,15 @@ export function parseDate(raw: string | undefined, options: DateOptions = {}): D
 }
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Missing or invalid → undefined; too far in the future → the first-seen time. */
+/**
+ * No news item predates the web: a date before 1991 is a source's bug (the Unix
+ * epoch from a zero timestamp, "0001-01-01" from an empty field), read as missing.
+ */
+export const EARLIEST_DATE_MS = Date.UTC(1991, 0, 1);
+
+/** Missing, invalid or before the web → undefined; too far in the future → the first-seen time. */
 function clamp(date: Date | undefined, firstSeen: Date, maxFuture: number): Date | undefined {
-  if (!date || Number.isNaN(date.getTime())) return undefined;
+  if (!date || Number.isNaN(date.getTime()) || date.getTime() < EARLIEST_DATE_MS) return undefined;
   return date.getTime() - firstSeen.getTime() > maxFuture ? firstSeen : date;
 }
 

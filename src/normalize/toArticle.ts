@@ -22,6 +22,7 @@
  */
 import type { Config, SourceConfig } from '../config/schema.js';
 import type { Article, Faq, ParsedItem, SourceRef } from '../model/index.js';
+import { xmlSafe } from '../model/text.js';
 import { opensFaqSection, splitFaq } from './faq.js';
 import { cutFromFaqHeading, parseHtml, removeBareFaqHeadings, removeBlocksWithText, renderHtml, takeHtmlFaqs, uniqueFaqs } from './faqHtml.js';
 import { extractFigures } from './figures.js';
@@ -87,6 +88,17 @@ function itemUrl(item: ParsedItem, base: string): string | undefined {
 
 function firstNonBlank(...values: (string | undefined)[]): string {
   return values.find((value) => value !== undefined && value.trim() !== '') ?? '';
+}
+
+/**
+ * The item without characters XML forbids: the parse stage strips them from whole
+ * documents, but a ParsedItem from elsewhere may carry them, and a title of lone
+ * surrogates would otherwise reach a feed as an empty element.
+ */
+function withoutXmlInvalid(item: ParsedItem): ParsedItem {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(item)) out[key] = typeof value === 'string' ? xmlSafe(value) : Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? xmlSafe(v) : v)) : value;
+  return out as unknown as ParsedItem;
 }
 
 function uniqueTexts(values: string[], clean: (value: string) => string): string[] {
@@ -182,7 +194,8 @@ export function toArticle(item: ParsedItem, source: SourceRef, firstSeen: Date, 
 }
 
 /** `toArticle` plus the parsed source dates (see `redated`). */
-export function normalizeItem(item: ParsedItem, source: SourceRef, firstSeen: Date, options: NormalizeOptions = {}): NormalizedItem | undefined {
+export function normalizeItem(parsed: ParsedItem, source: SourceRef, firstSeen: Date, options: NormalizeOptions = {}): NormalizedItem | undefined {
+  const item = withoutXmlInvalid(parsed);
   const base = baseUrl(source);
   const raw = firstNonBlank(item.contentHtml, item.summaryHtml);
   const ownUrl = itemUrl(item, base);

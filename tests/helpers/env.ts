@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { DEMO_SOURCES } from '../../src/cli/demo.js';
 import { parseConfig, type LoadedConfig } from '../../src/config/index.js';
 import { close, createFixtureServer, listen } from '../../src/serve/index.js';
-import { checkAtomFile, formatProblems, type AtomProblem, type AtomRule } from './atomCheck.js';
+import { checkAtomFile, formatProblems, type AtomProblem } from './atomCheck.js';
 import { IN_CI, needs, VALIDATOR } from './tools.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -54,22 +54,6 @@ export function testConfig(dir: string, fixturesUrl: string, sources = FIXTURE_S
 }
 
 /**
- * TEMPORARY allow-list, to be removed when src/ publishes these right (issue 19;
- * another engineer's fix): warnings of the own Atom check that the documents
- * the tests publish still carry. Listed here, they are printed but do not fail
- * `validateAtom`; the checker itself reports them as always. Warnings only.
- */
-export const ATOM_WARNINGS_ALLOWED_UNTIL_SRC_FIX: { rule: AtomRule; match: RegExp; why: string }[] = [
-  { rule: 'source-metadata', match: /no atom:updated/, why: 'src/publish/atom.ts writes atom:source without the source feed\'s updated (every test that publishes)' },
-  { rule: 'not-blank', match: /^atom:(summary|title|name) is empty$/, why: 'an article with an empty summary, title or author name is published as an empty element (tests/hostile/properties.test.ts)' },
-  { rule: 'implausible-date', match: /before 1971/, why: 'dates at the Unix epoch go out as they are: an empty feed\'s updated (tests/publish/render.test.ts), random dates (tests/hostile/properties.test.ts)' },
-];
-
-function allowed(p: AtomProblem): { rule: AtomRule; why: string } | undefined {
-  return p.level === 'warning' ? ATOM_WARNINGS_ALLOWED_UNTIL_SRC_FIX.find((a) => a.rule === p.rule && a.match.test(p.message)) : undefined;
-}
-
-/**
  * Check published Atom documents: always by the own check (`atomCheck.ts`;
  * any error or warning fails), and also by ../shared/validators/validate-atom.sh
  * --warnings-as-errors when it and its Debian tools are here (required under
@@ -88,10 +72,8 @@ export async function validateAtom(...files: string[]): Promise<{ code: number; 
       own.push(`${file}: cannot read: ${(err as Error).message}`);
       continue;
     }
-    const counted = problems.filter((p) => !allowed(p));
-    if (counted.length) failed = true;
-    own.push(counted.length ? formatProblems(file, counted) : `${file}: valid Atom 1.0`);
-    for (const p of problems.filter(allowed)) own.push(`${formatProblems(file, [p])} (allowed until src/ is fixed: ${allowed(p)!.why})`);
+    if (problems.length) failed = true;
+    own.push(problems.length ? formatProblems(file, problems) : `${file}: valid Atom 1.0`);
   }
   const sections = [`own Atom check (tests/helpers/atomCheck.ts):\n${own.join('\n')}`];
 

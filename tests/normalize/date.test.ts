@@ -151,3 +151,13 @@ describe('resolveDates', () => {
     expect(resolveDates(new Date(Number.NaN), undefined, firstSeen).published).toBe('2026-11-02T12:00:00.000Z');
   });
 });
+
+describe('dates before the web are a source bug', () => {
+  const seen = new Date('2026-12-01T10:00:00Z');
+  it('reads the epoch, year 1 and 1990 as missing (the first-seen time), 1991 as given', () => {
+    for (const raw of ['1970-01-01T00:00:00Z', 'Thu, 01 Jan 1970 00:00:00 GMT', '0001-01-01T00:00:00Z', '1990-12-31T23:59:59Z']) {
+      expect(resolveDates(parseDate(raw), undefined, seen), raw).toEqual({ published: seen.toISOString(), updated: seen.toISOString() });
+    }
+    expect(resolveDates(parseDate('1991-01-01T00:00:00Z'), parseDate('1970-01-01T00:00:00Z'), seen)).toEqual({ published: '1991-01-01T00:00:00.000Z', updated: '1991-01-01T00:00:00.000Z' });
+  });
+});

@@ -121,3 +121,13 @@ describe('toArticle', () => {
     expect(a?.id).toBe(b?.id);
   });
 });
+
+describe('characters XML forbids in a parsed item', () => {
+  it('are dropped before the title and authors are read: a title of lone surrogates is no title', () => {
+    const source = { name: 'Wire', url: 'https://wire.example/feed' };
+    const at = new Date('2026-12-01T10:00:00Z');
+    expect(toArticle({ title: '\ud800\u0001', authors: [], categories: [] }, source, at)).toBeUndefined();
+    const article = toArticle({ title: 'GPU\u0000 cloud\udfff opens', contentHtml: '<p>A GPU cloud opens in Oslo.</p>', authors: ['\ud800', 'Ana\u0007 Lind'], categories: ['\u0001'] }, source, at)!;
+    expect([article.title, article.authors, article.categories]).toEqual(['GPU cloud opens', ['Ana Lind'], []]);
+  });
+});
