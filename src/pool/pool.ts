@@ -28,6 +28,7 @@
  *   parse threads or the main thread set a cycle's pace (the bench reports it).
  */
 import { availableParallelism } from 'node:os';
+import v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { parseAndNormalize, type ParseJob, type ParseJobResult } from './parseJob.js';
 
@@ -69,6 +70,18 @@ const WORKER_YOUNG_GENERATION_MB = 8;
 
 // Compiled (dist/), the worker is plain JavaScript; as TypeScript, worker.mjs registers tsx first.
 const WORKER_ENTRY = new URL(import.meta.url.endsWith('.ts') ? './worker.mjs' : './worker.js', import.meta.url);
+
+/**
+ * V8 applies `--max-old-space-size` (the launcher's heap ceiling, see
+ * src/cli/launcher.ts) to every isolate it creates afterwards, over a worker's
+ * `resourceLimits`: under the launcher `pool.maxMemoryMb` capped nothing and a
+ * hostile body could grow a worker to 1 GB. The main heap took its ceiling at
+ * start-up, so unsetting the flag (0: none) before a worker starts gives each
+ * worker its own cap and leaves the main thread's as it is.
+ */
+function releaseHeapFlag(): void {
+  v8.setFlagsFromString('--max-old-space-size=0');
+}
 
 /**
  * The default leaves one core to the main thread (fetch, store, curate,
@@ -188,6 +201,7 @@ class WorkerPool implements ParsePool {
   }
 
   private start(): void {
+    releaseHeapFlag();
     const worker = new Worker(WORKER_ENTRY, { name: 'infrawire-parse', resourceLimits: { maxOldGenerationSizeMb: this.settings.maxMemoryMb, maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
     const slot: Slot = { worker, ready: false };
     this.slots.push(slot);

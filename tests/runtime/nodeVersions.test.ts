@@ -24,6 +24,7 @@ import { ConfigError, loadConfig } from '../../src/config/index.js';
 import { fetchSource, USER_AGENT, type FetchResult } from '../../src/fetch/index.js';
 import { parseDate } from '../../src/normalize/date.js';
 import { decodeBody } from '../../src/parse/index.js';
+import { launcherNodeFlags } from '../../src/cli/launcher.js';
 import { createParsePool, parseAndNormalize } from '../../src/pool/index.js';
 import { WebSubPublisher } from '../../src/websub/index.js';
 import { hugeFeed } from '../pool/hostileFeeds.js';
@@ -292,6 +293,31 @@ describe('the parse pool: a worker heap cap (worker resourceLimits)', () => {
       await large.close();
     }
   }, 120_000);
+});
+
+describe('the parse pool under the launcher\'s Node options', () => {
+  it('still caps each worker at pool.maxMemoryMb (V8 applies --max-old-space-size to every isolate unless released)', async () => {
+    const program = `
+      import { createParsePool } from ${JSON.stringify(join(ROOT, 'src/pool/index.ts'))};
+      import { hugeFeed } from ${JSON.stringify(join(ROOT, 'tests/pool/hostileFeeds.ts'))};
+      const v8 = await import('node:v8');
+      const pool = createParsePool({ size: 1, taskTimeoutMs: 120000, maxMemoryMb: 48 });
+      const job = { source: 'big item', body: Buffer.from(hugeFeed(1, 2000000)), url: 'http://127.0.0.1/big', maxItems: 10, now: '2026-12-01T00:00:00.000Z', options: {} };
+      let outcome;
+      try { await pool.run(job); outcome = 'parsed'; } catch (err) { outcome = err.message; }
+      await pool.close();
+      console.log(JSON.stringify({ outcome, mainLimitMb: Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20) }));`;
+    // A file, not -e: workers inherit the process's execArgv, and --input-type would stop them.
+    const tmp = tempDir();
+    const script = join(tmp.dir, 'capped.mts');
+    writeFileSync(script, program);
+    const { stdout } = await promisify(execFile)(process.execPath, [...launcherNodeFlags(), '--import', 'tsx', script], { cwd: ROOT, timeout: 120_000 }).finally(tmp.cleanup);
+    const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { outcome: string; mainLimitMb: number };
+    expect(result.outcome).toBe('the parse worker crashed on source "big item" (out of memory: pool.maxMemoryMb is 48): it was replaced');
+    // The main thread keeps the launcher's ceiling (plus the young generation, larger on Node 24).
+    expect(result.mainLimitMb).toBeGreaterThanOrEqual(1024);
+    expect(result.mainLimitMb).toBeLessThan(1024 + 256);
+  }, 150_000);
 });
 
 describe('the supported versions, stated once each place', () => {
