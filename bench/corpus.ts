@@ -18,7 +18,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { escapeHtml } from '../src/publish/html.js';
+import { escapeHtml } from '../src/lib/markup.js';
 
 /** The watch keywords the benchmark config uses. */
 export const BENCH_KEYWORDS = ['CoreWeave', 'Nscale', 'Nvidia', 'data center', 'GPU cluster', 'AI infrastructure', 'gigawatt', 'megawatt', 'liquid cooling', 'H100', 'hyperscaler', 'power purchase agreement'];

@@ -7,7 +7,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ConfigError, configJsonSchema, loadConfig } from '../config/index.js';
-import { VERSION } from '../fetch/index.js';
+import { VERSION } from '../model/version.js';
 import { StoreLockedError } from '../store/index.js';
 import { daemonCommand } from './daemonCommand.js';
 import { runDemo } from './demo.js';

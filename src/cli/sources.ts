@@ -14,7 +14,7 @@ import type { FetchOptions } from '../fetch/index.js';
 import { fetchSource } from '../fetch/index.js';
 import { canonicalUrl } from '../normalize/index.js';
 import { parseFeed } from '../parse/index.js';
-import { escapeHtml } from '../publish/index.js';
+import { escapeHtml } from '../lib/markup.js';
 
 const FEED_TYPES = new Set(['application/rss+xml', 'application/atom+xml', 'application/feed+json', 'application/json', 'application/rdf+xml', 'application/xml', 'text/xml']);
 

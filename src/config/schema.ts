@@ -11,7 +11,7 @@
  */
 import cron from 'node-cron';
 import { z } from 'zod';
-import { isTimeZone } from '../normalize/date.js';
+import { isTimeZone } from '../lib/time.js';
 import { curateSchema, keywordText, watchRulesSchema, watchSchema } from './watchRules.js';
 
 /** An absolute http(s) URL: what a source's URL must be (config, `sources add`). */

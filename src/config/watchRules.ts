@@ -14,7 +14,7 @@
  *   percent), the same units `article.figures` carries.
  */
 import { z } from 'zod';
-import { regexProblem } from '../curate/regex.js';
+import { regexProblem } from '../lib/regex.js';
 
 export const FIELDS = ['title', 'summary', 'body', 'categories', 'author', 'url'] as const;
 export type Field = (typeof FIELDS)[number];

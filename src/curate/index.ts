@@ -1,5 +1,4 @@
 export * from './keywords.js';
-export * from './regex.js';
 export * from './rules.js';
 export * from './feeds.js';
 export * from './explain.js';

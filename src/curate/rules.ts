@@ -18,7 +18,7 @@
 import type { Field, SimpleTermConfig, TermConfig, WatchRulesConfig } from '../config/index.js';
 import type { Article, Figure } from '../model/index.js';
 import { compileKeyword, findKeyword, foldText, type KeywordMatcher } from './keywords.js';
-import { compileLinearRegex, type LinearRegex } from './regex.js';
+import { compileLinearRegex, type LinearRegex } from '../lib/regex.js';
 
 export type MatchField = Field | 'figures';
 

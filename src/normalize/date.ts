@@ -146,16 +146,6 @@ function zoneOffsetAt(instant: number, timezone: string): number {
   return Math.round((asUtc - Math.floor(instant / 1000) * 1000) / 60_000);
 }
 
-/** True when `name` is an IANA time zone this Node knows ("Europe/Berlin", "UTC"). */
-export function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * UTC instant of a zone-less local time in `timezone`. A local time that falls
  * into a DST gap (02:30 on a spring-forward night) is read with the offset

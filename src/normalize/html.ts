@@ -26,6 +26,7 @@
  */
 import { DomUtils, Parser } from 'htmlparser2';
 import { DomHandler, Element, isTag, isText, type AnyNode, type Document, type ParentNode } from 'domhandler';
+import { decodeEntities } from '../lib/markup.js';
 
 const BLOCK_TAGS = new Set([
   'p', 'div', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'tr',
@@ -196,23 +197,6 @@ export function outerHtmlBlocks(nodes: AnyNode | AnyNode[]): string[] {
 }
 
 /** Collects the text htmlparser2 reports. */
-class TextSink {
-  out = '';
-  ontext(text: string): void {
-    this.out += text;
-  }
-}
-
-/** Decodes entities in text that has no markup; `<` is escaped so it stays a literal. Text without `&` holds no entity: it is returned as it is. */
-export function decodeEntities(text: string): string {
-  if (!text.includes('&')) return text;
-  const sink = new TextSink();
-  const parser = new Parser(sink, { decodeEntities: true });
-  parser.write(text.replace(/</g, '&lt;'));
-  parser.end();
-  return sink.out;
-}
-
 /** In plain text, a line that is an FAQ heading or starts a Q/A marker is its own block, even without a blank line. */
 const PLAIN_BLOCK_START = /^\s*(?:(?:faqs?|frequently asked questions)\s*:?\s*$|(?:Q|A|question|answer)\s*:)/i;
 

@@ -28,7 +28,7 @@ import { cutFromFaqHeading, parseHtml, removeBareFaqHeadings, removeBlocksWithTe
 import { extractFigures } from './figures.js';
 import { generateFaqs } from './generatedFaq.js';
 import { documentBlocks, htmlToBlocks, htmlToText, looksLikeHtml, renderedBlocks } from './html.js';
-import { personName } from '../parse/people.js';
+import { personName } from '../lib/people.js';
 import { canonicalUrl, entryId } from './url.js';
 import { parseDate, resolveDates } from './date.js';
 import { removeHiddenAndIframeContent, sanitizeDocument } from './sanitize.js';

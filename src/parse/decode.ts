@@ -22,7 +22,7 @@
  * document declares in its internal DTD subset are expanded (`expandInternalEntities`).
  */
 import iconv from 'iconv-lite';
-import { decodeEntities } from '../normalize/html.js';
+import { decodeEntities } from '../lib/markup.js';
 import { ParseError } from './errors.js';
 import { UNPARSED_SECTIONS } from './repair.js';
 import { rootElement } from './sniff.js';

@@ -21,7 +21,7 @@
  *   (xml:base, xml:lang) stay.
  * - An element whose end cannot be found is left alone (the parser then reports it).
  */
-import { escapeHtml } from '../publish/html.js';
+import { escapeHtml } from '../lib/markup.js';
 
 const XHTML_NS = 'http://www.w3.org/1999/xhtml';
 const NAME = '[A-Za-z_][\\w.-]*(?::[A-Za-z_][\\w.-]*)?';

@@ -35,13 +35,12 @@
 import { createRequire } from 'node:module';
 import Parser from 'rss-parser';
 import type { FeedFormat, ParsedFeed, ParsedItem } from '../model/index.js';
-import { decodeEntities } from '../normalize/html.js';
-import { escapeHtml } from '../publish/html.js';
+import { decodeEntities, escapeHtml } from '../lib/markup.js';
 import { ParseError } from './errors.js';
 import { cdfAsRss, cdfAttributes } from './cdf.js';
 import { escapeInlineMarkup } from './inlineMarkup.js';
 import { elementNameNormalizer, feedPrefixes } from './names.js';
-import { personName } from './people.js';
+import { personName } from '../lib/people.js';
 import { balanceTags } from './lenient.js';
 import { atomLinkHrefFromText } from './repair.js';
 import { rootElement } from './sniff.js';

@@ -28,7 +28,7 @@
  * - A document read only after repairs (parse/lenient.ts) says so: `repaired`.
  */
 import { createHash } from 'node:crypto';
-import { VERSION } from '../fetch/userAgent.js';
+import { VERSION } from '../model/version.js';
 import type { FeedFormat, ParsedFeed, ParsedItem, SourceRef } from '../model/index.js';
 import { htmlToText, identityGuids, normalizeItem, parseDate, resolveDates, type NormalizedItem, type NormalizeOptions } from '../normalize/index.js';
 import { parseFeed } from '../parse/index.js';

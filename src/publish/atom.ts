@@ -14,7 +14,7 @@
  */
 import type { Article } from '../model/index.js';
 import type { FeedEntry } from '../store/index.js';
-import { escapeHtml, xmlSafe } from './html.js';
+import { escapeHtml, xmlSafe } from '../lib/markup.js';
 import type { DocumentFrame, FeedDescription } from './renderFeeds.js';
 
 const attr = escapeHtml;

@@ -10,19 +10,7 @@
  * reported by", source line.
  */
 import type { Article, Faq, Figure, RelatedReport } from '../model/index.js';
-import { xmlSafe } from '../model/text.js';
-
-export { xmlSafe };
-
-const MARKUP = /[&<>"]/;
-const MARKUP_ALL = /[&<>"]/g;
-const ESCAPED: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
-
-/** One pass, and none when there is nothing to escape (most text): a feed escapes thousands of strings. */
-export function escapeHtml(text: string): string {
-  const safe = xmlSafe(text);
-  return MARKUP.test(safe) ? safe.replace(MARKUP_ALL, (c) => ESCAPED[c]!) : safe;
-}
+import { escapeHtml, xmlSafe } from '../lib/markup.js';
 
 const FIGURE_KINDS: Record<Figure['kind'], string> = { money: 'Money', power: 'Power', compute: 'Compute', percent: 'Share' };
 

@@ -20,7 +20,7 @@
  * - Text stays plain text; `content_html` is the same escaped HTML as Atom's.
  */
 import type { FeedEntry } from '../store/index.js';
-import { xmlSafe } from './html.js';
+import { xmlSafe } from '../lib/markup.js';
 import type { DocumentFrame, FeedDescription } from './renderFeeds.js';
 
 export const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';

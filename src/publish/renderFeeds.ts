@@ -13,9 +13,10 @@
 import { Feed, type Item } from 'feed';
 import type { FeedConfig } from '../config/index.js';
 import type { FeedEntry } from '../store/index.js';
-import { VERSION } from '../fetch/index.js';
+import { VERSION } from '../model/version.js';
 import { atomEntryParts, atomFrame, cdata, CDATA_END, CDATA_START, cdataInside } from './atom.js';
-import { entryContentHtml, escapeHtml, xmlSafe } from './html.js';
+import { escapeHtml, xmlSafe } from '../lib/markup.js';
+import { entryContentHtml } from './html.js';
 import { jsonFeedFrame, jsonFeedItemParts } from './jsonFeed.js';
 
 export interface FeedSite {

@@ -23,7 +23,7 @@
 import { createHash } from 'node:crypto';
 import type { LoadedConfig } from '../config/index.js';
 import { clusterStories, decideFeeds, decisionsValidUntil, feedRulesFor, keptFeeds, type FeedRules } from '../curate/index.js';
-import { VERSION } from '../fetch/index.js';
+import { VERSION } from '../model/version.js';
 import type { Article } from '../model/index.js';
 import {
   clusterLeads,

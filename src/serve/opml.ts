@@ -5,7 +5,7 @@
  * Rules: pure and deterministic (no dateCreated from the clock); every
  * attribute escaped; sources in config order.
  */
-import { escapeHtml } from '../publish/index.js';
+import { escapeHtml } from '../lib/markup.js';
 
 export interface OpmlSource {
   name: string;

@@ -12,7 +12,7 @@
  * - Readable on a phone: one column of cards below 640px, no scripts, no
  *   external assets.
  */
-import { escapeHtml } from '../publish/index.js';
+import { escapeHtml } from '../lib/markup.js';
 import type { SourceHealth } from '../schedule/health.js';
 import { formatDuration, type HealthReport } from './health.js';
 

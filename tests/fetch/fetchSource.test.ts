@@ -5,7 +5,8 @@
 import { createServer } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifyNetworkError, fetchSource, MAX_REDIRECTS, USER_AGENT, VERSION, type FetchResult } from '../../src/fetch/index.js';
+import { classifyNetworkError, fetchSource, MAX_REDIRECTS, USER_AGENT, type FetchResult } from '../../src/fetch/index.js';
+import { VERSION } from '../../src/model/version.js';
 import { close, listen } from '../../src/serve/index.js';
 import { BOMB_BYTES, FEED, startPublisher, type Publisher } from './publisher.js';
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isTimeZone, parseDate, resolveDates } from '../../src/normalize/index.js';
+import { parseDate, resolveDates } from '../../src/normalize/index.js';
+import { isTimeZone } from '../../src/lib/time.js';
 
 const iso = (raw: string | undefined): string | undefined => parseDate(raw)?.toISOString();
 

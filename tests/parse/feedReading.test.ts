@@ -10,7 +10,7 @@ import { toArticle } from '../../src/normalize/index.js';
 import { declaredEntities, expandInternalEntities, ParseError, parseFeed } from '../../src/parse/index.js';
 import { escapeInlineMarkup } from '../../src/parse/inlineMarkup.js';
 import { elementNameNormalizer, feedPrefixes } from '../../src/parse/names.js';
-import { personName } from '../../src/parse/people.js';
+import { personName } from '../../src/lib/people.js';
 import { atomLinkHrefFromText, closeTruncatedEndTag, escapeBareAmpersands } from '../../src/parse/repair.js';
 
 const parse = (xml: string, url?: string) => parseFeed(Buffer.from(xml, 'utf8'), 'application/xml', url);
