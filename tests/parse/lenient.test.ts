@@ -6,11 +6,12 @@
  * corpus, not copied).
  */
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ParseError, parseFeed } from '../../src/parse/index.js';
 import { balanceTags, MAX_DEPTH } from '../../src/parse/lenient.js';
 import { ROOT } from '../helpers/env.js';
+import { needs, SHARED } from '../helpers/tools.js';
 
 const parse = (xml: string | Buffer, url?: string) => parseFeed(typeof xml === 'string' ? Buffer.from(xml, 'utf8') : xml, 'application/xml', url);
 const balanced = (xml: string) => balanceTags(xml)?.text;
@@ -158,8 +159,8 @@ describe('hostile shapes for the lenient reading', () => {
   });
 });
 
-describe('the W3C validator\'s broken documents', () => {
-  const corpus = resolve(ROOT, '../shared/corpus/w3c-feedvalidator/testcases');
+needs('corpus/w3c-feedvalidator').describe('the W3C validator\'s broken documents', () => {
+  const corpus = join(SHARED, 'corpus/w3c-feedvalidator/testcases');
   const read = (path: string) => parse(readFileSync(join(corpus, path)), `http://127.0.0.1:9/${path}`);
 
   it('unclosed feed and channel elements and stray end tags are read, and say so', async () => {
