@@ -7,9 +7,11 @@ import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedConfig } from '../src/config/index.js';
-import { runCycle, type CycleSummary } from '../src/schedule/index.js';
-import { Store } from '../src/store/index.js';
+import { CycleMemory, runCycle } from '../src/pipeline/index.js';
+import type { CycleSummary } from '../src/model/index.js';
+import { SqliteStore } from '../src/store/index.js';
 import { FIXTURE_SOURCES, startFixtureServer, tempDir, testConfig, validateAtom } from './helpers/env.js';
+import { feedEntries } from './helpers/store.js';
 
 const KEPT = [
   'Microsoft plans 300 MW data center campus near Skogheim, Norway',
@@ -52,11 +54,11 @@ describe('one cycle over the fixture sources', () => {
     tmp = tempDir();
     config = testConfig(tmp.dir, fixtures.url);
     atomPath = join(config.publish.dir, 'ai-infrastructure.atom');
-    const store = new Store(config.store.path);
+    const store = SqliteStore.open(config.store.path);
     try {
       first = await runCycle(config, store);
     } finally {
-      store.close();
+      await store.close();
     }
   });
   afterAll(async () => {
@@ -112,10 +114,10 @@ describe('one cycle over the fixture sources', () => {
     expect(entry).toContain('Source: <a href=');
   });
 
-  it('splits the FAQ section off the body in the stored model (HTML and plain-text forms)', () => {
-    const store = new Store(config.store.path);
+  it('splits the FAQ section off the body in the stored model (HTML and plain-text forms)', async () => {
+    const store = SqliteStore.open(config.store.path);
     try {
-      const entries = store.feedEntries('ai-infrastructure', 100).map((e) => e.article);
+      const entries = (await feedEntries(store, 'ai-infrastructure', 100)).map((e) => e.article);
       const helios = entries.find((a) => a.title.startsWith('Helios Data'))!;
       expect(helios.faqs.map((f) => f.question)).toEqual([
         'How much power does the agreement cover?',
@@ -130,18 +132,18 @@ describe('one cycle over the fixture sources', () => {
       expect(lambda.paragraphs.join(' ')).not.toContain('FAQs');
       expect(lambda.keywords).toContain('Lambda');
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
   it('a second run over unchanged sources adds nothing and leaves the feed bytes and mtime alone', async () => {
     const before = { bytes: readFileSync(atomPath, 'utf8'), mtime: statSync(atomPath).mtimeMs };
-    const store = new Store(config.store.path); // a new process would open the file like this
+    const store = SqliteStore.open(config.store.path); // a new process would open the file like this
     let second: CycleSummary;
     try {
       second = await runCycle(config, store);
     } finally {
-      store.close();
+      await store.close();
     }
     expect(second).toMatchObject({ itemsSeen: 17, itemsNew: 0, itemsKept: 12 });
     expect(second.feeds[0]).toEqual({ name: 'ai-infrastructure', entries: 12, changed: [] });
@@ -152,13 +154,13 @@ describe('one cycle over the fixture sources', () => {
   it('keeps its entries when every source fails, and keeps ids stable', async () => {
     const before = readFileSync(atomPath, 'utf8');
     const offline = testConfig(tmp.dir, fixtures.url, [['DC Wire', '/status/503']]);
-    const store = new Store(offline.store.path);
+    const store = SqliteStore.open(offline.store.path);
     try {
       const summary = await runCycle(offline, store);
       expect(summary.sources[0]).toMatchObject({ ok: false, status: 503 });
       expect(summary.feeds[0]!.entries).toBe(12);
     } finally {
-      store.close();
+      await store.close();
     }
     expect(readFileSync(atomPath, 'utf8')).toBe(before);
   });
@@ -168,7 +170,8 @@ describe('a cycle publishes only when something publishing reads changed', () =>
   let fixtures: Awaited<ReturnType<typeof startFixtureServer>>;
   let tmp: ReturnType<typeof tempDir>;
   let config: LoadedConfig;
-  let store: Store; // one store across cycles, as the daemon keeps it
+  let store: SqliteStore; // one store and one memory across cycles, as the daemon keeps them
+  const memory = new CycleMemory();
   let atomPath: string;
   let jsonPath: string;
   const FEED = 'ai-infrastructure';
@@ -180,11 +183,11 @@ describe('a cycle publishes only when something publishing reads changed', () =>
     config = testConfig(tmp.dir, fixtures.url, FIXTURE_SOURCES.filter(([name]) => name !== 'Chip Letter'));
     atomPath = join(config.publish.dir, `${FEED}.atom`);
     jsonPath = join(config.publish.dir, `${FEED}.json`);
-    store = new Store(config.store.path);
-    await runCycle(config, store);
+    store = SqliteStore.open(config.store.path);
+    await runCycle(config, store, { memory });
   });
   afterAll(async () => {
-    store?.close();
+    await store?.close();
     await fixtures?.stop();
     tmp?.cleanup();
   });
@@ -193,16 +196,16 @@ describe('a cycle publishes only when something publishing reads changed', () =>
     const published = readFileSync(atomPath, 'utf8');
     const entries = atomTitles(published).length;
     // A change behind the cycle's back (not through runCycle or recurate): only a publish would show it.
-    const dropped = store.feedEntryRecords(FEED, 1)[0]!.id;
+    const dropped = (await store.feeds.records(FEED, 1))[0]!.id;
     store.db.prepare('DELETE FROM feed_entries WHERE article_id = ?').run(dropped);
 
-    const quiet = await runCycle(config, store);
+    const quiet = await runCycle(config, store, { memory });
     expect(quiet).toMatchObject({ itemsNew: 0 });
     expect(quiet.feeds).toEqual([{ name: FEED, entries, changed: [] }]);
     expect(readFileSync(atomPath, 'utf8')).toBe(published); // not rendered again
 
     rmSync(atomPath); // an operator deletes a file: the next cycle publishes, from the store as it is now
-    const afterDelete = await runCycle(config, store);
+    const afterDelete = await runCycle(config, store, { memory });
     expect(afterDelete.feeds[0]!.changed.map((f) => f.replace(/.*\//, '')).sort()).toEqual([`${FEED}.atom`, `${FEED}.json`, `${FEED}.rss`]);
     const rewritten = readFileSync(atomPath, 'utf8');
     expect(atomTitles(rewritten)).toHaveLength(entries - 1);
@@ -211,7 +214,7 @@ describe('a cycle publishes only when something publishing reads changed', () =>
     // Edited in place (same inode). A longer file: an edit of the same size within the file system's
     // timestamp tick of our own write would look unchanged, and a test must not hang on the clock.
     writeFileSync(jsonPath, json.replace(/"title"/, '"tampered title"'));
-    const afterEdit = await runCycle(config, store);
+    const afterEdit = await runCycle(config, store, { memory });
     expect(afterEdit.feeds[0]!.changed.map((f) => f.replace(/.*\//, ''))).toEqual([`${FEED}.json`]);
     expect(readFileSync(jsonPath, 'utf8')).toBe(json);
     expect(readFileSync(atomPath, 'utf8')).toBe(rewritten);
@@ -220,7 +223,7 @@ describe('a cycle publishes only when something publishing reads changed', () =>
   it('publishes when a cycle stores new articles', async () => {
     const before = atomTitles(readFileSync(atomPath, 'utf8'));
     const more = testConfig(tmp.dir, fixtures.url, FIXTURE_SOURCES);
-    const summary = await runCycle(more, store);
+    const summary = await runCycle(more, store, { memory });
     expect(summary.itemsNew).toBeGreaterThan(0);
     expect(summary.feeds[0]!.changed.length).toBe(3);
     const after = atomTitles(readFileSync(atomPath, 'utf8'));
@@ -229,7 +232,7 @@ describe('a cycle publishes only when something publishing reads changed', () =>
 
   it('publishes when the feed settings change', async () => {
     const retitled = testConfig(tmp.dir, fixtures.url, FIXTURE_SOURCES, { feeds: [{ name: FEED, title: 'AI infrastructure (retitled)' }] });
-    const summary = await runCycle(retitled, store);
+    const summary = await runCycle(retitled, store, { memory });
     expect(summary.itemsNew).toBe(0);
     expect(summary.feeds[0]!.changed.length).toBe(3);
     expect(readFileSync(atomPath, 'utf8')).toContain('AI infrastructure (retitled)');

@@ -26,9 +26,8 @@ import { mkdirSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { parseConfig, type LoadedConfig } from '../../src/config/index.js';
 import { closeSharedParsePools, poolSize, sharedParsePool } from '../../src/pool/index.js';
-import { renderCacheFor } from '../../src/publish/index.js';
-import { publishFeeds, runCycle } from '../../src/schedule/index.js';
-import { Store } from '../../src/store/index.js';
+import { CycleMemory, publishFeeds, runCycle } from '../../src/pipeline/index.js';
+import { SqliteStore, type Store } from '../../src/store/index.js';
 import { loadedProcess, peakRssMB, serveCommands, timed } from '../child.js';
 import { medianOf } from '../report.js';
 import { MAX_REPORTED_ERRORS, type PhaseResult, type PipelineSetup, type PublishResult } from './types.js';
@@ -60,6 +59,8 @@ export function benchConfig(setup: PipelineSetup): LoadedConfig {
 
 let config: LoadedConfig | undefined;
 let store: Store | undefined;
+/** What a daemon keeps between its cycles: the bench's cycles run as a daemon's do. */
+let memory = new CycleMemory();
 /** Cycles after the changed one, each a day after the one before. */
 let laterCycles = 0;
 
@@ -80,7 +81,7 @@ async function cycle(shiftMs: number): Promise<PhaseResult> {
   // The pool the cycle parses with (the process's shared one for config.pool).
   const pool = sharedParsePool(config.pool);
   const parseBusy0 = pool.busyMs();
-  const t = await timed(() => runCycle(config, store, { now, onSource }));
+  const t = await timed(() => runCycle(config, store, { now, onSource, memory }));
   const failed = t.value.sources.filter((s) => !s.ok);
   return {
     wallMs: t.wallMs,
@@ -106,10 +107,10 @@ async function publish(): Promise<PublishResult> {
   let bytes = 0;
   let peakRssSoFarMB = 0;
   for (let run = 0; run < PUBLISH_RUNS; run++) {
-    if (run === 0) renderCacheFor(store).clear();
+    if (run === 0) memory = new CycleMemory();
     const dir = join(config.publish.dir, `run-${run}`);
     mkdirSync(dir, { recursive: true });
-    const t = await timed(() => publishFeeds({ ...config, publish: { ...config.publish, dir } }, store));
+    const t = await timed(() => publishFeeds({ ...config, publish: { ...config.publish, dir } }, store, memory));
     const feed = t.value.find((f) => f.name === BENCH_FEED);
     const missing = ['.atom', '.rss', '.json'].filter((ext) => !feed?.changed.some((f) => f.endsWith(ext)));
     if (!feed || missing.length) throw new Error(`publish run ${run} did not write the ${missing.join(', ')} file(s) of feed "${BENCH_FEED}"`);
@@ -126,7 +127,7 @@ serveCommands(
   {
     setup: (arg) => {
       config = benchConfig(arg as PipelineSetup);
-      store = new Store(config.store.path);
+      store = SqliteStore.open(config.store.path);
       // The parse pool (pool.size: default the available cores less one) is reported with the results.
       return { ...loadedProcess(), poolSize: poolSize(config.pool) };
     },
@@ -137,7 +138,7 @@ serveCommands(
     publish,
   },
   async () => {
-    store?.close();
+    await store?.close();
     // Stopped workers write their --cpu-prof profiles before the process exits.
     await closeSharedParsePools();
   },

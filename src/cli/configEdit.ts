@@ -17,8 +17,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isHttpUrl, loadConfig, parseConfig, type LoadedConfig } from '../config/index.js';
 import { appendToArray, jsonSyntaxProblem, removeFromArray } from '../config/jsonText.js';
 import { writeFileAtomic } from '../publish/index.js';
-import { curateStore, decisionRules, recurate, type CurationReport } from '../schedule/index.js';
-import { openLockedStore, Store, StoreLockedError } from '../store/index.js';
+import type { CurationReport } from '../model/index.js';
+import { curateStore, decisionRules, recurate } from '../pipeline/index.js';
+import { openLockedStore, ScratchStore, StoreLockedError, type Store } from '../store/index.js';
 import { UsageError } from './log.js';
 import { discoverFeed, parseOpml, toOpml, type OpmlSource } from './sources.js';
 
@@ -42,16 +43,16 @@ function editConfigText(file: string, edit: (text: string) => string, dryRun: bo
   return config;
 }
 
-function titleOf(store: Store, id: string): string {
-  return store.getArticle(id)?.title ?? id;
+async function titleOf(store: Store, id: string): Promise<string> {
+  return (await store.articles.get(id))?.title ?? id;
 }
 
-function printCuration(store: Store, report: CurationReport, dryRun: boolean): void {
+async function printCuration(store: Store, report: CurationReport, dryRun: boolean): Promise<void> {
   const verb = dryRun ? 'would ' : '';
   for (const f of report.feeds) {
     if (!f.added.length && !f.removed.length) console.log(`${f.feed}: ${dryRun ? 'would not change' : 'unchanged'}`);
-    for (const id of f.added) console.log(`${f.feed}: ${verb}add "${titleOf(store, id)}"`);
-    for (const id of f.removed) console.log(`${f.feed}: ${verb}remove "${titleOf(store, id)}"`);
+    for (const id of f.added) console.log(`${f.feed}: ${verb}add "${await titleOf(store, id)}"`);
+    for (const id of f.removed) console.log(`${f.feed}: ${verb}remove "${await titleOf(store, id)}"`);
   }
 }
 
@@ -60,17 +61,17 @@ function printCuration(store: Store, report: CurationReport, dryRun: boolean): v
  * feed: on a scratch copy for dry runs, else under the store lock. While a daemon
  * holds the lock, it is the daemon's reload (file watch or SIGHUP) that applies them.
  */
-function applyRules(config: LoadedConfig, dryRun: boolean): void {
+async function applyRules(config: LoadedConfig, dryRun: boolean): Promise<void> {
   if (!existsSync(config.store.path)) {
     console.log('no store yet: the new rules apply from the first cycle');
     return;
   }
   if (dryRun) {
-    const copy = Store.scratchCopy(config.store.path);
+    const copy = ScratchStore.copyOf(config.store.path);
     try {
-      printCuration(copy, curateStore(config, copy, decisionRules(config), new Date()), true);
+      await printCuration(copy, await curateStore(config, copy, decisionRules(config), new Date()), true);
     } finally {
-      copy.close();
+      await copy.close();
     }
     return;
   }
@@ -83,9 +84,9 @@ function applyRules(config: LoadedConfig, dryRun: boolean): void {
     return;
   }
   try {
-    printCuration(locked.store, recurate(config, locked.store).curation, false);
+    await printCuration(locked.store, (await recurate(config, locked.store)).curation, false);
   } finally {
-    locked.close();
+    await locked.close();
   }
 }
 
@@ -107,7 +108,7 @@ export function listKeywords(opts: { config: string; feed?: string }): void {
   for (const k of keywordList(loadConfig(opts.config), opts.feed)) console.log(k);
 }
 
-export function addKeywords(words: string[], opts: EditOptions & { feed?: string }): void {
+export async function addKeywords(words: string[], opts: EditOptions & { feed?: string }): Promise<void> {
   const config = loadConfig(opts.config);
   const existing = new Set(keywordList(config, opts.feed).map((k) => k.toLowerCase()));
   const fresh = [...new Set(words.map((w) => w.trim()))].filter((w) => w && !existing.has(w.toLowerCase()));
@@ -115,10 +116,10 @@ export function addKeywords(words: string[], opts: EditOptions & { feed?: string
   if (!fresh.length) return void console.log(`nothing to add: ${words.map((w) => `"${w}"`).join(', ')} already listed`);
   const updated = editConfigText(config.file, (text) => appendToArray(text, keywordPath(config, opts.feed), fresh), Boolean(opts.dryRun));
   console.log(`${opts.dryRun ? 'would add' : 'added'}: ${fresh.join(', ')}`);
-  applyRules(updated, Boolean(opts.dryRun));
+  await applyRules(updated, Boolean(opts.dryRun));
 }
 
-export function removeKeywords(words: string[], opts: EditOptions & { feed?: string }): void {
+export async function removeKeywords(words: string[], opts: EditOptions & { feed?: string }): Promise<void> {
   const config = loadConfig(opts.config);
   const list = keywordList(config, opts.feed);
   const wanted = new Set(words.map((w) => w.trim().toLowerCase()));
@@ -128,7 +129,7 @@ export function removeKeywords(words: string[], opts: EditOptions & { feed?: str
   if (missing.length) throw new UsageError(`not listed: ${missing.map((w) => `"${w}"`).join(', ')} (nothing removed)`);
   const updated = editConfigText(config.file, (text) => removeFromArray(text, keywordPath(config, opts.feed), indexes), Boolean(opts.dryRun));
   console.log(`${opts.dryRun ? 'would remove' : 'removed'}: ${indexes.map((i) => list[i]).join(', ')}`);
-  applyRules(updated, Boolean(opts.dryRun));
+  await applyRules(updated, Boolean(opts.dryRun));
 }
 
 export function listSources(opts: { config: string }): void {

@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig, parseConfig, type LoadedConfig } from '../config/index.js';
 import { PACKAGE_ROOT } from '../model/packageRoot.js';
-import { sourceHealths } from '../schedule/health.js';
-import { runCycle } from '../schedule/index.js';
+import { sourceHealths } from '../fetch/index.js';
+import { runCycle } from '../pipeline/index.js';
 import { close, createFeedServer, createFixtureServer, listen } from '../serve/index.js';
-import { Store } from '../store/index.js';
+import { SqliteStore, type Store } from '../store/index.js';
 import { formatSummary } from './report.js';
 
 export const FIXTURE_DIR = join(PACKAGE_ROOT, 'fixtures', 'sources');
@@ -42,7 +42,7 @@ export async function runDemo(opts: { once?: boolean; dir?: string; config?: str
     dir: join(dir, 'feeds'),
     feeds: base.feeds,
     sources,
-    sourceStates: () => (live ? sourceHealths(live.config, live.store, new Date()) : []),
+    sourceStates: async () => (live ? sourceHealths(live.config, await live.store.sources.statesFor(live.config.sources), new Date()) : []),
   });
   const feedsUrl = await listen(feedServer, '127.0.0.1', 0);
   const config = parseConfig(
@@ -55,7 +55,7 @@ export async function runDemo(opts: { once?: boolean; dir?: string; config?: str
     },
     join(dir, 'demo.json'),
   );
-  const store = new Store(config.store.path);
+  const store = SqliteStore.open(config.store.path);
   try {
     const summary = await runCycle(config, store);
     live = { config, store };
@@ -74,6 +74,6 @@ export async function runDemo(opts: { once?: boolean; dir?: string; config?: str
   } finally {
     await close(feedServer);
     await close(fixtures);
-    store.close();
+    await store.close();
   }
 }

@@ -4,7 +4,7 @@
  *
  * Rules:
  * - Nothing is written: the cycle runs on a scratch copy of the store
- *   (`Store.scratchCopy`, deleted afterwards) and no feed file is written.
+ *   (`ScratchStore`, deleted afterwards) and no feed file is written.
  * - `explain URL` looks for the article in the store first (by canonical
  *   URL) and judges it with the current config; only when it is not stored
  *   does it fetch every source (a dry run) and look among their items.
@@ -16,8 +16,9 @@ import { loadConfig } from '../config/index.js';
 import { decideFeeds, feedRulesFor, formatDecisions, type FeedDecision } from '../curate/index.js';
 import type { Article } from '../model/index.js';
 import { canonicalUrl } from '../normalize/index.js';
-import { runCycle, type CycleSummary } from '../schedule/index.js';
-import { clusterLeads, keepInScratch, keptInScratch, Store } from '../store/index.js';
+import type { CycleSummary } from '../model/index.js';
+import { runCycle } from '../pipeline/index.js';
+import { ScratchStore, type Store } from '../store/index.js';
 import { UsageError } from './log.js';
 import { formatSummary } from './report.js';
 
@@ -45,14 +46,14 @@ export interface ExplainedArticle {
  * The story cluster each article ended up in (after the cycle's curation pass),
  * attached to each item as it is read; a lead's title is read once.
  */
-function withClusters(store: Store): (e: ExplainedArticle) => ExplainedArticle {
-  const leads = clusterLeads(store);
+async function withClusters(store: Store): Promise<(e: ExplainedArticle) => Promise<ExplainedArticle>> {
+  const leads = await store.clusters.leads();
   const titles = new Map<string, string>();
-  return (e) => {
+  return async (e) => {
     const lead = leads.get(e.article.id);
     if (!lead || lead === e.article.id) return e;
     let title = titles.get(lead);
-    if (title === undefined) titles.set(lead, (title = store.getArticle(lead)?.title ?? lead));
+    if (title === undefined) titles.set(lead, (title = (await store.articles.get(lead))?.title ?? lead));
     return { ...e, mergedInto: { id: lead, title } };
   };
 }
@@ -68,35 +69,35 @@ function formatExplained(e: ExplainedArticle): string {
 /** A dry cycle's outcome: its summary, and its items in the order decided, read back from the scratch copy while it is open. */
 export interface DryRun {
   summary: CycleSummary;
-  items(): Iterable<ExplainedArticle>;
+  items(): AsyncIterable<ExplainedArticle>;
 }
 
 /** A dry cycle on a scratch copy of the store, given to `use`; the copy is removed afterwards. */
 export async function withDryRun<T>(config: LoadedConfig, use: (run: DryRun) => T | Promise<T>, now?: () => Date): Promise<T> {
-  const copy = Store.scratchCopy(config.store.path);
+  const copy = ScratchStore.copyOf(config.store.path);
   try {
     return await use(await dryRunOn(config, copy, now));
   } finally {
-    copy.close();
+    await copy.close();
   }
 }
 
 /** A dry cycle on `copy`, which it writes to; every item's heading and decisions are kept in the copy, not in memory. */
-async function dryRunOn(config: LoadedConfig, copy: Store, now?: () => Date): Promise<DryRun> {
+async function dryRunOn(config: LoadedConfig, copy: ScratchStore, now?: () => Date): Promise<DryRun> {
   // Replacements are rare (same URL, same cycle, higher priority): kept in memory, and told to the earlier report as it is read back.
   const replacedBy = new Map<string, string>();
   const keep = (article: Article, decisions: FeedDecision[], skipped?: string, replaces?: string) => {
     if (replaces) replacedBy.set(`${replaces}\n${article.id}`, article.source.name);
-    keepInScratch(copy, { article: headingOf(article), decisions, ...(skipped ? { skipped } : {}), ...(replaces ? { replaces } : {}) });
+    copy.keep({ article: headingOf(article), decisions, ...(skipped ? { skipped } : {}), ...(replaces ? { replaces } : {}) });
   };
   const summary = await runCycle(config, copy, { dryRun: true, ...(now ? { now } : {}), onDecisions: keep });
   return {
     summary,
-    *items() {
-      const clustered = withClusters(copy);
-      for (const e of keptInScratch<ExplainedArticle>(copy)) {
+    async *items() {
+      const clustered = await withClusters(copy);
+      for (const e of copy.kept<ExplainedArticle>()) {
         const by = e.skipped ? undefined : replacedBy.get(`${e.article.source.name}\n${e.article.id}`);
-        yield clustered(by ? { ...e, replacedBy: by } : e);
+        yield await clustered(by ? { ...e, replacedBy: by } : e);
       }
     },
   };
@@ -112,12 +113,12 @@ function jsonOf(e: ExplainedArticle) {
  * lines a few at a time: a large dry run's text (~160 MB at 50,000 items) is
  * never held at once, nor every item's JSON object.
  */
-export function* dryRunJsonLines(summary: CycleSummary, items: Iterable<ExplainedArticle>): Generator<string> {
+export async function* dryRunJsonLines(summary: CycleSummary, items: AsyncIterable<ExplainedArticle> | Iterable<ExplainedArticle>): AsyncGenerator<string> {
   // Nested at `depth`, a value's own lines move right by two spaces a level (JSON strings hold no raw newline).
   const nested = (value: unknown, depth: number) => JSON.stringify(value, null, 2).replaceAll('\n', `\n${'  '.repeat(depth)}`);
   const head = `{\n  "summary": ${nested(summary, 1)},\n  "items": [`;
   let previous: string | undefined;
-  for (const e of items) {
+  for await (const e of items) {
     yield previous === undefined ? head : `${previous},`;
     previous = `    ${nested(jsonOf(e), 2)}`;
   }
@@ -130,10 +131,10 @@ export function* dryRunJsonLines(summary: CycleSummary, items: Iterable<Explaine
 }
 
 /** Print lines joined into chunks of about `CHUNK_CHARS`, so a long output is neither one string nor a write per line. */
-function printLines(lines: Iterable<string>): void {
+async function printLines(lines: AsyncIterable<string>): Promise<void> {
   let chunk: string[] = [];
   let size = 0;
-  for (const line of lines) {
+  for await (const line of lines) {
     chunk.push(line);
     size += line.length + 1;
     if (size >= CHUNK_CHARS) {
@@ -148,18 +149,18 @@ function printLines(lines: Iterable<string>): void {
 const CHUNK_CHARS = 1 << 20;
 
 /** The text output's item blocks, each followed by a blank line (the JSON's twin: `dryRunJsonLines`). */
-function* dryRunTextLines(items: Iterable<ExplainedArticle>): Generator<string> {
-  for (const e of items) yield `${formatExplained(e)}\n`;
+async function* dryRunTextLines(items: AsyncIterable<ExplainedArticle>): AsyncGenerator<string> {
+  for await (const e of items) yield `${formatExplained(e)}\n`;
 }
 
 export async function runDryRun(opts: { config: string; json?: boolean }): Promise<void> {
   const config = loadConfig(opts.config);
-  await withDryRun(config, (run) => {
+  await withDryRun(config, async (run) => {
     if (opts.json) {
-      printLines(dryRunJsonLines(run.summary, run.items()));
+      await printLines(dryRunJsonLines(run.summary, run.items()));
       return;
     }
-    printLines(dryRunTextLines(run.items()));
+    await printLines(dryRunTextLines(run.items()));
     console.log(formatSummary(run.summary));
     console.log('dry run: nothing was written');
   });
@@ -171,22 +172,22 @@ export async function explainUrl(url: string, opts: { config: string; json?: boo
   const canonical = canonicalUrl(url);
   if (!canonical) throw new UsageError(`explain: "${url}" is not an http(s) URL`);
   // One scratch copy: looked up first, then dry-run on only when the article is not stored.
-  const copy = Store.scratchCopy(config.store.path);
+  const copy = ScratchStore.copyOf(config.store.path);
   let found: ExplainedArticle | undefined;
   let where = 'store';
   try {
-    const article = copy.articleByUrl(canonical);
-    if (article) found = withClusters(copy)({ article: headingOf(article), decisions: decideFeeds(article, feedRulesFor(config), new Date()) });
+    const article = await copy.articles.byUrl(canonical);
+    if (article) found = await (await withClusters(copy))({ article: headingOf(article), decisions: decideFeeds(article, feedRulesFor(config), new Date()) });
     if (!found) {
       where = 'sources';
-      for (const e of (await dryRunOn(config, copy)).items()) {
+      for await (const e of (await dryRunOn(config, copy)).items()) {
         if (e.article.url !== canonical) continue;
         found = e;
         break;
       }
     }
   } finally {
-    copy.close();
+    await copy.close();
   }
   if (!found) throw new Error(`explain: ${canonical} is neither in the store nor among the sources' current items`);
   console.log(opts.json ? JSON.stringify({ foundIn: where, ...jsonOf(found) }, null, 2) : `(found in the ${where})\n${formatExplained(found)}`);

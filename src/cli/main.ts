@@ -77,7 +77,7 @@ function registerStatus(program: Command): void {
     .description('print the state of every source from the store: ok, not-modified, failing, moved, gone; last success and error, next check')
     .option('-c, --config <path>', 'config file', DEFAULT_CONFIG)
     .option('--json', 'print the states as JSON')
-    .action((opts: { config: string; json?: boolean }) => console.log(runStatus(loadConfig(opts.config), opts.json ?? false)));
+    .action(async (opts: { config: string; json?: boolean }) => console.log(await runStatus(loadConfig(opts.config), opts.json ?? false)));
 }
 
 function registerSchema(program: Command): void {

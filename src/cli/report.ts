@@ -9,7 +9,7 @@
  *   item counts and what was published where.
  */
 import { relative } from 'node:path';
-import type { CycleSummary, SourceReport } from '../schedule/cycle.js';
+import type { CycleSummary, SourceReport } from '../model/index.js';
 import { cycleReach, unreachedLine } from '../serve/index.js';
 
 /** Paths under the working directory print relative, others absolute. */

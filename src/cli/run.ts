@@ -10,7 +10,7 @@
  */
 import { loadConfig } from '../config/index.js';
 import { closeSharedParsePools } from '../pool/index.js';
-import { runCycle } from '../schedule/index.js';
+import { runCycle } from '../pipeline/index.js';
 import { openLockedStore } from '../store/index.js';
 import { runDryRun } from './explain.js';
 import { formatSummary, progressBar, type Progress } from './report.js';
@@ -43,7 +43,7 @@ export async function runOnce(opts: RunOptions): Promise<void> {
     else if (!opts.quiet) console.log(formatSummary(summary));
   } finally {
     progress?.end();
-    close();
+    await close();
     await closeSharedParsePools();
   }
 }

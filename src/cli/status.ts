@@ -7,8 +7,8 @@
  * moved, failing for long) get a notice line under the table.
  */
 import type { LoadedConfig } from '../config/index.js';
-import { healthNotice, sourceHealths, type SourceHealth } from '../schedule/health.js';
-import { Store } from '../store/index.js';
+import { healthNotice, sourceHealths, type SourceHealth } from '../fetch/index.js';
+import { SqliteStore } from '../store/index.js';
 
 function cell(value: string | number | null | undefined): string {
   return value === null || value === undefined || value === '' ? '-' : String(value);
@@ -36,12 +36,12 @@ export function formatStatus(rows: readonly SourceHealth[], failingAlertHours: n
   return [line(header), ...table.map(line), ...notices.map((n) => `! ${n}`)].join('\n');
 }
 
-export function runStatus(config: LoadedConfig, json: boolean, now = new Date()): string {
-  const store = new Store(config.store.path);
+export async function runStatus(config: LoadedConfig, json: boolean, now = new Date()): Promise<string> {
+  const store = SqliteStore.open(config.store.path);
   try {
-    const rows = sourceHealths(config, store, now);
+    const rows = sourceHealths(config, await store.sources.statesFor(config.sources), now);
     return json ? JSON.stringify({ at: now.toISOString(), sources: rows }, null, 2) : formatStatus(rows, config.fetch.failingAlertHours);
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -242,18 +242,78 @@ function order(a: ClusterRef, b: ClusterRef): number {
   return a.firstSeen.localeCompare(b.firstSeen) || b.priority - a.priority || a.article.published.localeCompare(b.article.published) || a.article.id.localeCompare(b.article.id);
 }
 
-/** Lead id for every article without one yet (`leads`: the assignments made before). */
-export function assignClusters(inputs: readonly ClusterInput[], leads: ReadonlyMap<string, string>, opts: ClusterOptions): Map<string, string> {
-  return clusterStories(inputs, leads, opts, (i) => i.article);
+/** What a pass compares: the new reports in order, and the stored leads within reach of them. */
+interface ClusterPlan<R extends ClusterRef> {
+  fresh: R[];
+  freshPublished: number[];
+  stored: R[];
+  windowMs: number;
 }
+
+function clusterPlan<R extends ClusterRef>(inputs: readonly R[], leads: ReadonlyMap<string, string>, opts: ClusterOptions): ClusterPlan<R> | undefined {
+  const windowMs = opts.windowHours * 3_600_000;
+  const fresh = inputs.filter((i) => !leads.has(i.article.id)).sort(order);
+  if (!fresh.length) return undefined;
+  const freshPublished = fresh.map((i) => Date.parse(i.article.published));
+  const reachable = withinWindowOfAny(freshPublished, windowMs);
+  const stored = inputs.filter((i) => leads.get(i.article.id) === i.article.id && reachable(Date.parse(i.article.published)));
+  return { fresh, freshPublished, stored, windowMs };
+}
+
+/** Indexes stored leads, then places new reports one by one: `add` and `place` are called in plan order. */
+class Placement<R extends ClusterRef> {
+  readonly index: LeadIndex;
+  readonly assigned = new Map<string, string>();
+  private placed = 0;
+
+  constructor(
+    readonly plan: ClusterPlan<R>,
+    private readonly threshold: number,
+  ) {
+    this.index = new LeadIndex(plan.stored.length + plan.fresh.length);
+  }
+
+  addLead(input: R, story: StoryText): void {
+    this.index.load(story, Date.parse(input.article.published));
+    this.index.addLoaded(input.article.id);
+  }
+
+  place(input: R, story: StoryText): void {
+    this.index.load(story, this.plan.freshPublished[this.placed++]!);
+    const { lead, score } = this.index.best(this.threshold, this.plan.windowMs);
+    if (lead >= 0 && score >= this.threshold) this.assigned.set(input.article.id, this.index.ids[lead]!);
+    else {
+      this.index.addLoaded(input.article.id);
+      this.assigned.set(input.article.id, input.article.id);
+    }
+  }
+}
+
+/** Lead id for every article without one yet (`leads`: the assignments made before); the texts are in the inputs. */
+export function assignClusters(inputs: readonly ClusterInput[], leads: ReadonlyMap<string, string>, opts: ClusterOptions): Map<string, string> {
+  const plan = clusterPlan(inputs, leads, opts);
+  if (!plan) return new Map();
+  const placement = new Placement(plan, opts.threshold);
+  for (const i of plan.stored) placement.addLead(i, i.article);
+  for (const i of plan.fresh) placement.place(i, i.article);
+  return placement.assigned;
+}
+
+/** How many texts `clusterStories` asks for at once: few round trips to a network store, little held at a time. */
+export const STORY_TEXT_CHUNK = 256;
 
 /**
  * `assignClusters` for reports whose title and lede are read on demand
- * (`storyOf`): only the new reports' and the leads' within their window, each
- * once, so a pass over a large store never holds every stored text.
+ * (`storiesOf`, a chunk at a time, in the order asked): only the new reports'
+ * and the leads' within their window, each once, so a pass over a large store
+ * never holds every stored text.
  */
-export function clusterStories<R extends ClusterRef>(inputs: readonly R[], leads: ReadonlyMap<string, string>, opts: ClusterOptions, storyOf: (input: R) => StoryText): Map<string, string> {
-  const windowMs = opts.windowHours * 3_600_000;
+export async function clusterStories<R extends ClusterRef>(
+  inputs: readonly R[],
+  leads: ReadonlyMap<string, string>,
+  opts: ClusterOptions,
+  storiesOf: (refs: readonly R[]) => Promise<StoryText[]>,
+): Promise<Map<string, string>> {
   // Only leads are compared with, through an index token → leads holding it.
   // Prefix filter: a lead B reaches weighted Jaccard ≥ t with the candidate A
   // only if B holds a token of every subset P of A's tokens whose weight is
@@ -263,25 +323,18 @@ export function clusterStories<R extends ClusterRef>(inputs: readonly R[], leads
   // below the threshold can never be chosen, so the result is that of a full
   // scan. A threshold ≤ 0 accepts a score of 0: then every lead is scored.
   // Leads outside the candidate's window are not scored (the scan skips them).
-  const fresh = inputs.filter((i) => !leads.has(i.article.id)).sort(order);
-  const assigned = new Map<string, string>();
-  if (!fresh.length) return assigned;
-  const freshPublished = fresh.map((i) => Date.parse(i.article.published));
-  const reachable = withinWindowOfAny(freshPublished, windowMs);
-  const stored = inputs.filter((i) => leads.get(i.article.id) === i.article.id && reachable(Date.parse(i.article.published)));
-  const index = new LeadIndex(stored.length + fresh.length);
-  for (const i of stored) {
-    index.load(storyOf(i), Date.parse(i.article.published));
-    index.addLoaded(i.article.id);
+  const plan = clusterPlan(inputs, leads, opts);
+  if (!plan) return new Map();
+  const placement = new Placement(plan, opts.threshold);
+  for (let at = 0; at < plan.stored.length; at += STORY_TEXT_CHUNK) {
+    const part = plan.stored.slice(at, at + STORY_TEXT_CHUNK);
+    const texts = await storiesOf(part);
+    part.forEach((input, k) => placement.addLead(input, texts[k]!));
   }
-  fresh.forEach((input, n) => {
-    index.load(storyOf(input), freshPublished[n]!);
-    const { lead, score } = index.best(opts.threshold, windowMs);
-    if (lead >= 0 && score >= opts.threshold) assigned.set(input.article.id, index.ids[lead]!);
-    else {
-      index.addLoaded(input.article.id);
-      assigned.set(input.article.id, input.article.id);
-    }
-  });
-  return assigned;
+  for (let at = 0; at < plan.fresh.length; at += STORY_TEXT_CHUNK) {
+    const part = plan.fresh.slice(at, at + STORY_TEXT_CHUNK);
+    const texts = await storiesOf(part);
+    part.forEach((input, k) => placement.place(input, texts[k]!));
+  }
+  return placement.assigned;
 }

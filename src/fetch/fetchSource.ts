@@ -27,7 +27,7 @@ import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { pipeline, type Readable, type Transform } from 'node:stream';
 import zlib from 'node:zlib';
-import type { CacheHeaders } from '../schedule/due.js';
+import type { CacheHeaders } from './due.js';
 import { USER_AGENT } from './userAgent.js';
 
 export const MAX_REDIRECTS = 5;

@@ -1,3 +1,5 @@
 export * from './fetchSource.js';
 export * from './limiter.js';
 export * from './userAgent.js';
+export * from './due.js';
+export * from './health.js';

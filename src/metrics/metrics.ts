@@ -12,7 +12,7 @@
  *   cardinality); per-source detail lives on the status page.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { CycleSummary, SourceReport } from '../schedule/cycle.js';
+import type { CycleSummary, SourceReport } from '../model/index.js';
 
 export type FetchOutcome = 'ok' | 'http_error' | 'network_error' | 'parse_error';
 

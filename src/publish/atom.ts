@@ -13,7 +13,7 @@
  *   source's name when the article names none), so each entry stands alone.
  */
 import type { Article } from '../model/index.js';
-import type { FeedEntry } from '../store/index.js';
+import type { FeedEntry } from '../model/index.js';
 import { escapeHtml, xmlSafe } from '../lib/markup.js';
 import type { DocumentFrame, FeedDescription } from './renderFeeds.js';
 

@@ -19,7 +19,7 @@
  *   sixth of the bytes.
  * - Text stays plain text; `content_html` is the same escaped HTML as Atom's.
  */
-import type { FeedEntry } from '../store/index.js';
+import type { FeedEntry } from '../model/index.js';
 import { xmlSafe } from '../lib/markup.js';
 import type { DocumentFrame, FeedDescription } from './renderFeeds.js';
 

@@ -9,10 +9,10 @@
  *   A kept entry's article is not even read. The feed around the entries (title, links,
  *   `updated`) is rendered every time. So the bytes equal `renderFeeds`'.
  * - Bounded: a feed keeps only the entries of its last publish.
- * - One cache per store (a WeakMap), as a store is published by one process.
+ * - Held by whoever publishes again (the daemon's cycle memory); a new cache renders everything.
  */
 import type { FeedConfig } from '../config/index.js';
-import { feedEntryOf, type FeedEntryRecord, type Store } from '../store/index.js';
+import type { Article, FeedEntry, FeedEntryRecord } from '../model/index.js';
 import { assembleFeed, feedDescription, feedUpdated, renderEntry, type FeedFormatName, type FeedSite, type RenderedEntry } from './renderFeeds.js';
 
 interface Kept {
@@ -37,7 +37,13 @@ export class FeedRenderCache {
    * `articlesData`: reads the stored Article JSON (UTF-8) of these ids, called once, with only the entries not kept;
    * `firstPublished`: when the feed was first published (an empty feed's `updated`).
    */
-  render(config: FeedConfig, site: FeedSite, records: readonly FeedEntryRecord[], articlesData: (ids: readonly string[]) => Map<string, Buffer>, firstPublished?: string): CachedRender {
+  async render(
+    config: FeedConfig,
+    site: FeedSite,
+    records: readonly FeedEntryRecord[],
+    articlesData: (ids: readonly string[]) => Promise<Map<string, Buffer>>,
+    firstPublished?: string,
+  ): Promise<CachedRender> {
     const before = this.feeds.get(config.name);
     const now = new Map<string, Kept>();
     const contexts = records.map((record) => JSON.stringify([record.keywords, record.addedAt, record.coverage ?? null]));
@@ -46,7 +52,7 @@ export class FeedRenderCache {
       return old && old.revision === record.revision && old.context === contexts[n] ? old : undefined;
     });
     const missing = records.filter((_, n) => !kept[n]).map((r) => r.id);
-    const data = missing.length ? articlesData(missing) : new Map<string, Buffer>();
+    const data = missing.length ? await articlesData(missing) : new Map<string, Buffer>();
     const entries = records.map((record, n) => {
       const reuse = kept[n];
       if (reuse) {
@@ -69,10 +75,12 @@ export class FeedRenderCache {
   }
 }
 
-const caches = new WeakMap<Store, FeedRenderCache>();
-
-export function renderCacheFor(store: Store): FeedRenderCache {
-  let cache = caches.get(store);
-  if (!cache) caches.set(store, (cache = new FeedRenderCache()));
-  return cache;
+/** A cluster lead as published: the other outlets' reports in `related`, `updated` moved to when the last one was first seen. */
+export function feedEntryOf(record: FeedEntryRecord, data: Buffer): FeedEntry {
+  const stored = JSON.parse(data.toString('utf8')) as Article;
+  const keywords = JSON.parse(record.keywords) as string[];
+  const cov = record.coverage;
+  if (!cov) return { article: stored, keywords, addedAt: record.addedAt, stored: data };
+  const article = { ...stored, related: cov.related, updated: cov.lastAdded && cov.lastAdded > stored.updated ? cov.lastAdded : stored.updated };
+  return { article, keywords, addedAt: record.addedAt };
 }

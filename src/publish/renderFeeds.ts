@@ -12,7 +12,7 @@
  */
 import { Feed, type Item } from 'feed';
 import type { FeedConfig } from '../config/index.js';
-import type { FeedEntry } from '../store/index.js';
+import type { FeedEntry } from '../model/index.js';
 import { VERSION } from '../model/version.js';
 import { atomEntryParts, atomFrame, cdata, CDATA_END, CDATA_START, cdataInside } from './atom.js';
 import { escapeHtml, xmlSafe } from '../lib/markup.js';

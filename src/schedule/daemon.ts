@@ -27,12 +27,12 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { ConfigError, loadConfig, type LoadedConfig } from '../config/index.js';
 import { Metrics } from '../metrics/index.js';
 import { closeSharedParsePools } from '../pool/index.js';
-import type { Logger } from '../model/logger.js';
+import type { CycleSummary, Logger, SourceReport } from '../model/index.js';
+import { CycleMemory, feedSite, publishFeeds, recurate, runCycle } from '../pipeline/index.js';
 import { close, createFeedServer, cycleReach, healthReport, listen, unreachedLine, type CycleClock } from '../serve/index.js';
-import { openLockedStore, type LockedStore } from '../store/index.js';
+import { openLockedStore, type LockedStore, type Store } from '../store/index.js';
 import { changedFeedUrls, WebSubPublisher } from '../websub/index.js';
-import { feedSite, publishFeeds, recurate, runCycle, type CycleSummary, type SourceReport } from './cycle.js';
-import { isUnhealthy, sourceHealths, type SourceHealth } from './health.js';
+import { isUnhealthy, sourceHealths, type SourceHealth } from '../fetch/index.js';
 import { freshSeconds, longestGapMs } from './interval.js';
 
 export interface DaemonOptions {
@@ -51,8 +51,8 @@ export interface Daemon {
   config(): LoadedConfig;
   /** Resolves when the cycle currently running (if any) ends. */
   idle(): Promise<void>;
-  /** Re-read the config file; true when a new config was accepted. */
-  reload(reason: string): boolean;
+  /** Re-read the config file; true when a new config was accepted (and the stored stories re-curated under it). */
+  reload(reason: string): Promise<boolean>;
   /** Graceful shutdown (see the rules above); safe to call twice. */
   stop(): Promise<void>;
 }
@@ -146,18 +146,20 @@ export async function startDaemon(initial: LoadedConfig, log: Logger, opts: Daem
     log.warn(`took over a stale store lock left by pid ${opened.lock.tookOverFrom} (not running)`, { event: 'lock', lockFile: opened.lock.file });
   }
   const metrics = new Metrics();
+  // What the daemon's cycles remember of each other (rendered entries, the last pass and publish): one for its life.
+  const memory = new CycleMemory();
   const live: Live = { config: initial, clock: { startedAt: new Date(), intervalMs: 0 } };
   let server: Server | undefined;
   try {
     // Every feed file exists before the server says where it is (empty feeds on a new store), so no advertised URL answers 404.
-    for (const f of publishFeeds(initial, opened.store)) if (f.error) log.warn(`feed "${f.name}" could not be written: ${f.error}`, { event: 'publish-failed', feed: f.name });
+    for (const f of await publishFeeds(initial, opened.store, memory)) if (f.error) log.warn(`feed "${f.name}" could not be written: ${f.error}`, { event: 'publish-failed', feed: f.name });
     server = createFeedServer({
       dir: initial.publish.dir,
       feeds: initial.feeds,
       sources: initial.sources,
       baseUrl: feedSite(initial).baseUrl,
       maxAge: () => freshSeconds(live.task?.getNextRun() ?? null, live.clock.intervalMs, new Date()),
-      sourceStates: () => sourceHealths(live.config, opened.store, new Date()),
+      sourceStates: async () => sourceHealths(live.config, await opened.store.sources.statesFor(live.config.sources), new Date()),
       health: () => healthReport(live.clock, new Date()),
       metrics,
     });
@@ -165,10 +167,11 @@ export async function startDaemon(initial: LoadedConfig, log: Logger, opts: Daem
     // The status page at / lists the feeds; /feeds/ itself is no page (it answers 404).
     const feedUrls = initial.feeds.map((f) => `${url}/feeds/${f.name}.atom`);
     log.info(`serving the status page at ${url}/ and the feeds at ${feedUrls.join(', ')} (public URL ${initial.publish.baseUrl})`, { event: 'listen', url, feeds: feedUrls, publicUrl: initial.publish.baseUrl });
-    return runningDaemon(live, log, opts, { ...opened, server, url, metrics });
+    const conditions = await sourceConditions(initial, opened.store);
+    return runningDaemon(live, log, opts, { ...opened, server, url, metrics, memory, conditions });
   } catch (err) {
     if (server) await close(server);
-    opened.close();
+    await opened.close();
     throw err;
   }
 }
@@ -184,10 +187,18 @@ interface Resources extends LockedStore {
   server: Server;
   url: string;
   metrics: Metrics;
+  memory: CycleMemory;
+  /** Each source's condition when the daemon started (those checked before). */
+  conditions: Map<string, string>;
+}
+
+async function sourceConditions(config: LoadedConfig, store: Store): Promise<Map<string, string>> {
+  const health = sourceHealths(config, await store.sources.statesFor(config.sources), new Date());
+  return new Map(health.filter((h) => h.state !== 'never-checked').map((h) => [h.name, sourceCondition(h)]));
 }
 
 function runningDaemon(live: Live, log: Logger, opts: DaemonOptions, res: Resources): Daemon {
-  const { store, metrics } = res;
+  const { store, metrics, memory, conditions } = res;
   const initial = live.config;
   let config = initial;
   const site = feedSite(initial);
@@ -195,7 +206,6 @@ function runningDaemon(live: Live, log: Logger, opts: DaemonOptions, res: Resour
   let running: Promise<void> | undefined;
   let stopped: Promise<void> | undefined;
   const shutdown = new AbortController();
-  const conditions = new Map(sourceHealths(config, store, new Date()).filter((h) => h.state !== 'never-checked').map((h) => [h.name, sourceCondition(h)]));
 
   const cycle = () => {
     if (shutdown.signal.aborted) return;
@@ -207,9 +217,9 @@ function runningDaemon(live: Live, log: Logger, opts: DaemonOptions, res: Resour
     const onSource = (r: SourceReport) => log.debug?.(`source "${r.name}" polled: ${r.ok ? `${r.itemsSeen} items, ${r.itemsNew} new` : r.error}`, { event: 'source-polled', source: r.name, ok: r.ok });
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
-    running = runCycle(cfg, store, { onlyDue: true, signal: shutdown.signal, drainMs: cfg.daemon.shutdownTimeoutMs, onSource })
-      .then((summary) => {
-        const health = sourceHealths(cfg, store, new Date());
+    running = runCycle(cfg, store, { onlyDue: true, signal: shutdown.signal, drainMs: cfg.daemon.shutdownTimeoutMs, onSource, memory })
+      .then(async (summary) => {
+        const health = sourceHealths(cfg, await store.sources.statesFor(cfg.sources), new Date());
         const notices = new Map(summary.sources.map((s) => [s.name, s.notice]));
         for (const change of sourceChanges(conditions, health, summary.sources)) {
           conditions.set(change.source, change.to);
@@ -243,7 +253,7 @@ function runningDaemon(live: Live, log: Logger, opts: DaemonOptions, res: Resour
   };
   let task = schedule(config);
 
-  const reload = (reason: string): boolean => {
+  const reload = async (reason: string): Promise<boolean> => {
     if (shutdown.signal.aborted) return false;
     let next: LoadedConfig;
     try {
@@ -266,12 +276,16 @@ function runningDaemon(live: Live, log: Logger, opts: DaemonOptions, res: Resour
     }
     opts.onConfig?.(config);
     // New watch rules apply at once to every stored story, not only to the next items fetched.
-    recurate(config, store);
+    try {
+      await recurate(config, store, new Date(), memory);
+    } catch (err) {
+      log.error(`re-curating under the reloaded config failed: ${(err as Error).message}; the next cycle tries again`, { event: 'recurate-failed' });
+    }
     log.info(`config reloaded (${reason}): ${config.sources.length} sources, ${config.feeds.length} feeds; the next cycle uses it`, { event: 'config-reloaded', file: config.file });
     return true;
   };
 
-  const watcher = initial.daemon.watchConfig ? watchFile(initial.file, opts.watchDebounceMs ?? 250, () => reload('config file changed'), log) : undefined;
+  const watcher = initial.daemon.watchConfig ? watchFile(initial.file, opts.watchDebounceMs ?? 250, () => void reload('config file changed'), log) : undefined;
 
   cycle();
 
@@ -285,7 +299,7 @@ function runningDaemon(live: Live, log: Logger, opts: DaemonOptions, res: Resour
     }
     await hub?.close();
     await close(res.server);
-    res.close();
+    await res.close();
     await closeSharedParsePools();
   };
 

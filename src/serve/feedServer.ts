@@ -16,7 +16,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ICON_PATH } from '../publish/index.js';
 import { safeFilePath, sendRepresentation, sendText, serveFile, CONTENT_TYPES } from './files.js';
-import type { SourceHealth } from '../schedule/health.js';
+import type { SourceHealth } from '../fetch/index.js';
 import type { HealthReport } from './health.js';
 import { sourcesOpml } from './opml.js';
 import { statusPage, type StatusFeed } from './statusPage.js';
@@ -31,7 +31,7 @@ export interface FeedServerOptions {
   /** Cache-Control max-age for feeds in seconds, or a function giving it per request. */
   maxAge?: number | (() => number);
   /** Every configured source's health (`sourceHealths` in schedule/health.ts). */
-  sourceStates?: () => readonly SourceHealth[];
+  sourceStates?: () => Promise<readonly SourceHealth[]>;
   health?: () => HealthReport;
   metrics?: { contentType(): string; text(): Promise<string> };
 }
@@ -65,11 +65,11 @@ async function sendMetrics(req: IncomingMessage, res: ServerResponse, opts: Feed
   sendPage(req, res, await opts.metrics.text(), opts.metrics.contentType());
 }
 
-function route(req: IncomingMessage, res: ServerResponse, opts: FeedServerOptions): void | Promise<void> {
+async function route(req: IncomingMessage, res: ServerResponse, opts: FeedServerOptions): Promise<void> {
   const path = (req.url ?? '/').split('?')[0]!;
   const sources = opts.sources ?? [];
   if (path === '/') {
-    const page = statusPage({ title: 'infrawire', baseUrl: opts.baseUrl ?? '', feeds: opts.feeds, sources, states: opts.sourceStates?.() ?? [], health: opts.health?.() });
+    const page = statusPage({ title: 'infrawire', baseUrl: opts.baseUrl ?? '', feeds: opts.feeds, sources, states: (await opts.sourceStates?.()) ?? [], health: opts.health?.() });
     return sendPage(req, res, page, CONTENT_TYPES['.html']!);
   }
   if (path === '/healthz') return sendHealth(req, res, opts);

@@ -13,7 +13,7 @@
  *   external assets.
  */
 import { escapeHtml } from '../lib/markup.js';
-import type { SourceHealth } from '../schedule/health.js';
+import type { SourceHealth } from '../fetch/index.js';
 import { formatDuration, type HealthReport } from './health.js';
 
 export interface StatusFeed {

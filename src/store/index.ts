@@ -1,4 +1,5 @@
-export * from './store.js';
+/** The store stage: the `Store` interface the pipeline speaks, and its embedded SQLite implementation. */
+export * from './types.js';
 export * from './lock.js';
-export * from './curation.js';
-export * from './scratch.js';
+export { SqliteStore, PAGE_SIZE, BATCH_MAX_MS, BATCH_MAX_WRITES } from './sqlite/database.js';
+export { ScratchStore } from './sqlite/scratch.js';

@@ -13,7 +13,7 @@
  */
 import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Store } from './store.js';
+import { SqliteStore } from './sqlite/database.js';
 
 export class StoreLockedError extends Error {
   override name = 'StoreLockedError';
@@ -122,18 +122,18 @@ export function acquireStoreLock(storePath: string): StoreLock {
 
 /** A store opened under its lock: what run and the daemon write through. */
 export interface LockedStore {
-  store: Store;
+  store: SqliteStore;
   lock: StoreLock;
   /** Close the store, then release the lock. */
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** Take the lock, then open the store; an unusable store is an error naming its path, and leaves no lock behind. */
 export function openLockedStore(storePath: string): LockedStore {
   const lock = acquireStoreLock(storePath);
-  let store: Store;
+  let store: SqliteStore;
   try {
-    store = new Store(storePath);
+    store = SqliteStore.open(storePath);
   } catch (err) {
     lock.release();
     throw new Error(`cannot open the store ${storePath}: ${(err as Error).message}`, { cause: err });
@@ -141,9 +141,12 @@ export function openLockedStore(storePath: string): LockedStore {
   return {
     store,
     lock,
-    close() {
-      store.close();
-      lock.release();
+    async close() {
+      try {
+        await store.close();
+      } finally {
+        lock.release();
+      }
     },
   };
 }

@@ -13,9 +13,10 @@ import { assignClusters, similarity, storyTokens } from '../../src/curate/index.
 import type { Article } from '../../src/model/index.js';
 import { toArticle } from '../../src/normalize/index.js';
 import { parseFeed } from '../../src/parse/index.js';
-import { runCycle } from '../../src/schedule/index.js';
-import { Store } from '../../src/store/index.js';
+import { runCycle } from '../../src/pipeline/index.js';
+import { SqliteStore } from '../../src/store/index.js';
 import { ROOT, tempDir, validateAtom, serveDir } from '../helpers/env.js';
+import { collect, feedEntries } from '../helpers/store.js';
 
 const DIR = join(ROOT, 'fixtures/clusters');
 const SOURCES: [string, string][] = [
@@ -140,17 +141,17 @@ describe('clusters through whole cycles', () => {
     );
 
   it('publishes one entry per story with the other reports as related; coverage added later moves updated, never the id', async () => {
-    const store = new Store(join(tmp.dir, 'store.db'));
+    const store = SqliteStore.open(join(tmp.dir, 'store.db'));
     try {
       await runCycle(config(SOURCES.slice(0, 4)), store, { now: () => new Date('2026-11-27T12:00:00Z') });
-      const first = store.feedEntries('stories', 100);
+      const first = await feedEntries(store, 'stories', 100);
       const kestrel = first.find((e) => e.article.title.includes('Kestrel'))!;
       expect(first.filter((e) => /Kestrel/.test(e.article.title))).toHaveLength(1);
       expect(kestrel.article.related.map((r) => r.source).sort()).toEqual(['Chip Brief', 'DC Weekly', 'Grid Post']);
       expect(kestrel.article.updated).toBe(kestrel.article.published); // all reports first seen together: no later coverage
 
       await runCycle(config(SOURCES), store, { now: () => new Date('2026-11-28T06:00:00Z') });
-      const second = store.feedEntries('stories', 100);
+      const second = await feedEntries(store, 'stories', 100);
       const again = second.find((e) => e.article.id === kestrel.article.id)!;
       expect(second.filter((e) => /Kestrel/.test(e.article.title))).toHaveLength(1);
       expect(again.article.related.map((r) => r.source)).toContain('Infra Desk');
@@ -160,7 +161,7 @@ describe('clusters through whole cycles', () => {
       expect(second).toHaveLength(7);
       expect(second.filter((e) => e.article.related.length === 4)).toHaveLength(3);
     } finally {
-      store.close();
+      await store.close();
     }
     const result = await validateAtom(join(tmp.dir, 'feeds', 'stories.atom'));
     expect(result.code, result.output).toBe(0);
@@ -182,23 +183,23 @@ describe('clusters through whole cycles', () => {
       },
       join(dir, 'config.json'),
     );
-    const store = new Store(cfg.store.path);
+    const store = SqliteStore.open(cfg.store.path);
     try {
       const summary = await runCycle(cfg, store);
       const firstSeen = store.db.prepare('SELECT DISTINCT first_seen FROM articles').pluck().all();
       expect(firstSeen).toEqual([summary.startedAt]);
-      const [entry, ...others] = store.feedEntries('stories', 10);
+      const [entry, ...others] = await feedEntries(store, 'stories', 10);
       expect(others).toEqual([]);
       expect(entry!.article.source.name).toBe('DC Weekly');
       expect(entry!.article.related.map((r) => r.source)).toEqual(['North Wire']);
       expect(entry!.article.updated).toBe(entry!.article.published);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
   it('a dry run says which reports were merged into which published story', async () => {
-    const explained = await withDryRun(config(SOURCES), (run) => [...run.items()]);
+    const explained = await withDryRun(config(SOURCES), (run) => collect(run.items()));
     const infraDesk = explained.find((e) => e.article.source.name === 'Infra Desk' && e.article.title.includes('Kestrel'))!;
     expect(infraDesk.mergedInto?.title).toBe('Kestrel Cloud raises $2.4 billion to build GPU campus in Oulu, Finland');
     const lead = explained.find((e) => e.article.id === infraDesk.mergedInto!.id)!;

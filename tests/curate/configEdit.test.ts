@@ -12,8 +12,8 @@ import { parseOpml } from '../../src/cli/sources.js';
 import { UsageError } from '../../src/cli/log.js';
 import { ConfigError, loadConfig } from '../../src/config/index.js';
 import { appendToArray, removeFromArray } from '../../src/config/jsonText.js';
-import { runCycle } from '../../src/schedule/index.js';
-import { Store } from '../../src/store/index.js';
+import { runCycle } from '../../src/pipeline/index.js';
+import { SqliteStore } from '../../src/store/index.js';
 import { FIXTURES, ROOT, startFixtureServer, tempDir, serveDir } from '../helpers/env.js';
 
 async function printed(fn: () => unknown): Promise<string> {
@@ -102,9 +102,9 @@ describe('keywords and sources commands', () => {
 `;
     writeFileSync(configPath, original);
     const config = loadConfig(configPath);
-    const store = new Store(config.store.path);
+    const store = SqliteStore.open(config.store.path);
     await runCycle(config, store);
-    store.close();
+    await store.close();
   });
   afterAll(async () => {
     await fixtures?.stop();

@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runDryRun, withDryRun } from '../../src/cli/explain.js';
 import { parseConfig } from '../../src/config/index.js';
-import { runCycle } from '../../src/schedule/index.js';
-import { Store, storedArticles } from '../../src/store/index.js';
+import { runCycle } from '../../src/pipeline/index.js';
+import { SqliteStore } from '../../src/store/index.js';
 import { tempDir, serveDir } from '../helpers/env.js';
+import { collect, feedEntries, storedArticles } from '../helpers/store.js';
 
 function rss(items: { title: string; link: string; guid: string }[]): string {
   const body = items.map((i) => `<item><title>${i.title}</title><link>${i.link}</link><guid isPermaLink="false">${i.guid}</guid><pubDate>Thu, 26 Nov 2026 09:00:00 +0000</pubDate><description>${i.title}. The GPU cloud expands.</description></item>`);
@@ -49,26 +50,26 @@ describe('dedupe layers (a) and (b)', () => {
     );
     writeFileSync(join(tmp.dir, 'one.rss'), rss([{ title: 'Orca Cloud adds GPUs', link: 'https://one.example/orca', guid: 'g-1' }]));
     writeFileSync(join(tmp.dir, 'two.rss'), rss([{ title: 'Syndicated: Orca Cloud adds GPUs', link: 'https://one.example/orca?utm_source=two', guid: 'two-77' }]));
-    const store = new Store(config.store.path);
+    const store = SqliteStore.open(config.store.path);
     try {
       const first = await runCycle(config, store);
       expect(first.itemsNew).toBe(1);
-      const [entry] = store.feedEntries('f', 10);
+      const [entry] = await feedEntries(store, 'f', 10);
       expect(entry!.article.source.name).toBe('One');
-      const explained = await withDryRun(config, (run) => [...run.items()]);
+      const explained = await withDryRun(config, (run) => collect(run.items()));
       expect(explained.find((e) => e.article.source.name === 'Two')).toMatchObject({ decisions: [], skipped: "a copy of One's report of the same URL" });
 
       writeFileSync(join(tmp.dir, 'one.rss'), rss([{ title: 'Orca Cloud adds GPUs (updated)', link: 'https://one.example/orca-renamed', guid: 'g-1' }]));
       const second = await runCycle(config, store);
       expect(second.itemsNew).toBe(0);
       expect(storedArticles(store)).toHaveLength(1);
-      const entries = store.feedEntries('f', 10);
+      const entries = await feedEntries(store, 'f', 10);
       expect(entries).toHaveLength(1);
       expect(entries[0]!.article.id).toBe(entry!.article.id);
       expect(entries[0]!.article.title).toBe('Orca Cloud adds GPUs (updated)');
       expect(entries[0]!.article.url).toBe('https://one.example/orca-renamed');
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
@@ -90,7 +91,7 @@ describe('dedupe layers (a) and (b)', () => {
       writeFileSync(join(dir, 'Wire.rss'), rss([wire]));
       writeFileSync(join(dir, 'Origin.rss'), rss([origin]));
       // A dry run before any store says which report replaced which.
-      const before = await withDryRun(config, (run) => [...run.items()]);
+      const before = await withDryRun(config, (run) => collect(run.items()));
       expect(before.map((e) => [e.article.source.name, e.replaces, e.replacedBy])).toEqual(
         order[0] === 'Wire' ? [['Wire', undefined, 'Origin'], ['Origin', 'Wire', undefined]] : [['Origin', undefined, undefined], ['Wire', undefined, undefined]],
       );
@@ -108,20 +109,20 @@ describe('dedupe layers (a) and (b)', () => {
         expect(text).toContain("REPLACED by Origin's report of the same URL (first seen in the same cycle; Origin has the higher priority)");
         expect(text).toContain("REPLACES Wire's report of the same URL (first seen in the same cycle; Origin has the higher priority)");
       }
-      const store = new Store(config.store.path);
+      const store = SqliteStore.open(config.store.path);
       try {
         const first = await runCycle(config, store);
         expect(first.itemsNew, order.join(', ')).toBe(1);
         expect(storedArticles(store).map((a) => [a.article.source.name, a.article.title])).toEqual([['Origin', 'Orca Cloud adds GPUs']]);
-        expect(store.feedEntries('f', 10).map((e) => e.article.source.name)).toEqual(['Origin']);
+        expect((await feedEntries(store, 'f', 10)).map((e) => e.article.source.name)).toEqual(['Origin']);
         // A later cycle: the wire's copy (edited, so parsed again) is another source's copy of a stored URL.
         writeFileSync(join(dir, 'Wire.rss'), rss([{ ...wire, title: 'Wire: Orca Cloud adds more GPUs' }]));
-        const explained = await withDryRun(config, (run) => [...run.items()]);
+        const explained = await withDryRun(config, (run) => collect(run.items()));
         expect(explained.find((e) => e.article.source.name === 'Wire')).toMatchObject({ skipped: "a copy of Origin's report of the same URL" });
         await runCycle(config, store);
         expect(storedArticles(store).map((a) => [a.article.source.name, a.article.title])).toEqual([['Origin', 'Orca Cloud adds GPUs']]);
       } finally {
-        store.close();
+        await store.close();
       }
     }
     // The higher priority counts only among copies seen together: a copy first seen in a later cycle is skipped.
@@ -142,14 +143,14 @@ describe('dedupe layers (a) and (b)', () => {
     );
     writeFileSync(join(dir, 'Wire.rss'), rss([wire]));
     writeFileSync(join(dir, 'Origin.rss'), rss([]));
-    const store = new Store(config.store.path);
+    const store = SqliteStore.open(config.store.path);
     try {
       await runCycle(config, store);
       writeFileSync(join(dir, 'Origin.rss'), rss([origin]));
       await runCycle(config, store);
       expect(storedArticles(store).map((a) => a.article.source.name)).toEqual(['Wire']);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { dryRunJsonLines, explainUrl, runDryRun, withDryRun } from '../../src/cli/explain.js';
-import { runCycle } from '../../src/schedule/index.js';
-import { keepInScratch, keptInScratch, Store } from '../../src/store/index.js';
+import { runCycle } from '../../src/pipeline/index.js';
+import { ScratchStore, SqliteStore } from '../../src/store/index.js';
+import { collect } from '../helpers/store.js';
 import { rawTestConfig, startFixtureServer, tempDir, testConfig } from '../helpers/env.js';
 
 function snapshot(dir: string): Record<string, string> {
@@ -66,9 +67,9 @@ describe('dry run and explain', () => {
 
   it('with a store: reads it, writes neither it nor the feeds', async () => {
     const config = testConfig(tmp.dir, fixtures.url);
-    const store = new Store(config.store.path);
+    const store = SqliteStore.open(config.store.path);
     await runCycle(config, store);
-    store.close();
+    await store.close();
     const before = snapshot(tmp.dir);
     const json = JSON.parse(await printed(() => runDryRun({ config: configPath, json: true })));
     expect(json.summary.itemsNew).toBe(0); // the copy knows every item already
@@ -79,10 +80,10 @@ describe('dry run and explain', () => {
   });
 
   it('--json is written in pieces that together are exactly JSON.stringify(…, null, 2) of the summary and items', async () => {
-    const { summary, explained } = await withDryRun(testConfig(tmp.dir, fixtures.url), (run) => ({ summary: run.summary, explained: [...run.items()] }));
+    const { summary, explained } = await withDryRun(testConfig(tmp.dir, fixtures.url), async (run) => ({ summary: run.summary, explained: await collect(run.items()) }));
     expect(explained.length).toBeGreaterThan(2);
     for (const items of [explained, explained.slice(0, 1), []]) {
-      const text = [...dryRunJsonLines(summary, items)].join('\n');
+      const text = (await collect(dryRunJsonLines(summary, items))).join('\n');
       const value = JSON.parse(text);
       expect(text).toBe(JSON.stringify(value, null, 2));
       expect(value.summary).toEqual(JSON.parse(JSON.stringify(summary)));
@@ -124,61 +125,61 @@ describe('Store.scratchCopy', () => {
     tmp.cleanup();
   });
 
-  it('sees what a running writer committed (WAL not yet checkpointed); writes go to a file under TMPDIR that close() removes', () => {
+  it('sees what a running writer committed (WAL not yet checkpointed); writes go to a file under TMPDIR that close() removes', async () => {
     const path = join(tmp.dir, 'live.db');
-    const writer = new Store(path);
+    const writer = SqliteStore.open(path);
     try {
       writer.db.pragma('wal_autocheckpoint = 0');
-      writer.recordAttempt(attempt('wire'));
+      await writer.sources.recordAttempt(attempt('wire'));
       expect(existsSync(`${path}-wal`)).toBe(true);
-      const copy = Store.scratchCopy(path);
+      const copy = ScratchStore.copyOf(path);
       try {
         expect(copy.path.startsWith(join(scratchRoot, `infrawire-scratch-${process.pid}-`))).toBe(true);
-        expect(copy.sourceStates().map((s) => s.name)).toEqual(['wire']);
-        copy.recordAttempt(attempt('other'));
-        expect(copy.sourceStates().map((s) => s.name)).toEqual(['other', 'wire']);
+        expect((await copy.sources.all()).map((s) => s.name)).toEqual(['wire']);
+        await copy.sources.recordAttempt(attempt('other'));
+        expect((await copy.sources.all()).map((s) => s.name)).toEqual(['other', 'wire']);
       } finally {
-        copy.close();
+        await copy.close();
       }
-      expect(writer.sourceStates().map((s) => s.name)).toEqual(['wire']);
+      expect((await writer.sources.all()).map((s) => s.name)).toEqual(['wire']);
       expect(scratchFolders()).toEqual([]);
     } finally {
-      writer.close();
+      await writer.close();
     }
   });
 
-  it('copies a store nobody has open as a file: no log or shared-memory file appears beside it, and its bytes stay the same', () => {
+  it('copies a store nobody has open as a file: no log or shared-memory file appears beside it, and its bytes stay the same', async () => {
     const path = join(tmp.dir, 'closed.db');
-    const writer = new Store(path);
-    writer.recordAttempt(attempt('wire'));
-    writer.close();
+    const writer = SqliteStore.open(path);
+    await writer.sources.recordAttempt(attempt('wire'));
+    await writer.close();
     expect(readdirSync(tmp.dir).sort()).toEqual(['closed.db', 'tmp']);
     const before = snapshot(tmp.dir);
-    const copy = Store.scratchCopy(path);
+    const copy = ScratchStore.copyOf(path);
     try {
-      expect(copy.sourceStates().map((s) => s.name)).toEqual(['wire']);
-      copy.recordAttempt(attempt('other'));
+      expect((await copy.sources.all()).map((s) => s.name)).toEqual(['wire']);
+      await copy.sources.recordAttempt(attempt('other'));
     } finally {
-      copy.close();
+      await copy.close();
     }
     expect(snapshot(tmp.dir)).toEqual(before);
     expect(scratchFolders()).toEqual([]);
   });
 
-  it('without a store: an empty copy, and the store path is not created', () => {
+  it('without a store: an empty copy, and the store path is not created', async () => {
     const path = join(tmp.dir, 'none', 'store.db');
-    const copy = Store.scratchCopy(path);
+    const copy = ScratchStore.copyOf(path);
     try {
-      expect(copy.sourceStates()).toEqual([]);
-      copy.recordAttempt(attempt('wire'));
+      expect(await copy.sources.all()).toEqual([]);
+      await copy.sources.recordAttempt(attempt('wire'));
     } finally {
-      copy.close();
+      await copy.close();
     }
     expect(existsSync(join(tmp.dir, 'none'))).toBe(false);
     expect(scratchFolders()).toEqual([]);
   });
 
-  it("removes the folders left by processes that are gone, and keeps a running process's", () => {
+  it("removes the folders left by processes that are gone, and keeps a running process's", async () => {
     const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
     const deadPid = Number(gone.stdout);
     expect(deadPid).toBeGreaterThan(0);
@@ -188,43 +189,37 @@ describe('Store.scratchCopy', () => {
       mkdirSync(dir);
       writeFileSync(join(dir, 'store.db'), 'x');
     }
-    Store.scratchCopy(join(tmp.dir, 'store.db')).close();
+    await ScratchStore.copyOf(join(tmp.dir, 'store.db')).close();
     expect(scratchFolders()).toEqual([`infrawire-scratch-${process.ppid}-def456`]);
   });
 
-  it('keeps values in order across pages; what a rolled-back transaction kept is gone; a store that is not a copy has no such table', () => {
-    const copy = Store.scratchCopy(join(tmp.dir, 'store.db'));
+  it('keeps values in order across pages; what a rolled-back transaction kept is gone', async () => {
+    const copy = ScratchStore.copyOf(join(tmp.dir, 'store.db'));
     try {
-      for (let n = 0; n < 1200; n++) keepInScratch(copy, { n, text: `item ${n}` });
-      expect(() =>
-        copy.transaction(() => {
-          keepInScratch(copy, { n: -1 });
+      for (let n = 0; n < 1200; n++) copy.keep({ n, text: `item ${n}` });
+      await expect(
+        copy.transaction(async () => {
+          copy.keep({ n: -1 });
           throw new Error('source failed');
         }),
-      ).toThrow('source failed');
-      keepInScratch(copy, { n: 1200, text: 'last' });
-      const kept = [...keptInScratch<{ n: number; text: string }>(copy)];
+      ).rejects.toThrow('source failed');
+      copy.keep({ n: 1200, text: 'last' });
+      const kept = [...copy.kept<{ n: number; text: string }>()];
       expect(kept.map((v) => v.n)).toEqual(Array.from({ length: 1201 }, (_, n) => n));
       expect(kept[5]).toEqual({ n: 5, text: 'item 5' });
     } finally {
-      copy.close();
-    }
-    const store = new Store(join(tmp.dir, 'real.db'));
-    try {
-      expect(() => keepInScratch(store, {})).toThrow(/no such table: scratch_items/);
-    } finally {
-      store.close();
+      await copy.close();
     }
   });
 
   it('a failure names the temp folder or the store, and leaves no folder behind', () => {
     process.env.TMPDIR = join(tmp.dir, 'missing');
-    expect(() => Store.scratchCopy(join(tmp.dir, 'store.db'))).toThrow(`cannot make a scratch folder in ${join(tmp.dir, 'missing')} for a dry run`);
+    expect(() => ScratchStore.copyOf(join(tmp.dir, 'store.db'))).toThrow(`cannot make a scratch folder in ${join(tmp.dir, 'missing')} for a dry run`);
     process.env.TMPDIR = scratchRoot;
     const broken = join(tmp.dir, 'broken.db');
     writeFileSync(broken, 'not a database, but long enough to look like one '.repeat(20));
     writeFileSync(`${broken}-wal`, '');
-    expect(() => Store.scratchCopy(broken)).toThrow(new RegExp(`cannot copy the store ${broken} to ${scratchRoot}/infrawire-scratch-\\d+-\\w+ for a dry run: file is not a database`));
+    expect(() => ScratchStore.copyOf(broken)).toThrow(new RegExp(`cannot copy the store ${broken} to ${scratchRoot}/infrawire-scratch-\\d+-\\w+ for a dry run: file is not a database`));
     expect(scratchFolders()).toEqual([]);
   });
 });

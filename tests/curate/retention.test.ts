@@ -4,9 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withDryRun } from '../../src/cli/explain.js';
-import { recurate, runCycle } from '../../src/schedule/index.js';
-import { Store, storedArticles } from '../../src/store/index.js';
+import { recurate, runCycle } from '../../src/pipeline/index.js';
+import { SqliteStore } from '../../src/store/index.js';
 import { FIXTURE_SOURCES, startFixtureServer, tempDir, testConfig } from '../helpers/env.js';
+import { collect, feedEntries, storedArticles } from '../helpers/store.js';
 
 const T0 = new Date('2026-11-28T00:00:00Z');
 const days = (n: number) => new Date(T0.getTime() + n * 86_400_000);
@@ -26,25 +27,25 @@ describe('re-curation, retention and tombstones', () => {
   function setup(extra: Record<string, unknown> = {}) {
     tmp = tempDir();
     const config = testConfig(tmp.dir, fixtures.url, GOOD_SOURCES, extra);
-    return { config, store: new Store(config.store.path) };
+    return { config, store: SqliteStore.open(config.store.path) };
   }
-  const titles = (store: Store, feed = 'ai-infrastructure') => store.feedEntries(feed, 1000).map((e) => e.article.title);
+  const titles = async (store: SqliteStore, feed = 'ai-infrastructure') => (await feedEntries(store, feed, 1000)).map((e) => e.article.title);
 
   it('a keyword added later brings stories seen before into the feed at once, and removing it takes them out', async () => {
     const { config, store } = setup({ watch: { keywords: ['Nscale'] } });
     try {
       await runCycle(config, store, { now: () => T0 });
-      expect(titles(store)).toHaveLength(2);
-      expect(titles(store).some((t) => t.startsWith('Helios Data'))).toBe(false);
+      expect((await titles(store))).toHaveLength(2);
+      expect((await titles(store)).some((t) => t.startsWith('Helios Data'))).toBe(false);
       const widened = { ...config, watch: { ...config.watch, keywords: ['Nscale', 'nuclear'] } };
-      const { curation, feeds } = recurate(widened, store, days(1));
-      expect(titles(store).some((t) => t.startsWith('Helios Data'))).toBe(true);
+      const { curation, feeds } = await recurate(widened, store, days(1));
+      expect((await titles(store)).some((t) => t.startsWith('Helios Data'))).toBe(true);
       expect(curation.feeds[0]!.added).toHaveLength(1);
       expect(feeds[0]!.changed.length).toBeGreaterThan(0); // the feed files were rewritten
-      recurate(config, store, days(1));
-      expect(titles(store)).toHaveLength(2);
+      await recurate(config, store, days(1));
+      expect((await titles(store))).toHaveLength(2);
     } finally {
-      store.close();
+      await store.close();
       tmp.cleanup();
     }
   });
@@ -54,18 +55,18 @@ describe('re-curation, retention and tombstones', () => {
     try {
       const first = await runCycle(config, store, { now: () => T0 });
       expect(first.itemsNew).toBe(17);
-      expect(titles(store)).toHaveLength(12);
+      expect((await titles(store))).toHaveLength(12);
       const again = await runCycle(config, store, { now: () => days(31) });
       expect(again.itemsNew).toBe(0);
       expect(again.itemsSeen).toBe(17);
       expect(storedArticles(store)).toHaveLength(0);
-      expect(titles(store)).toHaveLength(0);
+      expect((await titles(store))).toHaveLength(0);
       expect(store.db.prepare('SELECT count(*) FROM tombstones').pluck().get()).toBe(17);
-      const explained = await withDryRun(config, (run) => [...run.items()], () => days(32));
+      const explained = await withDryRun(config, (run) => collect(run.items()), () => days(32));
       expect(explained).toHaveLength(17);
       expect(explained.every((e) => e.skipped === 'pruned by retention earlier (tombstone)')).toBe(true);
     } finally {
-      store.close();
+      await store.close();
       tmp.cleanup();
     }
   });
@@ -76,7 +77,7 @@ describe('re-curation, retention and tombstones', () => {
       const kept = async (at: Date) => {
         const summary = await runCycle(config, store, { now: () => at });
         expect(summary.itemsNew + summary.itemsSeen).toBeGreaterThan(0);
-        return store.feedEntries('ai-infrastructure', 1000).map((e) => e.article.published).sort();
+        return (await feedEntries(store, 'ai-infrastructure', 1000)).map((e) => e.article.published).sort();
       };
       const first = await kept(T0);
       expect(first.length).toBeGreaterThan(2);
@@ -85,7 +86,7 @@ describe('re-curation, retention and tombstones', () => {
       expect(await kept(ageOut(first[0]!))).toEqual(first.filter((p) => ageOut(p) > ageOut(first[0]!)));
       expect(await kept(ageOut(first.at(-1)!))).toEqual([]);
     } finally {
-      store.close();
+      await store.close();
       tmp.cleanup();
     }
   });
@@ -94,24 +95,24 @@ describe('re-curation, retention and tombstones', () => {
     const { config, store } = setup({ feeds: [{ name: 'ai-infrastructure', title: 'T', maxEntries: 3 }] });
     try {
       await runCycle(config, store, { now: () => T0 });
-      const top = titles(store);
+      const top = (await titles(store));
       expect(top).toHaveLength(3);
       expect(store.db.prepare('SELECT count(*) FROM feed_tombstones').pluck().get()).toBe(0); // the rest were never in the feed: nothing pruned
 
       const wider = { ...config, feeds: [{ ...config.feeds[0]!, maxEntries: 5 }] };
-      recurate(wider, store, T0);
-      const five = titles(store);
+      await recurate(wider, store, T0);
+      const five = (await titles(store));
       expect(five).toHaveLength(5);
-      recurate(config, store, T0); // back to 3: two entries are pushed out and tombstoned
+      await recurate(config, store, T0); // back to 3: two entries are pushed out and tombstoned
       expect(store.db.prepare('SELECT count(*) FROM feed_tombstones').pluck().get()).toBe(2);
       const pushedOut = five.slice(3);
-      recurate(wider, store, T0); // room again: older stories fill it, the pushed-out entries stay out
-      const after = titles(store);
+      await recurate(wider, store, T0); // room again: older stories fill it, the pushed-out entries stay out
+      const after = (await titles(store));
       expect(after.slice(0, 3)).toEqual(top);
       expect(after).toHaveLength(5);
       for (const t of pushedOut) expect(after).not.toContain(t);
     } finally {
-      store.close();
+      await store.close();
       tmp.cleanup();
     }
   });

@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { acquireStoreLock, isRunning, lockFileFor, StoreLockedError } from '../../src/store/index.js';
+import { StoreLockedError, acquireStoreLock, isRunning, lockFileFor } from '../../src/store/index.js';
 import { FIXTURE_SOURCES, rawTestConfig, ROOT, startFixtureServer, tempDir } from '../helpers/env.js';
 import { BIN } from '../helpers/cli.js';
 import { killHard, spawnDaemon, type DaemonProcess } from './harness.js';

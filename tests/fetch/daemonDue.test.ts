@@ -5,8 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedConfig } from '../../src/config/index.js';
 import type { Logger } from '../../src/model/logger.js';
-import { runCycle, startDaemon } from '../../src/schedule/index.js';
-import { Store } from '../../src/store/index.js';
+import { runCycle } from '../../src/pipeline/index.js';
+import { startDaemon } from '../../src/schedule/index.js';
+import { SqliteStore } from '../../src/store/index.js';
 import { tempDir, testConfig } from '../helpers/env.js';
 import { startPublisher, type Publisher } from './publisher.js';
 
@@ -43,11 +44,11 @@ describe('daemon ticks', () => {
       schedule: '0 0 1 1 *', // no tick during the test: only the start-up cycle runs
       fetch: { jitter: 0 },
     });
-    const store = new Store(config.store.path);
+    const store = SqliteStore.open(config.store.path);
     try {
       await runCycle(config, store); // both polled now; next checks 2 h (max-age) and 3 h (ttl) away
     } finally {
-      store.close();
+      await store.close();
     }
     const polled = pub.requests.length;
     const { lines, log } = recordingLogger();

@@ -1,6 +1,6 @@
 /** Due times and backoff: pure functions, checked with a fixed clock and a fixed random. */
 import { describe, expect, it } from 'vitest';
-import { backoffMs, expiresInMs, intervalMs, isDue, maxAgeMs, nextCheckAt, retryAfterMs, type DuePolicy } from '../../src/schedule/due.js';
+import { backoffMs, expiresInMs, intervalMs, isDue, maxAgeMs, nextCheckAt, retryAfterMs, type DuePolicy } from '../../src/fetch/due.js';
 
 const MIN = 60_000;
 const POLICY: DuePolicy = { minIntervalMs: 15 * MIN, maxIntervalMs: 24 * 60 * MIN, backoffMaxMs: 6 * 60 * MIN, jitter: 0 };

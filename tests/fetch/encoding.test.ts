@@ -8,9 +8,10 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { declareHtmlEntities, decodeBody, parseFeed } from '../../src/parse/index.js';
-import { runCycle, type CycleSummary } from '../../src/schedule/index.js';
+import { runCycle } from '../../src/pipeline/index.js';
+import type { CycleSummary } from '../../src/model/index.js';
 import { close, listen } from '../../src/serve/index.js';
-import { Store } from '../../src/store/index.js';
+import { SqliteStore } from '../../src/store/index.js';
 import { ROOT, tempDir, testConfig, validateAtom } from '../helpers/env.js';
 import { needs, SHARED } from '../helpers/tools.js';
 
@@ -41,11 +42,11 @@ describe('non-UTF-8 sources, end to end', () => {
     tmp = tempDir();
     const config = testConfig(tmp.dir, url, CASES.map((c) => [c.name, `/${c.file}`]));
     publishDir = config.publish.dir;
-    const store = new Store(config.store.path);
+    const store = SqliteStore.open(config.store.path);
     try {
       summary = await runCycle(config, store);
     } finally {
-      store.close();
+      await store.close();
     }
   });
   afterAll(async () => {

@@ -7,8 +7,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { formatSummary } from '../../src/cli/report.js';
 import { runStatus } from '../../src/cli/status.js';
 import type { LoadedConfig } from '../../src/config/index.js';
-import { runCycle, type CycleSummary } from '../../src/schedule/index.js';
-import { Store } from '../../src/store/index.js';
+import { runCycle } from '../../src/pipeline/index.js';
+import type { CycleSummary } from '../../src/model/index.js';
+import { SqliteStore } from '../../src/store/index.js';
 import { tempDir, testConfig } from '../helpers/env.js';
 import { startPublisher, type Publisher } from './publisher.js';
 
@@ -36,20 +37,20 @@ describe('polling sources across cycles', () => {
 
   /** One cycle with its own Store, opened and closed like a separate run. */
   async function cycle(cfg: LoadedConfig, at: Date, onlyDue = false): Promise<CycleSummary> {
-    const store = new Store(cfg.store.path);
+    const store = SqliteStore.open(cfg.store.path);
     try {
       return await runCycle(cfg, store, { now: () => at, onlyDue });
     } finally {
-      store.close();
+      await store.close();
     }
   }
 
-  function states(cfg: LoadedConfig) {
-    const store = new Store(cfg.store.path);
+  async function states(cfg: LoadedConfig) {
+    const store = SqliteStore.open(cfg.store.path);
     try {
-      return Object.fromEntries(store.sourceStates().map((s) => [s.name, s]));
+      return Object.fromEntries((await store.sources.all()).map((s) => [s.name, s]));
     } finally {
-      store.close();
+      await store.close();
     }
   }
 
@@ -59,7 +60,7 @@ describe('polling sources across cycles', () => {
     const cfg = config([['With ETag', '/etag'], ['Only Last-Modified', '/last-modified'], ['No validators', '/plain'], ['Changing', '/changing']]);
     const first = byName(await cycle(cfg, T0));
     expect(first['With ETag']).toMatchObject({ ok: true, format: 'rss2', itemsSeen: 2, itemsNew: 2 });
-    expect(states(cfg)['With ETag']).toMatchObject({ etag: 'W/"rev-1"', lastModified: 'Fri, 27 Nov 2026 10:00:00 GMT', lastOutcome: 'ok', itemsSeen: 2 });
+    expect((await states(cfg))['With ETag']).toMatchObject({ etag: 'W/"rev-1"', lastModified: 'Fri, 27 Nov 2026 10:00:00 GMT', lastOutcome: 'ok', itemsSeen: 2 });
 
     const second = await cycle(cfg, new Date(T0.getTime() + HOUR));
     const s = byName(second);
@@ -70,7 +71,7 @@ describe('polling sources across cycles', () => {
     expect(s['Changing']).toMatchObject({ ok: true, format: 'rss2', itemsNew: 1 });
     expect(s['Changing']!.notModified).toBeUndefined();
     expect(pub.requests.filter((r) => r.path === '/etag').at(-1)!.headers['if-none-match']).toBe('W/"rev-1"');
-    const after = states(cfg);
+    const after = (await states(cfg));
     expect(after['With ETag']).toMatchObject({ lastOutcome: 'not-modified', lastStatus: 304, consecutiveFailures: 0, itemsSeen: 2, lastSuccessAt: new Date(T0.getTime() + HOUR).toISOString() });
     expect(after['No validators']).toMatchObject({ lastOutcome: 'not-modified', lastStatus: 200, etag: null });
     expect(formatSummary(second)).toMatch(/With ETag\s+-\s+2\s+0\s+2\s+not modified \(nothing parsed\)/);
@@ -81,13 +82,13 @@ describe('polling sources across cycles', () => {
     const first = byName(await cycle(cfg, T0))['Moved']!;
     expect(first).toMatchObject({ ok: true, movedTo: `${pub.url}/etag` });
     expect(first.notice).toMatch(/moved permanently to .*\/etag: update its url in config.json/);
-    expect(states(cfg)['Moved']).toMatchObject({ url: `${pub.url}/etag`, configuredUrl: `${pub.url}/moved-301`, movedAt: T0.toISOString() });
+    expect((await states(cfg))['Moved']).toMatchObject({ url: `${pub.url}/etag`, configuredUrl: `${pub.url}/moved-301`, movedAt: T0.toISOString() });
     const before = pub.count('/moved-301');
     const second = await cycle(cfg, new Date(T0.getTime() + HOUR));
     expect(pub.count('/moved-301')).toBe(before); // the stored URL is fetched directly
     expect(byName(second)['Moved']).toMatchObject({ ok: true, notModified: true, movedTo: `${pub.url}/etag` });
     expect(formatSummary(second)).toMatch(/! source "Moved" moved permanently/);
-    const status = JSON.parse(runStatus(cfg, true, new Date(T0.getTime() + HOUR)));
+    const status = JSON.parse(await runStatus(cfg, true, new Date(T0.getTime() + HOUR)));
     expect(status.sources[0]).toMatchObject({ name: 'Moved', state: 'moved', configuredUrl: `${pub.url}/moved-301`, url: `${pub.url}/etag` });
   });
 
@@ -104,12 +105,12 @@ describe('polling sources across cycles', () => {
     expect(run['Gone']).toMatchObject({ ok: false, gone: true, error: expect.stringMatching(/^gone since .*not polled/) });
     expect(tick['Gone']).toBeUndefined();
     expect(tick['Fine']).toMatchObject({ ok: true });
-    const text = runStatus(cfg, false, later);
+    const text = await runStatus(cfg, false, later);
     expect(text).toMatch(/^Gone\s+gone\s+-\s+1\s+never \(gone\)/m);
     // pointing the source at a new URL in config.json starts it afresh
     const fixed = config([['Gone', '/plain']]);
     expect(byName(await cycle(fixed, later))['Gone']).toMatchObject({ ok: true });
-    expect(states(fixed)['Gone']).toMatchObject({ goneAt: null, consecutiveFailures: 0, configuredUrl: `${pub.url}/plain` });
+    expect((await states(fixed))['Gone']).toMatchObject({ goneAt: null, consecutiveFailures: 0, configuredUrl: `${pub.url}/plain` });
   });
 
   it('records failures with backoff, honours Retry-After, and flags a long outage', async () => {
@@ -129,16 +130,16 @@ describe('polling sources across cycles', () => {
     }
     const gaps = nexts.map((n, i) => (Date.parse(n) - (T0.getTime() + i * 10 * HOUR)) / 60_000);
     expect(gaps).toEqual([15, 30, 60, 120]);
-    const st = states(cfg)['Broken']!;
+    const st = (await states(cfg))['Broken']!;
     expect(st).toMatchObject({ consecutiveFailures: 4, failingSince: T0.toISOString(), lastError: 'HTTP 500 Internal Server Error', lastSuccessAt: null, lastOutcome: 'failed' });
-    const status = JSON.parse(runStatus(cfg, true, new Date(T0.getTime() + 30 * HOUR)));
+    const status = JSON.parse(await runStatus(cfg, true, new Date(T0.getTime() + 30 * HOUR)));
     const broken = status.sources.find((s: { name: string }) => s.name === 'Broken');
     expect(broken).toMatchObject({ state: 'failing', alert: true, consecutiveFailures: 4 });
-    const text = runStatus(cfg, false, new Date(T0.getTime() + 30 * HOUR));
+    const text = await runStatus(cfg, false, new Date(T0.getTime() + 30 * HOUR));
     expect(text).toMatch(/^Broken\s+FAILING\s/m);
     expect(text).toMatch(/! source "Broken" has been failing since 2026-11-27T12:00:00.000Z \(more than 24 h, 4 failures\): HTTP 500/);
     // not yet past the alert period: failing, but no alert
-    const early = JSON.parse(runStatus(cfg, true, new Date(T0.getTime() + 20 * HOUR))).sources.find((s: { name: string }) => s.name === 'Broken');
+    const early = JSON.parse(await runStatus(cfg, true, new Date(T0.getTime() + 20 * HOUR))).sources.find((s: { name: string }) => s.name === 'Broken');
     expect(early).toMatchObject({ state: 'failing', alert: false });
   });
 

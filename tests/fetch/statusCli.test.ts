@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
-import { runCycle } from '../../src/schedule/index.js';
-import { Store } from '../../src/store/index.js';
+import { runCycle } from '../../src/pipeline/index.js';
+import { SqliteStore } from '../../src/store/index.js';
 import { rawTestConfig, ROOT, tempDir } from '../helpers/env.js';
 import { startPublisher, type Publisher } from './publisher.js';
 
@@ -27,11 +27,11 @@ describe('infrawire status', () => {
     const raw = rawTestConfig(pub.url, [['Fine', '/etag'], ['Moved', '/moved-308?to=/plain'], ['Gone', '/gone'], ['Broken', '/error'], ['Not yet', '/plain']], { fetch: { jitter: 0 } });
     writeFileSync(file, JSON.stringify(raw));
     const config = parseConfig(raw, file);
-    const store = new Store(config.store.path);
+    const store = SqliteStore.open(config.store.path);
     try {
       await runCycle({ ...config, sources: config.sources.filter((s) => s.name !== 'Not yet') }, store, { now: () => new Date('2026-11-27T12:00:00Z') });
     } finally {
-      store.close();
+      await store.close();
     }
   });
   afterAll(async () => {

@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { close, listen } from '../../src/serve/index.js';
-import { Store } from '../../src/store/index.js';
+import { SqliteStore } from '../../src/store/index.js';
 import { ROOT, tempDir, validateAtom } from '../helpers/env.js';
 
 const BIN = join(ROOT, 'bin/infrawire.js');
@@ -96,11 +96,11 @@ describe('crash safety under SIGKILL', () => {
         published = ids;
         copyFileSync(atomPath, join(snapshots, `after-kill-${i + 1}.atom`));
       }
-      const store = new Store(storePath); // opens (and would fail on a corrupt file)
+      const store = SqliteStore.open(storePath); // opens (and would fail on a corrupt file)
       try {
         expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
       } finally {
-        store.close();
+        await store.close();
       }
     }
     expect(published.size).toBeGreaterThan(0);

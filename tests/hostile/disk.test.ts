@@ -14,10 +14,10 @@ import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
-import type { FeedReport } from '../../src/schedule/index.js';
-import { runCycle } from '../../src/schedule/index.js';
+import type { FeedReport } from '../../src/model/index.js';
+import { runCycle } from '../../src/pipeline/index.js';
 import { close, createFeedServer, listen } from '../../src/serve/index.js';
-import { openLockedStore, Store } from '../../src/store/index.js';
+import { SqliteStore, openLockedStore } from '../../src/store/index.js';
 import { ROOT, rawTestConfig, startFixtureServer, tempDir } from '../helpers/env.js';
 
 const CHILD = join(ROOT, 'tests/helpers/publishOnce.ts');
@@ -66,11 +66,11 @@ describe('publishing when the disk refuses', () => {
     retitle('AI infrastructure (first)');
     const config = loadConfig(configPath);
     feedsDir = config.publish.dir;
-    const store = new Store(config.store.path);
+    const store = SqliteStore.open(config.store.path);
     try {
       await runCycle(config, store);
     } finally {
-      store.close();
+      await store.close();
     }
     previousAtom = readFileSync(join(feedsDir, `${FEED}.atom`), 'utf8');
     expect(previousAtom).toContain('AI infrastructure (first)');

@@ -14,10 +14,9 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KEYWORD_MAX_CHARS, parseConfig } from '../../src/config/index.js';
 import { compileKeywords, decideFeeds, feedRulesFor, keptFeeds, matchWatchRules } from '../../src/curate/index.js';
-import type { ParsedItem, SourceRef } from '../../src/model/index.js';
+import type { FeedEntry, ParsedItem, SourceRef } from '../../src/model/index.js';
 import { toArticle } from '../../src/normalize/index.js';
 import { renderFeeds, type FeedSite } from '../../src/publish/index.js';
-import type { FeedEntry } from '../../src/store/index.js';
 import { TEST_KEYWORDS, tempDir, validateAtom } from '../helpers/env.js';
 
 const SEED = 20261128;

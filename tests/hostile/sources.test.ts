@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type LoadedConfig } from '../../src/config/index.js';
 import { close, listen } from '../../src/serve/index.js';
-import { runCycle, type CycleSummary } from '../../src/schedule/index.js';
-import { Store } from '../../src/store/index.js';
+import { runCycle } from '../../src/pipeline/index.js';
+import type { CycleSummary } from '../../src/model/index.js';
+import { SqliteStore } from '../../src/store/index.js';
 import { tempDir, validateAtom } from '../helpers/env.js';
 
 const rss = (items: string, head = '') =>
@@ -125,11 +126,11 @@ describe('hostile sources', () => {
       },
       join(tmp.dir, 'config.json'),
     );
-    const store = new Store(config.store.path);
+    const store = SqliteStore.open(config.store.path);
     try {
       summary = await runCycle(config, store);
     } finally {
-      store.close();
+      await store.close();
     }
     atom = readFileSync(join(config.publish.dir, 'hostile.atom'), 'utf8');
   }, 120_000);

@@ -7,12 +7,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedConfig } from '../../src/config/index.js';
 import type { Article } from '../../src/model/index.js';
-import { runCycle } from '../../src/schedule/index.js';
+import { runCycle } from '../../src/pipeline/index.js';
 import { close, createFixtureServer, listen } from '../../src/serve/index.js';
-import { Store } from '../../src/store/index.js';
+import { SqliteStore } from '../../src/store/index.js';
 import { rawTestConfig, tempDir, validateAtom } from '../helpers/env.js';
 import { parseConfig } from '../../src/config/index.js';
 import { MODEL_FIXTURES } from './helpers.js';
+import { feedEntries } from '../helpers/store.js';
 
 const FIRST_RUN = new Date('2026-11-21T12:00:00Z');
 const SECOND_RUN = new Date('2026-11-22T12:00:00Z');
@@ -24,12 +25,12 @@ describe('the model through two cycles', () => {
   const runs: Article[][] = [];
 
   async function cycle(now: Date): Promise<Article[]> {
-    const store = new Store(config.store.path);
+    const store = SqliteStore.open(config.store.path);
     try {
       await runCycle(config, store, { now: () => now });
-      return store.feedEntries('ai-infrastructure', 100).map((e) => e.article);
+      return (await feedEntries(store, 'ai-infrastructure', 100)).map((e) => e.article);
     } finally {
-      store.close();
+      await store.close();
     }
   }
 

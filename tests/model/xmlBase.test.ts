@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedConfig } from '../../src/config/index.js';
 import { parseConfig } from '../../src/config/index.js';
-import { runCycle } from '../../src/schedule/index.js';
+import { runCycle } from '../../src/pipeline/index.js';
 import { close, createFixtureServer, listen } from '../../src/serve/index.js';
-import { Store } from '../../src/store/index.js';
+import { SqliteStore } from '../../src/store/index.js';
 import { rawTestConfig, tempDir, validateAtom } from '../helpers/env.js';
 import { MODEL_FIXTURES } from './helpers.js';
 
@@ -24,11 +24,11 @@ describe('xml:base through a cycle', () => {
   beforeAll(async () => {
     const url = await listen(server, '127.0.0.1', 0);
     config = parseConfig(rawTestConfig(url, [['Grid Ledger', '/xml-base.atom']]), join(tmp.dir, 'config.json'));
-    const store = new Store(config.store.path);
+    const store = SqliteStore.open(config.store.path);
     try {
       await runCycle(config, store, { now: () => new Date('2026-11-21T12:00:00Z') });
     } finally {
-      store.close();
+      await store.close();
     }
   });
   afterAll(async () => {

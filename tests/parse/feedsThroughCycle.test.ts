@@ -9,9 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { formatSummary } from '../../src/cli/report.js';
 import type { Article } from '../../src/model/index.js';
-import { runCycle, type CycleSummary, type SourceReport } from '../../src/schedule/index.js';
-import { Store, storedArticles } from '../../src/store/index.js';
+import { runCycle } from '../../src/pipeline/index.js';
+import type { CycleSummary, SourceReport } from '../../src/model/index.js';
+import { SqliteStore } from '../../src/store/index.js';
 import { ROOT, serveDir, tempDir, testConfig } from '../helpers/env.js';
+import { storedArticles } from '../helpers/store.js';
 
 const SOURCES: [string, string][] = [
   ['Gridline', '/broken-tags.rss'],
@@ -34,12 +36,12 @@ describe('feeds people cannot lose, through a cycle', () => {
     stop = served.stop;
     // One parse worker: the pool's result crosses a thread boundary, as in production.
     const config = testConfig(tmp.dir, served.url, SOURCES, { pool: { size: 1 } });
-    const store = new Store(config.store.path);
+    const store = SqliteStore.open(config.store.path);
     try {
       summary = await runCycle(config, store, { now: () => new Date('2026-11-27T12:00:00Z') });
       articles = storedArticles(store).map((s) => s.article);
     } finally {
-      store.close();
+      await store.close();
     }
   });
   afterAll(async () => {

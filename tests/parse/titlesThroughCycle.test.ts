@@ -6,10 +6,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCycle } from '../../src/schedule/index.js';
+import { runCycle } from '../../src/pipeline/index.js';
 import { close, createFixtureServer, listen } from '../../src/serve/index.js';
-import { Store, storedArticles } from '../../src/store/index.js';
+import { SqliteStore } from '../../src/store/index.js';
 import { tempDir, testConfig } from '../helpers/env.js';
+import { storedArticles } from '../helpers/store.js';
 
 const XHTML = 'xmlns="http://www.w3.org/1999/xhtml"';
 const FEED = `<?xml version="1.0" encoding="utf-8"?>
@@ -39,7 +40,7 @@ describe('titles through a cycle', () => {
 
   it('stores the shown text of plain-text, XHTML and HTML titles, and a plain-text feed title', async () => {
     const cfg = testConfig(tmp.dir, base, [['Titles', '/titles.atom']]);
-    const store = new Store(cfg.store.path);
+    const store = SqliteStore.open(cfg.store.path);
     try {
       const summary = await runCycle(cfg, store, { now: () => new Date('2026-11-21T00:00:00Z') });
       expect(summary.sources[0]).toMatchObject({ ok: true, format: 'atom', itemsSeen: 3 });
@@ -47,7 +48,7 @@ describe('titles through a cycle', () => {
       expect(articles.map((a) => a.title).sort()).toEqual(['Chips & power', 'Substation approved for the new campus', 'Why <GPU> racks overheat']);
       expect(new Set(articles.map((a) => a.source.feedTitle))).toEqual(new Set(['Grid power & chips']));
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
 import { createParsePool, parseAndNormalize, type ParseJob, type ParsePool } from '../../src/pool/index.js';
-import { runCycle } from '../../src/schedule/index.js';
+import { runCycle } from '../../src/pipeline/index.js';
 import { close, listen } from '../../src/serve/index.js';
-import { Store } from '../../src/store/index.js';
+import { ScratchStore, SqliteStore } from '../../src/store/index.js';
 import { FIXTURES, rawTestConfig, startFixtureServer, tempDir, testConfig } from '../helpers/env.js';
 import { hugeFeed } from './hostileFeeds.js';
 
@@ -171,11 +171,11 @@ describe('cycles through the pool', () => {
     const pool = createParsePool({ size: poolSize, taskTimeoutMs: 60_000, maxMemoryMb: 512 });
     try {
       const config = testConfig(dir, fixtures.url);
-      const store = new Store(config.store.path);
+      const store = SqliteStore.open(config.store.path);
       const summary = await runCycle(config, store, { now: () => new Date(NOW), pool });
       const rows = store.db.prepare('SELECT id, source, first_seen, published, updated, data FROM articles ORDER BY id').all();
       const entries = store.db.prepare('SELECT feed, article_id, keywords FROM feed_entries ORDER BY feed, article_id').all();
-      store.close();
+      await store.close();
       const files = Object.fromEntries(readdirSync(config.publish.dir).sort().map((f) => [f, readFileSync(join(config.publish.dir, f), 'utf8')]));
       const sources = summary.sources.map(({ nextCheckAt: _next, ...s }) => s).sort((a, b) => a.name.localeCompare(b.name));
       return { sources, rows, entries, files };
@@ -198,17 +198,17 @@ describe('cycles through the pool', () => {
     const pool = createParsePool({ size: 2, taskTimeoutMs: 60_000, maxMemoryMb: 512 });
     try {
       const config = testConfig(dir, fixtures.url);
-      const store = new Store(config.store.path);
+      const store = SqliteStore.open(config.store.path);
       for (const dryRun of [false, true]) {
         const busy = pool.busyMs();
         // The dry run parses every body afresh, on a copy of the store.
-        const copy = dryRun ? Store.scratchCopy(config.store.path) : undefined;
+        const copy = dryRun ? ScratchStore.copyOf(config.store.path) : undefined;
         await runCycle(config, copy ?? store, { now: () => new Date(NOW), pool, dryRun });
         copy?.close();
         expect(pool.busyMs(), `dry run ${dryRun}`).toBeGreaterThan(busy);
         expect(pool.workers(), `dry run ${dryRun}`).toBe(0);
       }
-      store.close();
+      await store.close();
     } finally {
       await pool.close();
       cleanup();
@@ -221,7 +221,7 @@ describe('cycles through the pool', () => {
       const sources: [string, string][] = [['Slow', `${hostileUrl}/slow.rss`], ['DC Wire', `${fixtures.url}/dcwire.rss`], ['GPU Cloud', `${fixtures.url}/gpucloud.atom`]];
       const raw = rawTestConfig('', sources, { pool: { size: 2, taskTimeoutMs: 1_500 }, fetch: { timeoutMs: 5000, maxItems: 100_000 } });
       const config = parseConfig(raw, join(dir, 'config.json'));
-      const store = new Store(config.store.path);
+      const store = SqliteStore.open(config.store.path);
       const pool = createParsePool(config.pool);
       try {
         const summary = await runCycle(config, store, { pool });
@@ -230,10 +230,10 @@ describe('cycles through the pool', () => {
         expect(byName.get('DC Wire')).toMatchObject({ ok: true });
         expect(byName.get('GPU Cloud')).toMatchObject({ ok: true });
         expect(summary.feeds[0]!.entries).toBeGreaterThan(0);
-        expect(store.sourceState('Slow', `${hostileUrl}/slow.rss`)).toMatchObject({ lastOutcome: 'failed', lastError: expect.stringContaining('"Slow"') });
+        expect(await store.sources.state('Slow', `${hostileUrl}/slow.rss`)).toMatchObject({ lastOutcome: 'failed', lastError: expect.stringContaining('"Slow"') });
       } finally {
         await pool.close();
-        store.close();
+        await store.close();
       }
     } finally {
       cleanup();
@@ -245,18 +245,18 @@ describe('cycles through the pool', () => {
     const pool = createParsePool({ size, taskTimeoutMs: 60_000, maxMemoryMb: 512 });
     try {
       const config = testConfig(dir, hostileUrl, [['Undated', '/dateless.rss']]);
-      const store = new Store(config.store.path);
+      const store = SqliteStore.open(config.store.path);
       const first = '2026-11-28T10:00:00.000Z';
       const later = '2026-11-28T16:00:00.000Z';
       await runCycle(config, store, { now: () => new Date(first), pool });
       // A dry run parses afresh (no validators, no body hash) on a copy of the store, at a later time.
       const seen: Record<string, { published: string; updated: string }> = {};
-      const copy = Store.scratchCopy(config.store.path);
+      const copy = ScratchStore.copyOf(config.store.path);
       await runCycle(config, copy, { now: () => new Date(later), pool, dryRun: true, onDecisions: (a) => (seen[a.url] = { published: a.published, updated: a.updated }) });
-      copy.close();
+      await copy.close();
       expect(seen['http://127.0.0.1/undated/1']).toEqual({ published: first, updated: first });
       expect(seen['http://127.0.0.1/dated/1']).toEqual({ published: '2026-11-27T08:00:00.000Z', updated: '2026-11-27T08:00:00.000Z' });
-      store.close();
+      await store.close();
     } finally {
       await pool.close();
       cleanup();

@@ -1,6 +1,5 @@
 /** Articles built by hand for the publish and serve tests, including hostile text a source could send. */
-import type { Article } from '../../src/model/index.js';
-import type { FeedEntry } from '../../src/store/index.js';
+import type { Article, FeedEntry } from '../../src/model/index.js';
 
 export function makeArticle(n: number, over: Partial<Article> = {}): Article {
   const day = String(1 + (n % 27)).padStart(2, '0');

@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedConfig } from '../../src/config/index.js';
-import { runCycle, type CycleSummary } from '../../src/schedule/index.js';
-import { Store } from '../../src/store/index.js';
+import { runCycle } from '../../src/pipeline/index.js';
+import type { CycleSummary } from '../../src/model/index.js';
+import { SqliteStore } from '../../src/store/index.js';
 import { startFixtureServer, tempDir, testConfig, validateAtom } from '../helpers/env.js';
 
 describe('hostile source fixture, published', () => {
@@ -23,11 +24,11 @@ describe('hostile source fixture, published', () => {
     fixtures = await startFixtureServer();
     tmp = tempDir();
     config = testConfig(tmp.dir, fixtures.url, [['Hostile Wire', '/publish-hostile.rss']], { publish: { dir: 'feeds', baseUrl: 'http://127.0.0.1:8080', hub: 'http://127.0.0.1:9/hub' } });
-    const store = new Store(config.store.path);
+    const store = SqliteStore.open(config.store.path);
     try {
       summary = await runCycle(config, store);
     } finally {
-      store.close();
+      await store.close();
     }
   });
   afterAll(async () => {

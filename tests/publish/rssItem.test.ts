@@ -13,10 +13,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { feedSchema, parseConfig } from '../../src/config/index.js';
 import { entryContentHtml, FeedRenderCache, renderFeeds, rssItem, rssItemXml } from '../../src/publish/index.js';
-import { curateStore, decisionRules, feedSite } from '../../src/schedule/index.js';
-import { Store } from '../../src/store/index.js';
+import { curateStore, decisionRules, feedSite } from '../../src/pipeline/index.js';
+import { SqliteStore } from '../../src/store/index.js';
 import { tempDir } from '../helpers/env.js';
 import { entry, HOSTILE, hostileArticle, makeArticle } from './articles.js';
+import { feedEntries } from '../helpers/store.js';
 
 /** What `feed` writes for the item, cut out of a one-item document. */
 function feedPackageItem(e: ReturnType<typeof entry>, html: string): string {
@@ -63,17 +64,17 @@ const text = (docs: Record<string, Buffer[]>) => Object.fromEntries(Object.entri
 
 describe('the render cache', () => {
   let tmp: ReturnType<typeof tempDir>;
-  let store: Store;
+  let store: SqliteStore;
   beforeEach(() => {
     tmp = tempDir();
-    store = new Store(join(tmp.dir, 'store.db'));
+    store = SqliteStore.open(join(tmp.dir, 'store.db'));
   });
-  afterEach(() => {
-    store.close();
+  afterEach(async () => {
+    await store.close();
     tmp.cleanup();
   });
 
-  it('gives the bytes of an uncached render after every kind of change, rendering only what changed', () => {
+  it('gives the bytes of an uncached render after every kind of change, rendering only what changed', async () => {
     const config = parseConfig(
       {
         sources: [{ name: 'DC Wire', url: 'http://127.0.0.1:9/dc.rss' }],
@@ -89,11 +90,11 @@ describe('the render cache', () => {
     const site = feedSite(config);
     const cache = new FeedRenderCache();
     const curate = (day: number) => curateStore(config, store, decisionRules(config), new Date(Date.UTC(2026, 10, 28 + day)));
-    const check = (expectRendered: number) => {
+    const check = async (expectRendered: number) => {
       const read: string[] = [];
-      const articlesData = (ids: readonly string[]) => (read.push(...ids), store.articlesData(ids));
-      const { feed: cached, renderedEntries } = cache.render(feed!, site, store.feedEntryRecords('gpu', 4), articlesData);
-      const entries = store.feedEntries('gpu', 4);
+      const articlesData = async (ids: readonly string[]) => (read.push(...ids), await store.articles.data(ids));
+      const { feed: cached, renderedEntries } = await cache.render(feed!, site, await store.feeds.records('gpu', 4), articlesData);
+      const entries = await feedEntries(store, 'gpu', 4);
       expect(text(cached)).toEqual(renderFeeds(feed!, site, entries));
       // The JSON Feed carries an entry's stored Article JSON as it is: the same document as serializing the article.
       expect(entries.some((e) => e.stored)).toBe(true);
@@ -101,32 +102,32 @@ describe('the render cache', () => {
       expect(renderedEntries).toBe(expectRendered);
       expect(read).toHaveLength(expectRendered); // a kept entry's article is not read
     };
-    for (let n = 1; n <= 3; n++) store.saveArticle(makeArticle(n), '2026-11-20T00:00:00.000Z');
-    curate(0);
-    check(3);
-    check(0);
+    for (let n = 1; n <= 3; n++) await store.articles.save(makeArticle(n), '2026-11-20T00:00:00.000Z');
+    await curate(0);
+    await check(3);
+    await check(0);
     // Changed article data (and a new title) renders that entry again.
-    store.saveArticle(makeArticle(2, { title: 'Story 2: GPU cluster news, updated', summary: 'New lede & more.' }), '2026-11-20T00:00:00.000Z');
-    curate(0);
-    check(1);
+    await store.articles.save(makeArticle(2, { title: 'Story 2: GPU cluster news, updated', summary: 'New lede & more.' }), '2026-11-20T00:00:00.000Z');
+    await curate(0);
+    await check(1);
     // Changed keywords (the feed's categories) render it again.
     store.db.prepare("UPDATE feed_entries SET keywords = '[\"GPU\",\"extra\"]' WHERE article_id = ?").run(makeArticle(3).id);
-    check(1);
+    await check(1);
     // Coverage: another report joins a lead's cluster (related, updated move).
-    store.saveArticle(makeArticle(4, { title: 'Other outlet on story 1' }), '2026-11-21T00:00:00.000Z');
+    await store.articles.save(makeArticle(4, { title: 'Other outlet on story 1' }), '2026-11-21T00:00:00.000Z');
     store.db.prepare("INSERT INTO story_clusters (article_id, lead_id, joined_at) VALUES (?, ?, 'x')").run(makeArticle(4).id, makeArticle(1).id);
-    expect(store.feedEntries('gpu', 4).find((e) => e.article.id === makeArticle(1).id)!.article.related).toHaveLength(1);
-    check(1);
+    expect((await feedEntries(store, 'gpu', 4)).find((e) => e.article.id === makeArticle(1).id)!.article.related).toHaveLength(1);
+    await check(1);
     // A new, newer entry and a removal: only the new one is rendered, the order follows the store.
-    store.saveArticle(makeArticle(5), '2026-11-22T00:00:00.000Z');
+    await store.articles.save(makeArticle(5), '2026-11-22T00:00:00.000Z');
     store.db.prepare("INSERT INTO feed_entries (feed, article_id, keywords, added_at) VALUES ('gpu', ?, '[\"GPU\"]', 'x')").run(makeArticle(5).id);
     store.db.prepare('DELETE FROM feed_entries WHERE article_id = ?').run(makeArticle(2).id);
-    check(1);
+    await check(1);
     // A different feed description (title) around the same entries renders no entry.
     const renamed = { ...feed!, title: 'GPU & <more>' };
-    const again = cache.render(renamed, site, store.feedEntryRecords('gpu', 4), (ids) => store.articlesData(ids));
-    expect({ feed: text(again.feed), renderedEntries: again.renderedEntries }).toEqual({ feed: renderFeeds(renamed, site, store.feedEntries('gpu', 4)), renderedEntries: 0 });
+    const again = await cache.render(renamed, site, await store.feeds.records('gpu', 4), async (ids) => await store.articles.data(ids));
+    expect({ feed: text(again.feed), renderedEntries: again.renderedEntries }).toEqual({ feed: renderFeeds(renamed, site, await feedEntries(store, 'gpu', 4)), renderedEntries: 0 });
     cache.clear();
-    check(store.feedEntryRecords('gpu', 4).length);
+    await check((await store.feeds.records('gpu', 4)).length);
   });
 });

@@ -9,8 +9,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type LoadedConfig } from '../../src/config/index.js';
-import { runCycle } from '../../src/schedule/index.js';
-import { Store } from '../../src/store/index.js';
+import { runCycle } from '../../src/pipeline/index.js';
+import { SqliteStore } from '../../src/store/index.js';
 import { rawTestConfig, serveDir, tempDir, validateAtom } from '../helpers/env.js';
 
 function rss(lastBuildDate: string | undefined, items: string): string {
@@ -43,11 +43,11 @@ describe('W3C warnings: atom:source updated, empty summaries, empty feeds', () =
   let config: LoadedConfig;
   const atom = (name = 'ai-infrastructure') => readFileSync(join(config.publish.dir, `${name}.atom`), 'utf8');
   const cycle = async (at: string) => {
-    const store = new Store(config.store.path);
+    const store = SqliteStore.open(config.store.path);
     try {
       return await runCycle(config, store, { now: () => new Date(at) });
     } finally {
-      store.close();
+      await store.close();
     }
   };
 

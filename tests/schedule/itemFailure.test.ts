@@ -11,9 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatSummary } from '../../src/cli/report.js';
 import { parseConfig } from '../../src/config/index.js';
 import { createParsePool, parseAndNormalize, type ParseJob, type ParsePool } from '../../src/pool/index.js';
-import { runCycle, summaryFields, summaryLine } from '../../src/schedule/index.js';
-import { Store } from '../../src/store/index.js';
+import { runCycle } from '../../src/pipeline/index.js';
+import { summaryFields, summaryLine } from '../../src/schedule/index.js';
+import { SqliteStore } from '../../src/store/index.js';
 import { serveDir, tempDir } from '../helpers/env.js';
+import { feedEntries } from '../helpers/store.js';
 
 const FEED = `<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel>
@@ -87,19 +89,19 @@ describe('an item that cannot be normalized', () => {
       );
       // The real parse stage, with the zone config validation would refuse.
       const pool: ParsePool = { size: 0, run: (j) => parseAndNormalize({ ...j, options: { ...j.options, timezone: 'Not/AZone' } }), busyMs: () => 0, workers: () => 0, releaseIdle: () => {}, close: async () => {} };
-      const store = new Store(config.store.path);
+      const store = SqliteStore.open(config.store.path);
       try {
         const summary = await runCycle(config, store, { pool, now: () => new Date('2026-11-21T00:00:00.000Z') });
         const report = summary.sources[0]!;
         expect(report).toMatchObject({ ok: true, itemsSeen: 2, itemsNew: 1, itemsKept: 1, itemsFailed: 1 });
         expect(report.itemError).toContain('https://mixed.example.com/news/zone-less');
-        expect(store.feedEntries('infra', 10).map((e) => e.article.url)).toEqual(['https://mixed.example.com/news/zoned']);
+        expect((await feedEntries(store, 'infra', 10)).map((e) => e.article.url)).toEqual(['https://mixed.example.com/news/zoned']);
         expect(formatSummary(summary)).toMatch(/Mixed Wire .*1 item\(s\) not read: item 1 \(https:\/\/mixed\.example\.com\/news\/zone-less\) could not be read/);
         // The daemon's cycle record says it too.
         expect(summaryFields(summary)['itemsFailed']).toEqual([{ source: 'Mixed Wire', items: 1, error: report.itemError }]);
         expect(summaryLine(summary)).toContain('1 new, 1 kept, 1 not read (itemsFailed)');
       } finally {
-        store.close();
+        await store.close();
       }
     });
   });

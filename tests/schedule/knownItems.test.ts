@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatSummary } from '../../src/cli/report.js';
 import { parseConfig, type LoadedConfig } from '../../src/config/index.js';
-import { runCycle, type CycleSummary } from '../../src/schedule/index.js';
-import { Store } from '../../src/store/index.js';
+import { runCycle } from '../../src/pipeline/index.js';
+import type { CycleSummary } from '../../src/model/index.js';
+import { ScratchStore, SqliteStore } from '../../src/store/index.js';
 import { serveDir, tempDir } from '../helpers/env.js';
 
 const T0 = new Date('2026-11-20T12:00:00.000Z');
@@ -87,7 +88,7 @@ describe('known items in a changed body', () => {
   }
 
   /** What a store holds that a cycle writes: articles (data, revision, first seen, hash presence), decisions (not their time), feed entries. */
-  function storeState(store: Store) {
+  function storeState(store: SqliteStore) {
     return {
       articles: store.db.prepare('SELECT id, data, revision, first_seen, input_hash FROM articles ORDER BY id').all(),
       decisions: store.db.prepare('SELECT article_id, rules, valid_until, kept FROM article_decisions ORDER BY article_id').all(),
@@ -100,10 +101,10 @@ describe('known items in a changed body', () => {
    * input hash matches (each is marked for the cycle, so every item is ingested
    * again, and unmarked after it); both must end the same.
    */
-  async function cycleWithOracle(cfg: LoadedConfig, store: Store, at: Date): Promise<CycleSummary> {
+  async function cycleWithOracle(cfg: LoadedConfig, store: SqliteStore, at: Date): Promise<CycleSummary> {
     const copyPath = join(tmp.dir, `oracle-${at.getTime()}.db`);
     store.db.prepare('VACUUM INTO ?').run(copyPath);
-    const oracle = new Store(copyPath);
+    const oracle = SqliteStore.open(copyPath);
     try {
       // '!' is no base64url character: a marked hash matches nothing, and only the ones the cycle did not rewrite stay marked.
       oracle.db.exec("UPDATE articles SET input_hash = '!' || input_hash WHERE input_hash IS NOT NULL");
@@ -116,13 +117,13 @@ describe('known items in a changed body', () => {
       expect(summary.sources[0]!.itemsChanged).toBe(expected.sources[0]!.itemsChanged);
       return summary;
     } finally {
-      oracle.close();
+      await oracle.close();
     }
   }
 
   it.each([0, 1])('normalizes only the new and edited items (pool.size %i), and the store ends as if every item were ingested again', async (poolSize) => {
     const cfg = config(poolSize);
-    const store = new Store(join(tmp.dir, 'store.db'));
+    const store = SqliteStore.open(join(tmp.dir, 'store.db'));
     try {
       serve(STORIES);
       const first = (await runCycle(cfg, store, { now: () => T0 })).sources[0]!;
@@ -150,12 +151,12 @@ describe('known items in a changed body', () => {
       serve([another, fresh, STORIES[0]!, edited, ...STORIES.slice(2)]);
       expect((await cycleWithOracle(cfg, store, hoursLater(2))).sources[0]).toMatchObject({ itemsSeen: 7, itemsNew: 1, itemsKnown: 5 });
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
   it('an item is known only while its decision stands: not after a rule change or a passed maxAgeDays limit', async () => {
-    const store = new Store(join(tmp.dir, 'store.db'));
+    const store = SqliteStore.open(join(tmp.dir, 'store.db'));
     try {
       const aging = config(0, { keywords: ['GPU', 'data center', 'power purchase agreement'], maxAgeDays: 2 });
       serve(STORIES);
@@ -181,13 +182,13 @@ describe('known items in a changed body', () => {
       touch(22);
       expect((await cycleWithOracle(narrowed, store, hoursLater(22))).sources[0]).toMatchObject({ itemsSeen: 8, itemsNew: 1, itemsKnown: 6 });
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
   it('an item dated from the poll time is never known: a future date it carries is taken once it comes within tolerance', async () => {
     const cfg = config(0);
-    const store = new Store(join(tmp.dir, 'store.db'));
+    const store = SqliteStore.open(join(tmp.dir, 'store.db'));
     try {
       // 30 hours ahead: beyond the default 24-hour tolerance, so dated when first seen.
       const early: Item = { slug: 'embargoed', title: 'Embargoed: GPU maker books a 2 GW data center order', body: 'Details are under embargo until tomorrow.', ageHours: -30 };
@@ -203,13 +204,13 @@ describe('known items in a changed body', () => {
       expect((await cycleWithOracle(cfg, store, hoursLater(7))).sources[0]).toMatchObject({ itemsNew: 1, itemsChanged: 1, itemsKnown: 3 });
       expect(dated()).toBe(hoursLater(30).toISOString());
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
   it('looks for known items only among the source\'s newest stored articles (2 × fetch.maxItems): an older item is read again, to the same result', async () => {
     const cfg = config(0, undefined, { fetch: { maxItems: 2 } });
-    const store = new Store(join(tmp.dir, 'store.db'));
+    const store = SqliteStore.open(join(tmp.dir, 'store.db'));
     try {
       const later: Item[] = [
         { slug: 'turbine-order', title: 'Data center operator orders gas turbines for 200 MW', body: 'Delivery is set for the end of next year.', ageHours: 1 },
@@ -226,27 +227,27 @@ describe('known items in a changed body', () => {
       serve([...later].reverse());
       expect((await cycleWithOracle(cfg, store, hoursLater(4))).sources[0]).toMatchObject({ itemsSeen: 2, itemsNew: 0, itemsKnown: 2 });
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
   it('a dry run decides every item, known or not', async () => {
     const cfg = config(0);
-    const store = new Store(join(tmp.dir, 'store.db'));
+    const store = SqliteStore.open(join(tmp.dir, 'store.db'));
     try {
       serve(STORIES);
       await runCycle(cfg, store, { now: () => T0 });
-      const copy = Store.scratchCopy(store.path);
+      const copy = ScratchStore.copyOf(store.path);
       try {
         let decided = 0;
         const summary = await runCycle(cfg, copy, { now: () => hoursLater(1), dryRun: true, onDecisions: () => decided++ });
         expect(summary.sources[0]).toMatchObject({ itemsSeen: 5, itemsKnown: 0 });
         expect(decided).toBe(5);
       } finally {
-        copy.close();
+        await copy.close();
       }
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedSchema } from '../../src/config/schema.js';
 import { Metrics } from '../../src/metrics/index.js';
 import { renderFeeds, writeChangedFiles } from '../../src/publish/index.js';
-import type { CycleSummary } from '../../src/schedule/index.js';
+import type { CycleSummary } from '../../src/model/index.js';
 import { chooseEncoding, close, settledDate, createFeedServer, healthReport, listen, type HealthReport } from '../../src/serve/index.js';
 import { tempDir } from '../helpers/env.js';
 import { entry, makeArticle } from '../publish/articles.js';
@@ -58,7 +58,7 @@ beforeAll(async () => {
     ],
     baseUrl: site.baseUrl,
     maxAge: () => maxAge,
-    sourceStates: () => [
+    sourceStates: async () => [
       { name: 'DC Wire', state: 'ok', configuredUrl: 'https://dcwire.example/feed.rss', url: 'https://dcwire.example/feed.rss', lastFetchAt: '2026-11-28T10:00:00.000Z', lastSuccessAt: '2026-11-28T10:00:00.000Z', lastError: null, lastStatus: 200, consecutiveFailures: 0, failingSince: null, alert: false, nextCheckAt: '2026-11-28T10:30:00.000Z', itemsSeen: 5, itemsKept: 3 },
       { name: 'Broken <b>Server</b>', state: 'failing', configuredUrl: 'https://broken.example/feed?a=1&b=2', url: 'https://broken.example/feed?a=1&b=2', lastFetchAt: '2026-11-28T10:00:00.000Z', lastSuccessAt: null, lastError: 'HTTP 500 <script>', lastStatus: 500, consecutiveFailures: 4, failingSince: '2026-11-28T08:00:00.000Z', alert: false, nextCheckAt: '2026-11-28T12:00:00.000Z', itemsSeen: 0, itemsKept: 0 },
       { name: 'New Source', state: 'never-checked', configuredUrl: 'https://new.example/feed', url: 'https://new.example/feed', lastFetchAt: null, lastSuccessAt: null, lastError: null, lastStatus: null, consecutiveFailures: 0, failingSince: null, alert: false, nextCheckAt: null, itemsSeen: 0, itemsKept: 0 },

@@ -14,9 +14,9 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseConfig, type LoadedConfig } from '../../src/config/index.js';
 import type { Article } from '../../src/model/index.js';
-import { publishFeeds } from '../../src/schedule/index.js';
+import { CycleMemory, publishFeeds } from '../../src/pipeline/index.js';
 import { close, createFeedServer, listen } from '../../src/serve/index.js';
-import { Store } from '../../src/store/index.js';
+import { SqliteStore } from '../../src/store/index.js';
 import { tempDir } from '../helpers/env.js';
 import { needs, pythonWithFeedparser } from '../helpers/tools.js';
 import { hostileArticle, makeArticle } from '../publish/articles.js';
@@ -46,14 +46,14 @@ interface ParsedByFeedparser {
 
 let tmp: ReturnType<typeof tempDir>;
 let config: LoadedConfig;
-let store: Store;
+let store: SqliteStore;
 let server: Server;
 let base: string;
 const articles: Article[] = [makeArticle(1), makeArticle(2, { authors: ['Ada'] }), hostileArticle(), makeArticle(3)];
 
-function keep(article: Article) {
-  store.saveArticle(article, article.published);
-  store.keepInFeed('ai', article.id, article.keywords, article.published);
+async function keep(article: Article) {
+  await store.articles.save(article, article.published);
+  await store.feeds.keep('ai', article.id, article.keywords, article.published);
 }
 
 beforeAll(async () => {
@@ -68,15 +68,15 @@ beforeAll(async () => {
     },
     join(tmp.dir, 'config.json'),
   );
-  store = new Store(config.store.path);
-  for (const a of articles) keep(a);
-  publishFeeds(config, store);
+  store = SqliteStore.open(config.store.path);
+  for (const a of articles) await keep(a);
+  await publishFeeds(config, store, new CycleMemory());
   server = createFeedServer({ dir: config.publish.dir, feeds: config.feeds });
   base = await listen(server, '127.0.0.1', 0);
 });
 afterAll(async () => {
   await close(server);
-  store.close();
+  await store.close();
   tmp.cleanup();
 });
 
@@ -145,8 +145,8 @@ newsboatTool.describe('newsboat', () => {
     expect(await newsboat('reload', 'print-unread')).toMatch(/^0 unread articles$/m);
 
     const extra = makeArticle(7, { title: 'Fresh GPU cluster story' });
-    keep(extra);
-    expect(publishFeeds(config, store)[0]!.changed).toHaveLength(3);
+    await keep(extra);
+    expect((await publishFeeds(config, store, new CycleMemory()))[0]!.changed).toHaveLength(3);
     expect(await newsboat('reload', 'print-unread')).toMatch(/^1 unread articles?$/m);
     const unread = cachedItems().filter((i) => i.unread === 1);
     expect(unread).toEqual([{ title: 'Fresh GPU cluster story', url: extra.url, pubDate: Date.parse(extra.published) / 1000, unread: 1 }]);

@@ -2,16 +2,17 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Article } from '../../src/model/index.js';
+import type { Article, SourceAttempt } from '../../src/model/index.js';
 import { toArticle } from '../../src/normalize/index.js';
-import { MIGRATIONS } from '../../src/store/schema.js';
-import { BATCH_MAX_MS, BATCH_MAX_WRITES, PAGE_SIZE, Store, type SourceAttempt } from '../../src/store/index.js';
+import { MIGRATIONS } from '../../src/store/sqlite/schema.js';
+import { BATCH_MAX_MS, BATCH_MAX_WRITES, PAGE_SIZE, SqliteStore } from '../../src/store/index.js';
 import { tempDir } from '../helpers/env.js';
+import { feedEntries } from '../helpers/store.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
+const cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
   // Stores first (LIFO), then their folders.
-  for (const c of cleanups.splice(0).reverse()) c();
+  for (const c of cleanups.splice(0).reverse()) await c();
 });
 
 function scratch(): string {
@@ -20,8 +21,8 @@ function scratch(): string {
   return t.dir;
 }
 
-function open(path: string): Store {
-  const store = new Store(path);
+function open(path: string): SqliteStore {
+  const store = SqliteStore.open(path);
   cleanups.push(() => store.close());
   return store;
 }
@@ -70,7 +71,7 @@ function attempt(a: Pick<SourceAttempt, 'name' | 'url' | 'at'> & Partial<SourceA
 }
 
 describe('Store on a real SQLite file', () => {
-  it('creates the file and its folder on first use', () => {
+  it('creates the file and its folder on first use', async () => {
     const dir = scratch();
     const path = join(dir, 'nested', 'deeper', 'iw.db');
     const store = open(path);
@@ -82,13 +83,13 @@ describe('Store on a real SQLite file', () => {
     expect(tables).toEqual(['article_decisions', 'articles', 'feed_entries', 'feed_tombstones', 'meta', 'sources', 'story_clusters', 'tombstones']);
   });
 
-  it('a new store has 16 KiB pages; a store made with SQLite\'s 4 KiB pages keeps them and its data', () => {
+  it('a new store has 16 KiB pages; a store made with SQLite\'s 4 KiB pages keeps them and its data', async () => {
     const dir = scratch();
     const fresh = open(join(dir, 'new.db'));
     expect(PAGE_SIZE).toBe(16384);
     expect(fresh.db.pragma('page_size', { simple: true })).toBe(PAGE_SIZE);
-    fresh.saveArticle(article(1), T1);
-    fresh.close();
+    await fresh.articles.save(article(1), T1);
+    await fresh.close();
     expect(open(join(dir, 'new.db')).db.pragma('page_size', { simple: true })).toBe(PAGE_SIZE);
 
     // An older store (as earlier versions made it: default pages, WAL) opens with its page size unchanged.
@@ -101,107 +102,107 @@ describe('Store on a real SQLite file', () => {
     before.close();
     const old = open(oldPath);
     expect(old.db.pragma('page_size', { simple: true })).toBe(4096);
-    expect(old.saveArticle(article(2), T1)).toBe('new');
-    old.close();
+    expect(await old.articles.save(article(2), T1)).toBe('new');
+    await old.close();
     const reopened = open(oldPath);
-    expect(reopened.getArticle(article(2).id)?.title).toBe(article(2).title);
+    expect((await reopened.articles.get(article(2).id))?.title).toBe(article(2).title);
     expect(reopened.db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
 
-  it('saveArticle: new, then unchanged, then changed after a content change', () => {
+  it('saveArticle: new, then unchanged, then changed after a content change', async () => {
     const store = open(join(scratch(), 'iw.db'));
     const a = article(1);
-    expect(store.saveArticle(a, T1)).toBe('new');
-    expect(store.saveArticle(a, T2)).toBe('unchanged');
-    expect(store.saveArticle({ ...a }, T2)).toBe('unchanged'); // equal content, another object
+    expect(await store.articles.save(a, T1)).toBe('new');
+    expect(await store.articles.save(a, T2)).toBe('unchanged');
+    expect(await store.articles.save({ ...a }, T2)).toBe('unchanged'); // equal content, another object
     const edited = { ...a, paragraphs: [...a.paragraphs, 'A correction was added.'], updated: '2026-11-27T09:00:00.000Z' };
-    expect(store.saveArticle(edited, T3)).toBe('changed');
-    expect(store.saveArticle(edited, T3)).toBe('unchanged');
-    expect(store.getArticle(a.id)).toEqual(edited);
-    expect(store.getArticle('tag:nope')).toBeUndefined();
+    expect(await store.articles.save(edited, T3)).toBe('changed');
+    expect(await store.articles.save(edited, T3)).toBe('unchanged');
+    expect(await store.articles.get(a.id)).toEqual(edited);
+    expect(await store.articles.get('tag:nope')).toBeUndefined();
     // The row's columns follow the article; first_seen does not.
     const row = store.db.prepare('SELECT source, url, first_seen, published, updated FROM articles WHERE id = ?').get(a.id);
     expect(row).toEqual({ source: 'Wire', url: a.url, first_seen: T1, published: a.published, updated: '2026-11-27T09:00:00.000Z' });
     expect(store.db.prepare('SELECT COUNT(*) FROM articles').pluck().get()).toBe(1);
   });
 
-  it('firstSeen: set once, kept across a change and across close and reopen', () => {
+  it('firstSeen: set once, kept across a change and across close and reopen', async () => {
     const path = join(scratch(), 'iw.db');
     const store = open(path);
-    store.saveArticle(article(1), T1);
-    store.saveArticle(article(2), T2);
-    store.saveArticle(article(1, { title: 'Retitled' }), T3);
-    expect(store.firstSeen([article(1).id, article(2).id, 'tag:missing'])).toEqual(
+    await store.articles.save(article(1), T1);
+    await store.articles.save(article(2), T2);
+    await store.articles.save(article(1, { title: 'Retitled' }), T3);
+    expect(await store.articles.firstSeen([article(1).id, article(2).id, 'tag:missing'])).toEqual(
       new Map([
         [article(1).id, T1],
         [article(2).id, T2],
       ]),
     );
-    store.close();
+    await store.close();
     const again = open(path);
-    const seen = again.firstSeen([article(2).id, article(1).id]);
+    const seen = await again.articles.firstSeen([article(2).id, article(1).id]);
     expect(seen.get(article(1).id)).toBe(T1);
     expect(seen.get(article(2).id)).toBe(T2);
     expect(seen.size).toBe(2);
-    expect(again.firstSeen([])).toEqual(new Map());
-    expect(again.saveArticle(article(1, { title: 'Retitled' }), '2030-01-01T00:00:00.000Z')).toBe('unchanged');
-    expect(again.getArticle(article(1).id)?.title).toBe('Retitled');
+    expect(await again.articles.firstSeen([])).toEqual(new Map());
+    expect(await again.articles.save(article(1, { title: 'Retitled' }), '2030-01-01T00:00:00.000Z')).toBe('unchanged');
+    expect((await again.articles.get(article(1).id))?.title).toBe('Retitled');
   });
 
-  it('keepInFeed: true the first time, then false, refreshing the keywords', () => {
+  it('keepInFeed: true the first time, then false, refreshing the keywords', async () => {
     const store = open(join(scratch(), 'iw.db'));
     const a = article(1);
-    store.saveArticle(a, T1);
-    expect(store.keepInFeed('ai-infrastructure', a.id, ['GPU cluster'], T1)).toBe(true);
-    expect(store.keepInFeed('ai-infrastructure', a.id, ['GPU cluster'], T2)).toBe(false);
-    expect(store.keepInFeed('ai-infrastructure', a.id, ['GPU cluster', 'Nscale'], T3)).toBe(false);
-    let entries = store.feedEntries('ai-infrastructure', 10);
+    await store.articles.save(a, T1);
+    expect(await store.feeds.keep('ai-infrastructure', a.id, ['GPU cluster'], T1)).toBe(true);
+    expect(await store.feeds.keep('ai-infrastructure', a.id, ['GPU cluster'], T2)).toBe(false);
+    expect(await store.feeds.keep('ai-infrastructure', a.id, ['GPU cluster', 'Nscale'], T3)).toBe(false);
+    let entries = await feedEntries(store, 'ai-infrastructure', 10);
     expect(entries).toHaveLength(1);
     expect(entries[0]!.keywords).toEqual(['GPU cluster', 'Nscale']);
     expect(entries[0]!.addedAt).toBe(T1); // added once, never moved
     expect(entries[0]!.article).toEqual(a);
     // Another feed keeps its own entry.
-    expect(store.keepInFeed('chips', a.id, ['GPU'], T2)).toBe(true);
-    expect(store.feedEntries('chips', 10).map((e) => e.keywords)).toEqual([['GPU']]);
-    entries = store.feedEntries('ai-infrastructure', 10);
+    expect(await store.feeds.keep('chips', a.id, ['GPU'], T2)).toBe(true);
+    expect((await feedEntries(store, 'chips', 10)).map((e) => e.keywords)).toEqual([['GPU']]);
+    entries = await feedEntries(store, 'ai-infrastructure', 10);
     expect(entries[0]!.keywords).toEqual(['GPU cluster', 'Nscale']);
-    expect(store.feedEntries('unknown-feed', 10)).toEqual([]);
+    expect(await feedEntries(store, 'unknown-feed', 10)).toEqual([]);
   });
 
-  it('keepInFeed refuses an article that is not stored (foreign key)', () => {
+  it('keepInFeed refuses an article that is not stored (foreign key)', async () => {
     const store = open(join(scratch(), 'iw.db'));
-    expect(() => store.keepInFeed('ai-infrastructure', 'tag:missing', ['x'], T1)).toThrow(/FOREIGN KEY/i);
+    await expect(store.feeds.keep('ai-infrastructure', 'tag:missing', ['x'], T1)).rejects.toThrow(/FOREIGN KEY/i);
   });
 
-  it('feedEntries: newest published first, then id; respects the limit', () => {
+  it('feedEntries: newest published first, then id; respects the limit', async () => {
     const store = open(join(scratch(), 'iw.db'));
     // Saved and kept in a scrambled order.
     const order = [3, 1, 5, 2, 4];
     for (const n of order) {
-      store.saveArticle(article(n), T1);
-      store.keepInFeed('ai-infrastructure', article(n).id, ['GPU cluster'], T1);
+      await store.articles.save(article(n), T1);
+      await store.feeds.keep('ai-infrastructure', article(n).id, ['GPU cluster'], T1);
     }
     // Two articles with the same published time sort by id.
     const sameA = article(7, { id: 'tag:infrawire,2026:test/a', published: '2026-11-20T00:00:00.000Z' });
     const sameB = article(8, { id: 'tag:infrawire,2026:test/b', published: '2026-11-20T00:00:00.000Z' });
     for (const a of [sameB, sameA]) {
-      store.saveArticle(a, T1);
-      store.keepInFeed('ai-infrastructure', a.id, ['x'], T1);
+      await store.articles.save(a, T1);
+      await store.feeds.keep('ai-infrastructure', a.id, ['x'], T1);
     }
     // Saved but not kept: never listed.
-    store.saveArticle(article(9), T1);
-    const all = store.feedEntries('ai-infrastructure', 100);
+    await store.articles.save(article(9), T1);
+    const all = await feedEntries(store, 'ai-infrastructure', 100);
     expect(all.map((e) => e.article.id)).toEqual([sameA.id, sameB.id, article(5).id, article(4).id, article(3).id, article(2).id, article(1).id]);
     expect(all.map((e) => e.article.published)).toEqual([...all.map((e) => e.article.published)].sort().reverse());
-    expect(store.feedEntries('ai-infrastructure', 3).map((e) => e.article.id)).toEqual([sameA.id, sameB.id, article(5).id]);
-    expect(store.feedEntries('ai-infrastructure', 1)).toHaveLength(1);
-    expect(store.feedEntries('ai-infrastructure', 0)).toEqual([]);
+    expect((await feedEntries(store, 'ai-infrastructure', 3)).map((e) => e.article.id)).toEqual([sameA.id, sameB.id, article(5).id]);
+    expect(await feedEntries(store, 'ai-infrastructure', 1)).toHaveLength(1);
+    expect(await feedEntries(store, 'ai-infrastructure', 0)).toEqual([]);
   });
 
-  it('recordAttempt: failures count up and keep the last success; a success resets them', () => {
+  it('recordAttempt: failures count up and keep the last success; a success resets them', async () => {
     const store = open(join(scratch(), 'iw.db'));
-    store.recordAttempt(attempt({ name: 'Wire', url: 'https://wire.example/feed.xml', at: T1, status: 200, itemsSeen: 12, itemsKept: 4 }));
-    expect(store.sourceStates()).toMatchObject([
+    await store.sources.recordAttempt(attempt({ name: 'Wire', url: 'https://wire.example/feed.xml', at: T1, status: 200, itemsSeen: 12, itemsKept: 4 }));
+    expect(await store.sources.all()).toMatchObject([
       {
         name: 'Wire',
         url: 'https://wire.example/feed.xml',
@@ -214,9 +215,9 @@ describe('Store on a real SQLite file', () => {
         itemsKept: 4,
       },
     ]);
-    store.recordAttempt(attempt({ name: 'Wire', url: 'https://wire.example/feed.xml', at: T2, status: 500, error: 'HTTP 500' }));
-    store.recordAttempt(attempt({ name: 'Wire', configuredUrl: 'https://wire.example/feed.xml', url: 'https://wire.example/feed2.xml', moved: true, at: T3, error: 'timeout after 20000 ms' }));
-    expect(store.sourceStates()[0]).toMatchObject({
+    await store.sources.recordAttempt(attempt({ name: 'Wire', url: 'https://wire.example/feed.xml', at: T2, status: 500, error: 'HTTP 500' }));
+    await store.sources.recordAttempt(attempt({ name: 'Wire', configuredUrl: 'https://wire.example/feed.xml', url: 'https://wire.example/feed2.xml', moved: true, at: T3, error: 'timeout after 20000 ms' }));
+    expect((await store.sources.all())[0]).toMatchObject({
       name: 'Wire',
       url: 'https://wire.example/feed2.xml',
       lastFetchAt: T3,
@@ -228,8 +229,8 @@ describe('Store on a real SQLite file', () => {
       itemsKept: 4,
     });
     const T4 = '2026-11-27T11:30:00.000Z';
-    store.recordAttempt(attempt({ name: 'Wire', configuredUrl: 'https://wire.example/feed.xml', url: 'https://wire.example/feed2.xml', at: T4, status: 304 }));
-    expect(store.sourceStates()[0]).toMatchObject({
+    await store.sources.recordAttempt(attempt({ name: 'Wire', configuredUrl: 'https://wire.example/feed.xml', url: 'https://wire.example/feed2.xml', at: T4, status: 304 }));
+    expect((await store.sources.all())[0]).toMatchObject({
       name: 'Wire',
       url: 'https://wire.example/feed2.xml',
       lastFetchAt: T4,
@@ -242,115 +243,117 @@ describe('Store on a real SQLite file', () => {
     });
   });
 
-  it('sourceStatesFor: each configured source\'s state in one read, only while it belongs to the configured URL (as sourceState)', () => {
+  it('sourceStatesFor: each configured source\'s state in one read, only while it belongs to the configured URL (as sourceState)', async () => {
     const store = open(join(scratch(), 'iw.db'));
-    store.recordAttempt(attempt({ name: 'Wire', url: 'https://wire.example/feed.xml', at: T1, status: 200 }));
-    store.recordAttempt(attempt({ name: 'Grid', url: 'https://grid.example/feed.xml', at: T1, status: 200 }));
+    await store.sources.recordAttempt(attempt({ name: 'Wire', url: 'https://wire.example/feed.xml', at: T1, status: 200 }));
+    await store.sources.recordAttempt(attempt({ name: 'Grid', url: 'https://grid.example/feed.xml', at: T1, status: 200 }));
     const sources = [
       { name: 'Wire', url: 'https://wire.example/feed.xml' },
       { name: 'Grid', url: 'https://grid.example/moved.xml' }, // the operator pointed it elsewhere: its stored state no longer counts
       { name: 'New', url: 'https://new.example/feed.xml' },
     ];
-    const states = store.sourceStatesFor(sources);
+    const states = await store.sources.statesFor(sources);
     expect([...states.keys()]).toEqual(['Wire']);
-    expect(states.get('Wire')).toEqual(store.sourceState('Wire', 'https://wire.example/feed.xml'));
-    for (const src of sources) expect(states.get(src.name)).toEqual(store.sourceState(src.name, src.url));
+    expect(states.get('Wire')).toEqual(await store.sources.state('Wire', 'https://wire.example/feed.xml'));
+    for (const src of sources) expect(states.get(src.name)).toEqual(await store.sources.state(src.name, src.url));
   });
 
-  it('recordAttempt: a source whose first attempt fails has no success yet', () => {
+  it('recordAttempt: a source whose first attempt fails has no success yet', async () => {
     const store = open(join(scratch(), 'iw.db'));
-    store.recordAttempt(attempt({ name: 'Broken', url: 'http://127.0.0.1:1/status/500', at: T1, status: 500, error: 'HTTP 500' }));
-    store.recordAttempt(attempt({ name: 'Alpha', url: 'http://a.example/', at: T1, status: 200, itemsSeen: 1 }));
-    const states = store.sourceStates();
+    await store.sources.recordAttempt(attempt({ name: 'Broken', url: 'http://127.0.0.1:1/status/500', at: T1, status: 500, error: 'HTTP 500' }));
+    await store.sources.recordAttempt(attempt({ name: 'Alpha', url: 'http://a.example/', at: T1, status: 200, itemsSeen: 1 }));
+    const states = await store.sources.all();
     expect(states.map((s) => s.name)).toEqual(['Alpha', 'Broken']); // ordered by name
     expect(states[1]).toMatchObject({ lastStatus: 500, lastError: 'HTTP 500', lastSuccessAt: null, consecutiveFailures: 1, itemsSeen: 0 });
     expect(states[0]).toMatchObject({ consecutiveFailures: 0, itemsSeen: 1, itemsKept: 0 });
   });
 
-  it('transaction: rolls everything back when the callback throws', () => {
+  it('transaction: rolls everything back when the callback throws', async () => {
     const store = open(join(scratch(), 'iw.db'));
-    expect(() =>
-      store.transaction(() => {
-        store.saveArticle(article(1), T1);
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.articles.save(article(1), T1);
         throw new Error('boom');
       }),
-    ).toThrow('boom');
-    expect(store.getArticle(article(1).id)).toBeUndefined();
-    expect(store.transaction(() => store.saveArticle(article(1), T1))).toBe('new');
-    expect(store.getArticle(article(1).id)).toEqual(article(1));
+    ).rejects.toThrow('boom');
+    expect(await store.articles.get(article(1).id)).toBeUndefined();
+    expect(await store.transaction((tx) => tx.articles.save(article(1), T1))).toBe('new');
+    expect(await store.articles.get(article(1).id)).toEqual(article(1));
   });
 
   /** A second connection to the store file, as another process (`infrawire status`) would read it. */
   function reader(path: string): { count: (table: string) => number } {
     const db = new Database(path, { readonly: true });
-    cleanups.push(() => db.close());
+    cleanups.push(() => void db.close());
     return { count: (table) => db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number };
   }
 
-  it('a write batch: each transaction stays all or nothing; other connections see the writes when the batch commits', () => {
+  it('a write batch: each transaction stays all or nothing; other connections see the writes when the batch commits', async () => {
     const path = join(scratch(), 'iw.db');
     const store = open(path);
     const other = reader(path);
-    store.beginBatch();
-    store.recordAttempt(attempt({ name: 'Wire', url: 'https://wire.example/feed.xml', at: T1, status: 200 }));
-    expect(() =>
-      store.transaction(() => {
-        store.saveArticle(article(1), T1);
-        throw new Error('boom');
-      }),
-    ).toThrow('boom');
-    expect(store.transaction(() => store.saveArticle(article(2), T1))).toBe('new');
-    // this connection reads its own writes at once; another one only after the commit
-    expect(store.sourceStates()).toHaveLength(1);
-    expect(store.getArticle(article(1).id)).toBeUndefined();
-    expect(other.count('sources')).toBe(0);
-    store.endBatch();
+    await store.batch(async () => {
+      await store.sources.recordAttempt(attempt({ name: 'Wire', url: 'https://wire.example/feed.xml', at: T1, status: 200 }));
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.articles.save(article(1), T1);
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(await store.transaction((tx) => tx.articles.save(article(2), T1))).toBe('new');
+      // this connection reads its own writes at once; another one only after the commit
+      expect(await store.sources.all()).toHaveLength(1);
+      expect(await store.articles.get(article(1).id)).toBeUndefined();
+      expect(other.count('sources')).toBe(0);
+    });
     expect(other.count('sources')).toBe(1);
     expect(other.count('articles')).toBe(1);
-    expect(store.getArticle(article(2).id)).toEqual(article(2));
+    expect(await store.articles.get(article(2).id)).toEqual(article(2));
   });
 
-  it(`a write batch commits every ${BATCH_MAX_WRITES} transactions and ${BATCH_MAX_MS} ms after its first one; close() keeps what it holds`, () => {
+  it(`a write batch commits every ${BATCH_MAX_WRITES} transactions and ${BATCH_MAX_MS} ms after its first one; close() keeps what it holds`, async () => {
     const path = join(scratch(), 'iw.db');
-    const store = new Store(path);
+    const store = SqliteStore.open(path);
     const other = reader(path);
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
-      store.beginBatch();
-      for (let i = 0; i < BATCH_MAX_WRITES + 1; i++) store.recordAttempt(attempt({ name: `S${i}`, url: `https://s${i}.example/`, at: T1, status: 304 }));
-      expect(other.count('sources')).toBe(BATCH_MAX_WRITES);
-      vi.advanceTimersByTime(BATCH_MAX_MS);
-      expect(other.count('sources')).toBe(BATCH_MAX_WRITES + 1);
-      store.recordAttempt(attempt({ name: 'Last', url: 'https://last.example/', at: T1, status: 304 }));
-      expect(other.count('sources')).toBe(BATCH_MAX_WRITES + 1);
+      await store.batch(async () => {
+        for (let i = 0; i < BATCH_MAX_WRITES + 1; i++) await store.sources.recordAttempt(attempt({ name: `S${i}`, url: `https://s${i}.example/`, at: T1, status: 304 }));
+        expect(other.count('sources')).toBe(BATCH_MAX_WRITES);
+        vi.advanceTimersByTime(BATCH_MAX_MS);
+        await new Promise((resolve) => setImmediate(resolve)); // the timer queues the commit behind running transactions
+        expect(other.count('sources')).toBe(BATCH_MAX_WRITES + 1);
+        await store.sources.recordAttempt(attempt({ name: 'Last', url: 'https://last.example/', at: T1, status: 304 }));
+        expect(other.count('sources')).toBe(BATCH_MAX_WRITES + 1);
+        await store.close(); // the batch is still open: closing commits it
+      });
     } finally {
       vi.useRealTimers();
-      store.close(); // the batch is still open: closing commits it
     }
     expect(other.count('sources')).toBe(BATCH_MAX_WRITES + 2);
   });
 
-  it('reopening the file keeps everything, and meta.schema_version equals the number of migrations', () => {
+  it('reopening the file keeps everything, and meta.schema_version equals the number of migrations', async () => {
     const path = join(scratch(), 'iw.db');
     const first = open(path);
-    first.saveArticle(article(1), T1);
-    first.saveArticle(article(2), T2);
-    first.keepInFeed('ai-infrastructure', article(2).id, ['GPU cluster'], T2);
-    first.recordAttempt(attempt({ name: 'Wire', url: 'https://wire.example/feed.xml', at: T2, status: 500, error: 'HTTP 500' }));
-    first.close();
-    first.close(); // closing twice is harmless
+    await first.articles.save(article(1), T1);
+    await first.articles.save(article(2), T2);
+    await first.feeds.keep('ai-infrastructure', article(2).id, ['GPU cluster'], T2);
+    await first.sources.recordAttempt(attempt({ name: 'Wire', url: 'https://wire.example/feed.xml', at: T2, status: 500, error: 'HTTP 500' }));
+    await first.close();
+    await first.close(); // closing twice is harmless
 
     const second = open(path);
-    expect(second.getArticle(article(1).id)).toEqual(article(1));
-    expect(second.getArticle(article(2).id)).toEqual(article(2));
-    expect(second.feedEntries('ai-infrastructure', 10).map((e) => [e.article.id, e.keywords, e.addedAt])).toEqual([[article(2).id, ['GPU cluster'], T2]]);
-    expect(second.sourceStates()).toEqual([expect.objectContaining({ name: 'Wire', consecutiveFailures: 1, lastError: 'HTTP 500' })]);
-    expect(second.saveArticle(article(2), T3)).toBe('unchanged');
+    expect(await second.articles.get(article(1).id)).toEqual(article(1));
+    expect(await second.articles.get(article(2).id)).toEqual(article(2));
+    expect((await feedEntries(second, 'ai-infrastructure', 10)).map((e) => [e.article.id, e.keywords, e.addedAt])).toEqual([[article(2).id, ['GPU cluster'], T2]]);
+    expect(await second.sources.all()).toEqual([expect.objectContaining({ name: 'Wire', consecutiveFailures: 1, lastError: 'HTTP 500' })]);
+    expect(await second.articles.save(article(2), T3)).toBe('unchanged');
     const version = second.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get();
     expect(MIGRATIONS.length).toBeGreaterThanOrEqual(1);
     expect(version).toBe(String(MIGRATIONS.length));
     expect(second.db.prepare('SELECT COUNT(*) FROM meta').pluck().get()).toBe(1);
-    second.close();
+    await second.close();
 
     // Read with a plain SQLite connection: the data really is in the file.
     const plain = new Database(path, { readonly: true });
@@ -362,9 +365,9 @@ describe('Store on a real SQLite file', () => {
     }
   });
 
-  it('refuses a store with a newer schema version, naming the path', () => {
+  it('refuses a store with a newer schema version, naming the path', async () => {
     const path = join(scratch(), 'future.db');
-    open(path).close();
+    await open(path).close();
     const db = new Database(path);
     try {
       db.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'").run(String(MIGRATIONS.length + 5));
@@ -373,7 +376,7 @@ describe('Store on a real SQLite file', () => {
     }
     let caught: unknown;
     try {
-      const s = new Store(path);
+      const s = SqliteStore.open(path);
       cleanups.push(() => s.close());
     } catch (err) {
       caught = err;
@@ -392,9 +395,9 @@ describe('Store on a real SQLite file', () => {
     }
   });
 
-  it('closes its SQLite connection when it refuses a store', () => {
+  it('closes its SQLite connection when it refuses a store', async () => {
     const path = join(scratch(), 'future.db');
-    open(path).close();
+    await open(path).close();
     const db = new Database(path);
     try {
       db.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'").run(String(MIGRATIONS.length + 1));
@@ -402,7 +405,7 @@ describe('Store on a real SQLite file', () => {
       db.close();
     }
     expect(existsSync(`${path}-wal`)).toBe(false); // every connection closed: WAL checkpointed and removed
-    expect(() => new Store(path)).toThrow(path);
+    expect(() => SqliteStore.open(path)).toThrow(path);
     // A connection left open keeps the -wal/-shm files (and the file handle) alive.
     expect(existsSync(`${path}-wal`)).toBe(false);
   });

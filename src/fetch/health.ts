@@ -9,7 +9,7 @@
  *   so a long outage is never silent. Pure: the clock is an argument.
  */
 import type { LoadedConfig } from '../config/index.js';
-import type { SourceState, Store } from '../store/store.js';
+import type { SourceState } from '../model/index.js';
 
 export type SourceHealthState = 'ok' | 'not-modified' | 'failing' | 'moved' | 'gone' | 'never-checked';
 
@@ -68,9 +68,8 @@ export function healthNotice(h: SourceHealth, failingAlertHours: number): string
   return undefined;
 }
 
-/** Every configured source's health, in config order. */
-export function sourceHealths(config: LoadedConfig, store: Store, now: Date): SourceHealth[] {
-  const states = store.sourceStatesFor(config.sources);
+/** Every configured source's health, in config order (`states`: the stored ones, by name). */
+export function sourceHealths(config: Pick<LoadedConfig, 'sources' | 'fetch'>, states: ReadonlyMap<string, SourceState>, now: Date): SourceHealth[] {
   return config.sources.map((src) => sourceHealth(src.name, src.url, states.get(src.name), now, config.fetch.failingAlertHours));
 }
 

@@ -20,15 +20,15 @@
  *   that is gone (a dry run stopped by Ctrl-C) is removed by the next copy.
  * - A failure names the store, the temp folder and the reason, and leaves no
  *   folder behind.
- * - A copy also keeps what a dry run reports, in order (`keepInScratch`,
- *   `keptInScratch`: a table only copies have), so a dry run holds no list of
+ * - A copy also keeps what a dry run reports, in order (`ScratchStore.keep`,
+ *   `kept`: a table only copies have), so a dry run holds no list of
  *   its items: 50,000 items' decisions were ~330 MB of heap.
  */
 import { constants, copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Store } from './store.js';
+import { SqliteStore } from './database.js';
 
 const PREFIX = 'infrawire-scratch-';
 const LEFTOVER = new RegExp(`^${PREFIX}(\\d+)-`);
@@ -105,24 +105,56 @@ function isRunning(pid: number): boolean {
   }
 }
 
-/** The table of a copy's kept values (`Store.scratchCopy` creates it). */
-export const SCRATCH_ITEMS_SQL = 'CREATE TABLE scratch_items (seq INTEGER PRIMARY KEY, value TEXT NOT NULL)';
-
-/** Keep a value (JSON) in a scratch copy, after those kept before; inside a transaction it is kept only if that commits. */
-export function keepInScratch(copy: Store, value: unknown): void {
-  copy.statement('INSERT INTO scratch_items (value) VALUES (?)').run(JSON.stringify(value));
-}
-
+const SCRATCH_ITEMS_SQL = 'CREATE TABLE scratch_items (seq INTEGER PRIMARY KEY, value TEXT NOT NULL)';
 const PAGE_ROWS = 512;
 
-/** The values kept, in order, read a page at a time (no statement stays open between pages, so the caller may query the copy meanwhile). */
-export function* keptInScratch<T>(copy: Store): Generator<T> {
-  const page = copy.statement('SELECT seq, value FROM scratch_items WHERE seq > ? ORDER BY seq LIMIT ?');
-  let after = 0;
-  for (;;) {
-    const rows = page.all(after, PAGE_ROWS) as { seq: number; value: string }[];
-    for (const row of rows) yield JSON.parse(row.value) as T;
-    if (rows.length < PAGE_ROWS) return;
-    after = rows.at(-1)!.seq;
+/**
+ * A scratch copy of a store: a store in its own right (dry runs write to it freely), which
+ * also keeps what a dry run reports, and removes its folder when closed.
+ */
+export class ScratchStore extends SqliteStore {
+  private constructor(
+    db: Database.Database,
+    location: string,
+    private readonly dir: string,
+  ) {
+    super(db, location);
+    db.exec(SCRATCH_ITEMS_SQL);
+  }
+
+  /** A copy of the store at `path` (empty when there is none yet), on disk in a private temp folder. */
+  static copyOf(path: string): ScratchStore {
+    const scratch = copyToScratch(path);
+    try {
+      return new ScratchStore(new Database(scratch.file), scratch.file, scratch.dir);
+    } catch (err) {
+      removeScratch(scratch.dir);
+      throw err;
+    }
+  }
+
+  /** Keep a value (JSON), after those kept before; inside a transaction it is kept only if that commits. */
+  keep(value: unknown): void {
+    this.statement('INSERT INTO scratch_items (value) VALUES (?)').run(JSON.stringify(value));
+  }
+
+  /** The values kept, in order, read a page at a time (no statement stays open between pages, so the caller may query the copy meanwhile). */
+  *kept<T>(): Generator<T> {
+    const page = this.statement('SELECT seq, value FROM scratch_items WHERE seq > ? ORDER BY seq LIMIT ?');
+    let after = 0;
+    for (;;) {
+      const rows = page.all(after, PAGE_ROWS) as { seq: number; value: string }[];
+      for (const row of rows) yield JSON.parse(row.value) as T;
+      if (rows.length < PAGE_ROWS) return;
+      after = rows.at(-1)!.seq;
+    }
+  }
+
+  override async close(): Promise<void> {
+    try {
+      await super.close();
+    } finally {
+      removeScratch(this.dir);
+    }
   }
 }

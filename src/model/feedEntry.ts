@@ -1,0 +1,31 @@
+/** A curated feed's entry: what publishing renders and the store lists. */
+import type { Article, RelatedReport } from './article.js';
+
+/** An entry ready to render: a cluster lead's article as published (with `related` and a moved `updated` when others joined it). */
+export interface FeedEntry {
+  article: Article;
+  /** The feed's matched terms for it: its categories there. */
+  keywords: string[];
+  addedAt: string;
+  /**
+   * The Article JSON as stored (UTF-8), present only when `article` is exactly
+   * it (no cluster coverage applied): the JSON Feed carries these bytes as they
+   * are instead of serializing the article again.
+   */
+  stored?: Buffer;
+}
+
+/** The other outlets' reports of a lead's story, and when the last one after the lead was first seen. */
+export interface ClusterCoverage {
+  related: RelatedReport[];
+  lastAdded?: string;
+}
+
+/** A feed entry as stored (keywords JSON unparsed), with its cluster's coverage; `revision` changes whenever the article's data does. */
+export interface FeedEntryRecord {
+  id: string;
+  revision: number;
+  keywords: string;
+  addedAt: string;
+  coverage?: ClusterCoverage;
+}

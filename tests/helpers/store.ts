@@ -1,0 +1,29 @@
+/** Reading a store in tests: a feed's entries as published, every stored article. */
+import type { Article, FeedEntry } from '../../src/model/index.js';
+import { feedEntryOf } from '../../src/publish/index.js';
+import type { SqliteStore } from '../../src/store/index.js';
+
+/** The newest `limit` entries of a feed as publishing renders them. */
+export async function feedEntries(store: SqliteStore, feed: string, limit: number): Promise<FeedEntry[]> {
+  const records = await store.feeds.records(feed, limit);
+  const data = await store.articles.data(records.map((r) => r.id));
+  return records.map((r) => feedEntryOf(r, data.get(r.id)!));
+}
+
+export interface StoredArticle {
+  article: Article;
+  firstSeen: string;
+}
+
+/** Every stored article, oldest first (first seen, then id). */
+export function storedArticles(store: SqliteStore): StoredArticle[] {
+  const rows = store.statement('SELECT data, first_seen FROM articles ORDER BY first_seen, id').all() as { data: string; first_seen: string }[];
+  return rows.map((r) => ({ article: JSON.parse(r.data) as Article, firstSeen: r.first_seen }));
+}
+
+/** Everything an async iterable yields, in order (Node 20 has no Array.fromAsync). */
+export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
