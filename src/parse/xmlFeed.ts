@@ -1,6 +1,6 @@
 /**
  * RSS 2.0, RSS 0.9x, RSS 1.0 (RDF), Atom 1.0/0.3 and CDF into ParsedFeed, through
- * rss-parser's `parseString` on text infrawire fetched and decoded itself.
+ * rss-parser (its adapter, rssParser.ts) on text infrawire fetched and decoded itself.
  *
  * Rules (feedparser's readings are the reference where feeds stray from the specs):
  * - Before parsing: inline markup in text constructs is escaped (inlineMarkup.ts), a
@@ -8,7 +8,7 @@
  *   feed vocabulary's prefix and match case-insensitively (names.ts).
  * - rss-parser keeps only the first Atom author, no Atom categories, no feed-level
  *   id/authors/dates, and the first of repeated elements, so the raw xml2js nodes
- *   are requested as custom fields and read here (repeated dates: the last wins).
+ *   are requested too (rssParser.ts) and read here (repeated dates: the last wins).
  * - Authors are names (people.ts): Atom author, RSS author, dc:creator, dc:author,
  *   itunes:author, and a channel's managingEditor; an Atom entry without authors has
  *   its feed's (RFC 4287 4.2.1). An RSS item without a link takes its guid when that
@@ -28,12 +28,7 @@
  *   it does when the document had items and the reading kept none of them: a source
  *   that only ever serves a cut-off item must show as failing, not as an empty feed.
  * - Any parser failure becomes a ParseError that names what is wrong.
- * - rss-parser's `contentSnippet` is not computed: nothing here reads it, and its
- *   tag-stripping regex is quadratic in unclosed tags (60 KB of "x<p" took ~5 s),
- *   so one hostile description could hold a parse worker until its timeout.
  */
-import { createRequire } from 'node:module';
-import Parser from 'rss-parser';
 import type { FeedFormat, ParsedFeed, ParsedItem } from '../model/index.js';
 import { decodeEntities, escapeHtml } from '../lib/markup.js';
 import { ParseError } from './errors.js';
@@ -43,84 +38,17 @@ import { elementNameNormalizer, feedPrefixes } from './names.js';
 import { personName } from '../lib/people.js';
 import { balanceTags } from './lenient.js';
 import { atomLinkHrefFromText } from './repair.js';
+import { readWithRssParser, type FeedRaw, type ItemRaw, type RssParserFeed, type RssParserItem, type XmlNode as Node } from './rssParser.js';
 import { rootElement } from './sniff.js';
 
 const ATOM10_NS = 'http://www.w3.org/2005/Atom';
 
-// rss-parser calls its utils module's getSnippet for every item body (the same module object its parser requires).
-const rssParserUtils = createRequire(import.meta.url)('rss-parser/lib/utils.js') as { getSnippet: (html: string) => string };
-rssParserUtils.getSnippet = () => '';
-
-type Node = unknown;
-type RawItem = Record<string, Node>;
-
-/** Raw xml2js nodes requested by name; keepArray hands over every occurrence (and an element's attributes under `$`). */
-const raw = (from: string, to: string): string => [from, to, { keepArray: true }] as unknown as string;
-
-// rss-parser accepts the [from, to, options] form for feed fields too; its typings only declare names.
-const FEED_FIELDS = [
-  raw('$', 'attrs'),
-  raw('title', 'rawTitle'),
-  raw('id', 'rawId'),
-  raw('author', 'rawAuthors'),
-  raw('managingEditor', 'rawEditors'),
-  raw('dc:creator', 'dcCreators'),
-  raw('dc:author', 'dcAuthors'),
-  raw('itunes:author', 'itunesAuthors'),
-  raw('published', 'rawPublished'),
-  raw('issued', 'rawIssued'),
-  raw('created', 'rawCreated'),
-  raw('updated', 'rawUpdated'),
-  raw('modified', 'rawModified'),
-  raw('pubDate', 'rawPubDate'),
-  raw('lastBuildDate', 'rawLastBuildDate'),
-  raw('dc:date', 'dcDate'),
-  raw('dcterms:issued', 'dctermsIssued'),
-  raw('dcterms:created', 'dctermsCreated'),
-  raw('dcterms:modified', 'dctermsModified'),
-];
-
-const ITEM_FIELDS = [
-  raw('title', 'rawTitle'),
-  raw('$', 'attrs'),
-  raw('guid', 'rawGuid'),
-  raw('content', 'rawContent'),
-  raw('content:encoded', 'rawEncoded'),
-  raw('summary', 'rawSummary'),
-  raw('description', 'rawDescription'),
-  raw('author', 'rawAuthors'),
-  raw('dc:creator', 'dcCreators'),
-  raw('dc:author', 'dcAuthors'),
-  raw('itunes:author', 'itunesAuthors'),
-  raw('category', 'rawCategories'),
-  raw('dc:subject', 'dcSubjects'),
-  raw('media:title', 'mediaTitle'),
-  raw('abstract', 'rawAbstract'),
-  raw('published', 'rawPublished'),
-  raw('updated', 'rawUpdated'),
-  // Atom 0.3 names for published and updated, and its creation date.
-  raw('issued', 'rawIssued'),
-  raw('modified', 'rawModified'),
-  raw('created', 'rawCreated'),
-  raw('pubDate', 'rawPubDate'),
-  raw('dc:date', 'dcDate'),
-  raw('dcterms:issued', 'dctermsIssued'),
-  raw('dcterms:created', 'dctermsCreated'),
-  raw('dcterms:modified', 'dctermsModified'),
-];
-
 /**
- * A parser for one document: its element names normalized (names.ts). RSS without a
- * version attribute is read as RSS 2.0, as every reader does. Built per call (cheap),
- * so nothing of one document reaches the next.
+ * rss-parser's reading of one document: element names normalized (names.ts), CDF's
+ * attribute names lower-cased (they are case-insensitive there).
  */
-function parserFor(prefixes: Set<string>, format: FeedFormat): Parser<Record<string, Node>, RawItem> {
-  const lowercase = (name: string): string => name.toLowerCase();
-  return new Parser<Record<string, Node>, RawItem>({
-    defaultRSS: 2,
-    xml2js: { tagNameProcessors: [elementNameNormalizer(prefixes)], ...(format === 'cdf' ? { attrNameProcessors: [lowercase] } : {}) },
-    customFields: { feed: FEED_FIELDS, item: ITEM_FIELDS as never },
-  });
+function read(xml: string, prefixes: Set<string>, format: FeedFormat): Promise<RssParserFeed> {
+  return readWithRssParser(xml, { elementName: elementNameNormalizer(prefixes), lowercaseAttributes: format === 'cdf' });
 }
 
 /** Text of an xml2js node: a string, `{_: text}`, or `[node]`. */
@@ -168,9 +96,9 @@ function personOf(node: Node): string | undefined {
  * Names from author elements (Atom author, RSS author), then dc:creator, dc:author,
  * itunes:author, and for a channel its managingEditor; each name once.
  */
-function authorsOf(element: RawItem): string[] {
+function authorsOf(element: FeedRaw & ItemRaw): string[] {
   const out: string[] = [];
-  for (const list of [element.rawAuthors, element.dcCreators, element.dcAuthors, element.itunesAuthors, element.rawEditors]) {
+  for (const list of [element.authors, element.dcCreators, element.dcAuthors, element.itunesAuthors, element.editors]) {
     for (const node of asList(list)) {
       const name = personOf(node);
       if (name && !out.includes(name)) out.push(name);
@@ -179,9 +107,9 @@ function authorsOf(element: RawItem): string[] {
   return out;
 }
 
-function categoriesOf(item: RawItem): string[] {
+function categoriesOf(item: ItemRaw): string[] {
   const out: string[] = [];
-  for (const list of [item.rawCategories, item.dcSubjects]) {
+  for (const list of [item.categories, item.dcSubjects]) {
     for (const c of Array.isArray(list) ? list : []) {
       // Atom: <category term="…"/>; RSS: <category>…</category>
       const term = c && typeof c === 'object' && (c as { $?: { term?: unknown } }).$?.term;
@@ -277,10 +205,10 @@ function absoluteIn(link: string | undefined, base: string | undefined): string 
 }
 
 /** The raw element the body was taken from, so its own xml:base applies to the body. */
-function bodyElement(item: RawItem, hasEncoded: boolean, hasContent: boolean): Node {
-  if (hasEncoded) return item.rawEncoded;
-  if (hasContent) return item.rawContent ?? item.rawDescription;
-  return item.rawSummary;
+function bodyElement(item: ItemRaw, hasEncoded: boolean, hasContent: boolean): Node {
+  if (hasEncoded) return item.encoded;
+  if (hasContent) return item.content ?? item.description;
+  return item.summary;
 }
 
 interface Bases {
@@ -293,7 +221,7 @@ interface Bases {
 }
 
 /** The elements whose xml:base is in force for an item, outermost first. */
-function itemScope(bases: Bases, item: RawItem): Node[] {
+function itemScope(bases: Bases, item: ItemRaw): Node[] {
   return [bases.root, ...(bases.itemsOutsideFeedElement ? [] : [bases.feedElement]), item.attrs];
 }
 
@@ -304,8 +232,8 @@ function rootBaseNode(xml: string): Node {
 }
 
 /** An RSS guid that is a permalink (isPermaLink is not "false") and an http(s) URL: the item's link when it has none (RSS 2.0). */
-function permalinkGuid(item: RawItem): string | undefined {
-  const node = asList(item.rawGuid)[0];
+function permalinkGuid(item: ItemRaw): string | undefined {
+  const node = asList(item.guid)[0];
   const isPermaLink = attributesOf(node)?.isPermaLink;
   const guid = text(node);
   if (!guid || (typeof isPermaLink === 'string' && isPermaLink.trim().toLowerCase() === 'false')) return undefined;
@@ -313,48 +241,49 @@ function permalinkGuid(item: RawItem): string | undefined {
 }
 
 /** Published and updated of an entry or a feed, in each format's own elements (the last of repeated ones). */
-function datesOf(element: RawItem, isAtom: boolean, scope: 'feed' | 'item'): { published?: string; updated?: string } {
-  const created = firstSet(lastText(element.rawCreated), lastText(element.dctermsCreated));
+function datesOf(element: FeedRaw & ItemRaw, isAtom: boolean, scope: 'feed' | 'item'): { published?: string; updated?: string } {
+  const created = firstSet(lastText(element.created), lastText(element.dctermsCreated));
   if (isAtom) {
-    const updated = firstSet(lastText(element.rawUpdated), lastText(element.rawModified));
+    const updated = firstSet(lastText(element.updated), lastText(element.modified));
     // An entry without a publication date is dated by its creation, else its last update.
-    return { published: firstSet(lastText(element.rawPublished), lastText(element.rawIssued), created, scope === 'item' ? updated : undefined), updated };
+    return { published: firstSet(lastText(element.published), lastText(element.issued), created, scope === 'item' ? updated : undefined), updated };
   }
-  const pubDate = lastText(element.rawPubDate);
+  const pubDate = lastText(element.pubDate);
   // dc:date dates an RSS item's publication, but a channel's last change (as feedparser reads them).
   const dcDate = lastText(element.dcDate);
   return {
     published: firstSet(pubDate, scope === 'item' ? dcDate : undefined, lastText(element.dctermsIssued), created),
-    updated: firstSet(scope === 'feed' ? lastText(element.rawLastBuildDate) : undefined, scope === 'feed' ? dcDate : undefined, lastText(element.dctermsModified)),
+    updated: firstSet(scope === 'feed' ? lastText(element.lastBuildDate) : undefined, scope === 'feed' ? dcDate : undefined, lastText(element.dctermsModified)),
   };
 }
 
-function toItem(item: RawItem, format: FeedFormat, bases: Bases, feedAuthors: string[], atom10: boolean): ParsedItem {
-  const encoded = text(item['content:encoded']);
+function toItem(item: RssParserItem, format: FeedFormat, bases: Bases, feedAuthors: string[], atom10: boolean): ParsedItem {
+  const { raw } = item;
+  const encoded = text(item.encoded);
   const plainContent = typeof item.content === 'string' ? item.content : undefined;
   const plainSummary = typeof item.summary === 'string' ? item.summary : text(item.summary);
-  const content = atom10 ? atomBodyHtml(plainContent, item.rawContent) : plainContent;
-  const summary = atom10 ? atomBodyHtml(plainSummary, item.rawSummary) : plainSummary;
+  const content = atom10 ? atomBodyHtml(plainContent, raw.content) : plainContent;
+  const summary = atom10 ? atomBodyHtml(plainSummary, raw.summary) : plainSummary;
   const isAtom = format === 'atom';
-  const itemBase = xmlBaseChain(bases.document, itemScope(bases, item)) ?? bases.document;
-  const cdf = format === 'cdf' ? cdfAttributes(item.attrs) : {};
-  const link = text(item.link) ?? cdf.href ?? (isAtom ? undefined : permalinkGuid(item));
-  const authors = authorsOf(item);
-  const dates = datesOf(item, isAtom, 'item');
+  const itemBase = xmlBaseChain(bases.document, itemScope(bases, raw)) ?? bases.document;
+  const cdf = format === 'cdf' ? cdfAttributes(raw.attrs) : {};
+  const link = text(item.link) ?? cdf.href ?? (isAtom ? undefined : permalinkGuid(raw));
+  const authors = authorsOf(raw);
+  const dates = datesOf(raw, isAtom, 'item');
   return {
-    guid: text(item.guid) ?? text(item.id) ?? text(item['rdf:about']),
+    guid: text(item.guid) ?? text(item.id) ?? text(item.rdfAbout),
     // A relative link is relative to the item's xml:base, else to the document (RFC 3986 5.1).
     link: absoluteIn(link, itemBase),
-    baseUrl: xmlBaseChain(bases.document, [...itemScope(bases, item), bodyElement(item, encoded !== undefined, content !== undefined)]),
-    title: titleHtml(item.rawTitle, item.title, atom10) ?? lastText(item.mediaTitle),
+    baseUrl: xmlBaseChain(bases.document, [...itemScope(bases, raw), bodyElement(raw, encoded !== undefined, content !== undefined)]),
+    title: titleHtml(raw.title, item.title, atom10) ?? lastText(raw.mediaTitle),
     // RSS: content:encoded is the body and description the summary; Atom: content and summary.
-    contentHtml: encoded ?? content ?? summary ?? text(item.rawAbstract),
+    contentHtml: encoded ?? content ?? summary ?? text(raw.abstract),
     summaryHtml: isAtom ? summary : encoded ? content : undefined,
     published: dates.published,
     updated: dates.updated ?? cdf.lastmod,
     // An Atom entry without authors has its feed's (RFC 4287 4.2.1).
     authors: authors.length || !isAtom ? authors : feedAuthors,
-    categories: categoriesOf(item),
+    categories: categoriesOf(raw),
   };
 }
 
@@ -395,46 +324,46 @@ function strictComplaint(err: unknown): string {
 /** `documentUrl` is where the document was fetched from: the outermost base for xml:base. */
 export async function parseXmlFeed(xml: string, format: FeedFormat, documentUrl?: string): Promise<ParsedFeed> {
   const prefixes = feedPrefixes(xml);
-  let feed: Awaited<ReturnType<ReturnType<typeof parserFor>['parseString']>>;
+  let feed: RssParserFeed;
   let repaired: string[] | undefined;
   try {
-    feed = await parserFor(prefixes, format).parseString(prepared(xml, format, prefixes));
+    feed = await read(prepared(xml, format, prefixes), prefixes, format);
   } catch (err) {
     // Only markup the XML parser refused (its errors say where); rss-parser's own failures are not about tags.
     const lenient = /\nLine: \d+/.test((err as Error)?.message ?? '') ? balanceTags(xml) : undefined;
     if (!lenient) throw parseErrorOf(err, format, xml);
     try {
-      feed = await parserFor(prefixes, format).parseString(prepared(lenient.text, format, prefixes));
+      feed = await read(prepared(lenient.text, format, prefixes), prefixes, format);
     } catch {
       throw parseErrorOf(err, format, xml);
     }
-    if (lenient.items > 0 && !feed.items?.length) throw parseErrorOf(err, format, xml);
+    if (lenient.items > 0 && !feed.items.length) throw parseErrorOf(err, format, xml);
     repaired = [strictComplaint(err), ...lenient.notes];
   }
-  const raw = feed as unknown as RawItem;
+  const { raw } = feed;
   const isAtom = format === 'atom';
   const bases: Bases = {
     document: documentUrl ? resolveHttp(documentUrl, undefined) : undefined,
     // Atom's and CDF's feed element is the root itself.
     root: format === 'rss2' || format === 'rss1' ? rootBaseNode(xml) : undefined,
-    feedElement: feed.attrs,
+    feedElement: raw.attrs,
     itemsOutsideFeedElement: format === 'rss1',
   };
   const authors = authorsOf(raw);
-  const cdf = format === 'cdf' ? cdfAttributes(feed.attrs) : {};
+  const cdf = format === 'cdf' ? cdfAttributes(raw.attrs) : {};
   // Atom 1.0 (its namespace on the root), where a text construct's type is meant.
-  const atom10 = isAtom && Object.values((feed.attrs ?? {}) as Record<string, unknown>).includes(ATOM10_NS);
+  const atom10 = isAtom && Object.values((raw.attrs ?? {}) as Record<string, unknown>).includes(ATOM10_NS);
   const dates = datesOf(raw, isAtom, 'feed');
   return {
     format,
-    title: titleHtml(feed.rawTitle, feed.title, atom10),
+    title: titleHtml(raw.title, feed.title, atom10),
     link: absoluteIn(text(feed.link) ?? cdf.href, xmlBaseChain(bases.document, [bases.root, bases.feedElement]) ?? bases.document),
     ttlMinutes: positiveInteger(text(feed.ttl)),
-    ...(isAtom && text(raw.rawId) ? { id: text(raw.rawId) } : {}),
+    ...(isAtom && text(raw.id) ? { id: text(raw.id) } : {}),
     ...(authors.length ? { authors } : {}),
     published: dates.published,
     updated: dates.updated ?? cdf.lastmod,
-    items: (feed.items ?? []).map((i) => toItem(i as RawItem, format, bases, authors, atom10)),
+    items: feed.items.map((i) => toItem(i, format, bases, authors, atom10)),
     ...(repaired ? { repaired } : {}),
   };
 }

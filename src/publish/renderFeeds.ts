@@ -6,11 +6,10 @@
  *   rendered: the feed's `updated` is its newest entry's, so an unchanged
  *   feed renders to identical bytes and is not rewritten.
  * - Atom and JSON Feed have their own serializers (atom.ts, jsonFeed.ts);
- *   RSS 2.0 comes from `feed`, which does it well.
+ *   RSS 2.0 items are written here, in the channel `feed` writes (rssFeed.ts).
  * - Author falls back to the source's name: Atom requires one per entry.
  * - Each matched keyword becomes a category.
  */
-import { Feed, type Item } from 'feed';
 import type { FeedConfig } from '../config/index.js';
 import type { FeedEntry } from '../model/index.js';
 import { VERSION } from '../model/version.js';
@@ -18,6 +17,7 @@ import { atomEntryParts, atomFrame, cdata, CDATA_END, CDATA_START, cdataInside }
 import { escapeHtml, xmlSafe } from '../lib/markup.js';
 import { entryContentHtml } from './html.js';
 import { jsonFeedFrame, jsonFeedItemParts } from './jsonFeed.js';
+import { rssChannelFrame } from './rssFeed.js';
 
 export interface FeedSite {
   /** Public base URL, no trailing slash. */
@@ -98,52 +98,19 @@ export function feedDescription(config: FeedConfig, site: FeedSite, updated: str
   };
 }
 
-function rssChannel(feed: FeedDescription): Feed {
-  return new Feed({
-    id: feed.id,
-    title: xmlSafe(feed.title),
-    description: feed.subtitle === undefined ? undefined : xmlSafe(feed.subtitle),
-    link: feed.links.statusPage,
-    updated: new Date(feed.updated),
-    generator: `${feed.generator.name} ${feed.generator.version}`,
-    author: { name: xmlSafe(feed.author) },
-    feedLinks: { rss: feed.links.rss },
-    hub: feed.hub,
-  });
-}
-
-/** The `feed` item of an entry: what `rssItemXml` writes. */
-export function rssItem({ article, keywords }: FeedEntry, contentHtml: string | undefined): Item {
-  const authors = article.authors.length ? article.authors : [article.source.name];
-  return {
-    id: article.id,
-    title: xmlSafe(article.title),
-    link: article.url,
-    date: new Date(article.updated),
-    published: new Date(article.published),
-    // RSS descriptions are HTML by convention: the plain-text summary goes out escaped.
-    description: escapeHtml(article.summary),
-    content: contentHtml,
-    author: authors.map((name) => ({ name: xmlSafe(name) })),
-    category: keywords.map((k) => {
-      const name = xmlSafe(k);
-      return { name, term: name };
-    }),
-  };
-}
-
 /**
- * RSS items are written here, byte for byte as `feed` (xml-js, 4-space
- * indent) writes the `Item`s built by `rssItem`, because `feed` can only
- * write a whole document and building its object tree cost more than the
- * rest of publishing; tests/publish/rssItem.test.ts holds the two equal on
- * hostile text. `feed` still writes the channel around the items. The quirks
- * are xml-js's: text has "&amp;" un-escaped before escaping (so it is never
- * doubled). One is not kept: xml-js splits only the first "]]>" of a CDATA
- * section, so a title holding two made the RSS malformed; every one is split here.
+ * RSS items are written here, in the channel `feed` writes (rssFeed.ts), because
+ * building `feed`'s object tree for every entry cost more than the rest of
+ * publishing, and an entry rendered once is kept. The layout (4-space indent, as
+ * `feed` 6 indents the channel) is ours: the frame is found by parsing, so a
+ * channel indented otherwise still holds these items, only less evenly. Text is
+ * escaped as xml-js escapes it ("&amp;" is un-escaped before escaping), titles and
+ * HTML are CDATA sections with every "]]>" split, and an item has its title, link, guid (the entry id), pubDate,
+ * description (the summary), content:encoded, authors (the source's name when it
+ * has none) and categories (the matched keywords).
  */
 const ITEM_START = '\n        <item>';
-const CHANNEL_END = '\n    </channel>';
+const ITEM_END = '\n        </item>';
 const CHILD = '\n            ';
 
 const XML_JS_ESCAPED = /[&<>]/;
@@ -154,7 +121,7 @@ function xmlJsText(text: string): string {
   return text.replace(/&amp;/g, '&').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** `feed`'s sanitizeUrl: the URL normalized, then "&" escaped. */
+/** A link as `feed` writes one (its sanitizeUrl): the URL normalized, each "&" escaped; xmlJsText then un-escapes those once, so the text reads as the URL. */
 function sanitizedUrl(url: string): string {
   return new URL(url).toString().replace(/&/g, '&amp;');
 }
@@ -165,38 +132,34 @@ function sanitizedUrl(url: string): string {
  * (`cdataInside` of the entry HTML, as Atom's content holds it): the text
  * before and after it.
  */
-function rssItemParts(entry: FeedEntry, contentHtml: string): [before: string, after: string] {
-  const item = rssItem(entry, contentHtml);
+function rssItemParts({ article, keywords }: FeedEntry): [before: string, after: string] {
   const out: string[] = [ITEM_START];
   const child = (tag: string, inner: string, attrs = '') => out.push(`${CHILD}<${tag}${attrs}>${inner}</${tag}>`);
-  if (item.title) child('title', cdata(item.title));
-  if (item.link) child('link', xmlJsText(sanitizedUrl(item.link)));
-  if (item.id) child('guid', xmlJsText(item.id), ' isPermaLink="false"');
-  else if (item.link) child('guid', xmlJsText(sanitizedUrl(item.link)), ' isPermaLink="true"');
-  child('pubDate', xmlJsText(item.published!.toUTCString()));
-  if (item.description) child('description', cdata(item.description));
+  const title = xmlSafe(article.title);
+  if (title) child('title', cdata(title));
+  if (article.url) child('link', xmlJsText(sanitizedUrl(article.url)));
+  if (article.id) child('guid', xmlJsText(article.id), ' isPermaLink="false"');
+  else if (article.url) child('guid', xmlJsText(sanitizedUrl(article.url)), ' isPermaLink="true"');
+  child('pubDate', xmlJsText(new Date(article.published).toUTCString()));
+  // RSS descriptions are HTML by convention: the plain-text summary goes out escaped.
+  const description = escapeHtml(article.summary);
+  if (description) child('description', cdata(description));
   // The entry HTML is never empty (it always ends with the source line), so every item has content:encoded.
   const before = `${out.join('')}${CHILD}<content:encoded>${CDATA_START}`;
   const after: string[] = [`${CDATA_END}</content:encoded>`];
-  for (const a of item.author ?? []) if (a.name) after.push(`${CHILD}<author>${xmlJsText(a.name)}</author>`);
-  for (const c of item.category ?? []) after.push(`${CHILD}<category>${xmlJsText(c.name ?? '')}</category>`);
-  after.push('\n        </item>');
+  for (const name of article.authors.length ? article.authors : [article.source.name]) {
+    const author = xmlSafe(name);
+    if (author) after.push(`${CHILD}<author>${xmlJsText(author)}</author>`);
+  }
+  for (const keyword of keywords) after.push(`${CHILD}<category>${xmlJsText(xmlSafe(keyword))}</category>`);
+  after.push(ITEM_END);
   return [before, after.join('')];
 }
 
 /** One item, as the document has it: `rssItemParts` around the content's CDATA section. */
 export function rssItemXml(entry: FeedEntry, contentHtml: string): string {
-  const [before, after] = rssItemParts(entry, contentHtml);
+  const [before, after] = rssItemParts(entry);
   return `${before}${cdataInside(contentHtml)}${after}`;
-}
-
-/** The document around items from `rssItemXml` (an item with content adds the content namespace to the head). */
-function rssFrame(feed: FeedDescription): DocumentFrame {
-  const empty = rssChannel(feed).rss2();
-  const channel = rssChannel(feed);
-  channel.addItem({ title: 'x', link: feed.links.statusPage, date: new Date(0), content: 'x' });
-  const frame = channel.rss2();
-  return { head: frame.slice(0, frame.indexOf(ITEM_START)), separator: '', tail: frame.slice(frame.lastIndexOf(CHANNEL_END)), empty };
 }
 
 /** A document as the text around its entries: `empty` when there are none, else head + entries (with `separator` between) + tail. */
@@ -251,7 +214,7 @@ export function renderEntry(entry: FeedEntry): RenderedEntry {
   // The entry's HTML is built once; its CDATA section is the same bytes in Atom and RSS, encoded once and shared.
   const html = entryContentHtml(entry.article);
   const [atomBefore, atomAfter] = atomEntryParts(entry);
-  const [rssBefore, rssAfter] = rssItemParts(entry, html);
+  const [rssBefore, rssAfter] = rssItemParts(entry);
   const [jsonHead, article, jsonEnd] = jsonFeedItemParts(entry, html);
   const texts = [cdataInside(html), atomBefore, atomAfter, rssBefore, rssAfter, jsonHead];
   if (typeof article === 'string') texts.push(article);
@@ -268,7 +231,7 @@ export function renderEntry(entry: FeedEntry): RenderedEntry {
 export function assembleFeed(feed: FeedDescription, entries: readonly RenderedEntry[]): Record<FeedFormatName, Buffer[]> {
   return {
     atom: documentPieces(atomFrame(feed), entries.map((e) => e.atom)),
-    rss: documentPieces(rssFrame(feed), entries.map((e) => e.rss)),
+    rss: documentPieces(rssChannelFrame(feed), entries.map((e) => e.rss)),
     json: documentPieces(jsonFeedFrame(feed), entries.map((e) => e.json)),
   };
 }
