@@ -15,7 +15,7 @@ import type { LoadedConfig } from '../config/index.js';
 import { loadConfig } from '../config/index.js';
 import { decideFeeds, feedRulesFor, formatDecisions, type FeedDecision } from '../curate/index.js';
 import type { Article } from '../model/index.js';
-import { canonicalUrl } from '../normalize/index.js';
+import { canonicalUrl, identityUrl } from '../normalize/index.js';
 import type { CycleSummary } from '../model/index.js';
 import { runCycle } from '../pipeline/index.js';
 import { ScratchStore, type Store } from '../store/index.js';
@@ -176,7 +176,8 @@ export async function explainUrl(url: string, opts: { config: string; json?: boo
   let found: ExplainedArticle | undefined;
   let where = 'store';
   try {
-    const article = await copy.articles.byUrl(canonical);
+    // An article stored before links were cleaned further (issue 20) has its identity URL as its url.
+    const article = (await copy.articles.byUrl(canonical)) ?? (await copy.articles.byUrl(identityUrl(url)!));
     if (article) found = await (await withClusters(copy))({ article: headingOf(article), decisions: decideFeeds(article, feedRulesFor(config), new Date()) });
     if (!found) {
       where = 'sources';

@@ -12,7 +12,7 @@
 import { Parser } from 'htmlparser2';
 import type { FetchOptions } from '../fetch/index.js';
 import { fetchSource } from '../fetch/index.js';
-import { canonicalUrl } from '../normalize/index.js';
+import { identityUrl } from '../normalize/index.js';
 import { parseFeed } from '../parse/index.js';
 import { escapeHtml } from '../lib/markup.js';
 
@@ -28,7 +28,8 @@ export function feedLinksInPage(html: string, pageUrl: string): string[] {
         const rels = (attrs.rel ?? '').toLowerCase().split(/\s+/);
         const type = (attrs.type ?? '').toLowerCase().split(';')[0]!.trim();
         if (!rels.includes('alternate') || !FEED_TYPES.has(type)) return;
-        const url = canonicalUrl(attrs.href, pageUrl);
+        // A feed's own address: only the fragment and click ids go (no wrapper unwrapping, no per-site rules).
+        const url = identityUrl(attrs.href, pageUrl);
         if (url && !links.includes(url)) links.push(url);
       },
     },

@@ -11,6 +11,8 @@ import type { FeedFormat } from './article.js';
 export interface ParsedItem {
   guid?: string;
   link?: string;
+  /** The publisher's own link when `link` is a feed service's redirect (feedburner:origLink); preferred as the published URL, never used for the id. */
+  origLink?: string;
   /** The item's xml:base (or the feed's), when the source set one: relative URLs in its HTML resolve against it. */
   baseUrl?: string;
   title?: string;

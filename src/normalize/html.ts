@@ -23,12 +23,19 @@
  * - A DOM is at most MAX_ELEMENT_DEPTH elements deep (`parseHtml`): hostile or
  *   broken markup nests thousands of unclosed tags, and recursive rendering
  *   would overflow the stack and fail the whole feed.
+ * - HTML escaped twice (`&lt;div class=&quot;md&quot;&gt;&lt;p&gt;…`, Reddit
+ *   through some aggregators) is unescaped once, when detected, never guessed
+ *   (`unescapeTwiceEscaped`): its text after one parse must be markup through
+ *   and through (see `isMarkupText`), so prose that mentions `<div>` stays text,
+ *   and none of it inside a code element (`<pre>`, `<code>`: a snippet shown on
+ *   purpose).
  */
 import { DomUtils, Parser } from 'htmlparser2';
 import { DomHandler, Element, isTag, isText, type AnyNode, type Document, type ParentNode } from 'domhandler';
 import { decodeEntities } from '../lib/markup.js';
 
-const BLOCK_TAGS = new Set([
+/** Elements that start and end a paragraph of text (boilerplate.ts cuts bodies into blocks by the same list). */
+export const BLOCK_TAGS: ReadonlySet<string> = new Set([
   'p', 'div', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'tr',
   'dt', 'dd', 'section', 'article', 'figure', 'figcaption', 'ul', 'ol', 'dl', 'table',
   'thead', 'tbody', 'tfoot', 'header', 'footer', 'main', 'aside', 'nav', 'hr',
@@ -264,4 +271,111 @@ export function parseHtml(html: string): Document {
 /** The DOM back to markup; characters stay characters (no entity encoding beyond what markup needs). */
 export function renderHtml(doc: Document): string {
   return DomUtils.getOuterHTML(doc, { encodeEntities: 'utf8' });
+}
+
+/**
+ * The node after `node` in document order, inside `root`: its first child when
+ * `descend`, else the next sibling of it or of its nearest ancestor that has
+ * one; null past the end of `root`. A walk by it copies no child list: a block
+ * may hold 100,000 children, and a walk may stop after a few.
+ */
+export function nextInTree(node: AnyNode, root: AnyNode, descend: boolean): AnyNode | null {
+  if (descend) {
+    const first = (node as Partial<ParentNode>).children?.[0];
+    if (first) return first;
+  }
+  let at = node;
+  while (at !== root && !at.next) at = at.parent!;
+  return at === root ? null : at.next;
+}
+
+/**
+ * The text of `nodes` as a reader sees it (blocks, breaks, cells and images
+ * separate words; dropped elements give none), whitespace collapsed, read only
+ * until it runs past `max` characters or `maxNodes` nodes: `complete` says
+ * whether all of it was read (and is at most `max` long). `outsideLinks`: the
+ * text inside `<a>` elements is left out.
+ */
+export function readableText(
+  nodes: readonly AnyNode[],
+  max: number,
+  options: { maxNodes?: number; outsideLinks?: boolean } = {},
+): { text: string; complete: boolean } {
+  let raw = '';
+  // When the raw text passes `check`, it is collapsed once to see whether it is too long; the next check is twice as far (linear overall).
+  let check = max;
+  let budget = options.maxNodes ?? Infinity;
+  for (const root of nodes) {
+    for (let node: AnyNode | null = root; node; ) {
+      if (--budget < 0) return { text: collapseWhitespace(raw), complete: false };
+      let descend = false;
+      if (isText(node)) {
+        raw += node.data;
+        if (raw.length > check) {
+          const text = collapseWhitespace(raw);
+          if (text.length > max) return { text, complete: false };
+          check = 2 * raw.length;
+        }
+      } else if (isTag(node) && !DROPPED_TAGS.has(node.name) && !(options.outsideLinks && node.name === 'a')) {
+        if (BLOCK_TAGS.has(node.name) || SPACING_TAGS.has(node.name) || node.name === 'br') raw += ' ';
+        descend = true;
+      }
+      node = nextInTree(node, root, descend);
+    }
+  }
+  const text = collapseWhitespace(raw);
+  return { text, complete: text.length <= max };
+}
+
+/** Element names of HTML (WHATWG, plus the obsolete ones feeds still send): only tags with these names count as markup. */
+const HTML_ELEMENTS = new Set(
+  ('a abbr address area article aside audio b bdi bdo blockquote body br button caption center cite code col colgroup ' +
+    'data dd del details dfn dialog div dl dt em embed fieldset figcaption figure font footer form h1 h2 h3 h4 h5 h6 head ' +
+    'header hgroup hr html i iframe img input ins kbd label legend li link main map mark menu meta nav noscript object ol ' +
+    'optgroup option output p param picture pre q rp rt ruby s samp script section select small source span strike strong ' +
+    'style sub summary sup table tbody td template textarea tfoot th thead time title tr track tt u ul var video wbr').split(' '),
+);
+/** At a `<`: a comment, or a start/end tag (name, then attributes up to the first `>`). */
+const TAG_AT = /<!--[^]*?-->|<(\/?)([a-zA-Z][a-zA-Z0-9]*)(?:\s[^<>]*)?\/?>/y;
+
+/**
+ * Whether `text` (a document's text after one HTML parse) is itself markup:
+ * trimmed, it starts with `<` and ends with `>`; every `<` in it opens a
+ * comment or a tag of a known HTML element (HTML_ELEMENTS); and some element
+ * has both its start and its end tag. Markup escaped twice passes (a `<` of its
+ * own text was escaped three times, so none is left bare); prose that discusses
+ * `<div>` does not (it starts with a word, or it holds a `<` that is no tag).
+ */
+export function isMarkupText(text: string): boolean {
+  const t = text.trim();
+  if (!t.startsWith('<') || !t.endsWith('>')) return false;
+  const opened = new Set<string>();
+  let paired = false;
+  for (let at = t.indexOf('<'); at >= 0; at = t.indexOf('<', TAG_AT.lastIndex)) {
+    TAG_AT.lastIndex = at;
+    const tag = TAG_AT.exec(t);
+    if (!tag) return false;
+    const name = tag[2]?.toLowerCase();
+    if (name === undefined) continue;
+    if (!HTML_ELEMENTS.has(name)) return false;
+    if (tag[1] !== '/') opened.add(name);
+    else if (opened.has(name)) paired = true;
+  }
+  return paired;
+}
+
+/** Elements that show escaped markup as code on purpose (a post that is one HTML snippet stays a snippet). */
+const CODE_ELEMENTS = new Set(['pre', 'code', 'xmp', 'samp', 'kbd', 'textarea', 'script', 'style']);
+
+/** The markup inside HTML that was escaped twice (`&lt;p&gt;…`), unescaped once; any other input as it is. */
+export function unescapeTwiceEscaped(html: string): string {
+  // Markup escaped twice shows `&lt;` once parsed: without it there is nothing to look at.
+  if (!html.includes('&lt;')) return html;
+  let text: string;
+  if (looksLikeHtml(html)) {
+    const doc = parseHtml(html);
+    if (DomUtils.existsOne((element) => CODE_ELEMENTS.has(element.name), doc.children)) return html;
+    text = DomUtils.textContent(doc);
+  } else text = decodeEntities(html);
+  return isMarkupText(text) ? text.trim() : html;
 }

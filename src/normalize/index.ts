@@ -9,3 +9,7 @@ export * from './sanitize.js';
 export * from './figures.js';
 export * from './generatedFaq.js';
 export * from './toArticle.js';
+export * from './linkRules.js';
+export * from './boilerplate.js';
+export * from './excerpt.js';
+export * from './clean.js';

@@ -5,17 +5,23 @@
  * - Every text field leaves here as plain text; later stages never see HTML.
  * - An item needs a title or a body to be worth publishing; with neither it is
  *   skipped, and a missing title is borrowed from the start of the body.
- * - The link falls back to a URL-shaped guid, then to the source's home page, so
- *   every article has somewhere to point.
+ * - The link is the publisher's `origLink` when the feed gives one, else `link`,
+ *   then a URL-shaped guid, then the source's home page, so every article has
+ *   somewhere to point.
  * - The id is computed from the item's own link/guid/title and its own date, never
  *   from fallbacks (feed link, first-seen time): those would give every link-less
- *   item the same id, or a new id on every run.
+ *   item the same id, or a new id on every run. Its link is the identity URL of
+ *   `link` (url.ts), never `origLink` nor the cleaner published link, so stored
+ *   ids stay.
  * - Authors and categories are de-duplicated case-insensitively, keeping the
  *   first spelling.
  * - The FAQ is read before the paragraphs and removed from both the paragraphs
  *   and the body HTML, so its text appears once, as the FAQ. Only an article
  *   without one gets a generated FAQ (when configured), built from its own
  *   sentences and marked as generated.
+ * - Bodies and summaries are read clean (clean.ts): markup escaped twice as
+ *   markup, without boilerplate or an excerpt the full content repeats; a
+ *   summary the source cut ends in "…".
  * - Repeated guids inside one feed must not collapse different stories:
  *   `identityGuids` gives later repeats a key with their title and date (and
  *   their position, if even those repeat), the first keeps the plain guid.
@@ -27,9 +33,10 @@ import { opensFaqSection, splitFaq } from './faq.js';
 import { cutFromFaqHeading, parseHtml, removeBareFaqHeadings, removeBlocksWithText, renderHtml, takeHtmlFaqs, uniqueFaqs } from './faqHtml.js';
 import { extractFigures } from './figures.js';
 import { generateFaqs } from './generatedFaq.js';
-import { documentBlocks, htmlToBlocks, htmlToText, looksLikeHtml, renderedBlocks } from './html.js';
+import { documentBlocks, htmlToBlocks, htmlToText, looksLikeHtml, renderedBlocks, unescapeTwiceEscaped } from './html.js';
+import { cleanBodyBlocks, cleanBodyDocument, ledeOf, sourceSummary } from './clean.js';
 import { personName } from '../lib/people.js';
-import { canonicalUrl, entryId } from './url.js';
+import { canonicalUrl, entryId, identityUrl } from './url.js';
 import { parseDate, resolveDates } from './date.js';
 import { removeHiddenAndIframeContent, sanitizeDocument } from './sanitize.js';
 import { toSummary } from './summary.js';
@@ -79,11 +86,24 @@ function baseUrl(source: SourceRef): string {
   return lastBase.base;
 }
 
-/** The item's own link: its `link`, else a guid that is an absolute http(s) URL. */
+/** The item's own link: its `origLink` (the publisher's link behind a feed service's redirect), else its `link`, else a guid that is an absolute http(s) URL. */
 function itemUrl(item: ParsedItem, base: string): string | undefined {
+  const original = item.origLink ? canonicalUrl(item.origLink, base) : undefined;
+  if (original) return original;
   const fromLink = item.link ? canonicalUrl(item.link, base) : undefined;
   if (fromLink) return fromLink;
   return item.guid && /^https?:\/\//i.test(item.guid.trim()) ? canonicalUrl(item.guid) : undefined;
+}
+
+/**
+ * The link the id is made from: `link`, else a URL-shaped guid, in the identity
+ * form (url.ts): never `origLink` nor the unwrapped, cleaner published URL, so
+ * ids stay those a store already holds.
+ */
+function itemIdUrl(item: ParsedItem, base: string): string | undefined {
+  const fromLink = item.link ? identityUrl(item.link, base) : undefined;
+  if (fromLink) return fromLink;
+  return item.guid && /^https?:\/\//i.test(item.guid.trim()) ? identityUrl(item.guid) : undefined;
 }
 
 function firstNonBlank(...values: (string | undefined)[]): string {
@@ -119,9 +139,9 @@ function authorName(raw: string): string {
   return personName(htmlToText(raw)) ?? '';
 }
 
-/** The source's own summary (`own`, its text) when it says something the body does not; else the body's lede. */
-function summaryOf(own: string, bodyText: string | undefined, paragraphs: string[]): string {
-  return toSummary(own && own !== bodyText ? own : paragraphs.join(' '));
+/** The source's own summary (`own`, its text; `ownHtml`, its markup) when it says something the body does not; else the body's lede (clean.ts). */
+function summaryOf(ownHtml: string, own: string, bodyText: string | undefined, paragraphs: string[]): string {
+  return (own && own !== bodyText && sourceSummary(ownHtml, paragraphs)) || ledeOf(paragraphs.join(' '));
 }
 
 /**
@@ -133,10 +153,11 @@ function summaryOf(own: string, bodyText: string | undefined, paragraphs: string
 function readBody(raw: string, options: NormalizeOptions, base: string | undefined, withText: boolean): Body {
   if (!looksLikeHtml(raw)) {
     const blocks = htmlToBlocks(raw);
-    return { text: blocks.join(' '), ...splitFaq(blocks) };
+    return { text: blocks.join(' '), ...splitFaq(cleanBodyBlocks(blocks)) };
   }
   const doc = parseHtml(raw);
   const text = withText ? documentBlocks(doc, raw).join(' ') : undefined;
+  cleanBodyDocument(doc, raw);
   removeHiddenAndIframeContent(doc);
   const markupFaqs = takeHtmlFaqs(doc);
   if (markupFaqs.length) removeBareFaqHeadings(doc);
@@ -198,25 +219,31 @@ export function normalizeItem(parsed: ParsedItem, source: SourceRef, firstSeen: 
   const item = withoutXmlInvalid(parsed);
   const base = baseUrl(source);
   const raw = firstNonBlank(item.contentHtml, item.summaryHtml);
+  // Markup escaped twice is read as the markup it is (html.ts).
+  const body = unescapeTwiceEscaped(raw);
+  const summaryHtml = item.summaryHtml === raw ? body : item.summaryHtml && unescapeTwiceEscaped(item.summaryHtml);
   const ownUrl = itemUrl(item, base);
   const htmlBase = (item.baseUrl && canonicalUrl(item.baseUrl, base)) || ownUrl || base;
   const ownTitle = toSummary(htmlToText(item.title ?? ''), TITLE_MAX);
   // An item with neither title nor body is skipped before its body is read (that is the costly part).
   if (!ownTitle && !raw.trim()) return undefined;
-  const ownSummary = item.summaryHtml ? htmlToText(item.summaryHtml) : '';
-  const { text: bodyText, paragraphs, faqs, bodyHtml } = readBody(raw, options, htmlBase, !ownTitle || ownSummary !== '');
+  const ownSummary = summaryHtml ? htmlToText(summaryHtml) : '';
+  const { text: bodyText, paragraphs, faqs, bodyHtml } = readBody(body, options, htmlBase, !ownTitle || ownSummary !== '');
   // A title is a line, not a document: a hostile 1 MB title is cut like a summary.
-  const title = ownTitle || toSummary(bodyText ?? '', TITLE_FROM_BODY_MAX);
+  // An untitled item shows the start of its clean text, but its id keeps the title its raw body always gave.
+  const rawTitle = ownTitle || toSummary((body === raw ? bodyText : htmlToText(raw)) ?? '', TITLE_FROM_BODY_MAX);
+  const title = ownTitle || toSummary(paragraphs.join(' '), TITLE_FROM_BODY_MAX) || rawTitle;
   if (!title) return undefined;
 
   const guid = item.guid?.trim() || undefined;
+  const idUrl = itemIdUrl(item, base);
   const dateOptions = { timezone: options.timezone };
   const sourceDates: SourceDates = { published: parseDate(item.published, dateOptions), updated: parseDate(item.updated, dateOptions) };
   const sourcePublished = sourceDates.published;
-  const summary = summaryOf(ownSummary, bodyText, paragraphs);
+  const summary = summaryOf(summaryHtml ?? '', ownSummary, bodyText, paragraphs);
   const ownFaqs = faqs.length || options.generateFaqs === false ? faqs : generateFaqs(paragraphs);
   const article: Article = {
-    id: entryId({ url: ownUrl, guid: options.idGuid ?? guid, title, published: sourcePublished?.toISOString() }, source.name),
+    id: entryId({ url: idUrl, guid: options.idGuid ?? guid, title: rawTitle, published: sourcePublished?.toISOString() }, source.name),
     url: ownUrl ?? base,
     ...(guid ? { guid } : {}),
     title,

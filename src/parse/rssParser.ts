@@ -83,6 +83,8 @@ const ITEM_RAW = {
   dctermsIssued: 'dcterms:issued',
   dctermsCreated: 'dcterms:created',
   dctermsModified: 'dcterms:modified',
+  // Feedburner's copy of the publisher's link, when `link` is its feedproxy redirect (always written with this prefix).
+  origLink: 'feedburner:origLink',
 } as const;
 
 export type FeedRaw = { [K in keyof typeof FEED_RAW]?: XmlNode };

@@ -13,6 +13,8 @@
  *   itunes:author, and a channel's managingEditor; an Atom entry without authors has
  *   its feed's (RFC 4287 4.2.1). An RSS item without a link takes its guid when that
  *   is a permalink URL (RSS 2.0). A missing title is taken from media:title.
+ *   `feedburner:origLink` (the publisher's link behind a feedproxy `link`) is
+ *   kept beside the link as `origLink`; normalize publishes it.
  * - Dates: published from pubDate, dc:date (items), dcterms:issued, Atom published/
  *   issued, then created; updated from Atom updated/modified, lastBuildDate and
  *   dc:date (channels), dcterms:modified.
@@ -274,6 +276,7 @@ function toItem(item: RssParserItem, format: FeedFormat, bases: Bases, feedAutho
     guid: text(item.guid) ?? text(item.id) ?? text(item.rdfAbout),
     // A relative link is relative to the item's xml:base, else to the document (RFC 3986 5.1).
     link: absoluteIn(link, itemBase),
+    origLink: absoluteIn(text(raw.origLink), itemBase),
     baseUrl: xmlBaseChain(bases.document, [...itemScope(bases, raw), bodyElement(raw, encoded !== undefined, content !== undefined)]),
     title: titleHtml(raw.title, item.title, atom10) ?? lastText(raw.mediaTitle),
     // RSS: content:encoded is the body and description the summary; Atom: content and summary.

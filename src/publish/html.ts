@@ -5,7 +5,8 @@
  * HTML field, `bodyHtml`, which normalize has already run through the
  * allowlist sanitizer; so no unsanitized markup from a source can reach a
  * subscriber's reader. Links come only from canonical http(s) URLs.
- * Order: summary (left out when it is only the body's opening, to not say it
+ * Order: summary (left out when it is the body's opening or the body is its
+ * opening, whitespace and a trailing "…"/"[…]" aside: never the same text
  * twice), body, key figures, FAQ (generated pairs visibly marked), "Also
  * reported by", source line.
  */
@@ -14,17 +15,31 @@ import { escapeHtml, xmlSafe } from '../lib/markup.js';
 
 const FIGURE_KINDS: Record<Figure['kind'], string> = { money: 'Money', power: 'Power', compute: 'Compute', percent: 'Share' };
 
-/** Whether paragraphs.join(' ') starts with `prefix`, joining only as far as the prefix reaches. */
-function opensWith(paragraphs: readonly string[], prefix: string): boolean {
+/** paragraphs.join(' '), joined only as far as `length` characters reach. */
+function opening(paragraphs: readonly string[], length: number): string {
   let text = '';
-  for (let i = 0; i < paragraphs.length && text.length < prefix.length; i++) text = i ? `${text} ${paragraphs[i]}` : paragraphs[i]!;
-  return text.startsWith(prefix);
+  for (let i = 0; i < paragraphs.length && text.length <= length; i++) text = i ? `${text} ${paragraphs[i]}` : paragraphs[i]!;
+  return text;
 }
 
-/** The summary, unless it is just the body's own opening (then the body shows it, once). */
+/** A cut marker ending a text: toSummary's "…", and "[…]", "[...]", "..." of summaries stored before normalize made them "…" (normalize/excerpt.ts). */
+const CUT_MARKER = /\s*(?:\[\s*(?:…|\.{3})\s*\]|…|\.{3})$/;
+
+/** A text as summary and body are compared: whitespace collapsed, a trailing cut marker dropped. */
+function comparable(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().replace(CUT_MARKER, '');
+}
+
+/**
+ * The summary, unless it repeats the body: when it is the body's opening (the
+ * body shows it, once), or when the whole body is the summary's opening (the
+ * summary would say the body twice over).
+ */
 function summaryPart(article: Article): string[] {
-  const lede = article.summary.replace(/…$/, '');
-  if (!lede || opensWith(article.paragraphs, lede)) return [];
+  const lede = comparable(article.summary);
+  if (!lede) return [];
+  const body = comparable(opening(article.paragraphs, lede.length));
+  if (body.startsWith(lede) || (body !== '' && body.length < lede.length && lede.startsWith(body))) return [];
   return [`<p><strong>${escapeHtml(article.summary)}</strong></p>`];
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { ParsedItem } from '../../src/model/index.js';
 import { canonicalUrl, entryId, identityGuids, toArticle } from '../../src/normalize/index.js';
-import { FIRST_SEEN, SOURCE, item } from './helpers.js';
+import { FIRST_SEEN, SOURCE, fixture, item } from './helpers.js';
 
 describe('canonical URL', () => {
   it('removes the newer click ids and marketing parameters too', () => {
@@ -49,5 +50,48 @@ describe('entry identity', () => {
     const article = toArticle(item({ guid: 'story', title: 'T' }), SOURCE, FIRST_SEEN, { idGuid: 'story\n#1' });
     expect(article?.guid).toBe('story');
     expect(article?.id).toBe(entryId({ guid: 'story\n#1', title: 'T' }, SOURCE.name));
+  });
+});
+
+describe('ids across the canonical-link change (issue 20)', () => {
+  const before = JSON.parse(fixture('ids-before-clean20.json')) as { cases: { item: Partial<ParsedItem>; id: string }[] };
+
+  it('gives every item the id it had before links were unwrapped and cleaned further', () => {
+    expect(before.cases.length).toBeGreaterThan(15);
+    for (const { item: over, id } of before.cases) expect(toArticle(item(over), SOURCE, FIRST_SEEN)?.id, over.link ?? over.guid ?? over.title).toBe(id);
+  });
+
+  it('publishes the cleaner link for them while the id stays', () => {
+    const byTitle = new Map(before.cases.map((c) => [c.item.title, c]));
+    const heise = byTitle.get('Strombedarf der Rechenzentren verdoppelt sich bis 2030')!;
+    const article = toArticle(item(heise.item), SOURCE, FIRST_SEEN)!;
+    expect(article.url).not.toContain('wt_mc');
+    expect(article.id).toBe(heise.id);
+    const wrapped = toArticle(item(byTitle.get('AMD MI400 ships to first cloud customers')!.item), SOURCE, FIRST_SEEN)!;
+    expect(wrapped.url).toBe('https://www.nextplatform.com/2026/11/18/amd-mi400-ships-to-first-cloud-customers/');
+  });
+
+  it('shows an untitled item the start of its clean body as title, while its id keeps the title its raw body gave', () => {
+    const untitled = before.cases.filter((c) => !c.item.title && !c.item.link && !c.item.guid);
+    const titles = untitled.map((c) => toArticle(item(c.item), SOURCE, FIRST_SEEN)!.title);
+    expect(titles).toEqual([
+      'Untitled wire note: Pohjola adds 12 MW of capacity in Kajaani.',
+      'Spot H100s in us-east fell to $1.85 an hour this week.',
+      'Kajaani gets a third 12 MW hall, the operator said on Friday.',
+    ]);
+    for (const c of untitled) expect(toArticle(item(c.item), SOURCE, FIRST_SEEN)!.id).toBe(c.id);
+  });
+
+  it('prefers feedburner:origLink over the feedproxy link for the published URL, never for the id', () => {
+    const feedproxy = before.cases.find((c) => c.item.origLink)!;
+    const withOrig = toArticle(item(feedproxy.item), SOURCE, FIRST_SEEN)!;
+    expect(withOrig.url).toBe('https://infrablog.example.com/2026/11/coreweave-raises-7-billion.html');
+    expect(withOrig.id).toBe(feedproxy.id);
+    const { origLink: _, ...without } = feedproxy.item;
+    const plain = toArticle(item(without), SOURCE, FIRST_SEEN)!;
+    expect(plain.url).toMatch(/^http:\/\/feedproxy\.google\.com\//);
+    expect(plain.id).toBe(feedproxy.id);
+    // an origLink that is not http(s) is no link
+    expect(toArticle(item({ ...feedproxy.item, origLink: 'javascript:alert(1)' }), SOURCE, FIRST_SEEN)!.url).toBe(plain.url);
   });
 });

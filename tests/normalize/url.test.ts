@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalUrl, entryId } from '../../src/normalize/index.js';
+import { canonicalUrl, entryId, identityUrl } from '../../src/normalize/index.js';
 
 describe('canonicalUrl', () => {
   it('strips tracking parameters and keeps the rest in order', () => {
@@ -89,5 +89,76 @@ describe('entryId', () => {
 
   it('ignores a URL that is not http(s)', () => {
     expect(entryId({ url: 'javascript:void(0)', guid: 'g', title: 'T' }, 's')).toBe(entryId({ guid: 'g', title: 'T' }, 's'));
+  });
+});
+
+describe('canonicalUrl: tracking parameters from the maintained rules', () => {
+  it('drops heise\'s Webtrekk campaign id', () => {
+    expect(canonicalUrl('https://www.heise.de/news/Strombedarf-der-Rechenzentren-verdoppelt-sich-bis-2030-10098765.html?wt_mc=rss.red.ho.ho.rdf.beitrag.beitrag')).toBe(
+      'https://www.heise.de/news/Strombedarf-der-Rechenzentren-verdoppelt-sich-bis-2030-10098765.html',
+    );
+  });
+
+  it('drops Medium\'s feed marker on medium.com and on a publication\'s own domain, and only that value of `source`', () => {
+    expect(canonicalUrl('https://medium.com/inference-at-scale/serving-llama-on-2000-h100s-3f1a2b4c5d6e?source=rss----5517fd7b58a6---4')).toBe(
+      'https://medium.com/inference-at-scale/serving-llama-on-2000-h100s-3f1a2b4c5d6e',
+    );
+    expect(canonicalUrl('https://pub.inferencenotes.example/why-inference-clusters-need-liquid-cooling-8e7d6c5b4a3f?source=rss----98111c9905da---4')).toBe(
+      'https://pub.inferencenotes.example/why-inference-clusters-need-liquid-cooling-8e7d6c5b4a3f',
+    );
+    expect(canonicalUrl('https://data.gridpost.example/queue?source=pjm&year=2026')).toBe('https://data.gridpost.example/queue?source=pjm&year=2026');
+  });
+
+  it('drops utm_*, fbclid and the campaign parameters only the maintained list knows, keeping the query that selects the article', () => {
+    expect(canonicalUrl('https://blog.kestrelcloud.example/?p=123&utm_source=rss&utm_medium=rss&mtm_campaign=feed&fbclid=IwAR0xYz')).toBe(
+      'https://blog.kestrelcloud.example/?p=123',
+    );
+    expect(canonicalUrl('https://news.gridpost.example/story?id=42&hsa_cam=991&elqTrackId=abc&utm_campaign=nov')).toBe('https://news.gridpost.example/story?id=42');
+    expect(canonicalUrl('https://news.gridpost.example/story?id=42')).toBe('https://news.gridpost.example/story?id=42');
+    expect(canonicalUrl('https://blog.kestrelcloud.example/?p=123')).toBe('https://blog.kestrelcloud.example/?p=123');
+  });
+});
+
+describe('canonicalUrl: redirect wrappers', () => {
+  it('unwraps a star wrapper', () => {
+    expect(canonicalUrl('https://redir.example/click/8842*https://www.nextplatform.com/2026/11/18/amd-mi400-ships/')).toBe(
+      'https://www.nextplatform.com/2026/11/18/amd-mi400-ships/',
+    );
+    expect(canonicalUrl('https://redir.example/t/8842*https%3A%2F%2Fwww.nextplatform.com%2F2026%2F11%2F18%2Famd-mi400-ships%2F')).toBe(
+      'https://www.nextplatform.com/2026/11/18/amd-mi400-ships/',
+    );
+  });
+
+  it('unwraps url?q=, out?url= and redirect?url= endpoints, then cleans the target', () => {
+    expect(canonicalUrl('https://www.google.com/url?q=https://newsletter.semianalysis.example/p/gb300-supply&sa=D&ust=1763600000000')).toBe(
+      'https://newsletter.semianalysis.example/p/gb300-supply',
+    );
+    expect(canonicalUrl('https://links.example.net/out?url=https%3A%2F%2Fwww.servethehome.com%2Fliquid-cooled-racks%2F%3Futm_source%3Drss')).toBe(
+      'https://www.servethehome.com/liquid-cooled-racks/',
+    );
+    expect(canonicalUrl('https://aggregator.example/redirect.php?url=https://www.tomshardware.com/tech-industry/tsmc-cowos?id=7')).toBe(
+      'https://www.tomshardware.com/tech-industry/tsmc-cowos?id=7',
+    );
+    // a wrapper inside a wrapper
+    expect(canonicalUrl('https://aggregator.example/redirect?url=' + encodeURIComponent('https://redir.example/c/1*https://www.nextplatform.com/a/'))).toBe(
+      'https://www.nextplatform.com/a/',
+    );
+  });
+
+  it('keeps links whose target is not in them, and pages that merely carry a URL', () => {
+    expect(canonicalUrl('https://aggregator.example/redirect?url=/local/path')).toBe('https://aggregator.example/redirect?url=/local/path');
+    expect(canonicalUrl('https://aggregator.example/redirect?url=javascript:alert(1)')).toBe('https://aggregator.example/redirect?url=javascript:alert(1)');
+    expect(canonicalUrl('https://search.gridpost.example/search?q=https://www.heise.de/')).toBe('https://search.gridpost.example/search?q=https://www.heise.de/');
+    expect(canonicalUrl('https://www.chipbrief.example/a*b')).toBe('https://www.chipbrief.example/a*b');
+  });
+});
+
+describe('identityUrl', () => {
+  it('is the canonical form ids were always made from: fragment and the frozen list only', () => {
+    const wrapped = 'https://redir.example/click/8842*https://www.nextplatform.com/a/?wt_mc=rss#top';
+    expect(identityUrl(wrapped)).toBe('https://redir.example/click/8842*https://www.nextplatform.com/a/?wt_mc=rss');
+    expect(identityUrl('https://News.Example/a?id=7&utm_source=x&fbclid=1#c')).toBe('https://news.example/a?id=7');
+    expect(entryId({ url: wrapped, title: 'T' }, 's')).toBe(entryId({ url: identityUrl(wrapped), title: 'T' }, 's'));
+    expect(entryId({ url: wrapped, title: 'T' }, 's')).not.toBe(entryId({ url: canonicalUrl(wrapped), title: 'T' }, 's'));
   });
 });

@@ -227,6 +227,25 @@ describe('people, dates and links', () => {
     expect(feed.items.map((i) => i.link)).toEqual(['https://g.example/a', undefined, undefined, 'https://g.example/own']);
   });
 
+  it('keeps feedburner:origLink beside a feedproxy link, in RSS and Atom; toArticle publishes it and keeps the id of the link', async () => {
+    const FB = 'xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0"';
+    const rss = await parse(`<rss version="2.0" ${FB}><channel><title>Infra Blog</title>
+<item><title>CoreWeave raises $7 billion in debt</title><link>http://feedproxy.google.com/~r/InfraBlog/~3/aBcD123xyz/</link>
+<feedburner:origLink>https://infrablog.example.com/2026/11/coreweave-raises-7-billion.html</feedburner:origLink></item>
+<item><title>No feed service</title><link>https://infrablog.example.com/2026/11/plain.html</link></item></channel></rss>`);
+    expect(rss.items.map((i) => [i.link, i.origLink])).toEqual([
+      ['http://feedproxy.google.com/~r/InfraBlog/~3/aBcD123xyz/', 'https://infrablog.example.com/2026/11/coreweave-raises-7-billion.html'],
+      ['https://infrablog.example.com/2026/11/plain.html', undefined],
+    ]);
+    const atom = await parse(`<feed ${ATOM} ${FB}><title>Infra Blog</title><entry><id>tag:infrablog.example.com,2026:7</id><title>Lambda adds 400 MW</title>
+<link rel="alternate" href="http://feedproxy.google.com/~r/InfraBlog/~3/ZyX987/"/><feedburner:origLink>/2026/11/lambda-400-mw.html</feedburner:origLink></entry></feed>`, 'https://infrablog.example.com/feed.atom');
+    expect(atom.items[0]?.origLink).toBe('https://infrablog.example.com/2026/11/lambda-400-mw.html');
+    const source = { name: 'Infra Blog', url: 'https://infrablog.example.com/feed' };
+    const article = toArticle(rss.items[0]!, source, new Date('2026-11-20T12:00:00Z'))!;
+    expect(article.url).toBe('https://infrablog.example.com/2026/11/coreweave-raises-7-billion.html');
+    expect(article.id).toBe(toArticle({ ...rss.items[0]!, origLink: undefined }, source, new Date('2026-11-20T12:00:00Z'))!.id);
+  });
+
   it('decodes an Atom 1.0 title whose type is a binary media type (base64); media:title stands in for a missing title only', async () => {
     const b64 = Buffer.from('Rack <b>density</b>', 'utf8').toString('base64');
     const atom = await parse(`<feed ${ATOM}><entry><id>e</id><title type="application/octet-stream">${b64}</title></entry><entry><id>f</id><title type="text/plain">As is</title></entry></feed>`);
