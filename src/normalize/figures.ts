@@ -13,7 +13,7 @@
  *   thousands, any other comma is a decimal comma ("0,68%" is never 68).
  * - A range is one figure: "$60–65 billion", "$60-$65 billion", "60 to 65
  *   percent", "between 300 and 400 MW" give `value` (the lower bound) and `max`;
- *   "from 60 to 65 percent" is a change, two figures. The lower bound takes the
+ *   "from 60 to 65 percent" and "rose 5% to 12%" are changes, two figures. The lower bound takes the
  *   upper's scale and unit when it has none of its own.
  * - A rate keeps its denominator (`per`): "$3.10 per GPU-hour", "$2 an hour",
  *   "$0.08/kWh", "130 kW per rack".
@@ -175,9 +175,18 @@ const LOWER_BOUND = new RegExp(
 const LOOKBACK = 60;
 
 /** The number a hit's own numeral is multiplied by (its scale word or power unit): value / numeral. */
+const FIRST_NUMERAL = new RegExp(NUMERAL);
+
 function factorOf(hit: Hit, text: string, reading: NumberReading): number {
-  const numeral = new RegExp(NUMERAL).exec(text.slice(hit.start, hit.end))?.[0] ?? '';
+  const numeral = FIRST_NUMERAL.exec(text.slice(hit.start, hit.end))?.[0] ?? '';
   return hit.figure.value / readNumber(numeral, reading.decimalComma);
+}
+
+/** "rose 5% to 12%", "grew $2 billion to $9 billion": after a verb of change, "X to Y" is a change, not a range. */
+const CHANGE_VERB = /\b(?:rose|rises?|grew|grows?|increased?|jumped|climbed|gained|surged|soared|fell|falls?|dropped|declined?|decreased?|slid|shrank|cut|raised|lifted|lowered|trimmed)\s+(?:by\s+)?$/i;
+
+function changesBefore(text: string, at: number): boolean {
+  return CHANGE_VERB.test(text.slice(Math.max(0, at - 24), at));
 }
 
 /** The hit widened to a range when a lower bound precedes it ("60 to 65 percent"); the hit as it is otherwise. */
@@ -188,7 +197,7 @@ function withLowerBound(hit: Hit, text: string, reading: NumberReading): Hit {
   const [, lead = '', sign, numeral = '', scale, unit, separator = ''] = before;
   const joiner = separator.toLowerCase();
   const fromLead = /from/i.test(lead);
-  if ((joiner === 'and') !== /between/i.test(lead) || (joiner === 'to' && fromLead)) return hit;
+  if ((joiner === 'and') !== /between/i.test(lead) || (joiner === 'to' && (fromLead || changesBefore(text, from + before.index)))) return hit;
   const { figure } = hit;
   if (sign && figure.kind !== 'money') return hit;
   let factor = factorOf(hit, text, reading);
@@ -279,8 +288,13 @@ function hitsIn(text: string, reading: NumberReading): Hit[] {
     }
   }
   hits.sort((a, b) => a.start - b.start || b.end - a.end);
-  // A figure inside a wider one (a range's lower bound, "€2bn" read by both money forms) is that one.
-  return hits.filter((hit, i) => !hits.slice(0, i).some((wider) => wider.start <= hit.start && wider.end >= hit.end));
+  // A figure inside a wider one (a range's lower bound, "€2bn" read by both money forms) is that one: sorted so, an earlier hit reaching as far holds it.
+  let reach = -1;
+  return hits.filter((hit) => {
+    const nested = hit.end <= reach;
+    reach = Math.max(reach, hit.end);
+    return !nested;
+  });
 }
 
 /** A number in English display form: grouped thousands, at most three decimals. */

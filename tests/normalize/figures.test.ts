@@ -69,6 +69,8 @@ describe('ranges are one figure', () => {
     expect(shown(['Utilisation rose from 60 to 65 percent.'])).toEqual(['65%']);
     expect(shown(['Revenue grew from $10 billion to $15 billion.'])).toEqual(['$10 billion', '$15 billion']);
     expect(shown(['It commits $5 billion to 2030 and beyond.'])).toEqual(['$5 billion']);
+    expect(shown(['Utilisation rose 5% to 72%.'])).toEqual(['5%', '72%']);
+    expect(shown(['Guidance was raised $2 billion to $9 billion.'])).toEqual(['$2 billion', '$9 billion']);
   });
 });
 
