@@ -216,9 +216,12 @@ const SCALED = new RegExp(String.raw`\d\s?(?:${SCALE_WORDS})\b`, 'i');
 const PERCENT_UNIT = new RegExp(`^(?:${PERCENT_WORDS})$`, 'i');
 
 function withUpperBound(hit: Hit, text: string, reading: NumberReading): Hit {
-  if (hit.figure.kind !== 'money' || /\bfrom\s+$/i.test(text.slice(Math.max(0, hit.start - 8), hit.start))) return hit;
+  if (hit.figure.kind !== 'money') return hit;
   const after = UPPER_BOUND.exec(text.slice(hit.end, hit.end + LOOKBACK));
   if (!after) return hit;
+  // "from $60 to $65" is a change; "from $64-72 billion" is a range.
+  const lead = text.slice(Math.max(0, hit.start - 24), hit.start);
+  if (/^\s*to\b/i.test(after[0]) && (/\bfrom\s+$/i.test(lead) || CHANGE_VERB.test(lead))) return hit;
   const [whole, numeral = '', scale] = after;
   const ownScale = SCALED.test(text.slice(hit.start, hit.end));
   // "$5 billion to 2030" is no range: a scaled lower bound needs a scaled upper one.
@@ -240,12 +243,13 @@ function withRate(hit: Hit, text: string): Hit {
 
 /** Words that say what a percentage measures, and the measure; the nearest one to the figure wins. */
 const MEASURE_WORDS: [RegExp, PercentMeasure][] = [
-  [/\bstakes?\b|\bownership\b|\bequity\b/gi, 'stake'],
-  [/\bmarket share\b|\bshare\b(?! price)/gi, 'share'],
-  [/\bmargins?\b/gi, 'margin'],
-  [/\butili[sz](?:ation|ed)\b|\bcapacity factor\b|\boccupancy\b|\bload factor\b/gi, 'utilisation'],
-  [/\b(?:rose|rise[sn]?|rising|grew|grow(?:s|th|ing)?|increase[ds]?|up|jump(?:ed|s)?|climb(?:ed|s)?|gain(?:ed|s)?|surge[ds]?|soar(?:ed|s)?|expand(?:ed|s)?|higher)\b/gi, 'growth'],
-  [/\b(?:fell|falls?|drop(?:ped|s)?|decline[ds]?|down|decrease[ds]?|slid|shr[aiu]nk|plunge[ds]?|lower|cut)\b/gi, 'decline'],
+  // English, then German and French words for the same measures.
+  [/\bstakes?\b|\bownership\b|\bequity\b|\binterest\b(?! rates?)|\bBeteiligung\b|\bparticipation\b/gi, 'stake'],
+  [/\bmarket share\b|\bshare\b(?! price)|\bMarktanteil\b|\bpart de marché/gi, 'share'],
+  [/\bmargins?\b|\bMarge\b|\bmarge\b/gi, 'margin'],
+  [/\butili[sz](?:ation|ed)\b|\bcapacity factor\b|\boccupancy\b|\bload factor\b|\bAuslastung\b|\btaux d'utilisation\b/gi, 'utilisation'],
+  [/\b(?:rose|rise[sn]?|rising|grew|grow(?:s|th|ing)?|increase[ds]?|up|jump(?:ed|s)?|climb(?:ed|s)?|gain(?:ed|s)?|surge[ds]?|soar(?:ed|s)?|expand(?:ed|s)?|higher|stieg|wuchs|Wachstum|Plus|hausse|progression)\b/gi, 'growth'],
+  [/\b(?:fell|falls?|drop(?:ped|s)?|decline[ds]?|down|decrease[ds]?|slid|shr[aiu]nk|plunge[ds]?|lower|cut|sank|fiel|Rückgang|Minus|baisse|recul)\b/gi, 'decline'],
 ];
 /** Where a clause ends: sentence punctuation, a semicolon, or another number. */
 const CLAUSE_END = /[;!?]|\.\s|\d/;

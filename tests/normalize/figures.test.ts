@@ -55,6 +55,7 @@ describe('ranges are one figure', () => {
   it.each([
     ['Capex guidance moves to $60–65 billion for the year.', { kind: 'money', value: 60e9, max: 65e9, text: '$60–65 billion', display: '$60–65 billion' }],
     ['The company now expects $60-$65 billion in capital spending.', { kind: 'money', value: 60e9, max: 65e9, text: '$60-$65 billion', display: '$60–65 billion' }],
+    ['It lifted its forecast, up from $64-72 billion.', { kind: 'money', value: 64e9, max: 72e9, display: '$64–72 billion' }],
     ['Analysts put spending at $60 billion to $65 billion.', { kind: 'money', value: 60e9, max: 65e9, text: '$60 billion to $65 billion', display: '$60–65 billion' }],
     ['Inference could be 60 to 65 percent of demand by 2028.', { kind: 'percent', value: 60, max: 65, text: '60 to 65 percent', display: '60–65%' }],
     ['Each phase will draw between 300 and 400 MW from the grid.', { kind: 'power', value: 300e6, max: 400e6, text: 'between 300 and 400 MW', display: '300–400 MW' }],
@@ -112,6 +113,8 @@ describe('percentages say what they measure', () => {
     ['Average GPU utilization was 70 percent.', 'utilisation'],
     ['About 40% of the new capacity sits in Texas.', 'percent'],
     ['Its share climbed to 30%.', 'share'],
+    ['Oracle keeps a 40% interest in the venture.', 'stake'],
+    ['Die Auslastung lag bei 0,85 Prozent über Plan.', 'utilisation'],
   ])('%s → %s', (sentence, measure) => {
     expect(extractFigures([sentence])[0]).toMatchObject({ kind: 'percent', measure });
   });
