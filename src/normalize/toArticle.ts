@@ -22,6 +22,8 @@
  * - Bodies and summaries are read clean (clean.ts): markup escaped twice as
  *   markup, without boilerplate or an excerpt the full content repeats; a
  *   summary the source cut ends in "…".
+ * - Key figures (figures.ts) are read in the item's language from the title,
+ *   the summary, the body's prose (never its code) and the FAQ answers.
  * - Repeated guids inside one feed must not collapse different stories:
  *   `identityGuids` gives later repeats a key with their title and date (and
  *   their position, if even those repeat), the first keeps the plain guid.
@@ -31,9 +33,9 @@ import type { Article, Faq, ParsedItem, SourceRef } from '../model/index.js';
 import { xmlSafe } from '../model/text.js';
 import { opensFaqSection, splitFaq } from './faq.js';
 import { cutFromFaqHeading, parseHtml, removeBareFaqHeadings, removeBlocksWithText, renderHtml, takeHtmlFaqs, uniqueFaqs } from './faqHtml.js';
-import { extractFigures } from './figures.js';
+import { keyFigures } from './figures.js';
 import { generateFaqs } from './generatedFaq.js';
-import { documentBlocks, htmlToBlocks, htmlToText, looksLikeHtml, renderedBlocks, unescapeTwiceEscaped } from './html.js';
+import { blocksOutsideCode, documentBlocks, htmlToBlocks, htmlToText, looksLikeHtml, renderedBlocks, unescapeTwiceEscaped } from './html.js';
 import { cleanBodyBlocks, cleanBodyDocument, ledeOf, sourceSummary } from './clean.js';
 import { personName } from '../lib/people.js';
 import { canonicalUrl, entryId, identityUrl } from './url.js';
@@ -70,6 +72,8 @@ interface Body {
   paragraphs: string[];
   faqs: Faq[];
   bodyHtml?: string;
+  /** The paragraphs' text without code elements, when the body has any (figures are read from it; else from the paragraphs). */
+  prose?: string[];
 }
 
 const TITLE_FROM_BODY_MAX = 80;
@@ -168,12 +172,14 @@ function readBody(raw: string, options: NormalizeOptions, base: string | undefin
   // JSON-LD often repeats a visible FAQ that has no FAQ heading: its text goes too.
   const faqTexts = new Set(faqs.flatMap((f) => [f.question, f.answer]));
   const removed = removeBlocksWithText(doc, faqTexts);
+  const prose = blocksOutsideCode(doc)?.filter((block) => !faqTexts.has(block));
   const bodyHtml = sanitizeDocument(doc, { baseUrl: base, iframeHosts: options.iframeHosts }, cut || removed ? undefined : rendered);
   return {
     ...(text !== undefined ? { text } : {}),
     paragraphs: split.paragraphs.filter((p) => !faqTexts.has(p)),
     faqs,
     ...(bodyHtml ? { bodyHtml } : {}),
+    ...(prose ? { prose } : {}),
   };
 }
 
@@ -228,7 +234,7 @@ export function normalizeItem(parsed: ParsedItem, source: SourceRef, firstSeen: 
   // An item with neither title nor body is skipped before its body is read (that is the costly part).
   if (!ownTitle && !raw.trim()) return undefined;
   const ownSummary = summaryHtml ? htmlToText(summaryHtml) : '';
-  const { text: bodyText, paragraphs, faqs, bodyHtml } = readBody(body, options, htmlBase, !ownTitle || ownSummary !== '');
+  const { text: bodyText, paragraphs, faqs, bodyHtml, prose } = readBody(body, options, htmlBase, !ownTitle || ownSummary !== '');
   // A title is a line, not a document: a hostile 1 MB title is cut like a summary.
   // An untitled item shows the start of its clean text, but its id keeps the title its raw body always gave.
   const rawTitle = ownTitle || toSummary((body === raw ? bodyText : htmlToText(raw)) ?? '', TITLE_FROM_BODY_MAX);
@@ -255,7 +261,8 @@ export function normalizeItem(parsed: ParsedItem, source: SourceRef, firstSeen: 
     ...(bodyHtml ? { bodyHtml } : {}),
     faqs: ownFaqs,
     categories: uniqueTexts(item.categories, htmlToText),
-    figures: extractFigures([title, summary, ...paragraphs, ...faqs.map((f) => f.answer)]),
+    ...(item.language ? { language: item.language } : {}),
+    figures: keyFigures({ title, lede: prose && summary === ledeOf(paragraphs.join(' ')) ? ledeOf(prose.join(' ')) : summary, body: [...(prose ?? paragraphs), ...faqs.map((f) => f.answer)], language: item.language }),
     related: [],
     keywords: [],
   };

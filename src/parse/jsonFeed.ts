@@ -5,9 +5,11 @@
  * URL or, as some publishers write it, by the bare number (`"1.1"`, `1.0`); ignore
  * fields of the wrong type instead of failing the whole feed; an item that is not
  * an object is kept as an empty item, so it is counted as skipped, not lost; an
- * object without such a `version` and an `items` array is not a feed.
+ * object without such a `version` and an `items` array is not a feed. An item's
+ * `language` (1.1) is its own, else the feed's; only well-formed tags count.
  */
 import type { ParsedFeed, ParsedItem } from '../model/index.js';
+import { languageTag } from '../lib/language.js';
 import { ParseError } from './errors.js';
 
 type Json = Record<string, unknown>;
@@ -20,10 +22,11 @@ function authorNames(item: Json): string[] {
   return list.map((a) => str(obj(a)?.name)).filter((n): n is string => !!n);
 }
 
-function toItem(raw: unknown): ParsedItem {
+function toItem(raw: unknown, feedLanguage: string | undefined): ParsedItem {
   const item = obj(raw);
   if (!item) return { authors: [], categories: [] };
   const id = item.id;
+  const language = languageTag(item.language) ?? feedLanguage;
   return {
     guid: typeof id === 'number' ? String(id) : str(id),
     link: str(item.url) ?? str(item.external_url),
@@ -34,6 +37,7 @@ function toItem(raw: unknown): ParsedItem {
     updated: str(item.date_modified),
     authors: authorNames(item),
     categories: Array.isArray(item.tags) ? item.tags.filter((t): t is string => typeof t === 'string') : [],
+    ...(language ? { language } : {}),
   };
 }
 
@@ -59,10 +63,12 @@ export function parseJsonFeed(text: string): ParsedFeed {
   if (!feed || !isJsonFeedVersion(feed.version) || !Array.isArray(feed.items)) {
     throw new ParseError('not a feed: JSON without a jsonfeed.org version and an items array');
   }
+  const language = languageTag(feed.language);
   return {
     format: 'json',
     title: str(feed.title),
     link: str(feed.home_page_url),
-    items: feed.items.map(toItem),
+    ...(language ? { language } : {}),
+    items: feed.items.map((item) => toItem(item, language)),
   };
 }
