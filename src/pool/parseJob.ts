@@ -31,7 +31,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { FeedFormat, ParsedFeed, ParsedItem, SourceRef } from '../model/index.js';
-import { htmlToText, identityGuids, normalizeItem, parseDate, resolveDates, type NormalizedItem, type NormalizeOptions } from '../normalize/index.js';
+import { htmlToText, identityGuids, normalizeItem, parseDate, resolveDates, sourceBaseUrl, type NormalizedItem, type NormalizeOptions } from '../normalize/index.js';
 import { parseFeed } from '../parse/index.js';
 
 export interface ParseJob {
@@ -98,6 +98,8 @@ export async function parseAndNormalize(job: ParseJob): Promise<ParseJobResult> 
   // The feed's date changes with every build, so it is not part of what an item's hash covers.
   const context = inputContext(source, job.normalizedWith);
   const itemSource: SourceRef = { ...source, feedUpdated: feedUpdated(parsed, now, job.options) };
+  // Every item resolves its links against the same base: found once.
+  const options: NormalizeOptions = { ...job.options, sourceBase: sourceBaseUrl(source) };
   return {
     format: parsed.format,
     ...(feedTitle !== undefined ? { title: feedTitle } : {}),
@@ -111,7 +113,7 @@ export async function parseAndNormalize(job: ParseJob): Promise<ParseJobResult> 
       const inputHash = itemInputHash(item, context, idGuid);
       if (known.has(inputHash)) return { idGuid, inputHash, known: true };
       try {
-        const normalized = normalizeItem(item, itemSource, now, { ...job.options, idGuid });
+        const normalized = normalizeItem(item, itemSource, now, { ...options, idGuid });
         if (normalized) return { normalized, idGuid, inputHash };
         return { idGuid, inputHash, skipped: { item: itemName(item, index), reason: skipReason(item) } };
       } catch (err) {
