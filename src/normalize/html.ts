@@ -181,10 +181,10 @@ export function reparsesTheSame(nodes: AnyNode | readonly AnyNode[]): boolean {
   return true;
 }
 
-/** `htmlToBlocks(markup)` for the document `parseHtml(markup)` returned, before any change to it: walked, not parsed again. */
-export function documentBlocks(doc: Document, markup: string): string[] {
-  if (!looksLikeHtml(markup) || TRUNCATED_TAG.test(markup) || flattened.has(doc)) return htmlToBlocks(markup);
-  return walkBlocks(doc);
+/** `htmlToBlocks(markup)` for what `parseHtml(markup)` returned, before any change to its document: walked, not parsed again. */
+export function documentBlocks(parsed: ParsedHtml, markup: string): string[] {
+  if (!looksLikeHtml(markup) || TRUNCATED_TAG.test(markup) || parsed.flattened) return htmlToBlocks(markup);
+  return walkBlocks(parsed.doc);
 }
 
 /** `htmlToBlocks(rendered)`, where `rendered` is the markup the nodes render to: walked when parsing it again would give the same nodes. */
@@ -243,9 +243,6 @@ export function htmlToText(html: string): string {
  */
 export const MAX_ELEMENT_DEPTH = 256;
 
-/** Documents `parseHtml` had to flatten: their walk is not what the tokenizer reads (`documentBlocks`). */
-const flattened = new WeakSet<Document>();
-
 /**
  * htmlparser2's DOM builder with nesting capped at MAX_ELEMENT_DEPTH: an element
  * that would be deeper is attached beside the deepest ones (as Blink does), and
@@ -264,12 +261,18 @@ class DepthCappedHandler extends DomHandler {
   }
 }
 
+/** A DOM of some markup, and whether its nesting had to be capped. */
+export interface ParsedHtml {
+  doc: Document;
+  /** Elements were moved up to cap the nesting: walking `doc` is not what the tokenizer reads (`documentBlocks` parses instead). */
+  flattened: boolean;
+}
+
 /** A DOM of the markup, for the stages that must remove or rewrite elements (FAQ forms, sanitizing); nesting capped (MAX_ELEMENT_DEPTH). */
-export function parseHtml(html: string): Document {
+export function parseHtml(html: string): ParsedHtml {
   const handler = new DepthCappedHandler();
   new Parser(handler, { decodeEntities: true }).end(html);
-  if (handler.flattened) flattened.add(handler.root);
-  return handler.root;
+  return { doc: handler.root, flattened: handler.flattened };
 }
 
 /** The DOM back to markup; characters stay characters (no entity encoding beyond what markup needs). */
@@ -387,7 +390,7 @@ export function unescapeTwiceEscaped(html: string): string {
   if (!html.includes('&lt;')) return html;
   let text: string;
   if (looksLikeHtml(html)) {
-    const doc = parseHtml(html);
+    const { doc } = parseHtml(html);
     if (DomUtils.existsOne((element) => CODE_ELEMENTS.has(element.name), doc.children)) return html;
     text = DomUtils.textContent(doc);
   } else text = decodeEntities(html);

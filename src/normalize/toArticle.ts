@@ -54,6 +54,8 @@ export interface NormalizeOptions {
   iframeHosts?: readonly string[];
   /** The guid the id is computed from, when it differs from the item's own (see `identityGuids`). */
   idGuid?: string;
+  /** `sourceBaseUrl(source)`, when the caller computed it once for a feed's items (else it is computed per item). */
+  sourceBase?: string;
 }
 
 /** The options for one source, from the config's `normalize` section and the source's own `timezone`. */
@@ -79,15 +81,9 @@ interface Body {
 const TITLE_FROM_BODY_MAX = 80;
 const TITLE_MAX = 300;
 
-/** The last source's base: a feed's items share their source. */
-let lastBase: { feedLink?: string; url: string; base: string } | undefined;
-
-/** The base relative links resolve against: the feed's home page, else the fetched URL. */
-function baseUrl(source: SourceRef): string {
-  if (lastBase?.feedLink !== source.feedLink || lastBase?.url !== source.url) {
-    lastBase = { feedLink: source.feedLink, url: source.url, base: (source.feedLink && canonicalUrl(source.feedLink, source.url)) || source.url };
-  }
-  return lastBase.base;
+/** The base relative links resolve against: the feed's home page, else the fetched URL. The same for all of a feed's items. */
+export function sourceBaseUrl(source: SourceRef): string {
+  return (source.feedLink && canonicalUrl(source.feedLink, source.url)) || source.url;
 }
 
 /** The item's own link: its `origLink` (the publisher's link behind a feed service's redirect), else its `link`, else a guid that is an absolute http(s) URL. */
@@ -159,8 +155,9 @@ function readBody(raw: string, options: NormalizeOptions, base: string | undefin
     const blocks = htmlToBlocks(raw);
     return { text: blocks.join(' '), ...splitFaq(cleanBodyBlocks(blocks)) };
   }
-  const doc = parseHtml(raw);
-  const text = withText ? documentBlocks(doc, raw).join(' ') : undefined;
+  const parsed = parseHtml(raw);
+  const { doc } = parsed;
+  const text = withText ? documentBlocks(parsed, raw).join(' ') : undefined;
   cleanBodyDocument(doc, raw);
   removeHiddenAndIframeContent(doc);
   const markupFaqs = takeHtmlFaqs(doc);
@@ -223,7 +220,7 @@ export function toArticle(item: ParsedItem, source: SourceRef, firstSeen: Date, 
 /** `toArticle` plus the parsed source dates (see `redated`). */
 export function normalizeItem(parsed: ParsedItem, source: SourceRef, firstSeen: Date, options: NormalizeOptions = {}): NormalizedItem | undefined {
   const item = withoutXmlInvalid(parsed);
-  const base = baseUrl(source);
+  const base = options.sourceBase ?? sourceBaseUrl(source);
   const raw = firstNonBlank(item.contentHtml, item.summaryHtml);
   // Markup escaped twice is read as the markup it is (html.ts).
   const body = unescapeTwiceEscaped(raw);

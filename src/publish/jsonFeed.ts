@@ -21,7 +21,7 @@
  */
 import type { FeedEntry } from '../model/index.js';
 import { xmlSafe } from '../lib/markup.js';
-import type { DocumentFrame, FeedDescription } from './renderFeeds.js';
+import type { DocumentFrame, FeedDescription } from './document.js';
 
 export const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';
 

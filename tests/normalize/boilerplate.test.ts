@@ -12,7 +12,7 @@ const item = (over: Partial<ParsedItem>): ParsedItem => ({ authors: [], categori
 
 /** The markup of `html` once its boilerplate is removed. */
 function cleanedHtml(html: string): string {
-  const doc = parseHtml(html);
+  const { doc } = parseHtml(html);
   removeBoilerplate(doc);
   return renderHtml(doc);
 }
