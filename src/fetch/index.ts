@@ -3,3 +3,4 @@ export * from './limiter.js';
 export * from './userAgent.js';
 export * from './due.js';
 export * from './health.js';
+export * from './addresses.js';
