@@ -4,3 +4,5 @@ export * from './userAgent.js';
 export * from './due.js';
 export * from './health.js';
 export * from './addresses.js';
+export * from './robots.js';
+export * from './pageFetch.js';
