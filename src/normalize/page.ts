@@ -26,7 +26,10 @@ import { Readability } from '@mozilla/readability';
 import { DomUtils } from 'htmlparser2';
 import type { Document, Element } from 'domhandler';
 import { parseHTML } from 'linkedom';
-import type { Faq } from '../model/index.js';
+import type { Article, Faq, PageExtract } from '../model/index.js';
+import { ledeOf } from './clean.js';
+import { extractFigures } from './figures.js';
+import { generateFaqs } from './generatedFaq.js';
 import { personName } from '../lib/people.js';
 import { escapeHtml } from '../lib/markup.js';
 import { parseDate } from './date.js';
@@ -35,21 +38,8 @@ import { collapseWhitespace, parseHtml, renderHtml } from './html.js';
 import { readBody, type NormalizeOptions } from './toArticle.js';
 import { canonicalUrl } from './url.js';
 
-export interface ExtractedPage {
-  /** The page's `<link rel="canonical">`, absolute, cleaned like any link (url.ts). */
-  canonicalUrl?: string;
-  paragraphs: string[];
-  bodyHtml?: string;
-  /** Where the body came from: Readability over the page, the JSON-LD `articleBody`, or nowhere (none found). */
-  bodyFrom: 'readability' | 'json-ld' | 'none';
-  faqs: Faq[];
-  authors: string[];
-  /** ISO UTC. */
-  published?: string;
-  modified?: string;
-  /** Absolute http(s) URL of the page's lead image (JSON-LD image, else og:image). */
-  image?: string;
-}
+/** What a page gives (the model's PageExtract: the store keeps it as it is). */
+export type ExtractedPage = PageExtract;
 
 /** More elements than this and Readability is not run (its scoring walks every element several times). */
 export const MAX_ELEMENTS = 60_000;
@@ -229,5 +219,46 @@ export function extractPage(html: string, pageUrl: string, options: NormalizeOpt
     ...(published ? { published } : {}),
     ...(modified ? { modified } : {}),
     ...(image ? { image } : {}),
+  };
+}
+
+/** A body shorter than this (characters of text) reads as a teaser. */
+export const TEASER_MAX_CHARS = 600;
+/** A body whose last block ends so was cut by its source ("…", "[…]") or points to the rest ("Read more", "Continue reading"). */
+const TEASER_END = /(?:…|\.\.\.|\[\s*(?:…|\.{3})\s*\]|\b(?:continue reading|read more|read the full (?:story|article))\b[\s.…»›→>:]*)$/i;
+
+/** Whether an article's body is a teaser of its page: short, or ending as a cut text or a pointer to the rest does. */
+export function isTeaser(article: Pick<Article, 'paragraphs'>): boolean {
+  const text = article.paragraphs.join(' ');
+  return text.length < TEASER_MAX_CHARS || TEASER_END.test(article.paragraphs.at(-1)?.trim() ?? '');
+}
+
+/**
+ * The article with what its page gave: the extracted body replaces a shorter
+ * one; the page's FAQ joins the feed's own (generated pairs give way); authors
+ * and dates fill only what the feed did not state (`datedFromPollTime`: its dates
+ * came from when it was seen); the page's canonical link is its link. The id
+ * never changes. Figures are read again from the new text.
+ */
+export function withPageContent(article: Article, page: PageExtract, datedFromPollTime: boolean, options: NormalizeOptions = {}): Article {
+  const longer = page.paragraphs.join(' ').length > article.paragraphs.join(' ').length;
+  const paragraphs = longer ? page.paragraphs : article.paragraphs;
+  const bodyHtml = longer ? page.bodyHtml : article.bodyHtml;
+  const ownFaqs = article.faqs.filter((f) => !f.generated);
+  const faqs = page.faqs.length ? uniqueFaqs([...ownFaqs, ...page.faqs]) : ownFaqs.length || options.generateFaqs === false ? ownFaqs : longer ? generateFaqs(paragraphs) : article.faqs;
+  const published = datedFromPollTime && page.published ? page.published : article.published;
+  const updated = datedFromPollTime && page.published ? (page.modified ?? page.published) : article.updated;
+  const { bodyHtml: _old, ...rest } = article;
+  return {
+    ...rest,
+    url: page.canonicalUrl ?? article.url,
+    authors: article.authors.length ? article.authors : page.authors,
+    published,
+    updated: updated < published ? published : updated,
+    summary: article.summary || ledeOf(paragraphs.join(' ')),
+    paragraphs,
+    ...(bodyHtml ? { bodyHtml } : {}),
+    faqs,
+    figures: extractFigures([article.title, article.summary, ...paragraphs, ...faqs.map((f) => f.answer)]),
   };
 }

@@ -24,6 +24,7 @@ import Database from 'better-sqlite3';
 import type { Store, StoreSession } from '../types.js';
 import { SqliteArticles, SqliteClusters, SqliteDecisions, SqliteTombstones } from './articles.js';
 import { SqliteFeedEntries } from './feeds.js';
+import { SqlitePages } from './pages.js';
 import { MIGRATIONS } from './schema.js';
 import { SqliteSources } from './sources.js';
 
@@ -54,6 +55,7 @@ function session(access: SqliteAccess): StoreSession {
     clusters: new SqliteClusters(access),
     feeds: new SqliteFeedEntries(access),
     tombstones: new SqliteTombstones(access),
+    pages: new SqlitePages(access),
   };
 }
 
@@ -64,6 +66,7 @@ export class SqliteStore implements Store {
   readonly clusters: StoreSession['clusters'];
   readonly feeds: StoreSession['feeds'];
   readonly tombstones: StoreSession['tombstones'];
+  readonly pages: StoreSession['pages'];
   private readonly statements = new Map<string, Database.Statement>();
   /** The session a transaction's function is given: its writes run at once (the transaction holds the chain). */
   private readonly inTransaction: StoreSession;
@@ -100,7 +103,7 @@ export class SqliteStore implements Store {
     }
     const own: SqliteAccess = { statement: (sql) => this.statement(sql), write: (fn) => this.transaction(async () => fn()) };
     const inside: SqliteAccess = { statement: (sql) => this.statement(sql), write: async (fn) => fn() };
-    ({ sources: this.sources, articles: this.articles, decisions: this.decisions, clusters: this.clusters, feeds: this.feeds, tombstones: this.tombstones } = session(own));
+    ({ sources: this.sources, articles: this.articles, decisions: this.decisions, clusters: this.clusters, feeds: this.feeds, tombstones: this.tombstones, pages: this.pages } = session(own));
     this.inTransaction = session(inside);
   }
 
