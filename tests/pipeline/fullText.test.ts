@@ -8,14 +8,17 @@
  * curation so keywords only in the article count; `never` fetches nothing; the
  * published feed stays valid.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { explainUrl } from '../../src/cli/explain.js';
+import { formatSummary } from '../../src/cli/report.js';
+import { runStatus } from '../../src/cli/status.js';
 import type { LoadedConfig } from '../../src/config/index.js';
 import type { CycleSummary } from '../../src/model/index.js';
 import { CycleMemory, PAGE_RETRY_BASE_MS, runCycle } from '../../src/pipeline/index.js';
 import { SqliteStore } from '../../src/store/index.js';
-import { tempDir, testConfig, validateAtom } from '../helpers/env.js';
+import { rawTestConfig, tempDir, testConfig, validateAtom } from '../helpers/env.js';
 import { articleHtml, startPageServer, type PageServer } from '../helpers/pageServer.js';
 import { storedArticles } from '../helpers/store.js';
 
@@ -108,6 +111,28 @@ describe('fullText: auto', () => {
       expect((await store.pages.get(full.id))?.extracted?.bodyFrom).toBe('readability');
       expect(await store.pages.countsBySource()).toEqual(new Map([['wire', { fetched: 1, failed: 4 }]]));
     });
+    expect(formatSummary(summary)).toContain(`pages: 1 fetched, 4 failed (`);
+    const status = JSON.parse(await runStatus(cfg, true, T0)) as { sources: { name: string; pages: unknown }[] };
+    expect(status.sources[0]!.pages).toEqual({ fetched: 1, failed: 4 });
+    expect(await runStatus(cfg, false, T0)).toMatch(/PAGES OK\/FAILED[\s\S]*wire .* 1\/4/);
+
+    // explain: whether the page was fetched, from where, what was taken, why; and a failure with its retry.
+    const configFile = join(tmp.dir, 'config.json');
+    writeFileSync(configFile, JSON.stringify(rawTestConfig(server.url, [['wire', '/feed.xml']], { fetch: { timeoutMs: 3000 } })));
+    const printed: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((text: string) => void printed.push(text));
+    try {
+      await explainUrl(`${server.url}/a-canonical`, { config: configFile });
+      await explainUrl(`${server.url}/error`, { config: configFile, json: true });
+    } finally {
+      log.mockRestore();
+    }
+    expect(printed[0]).toMatch(new RegExp(`PAGE    fetched at .* from ${server.url}/a \\(HTTP 200\\): body from readability \\(3 paragraph\\(s\\).*1 FAQ pair\\(s\\) from the page; authors Marta Oyelaran`));
+    expect(printed[0]).toContain('why: fullText "auto"');
+    const failedJson = JSON.parse(printed[1]!) as { page: { fetched: boolean; record: { outcome: string; error: string; nextTryAt: string } } };
+    expect(failedJson.page).toMatchObject({ fetched: true, record: { outcome: 'failed', error: 'HTTP 500 Internal Server Error' } });
+    expect(failedJson.page.record.nextTryAt).toBe(new Date(T0.getTime() + PAGE_RETRY_BASE_MS).toISOString());
+
     const atom = join(tmp.dir, 'feeds', 'ai-infrastructure.atom');
     expect(readFileSync(atom, 'utf8')).toContain('interconnection study took fourteen months');
     const check = await validateAtom(atom);
