@@ -51,9 +51,9 @@ beforeEach(() => {
 });
 afterEach(() => tmp.cleanup());
 
-function config(fullText?: string): LoadedConfig {
+function config(fullText = 'auto'): LoadedConfig {
   const cfg = testConfig(tmp.dir, server.url, [['wire', '/feed.xml']], { fetch: { timeoutMs: 3000, connectTimeoutMs: 2000, maxBytes: 1024 * 1024, jitter: 0 } });
-  if (fullText) (cfg.sources[0] as { fullText: string }).fullText = fullText;
+  (cfg.sources[0] as { fullText: string }).fullText = fullText;
   return cfg;
 }
 
@@ -118,7 +118,9 @@ describe('fullText: auto', () => {
 
     // explain: whether the page was fetched, from where, what was taken, why; and a failure with its retry.
     const configFile = join(tmp.dir, 'config.json');
-    writeFileSync(configFile, JSON.stringify(rawTestConfig(server.url, [['wire', '/feed.xml']], { fetch: { timeoutMs: 3000 } })));
+    const raw = rawTestConfig(server.url, [['wire', '/feed.xml']], { fetch: { timeoutMs: 3000 } }) as { sources: { fullText: string }[] };
+    raw.sources[0]!.fullText = 'auto';
+    writeFileSync(configFile, JSON.stringify(raw));
     const printed: string[] = [];
     const log = vi.spyOn(console, 'log').mockImplementation((text: string) => void printed.push(text));
     try {
