@@ -22,10 +22,9 @@
  * - Bounded: Readability reads at most MAX_ELEMENTS elements; a bigger page
  *   yields its JSON-LD body only (or nothing).
  */
-import { Readability } from '@mozilla/readability';
+import { createRequire } from 'node:module';
 import { DomUtils } from 'htmlparser2';
 import type { Document, Element } from 'domhandler';
-import { parseHTML } from 'linkedom';
 import type { Article, Faq, PageExtract } from '../model/index.js';
 import { ledeOf } from './clean.js';
 import { extractFigures } from './figures.js';
@@ -37,6 +36,21 @@ import { takeHtmlFaqs, uniqueFaqs } from './faqHtml.js';
 import { collapseWhitespace, parseHtml, renderHtml } from './html.js';
 import { readBody, type NormalizeOptions } from './toArticle.js';
 import { canonicalUrl } from './url.js';
+
+/**
+ * linkedom and Readability, loaded on first use: loading them takes about half
+ * a second, which every CLI command and parse worker would otherwise pay
+ * whether or not a page is ever read.
+ */
+interface DomLibraries {
+  parseHTML: typeof import('linkedom').parseHTML;
+  Readability: typeof import('@mozilla/readability').Readability;
+}
+let libraries: DomLibraries | undefined;
+function domLibraries(): DomLibraries {
+  const load = createRequire(import.meta.url);
+  return (libraries ??= { parseHTML: (load('linkedom') as typeof import('linkedom')).parseHTML, Readability: (load('@mozilla/readability') as typeof import('@mozilla/readability')).Readability });
+}
 
 /** What a page gives (the model's PageExtract: the store keeps it as it is). */
 export type ExtractedPage = PageExtract;
@@ -147,6 +161,7 @@ function absoluteHttp(url: string | undefined, base: string): string | undefined
 function readabilityContent(markup: string, elements: number): { html: string; textLength: number } | undefined {
   if (elements > MAX_ELEMENTS) return undefined;
   try {
+    const { parseHTML, Readability } = domLibraries();
     const { document } = parseHTML(markup);
     const article = new Readability(document as unknown as globalThis.Document, { maxElemsToParse: MAX_ELEMENTS, keepClasses: false, disableJSONLD: true, charThreshold: 300 }).parse();
     if (!article?.content || collapseWhitespace(article.textContent ?? '').length < MIN_BODY_CHARS) return undefined;
