@@ -14,7 +14,7 @@
 import type { LoadedConfig } from '../config/index.js';
 import { loadConfig } from '../config/index.js';
 import { decideFeeds, feedRulesFor, formatDecisions, type FeedDecision } from '../curate/index.js';
-import type { Article } from '../model/index.js';
+import type { Article, PageRecord } from '../model/index.js';
 import { canonicalUrl, identityUrl } from '../normalize/index.js';
 import type { CycleSummary } from '../model/index.js';
 import { runCycle } from '../pipeline/index.js';
@@ -40,6 +40,43 @@ export interface ExplainedArticle {
   replaces?: string;
   /** The source whose report of the same URL replaced this one. */
   replacedBy?: string;
+  /** Whether its article page was fetched (full text), from where, what was taken, and why (`explain URL` only). */
+  page?: PageExplanation;
+}
+
+export interface PageExplanation {
+  /** The source's `fullText` setting. */
+  fullText: string;
+  fetched: boolean;
+  /** Why it was fetched, or why not. */
+  why: string;
+  record?: PageRecord;
+}
+
+/** What `explain` says of an article's page: the stored page record, or why there is none. */
+export async function explainPage(store: Store, config: LoadedConfig, article: ArticleHeading): Promise<PageExplanation> {
+  const fullText = config.sources.find((s) => s.name === article.source.name)?.fullText ?? 'auto';
+  const record = await store.pages.get(article.id);
+  if (record) return { fullText, fetched: true, why: fullText === 'always' ? 'fullText "always": every new item\'s page is fetched' : `fullText "${fullText}": a feed keeps it and its body was a teaser (or most of the source's items are short)`, record };
+  const why = fullText === 'never' ? 'fullText "never"' : fullText === 'always' ? 'not fetched yet (left for the next cycle)' : 'fullText "auto": no feed keeps it, or its body is not a teaser';
+  return { fullText, fetched: false, why };
+}
+
+function formatPage(p: PageExplanation): string {
+  if (!p.record) return `\n  PAGE    not fetched: ${p.why}`;
+  const r = p.record;
+  const from = r.finalUrl && r.finalUrl !== r.url ? `${r.url} (→ ${r.finalUrl})` : r.url;
+  if (r.outcome === 'failed') return `\n  PAGE    fetch FAILED at ${r.fetchedAt} from ${from}: ${r.error ?? r.kind} (${r.failures} failure(s); ${r.nextTryAt ? `retry after ${r.nextTryAt}` : 'not retried until the item changes'}); the feed's text stands\n          why fetched: ${p.why}`;
+  const x = r.extracted!;
+  const taken = [
+    `body from ${x.bodyFrom} (${x.paragraphs.length} paragraph(s), ${x.paragraphs.join(' ').length} characters)`,
+    x.faqs.length ? `${x.faqs.length} FAQ pair(s) from the page` : '',
+    x.authors.length ? `authors ${x.authors.join(', ')}` : '',
+    x.published ? `published ${x.published}` : '',
+    x.canonicalUrl ? `canonical ${x.canonicalUrl}` : '',
+    x.image ? `image ${x.image}` : '',
+  ].filter(Boolean);
+  return `\n  PAGE    fetched at ${r.fetchedAt} from ${from} (HTTP ${r.status ?? '-'}): ${taken.join('; ')}\n          why: ${p.why}`;
 }
 
 /**
@@ -63,7 +100,7 @@ function formatExplained(e: ExplainedArticle): string {
   const merged = e.mergedInto ? `\n  MERGED  into the story published as "${e.mergedInto.title}" (another outlet's earlier or preferred report)` : '';
   const replaces = e.replaces ? `\n  REPLACES ${e.replaces}'s report of the same URL (first seen in the same cycle; ${e.article.source.name} has the higher priority)` : '';
   const replacedBy = e.replacedBy ? `\n  REPLACED by ${e.replacedBy}'s report of the same URL (first seen in the same cycle; ${e.replacedBy} has the higher priority)` : '';
-  return formatDecisions(e.article, e.decisions) + merged + replaces + replacedBy;
+  return formatDecisions(e.article, e.decisions) + merged + replaces + replacedBy + (e.page ? formatPage(e.page) : '');
 }
 
 /** A dry cycle's outcome: its summary, and its items in the order decided, read back from the scratch copy while it is open. */
@@ -105,7 +142,7 @@ async function dryRunOn(config: LoadedConfig, copy: ScratchStore, now?: () => Da
 
 function jsonOf(e: ExplainedArticle) {
   // Absent ones (undefined) are left out of the JSON.
-  return { id: e.article.id, url: e.article.url, title: e.article.title, source: e.article.source.name, published: e.article.published, decisions: e.decisions, skipped: e.skipped, mergedInto: e.mergedInto, replaces: e.replaces, replacedBy: e.replacedBy };
+  return { id: e.article.id, url: e.article.url, title: e.article.title, source: e.article.source.name, published: e.article.published, decisions: e.decisions, skipped: e.skipped, mergedInto: e.mergedInto, replaces: e.replaces, replacedBy: e.replacedBy, page: e.page };
 }
 
 /**
@@ -187,6 +224,7 @@ export async function explainUrl(url: string, opts: { config: string; json?: boo
         break;
       }
     }
+    if (found) found = { ...found, page: await explainPage(copy, config, found.article) };
   } finally {
     await copy.close();
   }

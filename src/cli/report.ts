@@ -35,8 +35,9 @@ function sourceRow(src: SourceReport): string[] {
   const known = src.itemsKnown ? `${src.itemsKnown} as stored before (not read again)` : '';
   const failed = src.itemsFailed ? `${src.itemsFailed} item(s) not read: ${src.itemError}` : '';
   const skipped = src.itemsSkipped ? `${src.itemsSkipped.count} item(s) skipped (${Object.entries(src.itemsSkipped.reasons).map(([why, n]) => `${n}: ${why}`).join(', ')}; first: item ${src.itemsSkipped.first})` : '';
+  const pages = src.pagesFetched || src.pagesFailed ? `pages: ${src.pagesFetched ?? 0} fetched, ${src.pagesFailed ?? 0} failed${src.pageErrors?.length ? ` (${src.pageErrors.map((e) => `${e.url}: ${e.error}`).join('; ')})` : ''}` : '';
   const repaired = src.repaired ? `repaired broken XML (${src.repaired.join('; ')})` : '';
-  const read = src.notModified ? 'not modified (nothing parsed)' : [repaired, known, truncated, failed, skipped].filter(Boolean).join('; ');
+  const read = src.notModified ? 'not modified (nothing parsed)' : [repaired, known, truncated, failed, skipped, pages].filter(Boolean).join('; ');
   const note = [src.ok ? read : (src.error ?? 'failed'), src.notice ? `! ${src.notice}` : ''].filter(Boolean).join('; ');
   return [src.ok ? 'ok' : 'FAILED', src.name, src.format ?? '-', String(src.itemsSeen), String(src.itemsNew), String(src.itemsKept), note];
 }

@@ -18,8 +18,11 @@ function shortTime(iso: string | null): string {
   return iso ? iso.replace(/\.\d{3}Z$/, 'Z') : '-';
 }
 
-export function formatStatus(rows: readonly SourceHealth[], failingAlertHours: number): string {
-  const header = ['SOURCE', 'STATE', 'LAST SUCCESS', 'FAILURES', 'NEXT CHECK', 'SEEN', 'KEPT', 'LAST ERROR'];
+/** Per source: article pages fetched and failing (full text), as the store last recorded them. */
+export type PageCounts = ReadonlyMap<string, { fetched: number; failed: number }>;
+
+export function formatStatus(rows: readonly SourceHealth[], failingAlertHours: number, pages: PageCounts = new Map()): string {
+  const header = ['SOURCE', 'STATE', 'LAST SUCCESS', 'FAILURES', 'NEXT CHECK', 'SEEN', 'KEPT', 'PAGES OK/FAILED', 'LAST ERROR'];
   const table = rows.map((h) => [
     h.name,
     h.alert ? 'FAILING' : h.state,
@@ -28,6 +31,7 @@ export function formatStatus(rows: readonly SourceHealth[], failingAlertHours: n
     h.state === 'gone' ? 'never (gone)' : shortTime(h.nextCheckAt),
     cell(h.itemsSeen),
     cell(h.itemsKept),
+    pages.has(h.name) ? `${pages.get(h.name)!.fetched}/${pages.get(h.name)!.failed}` : '-',
     cell(h.lastError),
   ]);
   const widths = header.map((title, i) => Math.max(title.length, ...table.map((r) => r[i]!.length)));
@@ -40,7 +44,9 @@ export async function runStatus(config: LoadedConfig, json: boolean, now = new D
   const store = SqliteStore.open(config.store.path);
   try {
     const rows = sourceHealths(config, await store.sources.statesFor(config.sources), now);
-    return json ? JSON.stringify({ at: now.toISOString(), sources: rows }, null, 2) : formatStatus(rows, config.fetch.failingAlertHours);
+    const pages = await store.pages.countsBySource();
+    if (json) return JSON.stringify({ at: now.toISOString(), sources: rows.map((r) => ({ ...r, pages: pages.get(r.name) ?? { fetched: 0, failed: 0 } })) }, null, 2);
+    return formatStatus(rows, config.fetch.failingAlertHours, pages);
   } finally {
     await store.close();
   }

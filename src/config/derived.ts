@@ -24,7 +24,7 @@ export const DERIVED = {
   /** The whole-store curation pass (retention, story clusters, feed membership), besides the decisions it reads. */
   curation: ['feeds[].name', 'feeds[].maxEntries', 'sources[].name', 'sources[].priority', 'curate'],
   /** What a stored article was normalized with (its input hash: known items are not normalized again). */
-  normalized: ['normalize', 'sources[].name', 'sources[].timezone'],
+  normalized: ['normalize', 'sources[].name', 'sources[].timezone', 'sources[].fullText'],
   /** The published feed files and what the render cache keeps of them. */
   published: ['feeds', 'publish'],
 } as const;

@@ -72,6 +72,10 @@ export const sourceSchema = z.strictObject({
     .optional()
     .describe('IANA time zone for dates this source writes without a zone; default UTC'),
   watch: watchRulesSchema.optional().describe('Extra watch rules for items of this source: its terms add to every feed\'s score, its excludes drop'),
+  fullText: z
+    .enum(['auto', 'always', 'never'])
+    .default('auto')
+    .describe('Fetch each item\'s article page and use the extracted article as its body: "auto", only items a feed keeps whose body is a teaser; "always", every new item, before curation; "never"'),
   priority: z.number().int().min(-100).max(100).default(0).describe('Higher wins among reports first seen in the same cycle: the report a story cluster is published as, and the one kept when several sources carry the same URL'),
 });
 

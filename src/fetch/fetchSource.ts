@@ -4,6 +4,9 @@
  * Rules:
  * - Only http and https, at every redirect hop; at most MAX_REDIRECTS hops,
  *   followed by hand so a permanent move (301/308 all the way) can be reported.
+ * - With an `addressPolicy` (page fetches, addresses.ts), every hop's address is
+ *   checked where the socket is made, over keep-alive agents of that policy's
+ *   own (a socket another policy connected is never reused).
  * - Stored validators go back verbatim (If-None-Match / If-Modified-Since);
  *   a 304 is "not modified" and carries no body.
  * - Two deadlines: `connectTimeoutMs` until the response headers arrive (a
@@ -25,8 +28,10 @@
 import { createHash } from 'node:crypto';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { pipeline, type Readable, type Transform } from 'node:stream';
 import zlib from 'node:zlib';
+import { guardedLookup, refusedLiteral, type AddressPolicy, type Resolver } from './addresses.js';
 import type { CacheHeaders } from './due.js';
 import { USER_AGENT } from './userAgent.js';
 
@@ -45,6 +50,12 @@ export interface FetchOptions {
   maxBytes: number;
   /** Validators stored from the last response, sent back as conditional headers. */
   validators?: Validators;
+  /** The Accept header (default: feed types first). */
+  accept?: string;
+  /** Refuse non-public addresses the policy does not allow, at every hop (page fetches). */
+  addressPolicy?: AddressPolicy;
+  /** How host names are resolved under an address policy (default: the system resolver). */
+  resolve?: Resolver;
 }
 
 interface FetchCommon {
@@ -72,7 +83,7 @@ export interface FetchNotModified extends FetchCommon {
   validators: Validators;
 }
 
-export type FetchErrorKind = 'url' | 'redirect' | 'timeout' | 'dns' | 'refused' | 'reset' | 'tls' | 'http' | 'gone' | 'too-large' | 'network';
+export type FetchErrorKind = 'url' | 'redirect' | 'timeout' | 'dns' | 'refused' | 'reset' | 'tls' | 'http' | 'gone' | 'too-large' | 'address' | 'network';
 
 export interface FetchFailure {
   ok: false;
@@ -114,6 +125,8 @@ export function classifyNetworkError(err: unknown): FetchError {
   const e = err as { name?: string; message?: string; code?: string; cause?: { code?: string; message?: string } };
   const code = e?.cause?.code ?? e?.code;
   switch (code) {
+    case 'EADDRREFUSED':
+      return new FetchError('address', e.message ?? 'refused address');
     case 'ECONNREFUSED':
       return new FetchError('refused', 'connection refused');
     case 'ENOTFOUND':
@@ -139,7 +152,25 @@ export function classifyNetworkError(err: unknown): FetchError {
  * Idle sockets are unref'd by the agent: they never keep a process alive.
  */
 const IDLE_SOCKET_MS = 4000;
-const agents = { 'http:': new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }), 'https:': new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }) };
+type Agents = { 'http:': http.Agent; 'https:': https.Agent };
+const newAgents = (): Agents => ({ 'http:': new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }), 'https:': new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }) });
+const agents = newAgents();
+/** Agents of each address policy (by its allowed addresses): a socket is only reused under the policy that checked its address. */
+const guardedAgents = new Map<string, Agents>();
+
+/** How one hop connects: agents, and the lookup that checks addresses under a policy. */
+interface Connection {
+  agents: Agents;
+  lookup?: LookupFunction;
+}
+
+function connectionFor(opts: FetchOptions): Connection {
+  if (!opts.addressPolicy) return { agents };
+  const key = [...opts.addressPolicy.allowed].sort().join(' ');
+  let own = guardedAgents.get(key);
+  if (!own) guardedAgents.set(key, (own = newAgents()));
+  return { agents: own, lookup: guardedLookup(opts.addressPolicy, opts.resolve) };
+}
 
 /** The two deadlines of one fetch: firing one destroys the request in flight with a DeadlineExceeded. */
 class Deadlines {
@@ -177,19 +208,20 @@ class Deadlines {
   }
 }
 
-function requestHeaders(validators: Validators | undefined): Record<string, string> {
-  const headers: Record<string, string> = { 'user-agent': USER_AGENT, accept: ACCEPT, 'accept-encoding': ACCEPT_ENCODING };
+function requestHeaders(validators: Validators | undefined, accept = ACCEPT): Record<string, string> {
+  const headers: Record<string, string> = { 'user-agent': USER_AGENT, accept, 'accept-encoding': ACCEPT_ENCODING };
   if (validators?.etag) headers['if-none-match'] = validators.etag;
   if (validators?.lastModified) headers['if-modified-since'] = validators.lastModified;
   return headers;
 }
 
 /** GET `url` and resolve with the response once its headers are in; a reused keep-alive socket the server had closed gets one more try. */
-function get(url: URL, headers: Record<string, string>, deadlines: Deadlines, retried = false): Promise<IncomingMessage> {
+function get(url: URL, headers: Record<string, string>, deadlines: Deadlines, connection: Connection, retried = false): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const client = url.protocol === 'https:' ? https : http;
     let answered = false;
-    const req = client.request(url, { headers, agent: agents[url.protocol as 'http:' | 'https:'], joinDuplicateHeaders: true }, (res) => {
+    const lookup = connection.lookup ? { lookup: connection.lookup } : {};
+    const req = client.request(url, { headers, agent: connection.agents[url.protocol as 'http:' | 'https:'], joinDuplicateHeaders: true, ...lookup }, (res) => {
       answered = true;
       deadlines.answered();
       resolve(res);
@@ -197,7 +229,7 @@ function get(url: URL, headers: Record<string, string>, deadlines: Deadlines, re
     req.on('error', (err: NodeJS.ErrnoException) => {
       if (answered) return; // the response's own stream reports what happens to its body
       deadlines.answered();
-      if (req.reusedSocket && err.code === 'ECONNRESET' && !retried && !deadlines.fired) resolve(get(url, headers, deadlines, true));
+      if (req.reusedSocket && err.code === 'ECONNRESET' && !retried && !deadlines.fired) resolve(get(url, headers, deadlines, connection, true));
       else reject(deadlines.fired ?? err);
     });
     deadlines.sent(req);
@@ -273,6 +305,7 @@ function discard(res: IncomingMessage): void {
 
 export async function fetchSource(startUrl: string, opts: FetchOptions): Promise<FetchResult> {
   const deadlines = new Deadlines(opts);
+  const connection = connectionFor(opts);
   let url = startUrl;
   let movedTo: string | undefined;
   let permanentSoFar = true;
@@ -286,7 +319,9 @@ export async function fetchSource(startUrl: string, opts: FetchOptions): Promise
       }
       if (!isHttpUrl(parsed)) throw new FetchError('url', `refused to fetch ${parsed.protocol} URL ${url} (only http and https)`);
       if (parsed.username || parsed.password) throw new FetchError('network', `Request cannot be constructed from a URL that includes credentials: ${url}`);
-      const res = await get(parsed, requestHeaders(opts.validators), deadlines);
+      const refused = opts.addressPolicy && refusedLiteral(parsed, opts.addressPolicy);
+      if (refused) throw new FetchError('address', `${parsed.hostname} ${refused}`);
+      const res = await get(parsed, requestHeaders(opts.validators, opts.accept), deadlines, connection);
       const status = res.statusCode!;
       if (REDIRECTS.has(status)) {
         discard(res);

@@ -3,3 +3,6 @@ export * from './limiter.js';
 export * from './userAgent.js';
 export * from './due.js';
 export * from './health.js';
+export * from './addresses.js';
+export * from './robots.js';
+export * from './pageFetch.js';

@@ -33,6 +33,8 @@ export interface Faq {
   question: string;
   answer: string;
   generated?: boolean;
+  /** Read from the article's own web page (the publisher's FAQ), not from the feed. */
+  fromPage?: boolean;
 }
 
 /** What a percentage measures, read from the words around it; `percent` when they do not say. */

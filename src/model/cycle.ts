@@ -38,6 +38,10 @@ export interface SourceReport {
   itemError?: string;
   /** Items with nothing to show (no title, no body text), not stored: how many, each reason's count, and the first one (position and link or guid). */
   itemsSkipped?: { count: number; reasons: Record<string, number>; first: string };
+  /** Article pages fetched this cycle (full text), and those that failed with why (the first few, by item link). */
+  pagesFetched?: number;
+  pagesFailed?: number;
+  pageErrors?: { url: string; error: string }[];
   /** The body was broken XML read leniently: what was wrong, then what the reading changed (parse/lenient.ts). */
   repaired?: string[];
 }

@@ -4,3 +4,4 @@ export type * from './logger.js';
 export type * from './source.js';
 export type * from './feedEntry.js';
 export type * from './cycle.js';
+export type * from './page.js';

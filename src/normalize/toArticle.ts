@@ -68,7 +68,7 @@ export function normalizeOptions(settings: Config['normalize'], source: Pick<Sou
   };
 }
 
-interface Body {
+export interface Body {
   /** The whole body as text (before anything is removed), when asked for: the title fallback, compared with the source's summary. */
   text?: string;
   paragraphs: string[];
@@ -150,7 +150,7 @@ function summaryOf(ownHtml: string, own: string, bodyText: string | undefined, p
  * unless the plain FAQ form is cut out of it. `withText`: also the whole
  * body's text (a walk the caller needs only for a title or summary check).
  */
-function readBody(raw: string, options: NormalizeOptions, base: string | undefined, withText: boolean): Body {
+export function readBody(raw: string, options: NormalizeOptions, base: string | undefined, withText: boolean): Body {
   if (!looksLikeHtml(raw)) {
     const blocks = htmlToBlocks(raw);
     return { text: blocks.join(' '), ...splitFaq(cleanBodyBlocks(blocks)) };

@@ -81,7 +81,15 @@ function tryDecoder(label: string | undefined, bytes: Uint8Array): Decoded | und
   return charset ? { text: decodeAs(charset, bytes), encoding: charset } : undefined;
 }
 
-export function decodeBody(bytes: Uint8Array, contentType?: string): Decoded {
+/** An HTML page's `<meta charset>` or `<meta http-equiv="Content-Type" content="…charset=…">` in its first 1024 bytes (the HTML prescan's reach). */
+export function charsetFromHtmlMeta(bytes: Uint8Array): string | undefined {
+  const head = Buffer.from(bytes.subarray(0, 1024)).toString('latin1');
+  const m = head.match(/<meta[^>]+charset\s*=\s*["']?([\w.:-]+)/i);
+  return m?.[1]?.toLowerCase();
+}
+
+/** `decodeBody` with `html`: an HTML page's meta charset counts where an XML prolog would. */
+export function decodeBody(bytes: Uint8Array, contentType?: string, kind: 'xml' | 'html' = 'xml'): Decoded {
   const bom = bomEncoding(bytes);
   if (bom) return { text: decodeAs(bom.encoding, bytes.subarray(bom.skip)).replace(/^\uFEFF/, ''), encoding: bom.encoding };
   try {
@@ -89,7 +97,7 @@ export function decodeBody(bytes: Uint8Array, contentType?: string): Decoded {
   } catch {
     // not UTF-8: fall through to the declarations
   }
-  const declared = tryDecoder(charsetFromContentType(contentType), bytes) ?? tryDecoder(charsetFromProlog(bytes), bytes);
+  const declared = tryDecoder(charsetFromContentType(contentType), bytes) ?? tryDecoder(kind === 'html' ? charsetFromHtmlMeta(bytes) : charsetFromProlog(bytes), bytes);
   // Declared UTF-8 with a few bad bytes: keep the rest readable (U+FFFD for the bad ones).
   if (declared) return declared;
   return tryDecoder('windows-1252', bytes)!;

@@ -10,6 +10,9 @@
  * - Every article seen is stored; feed membership is then decided over the
  *   whole store (`curateStore`), so a rule change applies to stories seen before.
  * - Fetches run through the fetch limiter (global and per-host concurrency).
+ * - After the polls, the article pages of the items they stored are fetched by
+ *   each source's `fullText` (fullText.ts), within `fetch.timeoutMs`, before
+ *   curation.
  * - `run` polls every source that is not gone; the daemon's ticks only the due ones.
  * - Decode → parse → normalize run in the parse pool; once the polls are done
  *   its idle workers are stopped (`releaseIdle`).
@@ -27,6 +30,8 @@ import { curateStore } from './curation.js';
 import { decisionRules, type DecisionRules } from './decide.js';
 import type { DecisionListener } from './listener.js';
 import { CycleMemory } from './memory.js';
+import { fetchFullTexts } from './fullText.js';
+import type { StoredItem } from './ingest.js';
 import { pollSource } from './poll.js';
 import { publishFeeds, unchangedPublish } from './publish.js';
 
@@ -121,9 +126,11 @@ export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOp
   const polled = (p: (typeof plan)[number]) => !p.state?.goneAt && (!opts.onlyDue || isDue(p.state?.nextCheckAt, now()));
   const total = plan.filter(polled).length;
   let done = 0;
+  /** What each source's poll stored new or changed: the full-text step's input. */
+  const storedItems = new Map<string, StoredItem[]>(config.sources.map((s) => [s.name, []]));
   const poll = async (src: SourceConfig, prior: SourceState | undefined): Promise<SourceReport> => {
     if (opts.signal?.aborted) return notPolled(src, 'not polled: shutting down');
-    const polling = pollSource(config, store, src, prior, rules, now, { fresh: opts.dryRun, seenAt, priorityOf, onDecisions: opts.onDecisions, pool });
+    const polling = pollSource(config, store, src, prior, rules, now, { fresh: opts.dryRun, seenAt, priorityOf, onDecisions: opts.onDecisions, pool, stored: storedItems.get(src.name) });
     const report = opts.signal ? await Promise.race([polling, gaveUp]) : await polling;
     if (report === 'gave up') return notPolled(src, `abandoned at shutdown after ${opts.drainMs ?? 0} ms`);
     opts.onSource?.(report, ++done, total);
@@ -143,6 +150,8 @@ export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOp
   // The rest of the cycle parses nothing: an idle worker's memory is not carried through curating, publishing and the wait for the next cycle.
   pool.releaseIdle();
   const sources = polledReports.filter((s): s is SourceReport => s !== undefined);
+  // Full text before curation: an article that changed with its page is decided again by the pass (`always` counts its keywords).
+  if (!opts.signal?.aborted) await fetchFullTexts(config, store, storedItems, sources, { limiter, robots: memory.robots, now });
   const stored = storedAny(sources);
   const curation = curationDue(config, memory, rules, stored, now()) ? await curateNoted(config, store, rules, now(), memory) : undefined;
   const feeds = opts.dryRun ? [] : (unchangedPublish(config, memory, stored || curation !== undefined) ?? (await publishFeeds(config, store, memory, now())));

@@ -7,3 +7,4 @@ export * from './listener.js';
 export * from './memory.js';
 export * from './poll.js';
 export * from './publish.js';
+export * from './fullText.js';

@@ -35,6 +35,22 @@ export interface IngestContext {
   /** A source's `priority` (config). */
   priorityOf(source: string): number;
   onDecisions?: DecisionListener;
+  /** Where ingest lists the articles it stored new or changed (the full-text step reads them). */
+  stored?: StoredItem[];
+}
+
+/** An article ingest stored new or changed: what the full-text step needs to know of it. */
+export interface StoredItem {
+  article: Article;
+  firstSeen: string;
+  /** What it was normalized from (absent when a date came from the poll time). */
+  inputHash?: string;
+  /** Whether a feed keeps it. */
+  kept: boolean;
+  /** The item revision its page was last fetched for, when it is not known by an input hash (a retry of a stored article). */
+  revision?: string;
+  /** Its dates came from when it was seen: a page's dates may fill them. */
+  datedFromPollTime: boolean;
 }
 
 /** A source's known items: input hash → the stored article and whether a feed keeps it. */
@@ -106,6 +122,7 @@ export async function ingest(tx: StoreSession, parsed: ParseJobResult, known: Kn
     const keywords = [...new Set([...decision.kept.values()].flat())];
     const saved = await tx.articles.save({ ...article, keywords }, firstSeen ?? nowIso, fromPollTime ? undefined : inputHash);
     await tx.decisions.save(article.id, decision.stored);
+    if (saved !== 'unchanged') ctx.stored?.push({ article: { ...article, keywords }, firstSeen: firstSeen ?? nowIso, ...(fromPollTime ? {} : { inputHash }), kept: decision.kept.size > 0, datedFromPollTime: fromPollTime });
     if (saved === 'new') counts.itemsNew++;
     if (saved === 'changed') counts.itemsChanged++;
     if (decision.kept.size) counts.itemsKept++;

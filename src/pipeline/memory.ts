@@ -7,6 +7,7 @@
  * memory gives the same feeds as a kept one (the store is the truth).
  */
 import type { FeedReport } from '../model/index.js';
+import { RobotsCache } from '../fetch/index.js';
 import { FeedRenderCache } from '../publish/index.js';
 
 export interface LastCuration {
@@ -28,6 +29,8 @@ export interface LastPublish {
 export class CycleMemory {
   /** Entries rendered by the last publish. */
   readonly renderCache = new FeedRenderCache();
+  /** robots.txt answers by origin (page fetches). */
+  readonly robots = new RobotsCache();
   lastCuration?: LastCuration;
   lastPublish?: LastPublish;
 }

@@ -19,7 +19,7 @@
  *   the chunk), so a network store answers a publish or a curation pass in
  *   few round trips.
  */
-import type { Article, ClusterCoverage, FeedEntryRecord, SourceAttempt, SourceState } from '../model/index.js';
+import type { Article, ClusterCoverage, FeedEntryRecord, PageRecord, SourceAttempt, SourceState } from '../model/index.js';
 
 export type SaveResult = 'new' | 'changed' | 'unchanged';
 
@@ -129,6 +129,16 @@ export interface TombstoneRepository {
   has(id: string, source: string, guid: string | undefined): Promise<boolean>;
 }
 
+/** Article page fetches (full text): one record per article, replaced by each fetch. */
+export interface PageRepository {
+  get(articleId: string): Promise<PageRecord | undefined>;
+  record(page: PageRecord): Promise<void>;
+  /** Per source: pages fetched (outcome ok) and failing (outcome failed), as last recorded. */
+  countsBySource(): Promise<Map<string, { fetched: number; failed: number }>>;
+  /** A source's failed pages whose retry time has come (`now`, ISO), oldest retry first, at most `limit`. */
+  dueRetries(source: string, now: string, limit: number): Promise<PageRecord[]>;
+}
+
 /** The repositories, as one transaction (or the store itself, outside one) sees them. */
 export interface StoreSession {
   readonly sources: SourceRepository;
@@ -137,6 +147,7 @@ export interface StoreSession {
   readonly clusters: ClusterRepository;
   readonly feeds: FeedEntryRepository;
   readonly tombstones: TombstoneRepository;
+  readonly pages: PageRepository;
 }
 
 export interface Store extends StoreSession {

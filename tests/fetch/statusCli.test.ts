@@ -56,10 +56,10 @@ describe('infrawire status', () => {
 
   it('prints a table and tells the operator what to fix', async () => {
     const { stdout } = await status();
-    expect(stdout).toMatch(/^SOURCE\s+STATE\s+LAST SUCCESS\s+FAILURES\s+NEXT CHECK\s+SEEN\s+KEPT\s+LAST ERROR$/m);
-    expect(stdout).toMatch(/^Fine\s+ok\s+2026-11-27T12:00:00Z\s+0\s+2026-11-27T12:15:00Z\s+2\s+\d+\s+-$/m);
+    expect(stdout).toMatch(/^SOURCE\s+STATE\s+LAST SUCCESS\s+FAILURES\s+NEXT CHECK\s+SEEN\s+KEPT\s+PAGES OK\/FAILED\s+LAST ERROR$/m);
+    expect(stdout).toMatch(/^Fine\s+ok\s+2026-11-27T12:00:00Z\s+0\s+2026-11-27T12:15:00Z\s+2\s+\d+\s+-\s+-$/m);
     // the failure was recorded at 2026-11-27T12:00Z; status runs on the real clock, later than the 24 h alert period
-    expect(stdout).toMatch(/^Broken\s+FAILING\s+-\s+1\s+2026-11-27T12:15:00Z\s+0\s+0\s+HTTP 500 Internal Server Error$/m);
+    expect(stdout).toMatch(/^Broken\s+FAILING\s+-\s+1\s+2026-11-27T12:15:00Z\s+0\s+0\s+-\s+HTTP 500 Internal Server Error$/m);
     expect(stdout).toContain('! source "Broken" has been failing since 2026-11-27T12:00:00.000Z (more than 24 h, 1 failures): HTTP 500');
     expect(stdout).toContain(`! source "Moved" moved permanently to ${pub.url}/plain: update its url in config.json`);
     expect(stdout).toContain('! source "Gone" is gone (HTTP 410) and is no longer polled');

@@ -39,7 +39,8 @@ export function startFixtureServer(): Promise<{ url: string; server: Server; sto
 
 export function rawTestConfig(fixturesUrl: string, sources = FIXTURE_SOURCES, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    sources: sources.map(([name, path]) => ({ name, url: fixturesUrl + path })),
+    // Pages are not fetched unless a test asks (fullText): the fixtures' items link to hosts off 127.0.0.1.
+    sources: sources.map(([name, path]) => ({ name, url: fixturesUrl + path, fullText: 'never' })),
     watch: { keywords: TEST_KEYWORDS },
     feeds: [{ name: 'ai-infrastructure', title: 'AI infrastructure (test)' }],
     publish: { dir: 'feeds', baseUrl: 'http://127.0.0.1:8080' },

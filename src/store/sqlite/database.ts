@@ -25,6 +25,7 @@ import type { Store, StoreSession } from '../types.js';
 import type { SqliteAccess } from './access.js';
 import { SqliteArticles, SqliteClusters, SqliteDecisions, SqliteTombstones } from './articles.js';
 import { SqliteFeedEntries } from './feeds.js';
+import { SqlitePages } from './pages.js';
 import { MIGRATIONS } from './schema.js';
 import { SqliteSources } from './sources.js';
 
@@ -48,6 +49,7 @@ function session(access: SqliteAccess): StoreSession {
     clusters: new SqliteClusters(access),
     feeds: new SqliteFeedEntries(access),
     tombstones: new SqliteTombstones(access),
+    pages: new SqlitePages(access),
   };
 }
 
@@ -58,6 +60,7 @@ export class SqliteStore implements Store {
   readonly clusters: StoreSession['clusters'];
   readonly feeds: StoreSession['feeds'];
   readonly tombstones: StoreSession['tombstones'];
+  readonly pages: StoreSession['pages'];
   private readonly statements = new Map<string, Database.Statement>();
   /** The session a transaction's function is given: its writes run at once (the transaction holds the chain). */
   private readonly inTransaction: StoreSession;
@@ -94,7 +97,7 @@ export class SqliteStore implements Store {
     }
     const own: SqliteAccess = { statement: (sql) => this.statement(sql), write: (fn) => this.transaction(async () => fn()) };
     const inside: SqliteAccess = { statement: (sql) => this.statement(sql), write: async (fn) => fn() };
-    ({ sources: this.sources, articles: this.articles, decisions: this.decisions, clusters: this.clusters, feeds: this.feeds, tombstones: this.tombstones } = session(own));
+    ({ sources: this.sources, articles: this.articles, decisions: this.decisions, clusters: this.clusters, feeds: this.feeds, tombstones: this.tombstones, pages: this.pages } = session(own));
     this.inTransaction = session(inside);
   }
 

@@ -92,4 +92,25 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE articles ADD COLUMN input_hash TEXT;  -- itemInputHash of the item; NULL when a date came from the poll time
   CREATE INDEX articles_source_input ON articles(source, first_seen, input_hash, id) WHERE input_hash IS NOT NULL;
   `,
+  // 6: full text (issue 20): each article's page fetch, by item revision, with validators and what was extracted.
+  `
+  CREATE TABLE pages (
+    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    source TEXT NOT NULL,
+    url TEXT NOT NULL,                          -- the page asked for (the item's link)
+    final_url TEXT,                             -- where it came from after redirects
+    item_hash TEXT,                             -- input hash of the item revision it was fetched for
+    outcome TEXT NOT NULL,                      -- ok | failed
+    kind TEXT,                                  -- why it failed: timeout, http, robots, address, not-html, too-large, …
+    error TEXT,
+    status INTEGER,
+    fetched_at TEXT NOT NULL,
+    failures INTEGER NOT NULL DEFAULT 0,        -- consecutive failures for this item revision
+    next_try_at TEXT,                           -- a failed page is retried from then (exponential backoff)
+    etag TEXT,                                  -- validators, verbatim
+    last_modified TEXT,
+    extracted TEXT                              -- JSON: what was extracted (reused on a 304; explain shows it)
+  );
+  CREATE INDEX pages_source ON pages(source);
+  `,
 ];
