@@ -1,17 +1,19 @@
 /**
  * People and organisations named in a sentence, read by compromise (a
- * maintained English NLP library), not guessed from capital letters.
+ * maintained English NLP library; its tagger, `compromise/two`, whose
+ * #Person and #Organization tags are what `people()` and `organizations()`
+ * of the full build read), not guessed from capital letters.
  *
  * Rules:
- * - compromise is loaded lazily, once per thread (a parse worker loads it the
- *   first time an article needs it): about 20 MB of heap and, on an idle core,
- *   well under a second. Articles with their own FAQ, or without a sentence
- *   that names a role, never load it.
+ * - compromise is loaded once per thread: on the main thread the first time an
+ *   article needs it, in a parse worker before the worker says it is ready
+ *   (`loadFaqTools`), so the load (about 20 MB of heap, up to seconds on a
+ *   busy machine) never counts against a body's `pool.taskTimeoutMs`.
  * - Names are returned as written, without trailing punctuation or a
  *   possessive "'s"; each once.
  */
 import { createRequire } from 'node:module';
-import type nlpType from 'compromise';
+import type nlpType from 'compromise/two';
 
 type Nlp = typeof nlpType;
 
@@ -19,8 +21,13 @@ let nlp: Nlp | undefined;
 
 /** compromise, loaded on first use (`require` keeps normalize synchronous). */
 function library(): Nlp {
-  nlp ??= createRequire(import.meta.url)('compromise') as Nlp;
+  nlp ??= createRequire(import.meta.url)('compromise/two') as Nlp;
   return nlp;
+}
+
+/** Loads the entity reader now (a parse worker, before its first body; see generatedFaq.ts `loadFaqTools`). */
+export function loadEntityReader(): void {
+  library();
 }
 
 export interface NamedEntities {
@@ -39,5 +46,5 @@ function uniqueNames(names: string[]): string[] {
 /** The people and organisations compromise finds in `text`. */
 export function namedEntities(text: string): NamedEntities {
   const doc = library()(text);
-  return { people: uniqueNames(doc.people().out('array') as string[]), organizations: uniqueNames(doc.organizations().out('array') as string[]) };
+  return { people: uniqueNames(doc.match('#Person+').out('array') as string[]), organizations: uniqueNames(doc.match('#Organization+').out('array') as string[]) };
 }

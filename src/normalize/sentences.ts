@@ -47,6 +47,8 @@ const SENTENCE_OPENERS = new Set(
 
 /** Initials and dotted short forms without their last period: "J", "U.S", "a.m". */
 const DOTTED = /^[A-Za-z](?:\.[A-Za-z])*$/;
+/** Characters at a segment's end (and the next one's start) that hold the words the join depends on. */
+const TAIL = 80;
 
 let segmenter: Intl.Segmenter | undefined;
 
@@ -81,8 +83,10 @@ function opensSentence(next: string): boolean {
 }
 
 /** Whether ICU's cut between `segment` and `next` falls after an abbreviation and must be undone. */
-function continuesAfter(segment: string, next: string): boolean {
-  const nextWord = firstWord(next);
+function continuesAfter(current: string, next: string): boolean {
+  const nextWord = firstWord(next.slice(0, TAIL));
+  // Only the segment's end decides: reading its last characters keeps a long segment from costing its length.
+  const segment = current.slice(-TAIL);
   if (/[?!]["”’)]*\s*$/.test(segment)) return /^\p{Ll}/u.test(nextWord);
   const end = abbreviationAtEnd(segment);
   if (!end || !nextWord) return false;
