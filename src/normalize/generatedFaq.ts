@@ -1,100 +1,157 @@
 /**
- * An FAQ built from an article that has none, out of its own sentences.
+ * An FAQ built from an article that has none, out of its own sentences: only
+ * questions whose answer tells the reader something the summary does not.
  *
  * Rules:
- * - Every answer is one or two sentences copied from the article, never
- *   invented or reworded text; a question without a good answer is skipped.
- * - Each sentence answers at most one question, so no answer repeats another.
+ * - Every answer is whole sentences copied from the article (sentences.ts),
+ *   never invented or reworded text; each sentence answers at most one question.
+ * - An answer must add to the summary: a sentence the summary already holds,
+ *   or whose words are mostly the summary's, is no answer ("What happened?"
+ *   repeating the lede is left out).
+ * - A question is asked only when a sentence really answers it:
+ *   - "Who is involved?": a person or organisation (read by compromise,
+ *     entities.ts) the summary does not name, with a role ("chief executive",
+ *     "analyst") or an organisation's act ("signed", "supplies"); names inside
+ *     a quote do not count, so a quote alone is no answer;
+ *   - "What are the numbers?": the sentences stating the article's key figures
+ *     (figures.ts) that the summary does not state;
+ *   - "Why does it matter?": a cause or consequence ("because", "as a result",
+ *     "which means", "will allow", "to meet demand");
+ *   - "What happens next?": a future statement ("will", "plans to", "is
+ *     scheduled to", "next year", a year after the article's own).
+ * - No question answered, no FAQ: an empty list.
  * - Every pair is marked `generated: true`, so readers and programs can tell
  *   it from a publisher's FAQ.
  */
-import type { Faq } from '../model/index.js';
-import { hasFigure } from './figures.js';
+import type { Faq, Figure } from '../model/index.js';
+import { loadEntityReader, namedEntities } from './entities.js';
+import { segmentSentences, splitSentences } from './sentences.js';
 
-/**
- * A sentence ends at . ! or ? (and a closing quote or bracket) followed by
- * space and a capital, quote or digit; "U.S." and "$1.9" stay whole: the
- * mark must not follow a lone capital letter. That is splitting on
- * `/(?<=(?<!\b[A-Z])[.!?]["'”’)]?)\s+(?=["“'‘(]?[A-Z0-9])/`, done as a scan for
- * the mark (the leading lookbehind made the engine try every position).
- */
-const SENTENCE_END = /[.!?]["'”’)]?(\s+)(?=["“'‘(]?[A-Z0-9])/g;
-
-function isWordChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+export interface FaqSource {
+  /** The article's body paragraphs (plain text). */
+  paragraphs: readonly string[];
+  /** The article's summary: answers must add to it. */
+  summary: string;
+  /** The article's key figures (figures.ts). */
+  figures: readonly Figure[];
+  /** When the article was published (ISO): a later year is a future date. */
+  published?: string;
 }
 
-function sentencesOf(paragraph: string): string[] {
-  const out: string[] = [];
-  let from = 0;
-  SENTENCE_END.lastIndex = 0;
-  for (let m = SENTENCE_END.exec(paragraph); m; m = SENTENCE_END.exec(paragraph)) {
-    const at = m.index;
-    const before = at > 0 ? paragraph.charCodeAt(at - 1) : -1;
-    // A lone capital ("U.S.", "A. Smith") at a word start: an abbreviation, not an end.
-    if (before >= 65 && before <= 90 && (at < 2 || !isWordChar(paragraph.charCodeAt(at - 2)))) {
-      SENTENCE_END.lastIndex = at + 1;
-      continue;
-    }
-    const end = at + m[0].length;
-    out.push(paragraph.slice(from, end - m[1]!.length));
-    from = end;
-  }
-  out.push(paragraph.slice(from));
-  return out;
-}
-const WHY_CUES = /\b(?:means?|meaning|shows?|showing|because|the importance|important|why|matters?)\b/i;
-const WHO_CUES = /\b(?:said|says|told|according to|chief executive|CEO|founder|president|spokes(?:person|man|woman)|partnered|partnership|signed|led by|backed by|investors?)\b/i;
-const MIN_SENTENCE = 25;
-const MAX_ANSWER = 400;
+const MAX_ANSWER = 500;
+/** A sentence whose content words are at least this share of the summary's says nothing new. */
+const REPEAT_SHARE = 0.7;
+/** Sentences compromise reads at most per article: the costly step (a few ms a sentence on an idle core). */
+const MAX_ENTITY_READS = 2;
+/** A capitalised word after the sentence's first: without one a sentence names nobody, and compromise is not asked. */
+const LATER_CAPITAL = /\s["“‘(]?\p{Lu}/u;
 
-export function splitSentences(paragraphs: readonly string[]): string[] {
-  return paragraphs
-    .flatMap(sentencesOf)
-    .map((s) => s.trim())
-    .filter((s) => s.length >= MIN_SENTENCE && /[.!?]["'”’)]?$/.test(s));
+const STOP_WORDS = new Set(
+  'the and for with that this from its his her their our was were are has have had will would said says into over than then also but not been being which who whom what when where while after before about more most such'.split(' '),
+);
+const PERSON_ROLE = /\b(?:chief (?:executive|financial|operating|technology|technical|commercial|investment|revenue|product|information) officer|chief executive|CEO|CFO|CTO|COO|(?:co-)?founder|(?:vice )?president|chair(?:man|woman|person)?|director|head of|spokes(?:person|man|woman)|analyst|minister|secretary|governor|mayor|senator|commissioner|partner|(?:general |managing )?manager|engineer|professor|economist|executive|leader|lead)\b/i;
+const ORG_ACT = /\b(?:signed|partnered|agreed|led|backed|invested|acquired|bought|sold|supplies|supplied|will supply|will build|builds|built|operates|owns|leases|leased|financed|arranged|won|awarded|selected|hired|chose|joined|launched|announced|filed|approved)\b/i;
+const QUOTED = /["“][^"”]*["”]/g;
+const WHY_CUES = /\b(?:because|as a result|which means|that means|this means|meaning that|(?:will|would|could) (?:allow|let|help|enable)|allowing|enabl(?:e|es|ing)|to meet (?:\w+ )?demand|so that|in order to|due to|driven by|thanks to|leading to|resulting in|reduc(?:es|ing) the need)\b/i;
+const FUTURE_WILL = /\bwill\b/;
+const FUTURE_CUES = /\b(?:plans? to|planning to|expects? to|expected to|(?:is|are) (?:scheduled|set|due|slated|poised|going) to|intends? to|aims? to|next (?:year|month|week|quarter|spring|summer|autumn|fall|winter)|later this (?:year|month|quarter|week)|(?:is|are) to be)\b/i;
+const DATED_YEAR = /\b(?:in|by|from|until|through|starting|before|after|early|late|mid-?|(?:January|February|March|April|May|June|July|August|September|October|November|December))\s+(?:(?:early|late|mid-?)\s+)?(20\d\d)\b/g;
+
+function contentWords(text: string): string[] {
+  return (text.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}'’.-]*[\p{L}\p{N}]|\p{N}/gu) ?? []).filter((w) => w.length >= 3 && !STOP_WORDS.has(w));
 }
 
-/** A name of two or more capitalized words ("Maria Lopez", "Nordhavn Research") after the sentence's first word. */
-const NAME_WORD = String.raw`(?:[A-Z][\p{Ll}'’-]+|[A-Z]{2,})(?![\p{L}\d])`;
-const MULTIWORD_NAME = new RegExp(String.raw`\s${NAME_WORD}(?:\s${NAME_WORD})+`, 'u');
+/** What the summary already says: its sentences and its words. */
+interface Known {
+  text: string;
+  sentences: Set<string>;
+  words: Set<string>;
+}
 
-/** A sentence that names a person or organization in a role: a cue ("said", "chief executive") and a full name. */
-function namesWhoIsInvolved(sentence: string): boolean {
-  return WHO_CUES.test(sentence) && MULTIWORD_NAME.test(sentence);
+function knownFrom(summary: string): Known {
+  return { text: summary.toLowerCase(), sentences: new Set(segmentSentences(summary)), words: new Set(contentWords(summary)) };
+}
+
+/** True when `sentence` says something the summary does not. */
+function addsTo(known: Known, sentence: string): boolean {
+  if (known.sentences.has(sentence) || known.text.includes(sentence.toLowerCase())) return false;
+  const words = contentWords(sentence);
+  if (!words.length) return false;
+  return words.filter((w) => known.words.has(w)).length / words.length < REPEAT_SHARE;
+}
+
+/** A person or organisation outside quotes that the summary does not name, in a role. */
+function namesWhoIsInvolved(known: Known, sentence: string, budget: { reads: number }): boolean {
+  const unquoted = sentence.replace(QUOTED, ' ');
+  const personRole = PERSON_ROLE.test(unquoted);
+  if ((!personRole && !ORG_ACT.test(unquoted)) || !LATER_CAPITAL.test(unquoted.trim()) || budget.reads <= 0) return false;
+  budget.reads--;
+  const { people, organizations } = namedEntities(unquoted);
+  const isNew = (name: string) => !known.text.includes(name.toLowerCase());
+  return (personRole && people.some(isNew)) || organizations.some(isNew);
+}
+
+function statesFuture(sentence: string, publishedYear: number | undefined): boolean {
+  if (FUTURE_WILL.test(sentence) || FUTURE_CUES.test(sentence)) return true;
+  if (publishedYear === undefined) return false;
+  return [...sentence.matchAll(DATED_YEAR)].some((m) => Number(m[1]) > publishedYear);
 }
 
 /** The lede, with the next sentence when the first is too short to stand alone. */
-function whatHappened(sentences: string[]): string[] {
+function lede(sentences: readonly string[]): string[] {
   const [first, second] = sentences;
   if (!first) return [];
   return first.length < 80 && second && first.length + second.length < MAX_ANSWER ? [first, second] : [first];
 }
 
-/** The first `n` items that pass `test`, testing no more than needed (`filter(test).slice(0, n)`). */
-function firstPassing<T>(items: readonly T[], n: number, test: (item: T) => boolean): T[] {
-  const out: T[] = [];
-  for (const item of items) {
-    if (out.length >= n) break;
-    if (test(item)) out.push(item);
-  }
-  return out;
+/** Sentences stating the figures the summary does not, in article order. */
+function figureSentences(known: Known, sentences: readonly string[], figures: readonly Figure[]): Set<string> {
+  const fresh = figures.filter((f) => !known.text.includes(f.text.toLowerCase()));
+  return new Set(sentences.filter((s) => fresh.some((f) => s.includes(f.text))));
 }
 
-export function generateFaqs(paragraphs: readonly string[]): Faq[] {
-  const sentences = splitSentences(paragraphs);
+/**
+ * Loads what generating an FAQ needs (compromise, ICU's sentence rules) now
+ * rather than inside the first body: a parse worker calls it before it says it
+ * is ready, so the load never counts against `pool.taskTimeoutMs`.
+ */
+const WARM_UP = 'Chief executive Maria Lopez of Helios Data Inc. said on Nov. 4 that the campus will draw 300 MW. Analysts at Goldman Sachs agreed.';
+
+export function loadFaqTools(): void {
+  loadEntityReader();
+  // One real read compiles compromise's and ICU's hot paths: a worker's first body then runs at the speed of its later ones.
+  for (const sentence of segmentSentences(WARM_UP)) namedEntities(sentence);
+}
+
+export function generateFaqs(source: FaqSource): Faq[] {
+  const known = knownFrom(source.summary);
+  const sentences = splitSentences(source.paragraphs);
+  const candidates = sentences.filter((s) => addsTo(known, s));
   const used = new Set<string>();
   const faqs: Faq[] = [];
-  const add = (question: string, answer: string[]) => {
-    const fresh = answer.filter((s) => !used.has(s));
-    if (!fresh.length) return;
-    fresh.forEach((s) => used.add(s));
-    faqs.push({ question, answer: fresh.join(' '), generated: true });
+  const unused = () => candidates.filter((s) => !used.has(s));
+  /** Up to `n` unused candidates passing `test`, within the answer length; the question is asked when any pass. */
+  const ask = (question: string, n: number, test: (sentence: string) => boolean) => {
+    const answer: string[] = [];
+    let length = 0;
+    for (const sentence of unused()) {
+      if (answer.length >= n) break;
+      if (length + sentence.length > MAX_ANSWER || !test(sentence)) continue;
+      answer.push(sentence);
+      length += sentence.length + 1;
+    }
+    if (!answer.length) return;
+    answer.forEach((s) => used.add(s));
+    faqs.push({ question, answer: answer.join(' '), generated: true });
   };
-  add('What happened?', whatHappened(sentences));
-  const unused = () => sentences.filter((s) => !used.has(s));
-  add('Who is involved?', firstPassing(unused(), 1, namesWhoIsInvolved));
-  add('What are the numbers?', firstPassing(unused(), 2, hasFigure));
-  add('Why does it matter?', firstPassing(unused(), 1, (s) => WHY_CUES.test(s)));
+  const ledeSentences = new Set(lede(sentences));
+  ask('What happened?', 2, (s) => ledeSentences.has(s));
+  const budget = { reads: MAX_ENTITY_READS };
+  ask('Who is involved?', 2, (s) => namesWhoIsInvolved(known, s, budget));
+  const withFigures = figureSentences(known, candidates, source.figures);
+  ask('What are the numbers?', 3, (s) => withFigures.has(s));
+  ask('Why does it matter?', 1, (s) => WHY_CUES.test(s));
+  const year = source.published ? new Date(source.published).getUTCFullYear() : undefined;
+  ask('What happens next?', 1, (s) => statesFuture(s, Number.isNaN(year) ? undefined : year));
   return faqs;
 }

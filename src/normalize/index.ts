@@ -7,6 +7,8 @@ export * from './date.js';
 export * from './url.js';
 export * from './sanitize.js';
 export * from './figures.js';
+export * from './sentences.js';
+export * from './entities.js';
 export * from './generatedFaq.js';
 export * from './toArticle.js';
 export * from './linkRules.js';

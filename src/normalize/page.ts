@@ -27,7 +27,7 @@ import { DomUtils } from 'htmlparser2';
 import type { Document, Element } from 'domhandler';
 import type { Article, Faq, PageExtract } from '../model/index.js';
 import { ledeOf } from './clean.js';
-import { extractFigures } from './figures.js';
+import { keyFigures } from './figures.js';
 import { generateFaqs } from './generatedFaq.js';
 import { personName } from '../lib/people.js';
 import { escapeHtml } from '../lib/markup.js';
@@ -260,8 +260,11 @@ export function withPageContent(article: Article, page: PageExtract, datedFromPo
   const paragraphs = longer ? page.paragraphs : article.paragraphs;
   const bodyHtml = longer ? page.bodyHtml : article.bodyHtml;
   const ownFaqs = article.faqs.filter((f) => !f.generated);
-  const faqs = page.faqs.length ? uniqueFaqs([...ownFaqs, ...page.faqs]) : ownFaqs.length || options.generateFaqs === false ? ownFaqs : longer ? generateFaqs(paragraphs) : article.faqs;
+  const summary = article.summary || ledeOf(paragraphs.join(' '));
+  const bodyFigures = (answers: readonly Faq[]) => keyFigures({ title: article.title, lede: summary, body: [...paragraphs, ...answers.map((f) => f.answer)], language: article.language });
   const published = datedFromPollTime && page.published ? page.published : article.published;
+  const generated = () => generateFaqs({ paragraphs, summary, figures: bodyFigures(ownFaqs), published });
+  const faqs = page.faqs.length ? uniqueFaqs([...ownFaqs, ...page.faqs]) : ownFaqs.length || options.generateFaqs === false ? ownFaqs : longer ? generated() : article.faqs;
   const updated = datedFromPollTime && page.published ? (page.modified ?? page.published) : article.updated;
   const { bodyHtml: _old, ...rest } = article;
   return {
@@ -270,10 +273,10 @@ export function withPageContent(article: Article, page: PageExtract, datedFromPo
     authors: article.authors.length ? article.authors : page.authors,
     published,
     updated: updated < published ? published : updated,
-    summary: article.summary || ledeOf(paragraphs.join(' ')),
+    summary,
     paragraphs,
     ...(bodyHtml ? { bodyHtml } : {}),
     faqs,
-    figures: extractFigures([article.title, article.summary, ...paragraphs, ...faqs.map((f) => f.answer)]),
+    figures: bodyFigures(faqs),
   };
 }

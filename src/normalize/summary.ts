@@ -6,19 +6,22 @@
  * - Never cut inside a word: a half word reads as a typo.
  * - A cut at a sentence end reads best, so it wins when it keeps at least 60% of
  *   the allowed length; it needs no ellipsis because the text ends cleanly.
+ *   Sentence ends are the segmenter's (sentences.ts): "on Nov. 4" or "Mr. Lee"
+ *   is never a place to cut.
  * - Any other cut is marked with "…", so the result is at most max + 1 chars.
  */
 import { collapseWhitespace } from './html.js';
+import { sentenceEnds } from './sentences.js';
 
-const SENTENCE_END = /[.!?]["'”’)]?(?=\s)/g;
 const ELLIPSIS = '…';
+/** How far past the cut the segmenter reads, so it sees the word after a period ("Mr. Lee", "Inc. The"). */
+const LOOKAHEAD = 60;
 
-/** Index just past the last sentence end in `head` that is at or after `min`, or -1. */
-function lastSentenceEnd(head: string, min: number): number {
+/** Index just past the last sentence end in `text` within [min, max] that whitespace follows, or -1. */
+function lastSentenceEnd(text: string, min: number, max: number): number {
   let end = -1;
-  for (const match of head.matchAll(SENTENCE_END)) {
-    const after = match.index + match[0].length;
-    if (after >= min) end = after;
+  for (const after of sentenceEnds(text.slice(0, max + LOOKAHEAD))) {
+    if (after >= min && after <= max && /\s/.test(text.charAt(after))) end = after;
   }
   return end;
 }
@@ -32,9 +35,8 @@ function lastWordBoundary(text: string, max: number): number {
 export function toSummary(text: string, max = 300): string {
   const clean = collapseWhitespace(text);
   if (clean.length <= max) return clean;
-  // Include the char at `max` so a sentence ending exactly at `max` is seen.
-  const sentenceEnd = lastSentenceEnd(clean.slice(0, max + 1), Math.ceil(max * 0.6));
-  if (sentenceEnd > 0 && sentenceEnd <= max) return clean.slice(0, sentenceEnd);
+  const sentenceEnd = lastSentenceEnd(clean, Math.ceil(max * 0.6), max);
+  if (sentenceEnd > 0) return clean.slice(0, sentenceEnd);
   const boundary = lastWordBoundary(clean, max);
   const head = boundary > 0 ? clean.slice(0, boundary) : clean.slice(0, max);
   return head.replace(/[\s,;:–—-]+$/, '') + ELLIPSIS;

@@ -18,7 +18,8 @@
  * - The FAQ is read before the paragraphs and removed from both the paragraphs
  *   and the body HTML, so its text appears once, as the FAQ. Only an article
  *   without one gets a generated FAQ (when configured), built from its own
- *   sentences and marked as generated.
+ *   sentences and figures, only of questions that add to its summary, and
+ *   marked as generated (generatedFaq.ts).
  * - Bodies and summaries are read clean (clean.ts): markup escaped twice as
  *   markup, without boilerplate or an excerpt the full content repeats; a
  *   summary the source cut ends in "…".
@@ -244,7 +245,9 @@ export function normalizeItem(parsed: ParsedItem, source: SourceRef, firstSeen: 
   const sourceDates: SourceDates = { published: parseDate(item.published, dateOptions), updated: parseDate(item.updated, dateOptions) };
   const sourcePublished = sourceDates.published;
   const summary = summaryOf(summaryHtml ?? '', ownSummary, bodyText, paragraphs);
-  const ownFaqs = faqs.length || options.generateFaqs === false ? faqs : generateFaqs(paragraphs);
+  const figures = keyFigures({ title, lede: prose && summary === ledeOf(paragraphs.join(' ')) ? ledeOf(prose.join(' ')) : summary, body: [...(prose ?? paragraphs), ...faqs.map((f) => f.answer)], language: item.language });
+  const published = resolveDates(sourcePublished, sourceDates.updated, firstSeen, options.futureToleranceMs);
+  const ownFaqs = faqs.length || options.generateFaqs === false ? faqs : generateFaqs({ paragraphs, summary, figures, published: published.published });
   const article: Article = {
     id: entryId({ url: idUrl, guid: options.idGuid ?? guid, title: rawTitle, published: sourcePublished?.toISOString() }, source.name),
     url: ownUrl ?? base,
@@ -252,14 +255,14 @@ export function normalizeItem(parsed: ParsedItem, source: SourceRef, firstSeen: 
     title,
     source: { ...source },
     authors: uniqueTexts(item.authors, authorName),
-    ...resolveDates(sourcePublished, sourceDates.updated, firstSeen, options.futureToleranceMs),
+    ...published,
     summary,
     paragraphs,
     ...(bodyHtml ? { bodyHtml } : {}),
     faqs: ownFaqs,
     categories: uniqueTexts(item.categories, htmlToText),
     ...(item.language ? { language: item.language } : {}),
-    figures: keyFigures({ title, lede: prose && summary === ledeOf(paragraphs.join(' ')) ? ledeOf(prose.join(' ')) : summary, body: [...(prose ?? paragraphs), ...faqs.map((f) => f.answer)], language: item.language }),
+    figures,
     related: [],
     keywords: [],
   };

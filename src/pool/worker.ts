@@ -4,9 +4,11 @@
  *
  * Rules: an error in a task is an answer, not a crash (the thread stays up for
  * the next body); only a crash of the thread itself (out of memory) ends it,
- * and the pool then fails that one task and starts a new thread.
+ * and the pool then fails that one task and starts a new thread. Libraries a
+ * body may need are loaded before the worker says it is ready.
  */
 import { parentPort } from 'node:worker_threads';
+import { loadFaqTools } from '../normalize/index.js';
 import { parseAndNormalize, type ParseJob } from './parseJob.js';
 import type { TaskReply, TaskRequest } from './pool.js';
 
@@ -22,4 +24,6 @@ port.on('message', async (request: TaskRequest) => {
   }
   port.postMessage(reply);
 });
+// The generated FAQ's tools load before the first body, so their load never counts against pool.taskTimeoutMs.
+loadFaqTools();
 port.postMessage({ ready: true } satisfies TaskReply);

@@ -1,58 +1,30 @@
+/** The generated FAQ as toArticle builds it: only for an article without its own FAQ, only when it adds to the summary. */
 import { describe, expect, it } from 'vitest';
-import { generateFaqs, splitSentences } from '../../src/normalize/index.js';
 import { articleFrom } from './helpers.js';
 
 const BODY = [
-  'Helios Data signed a 500 MW nuclear power purchase agreement for its Ohio AI campus on Tuesday.',
-  'The twenty-year deal with Ohio Valley Nuclear covers the whole first phase. "Firm power is what AI training needs," said Maria Lopez, chief executive of Helios Data.',
-  'The campus will host 40,000 GPUs, and the deal is worth $2.1 billion over its term.',
-  'The agreement shows that hyperscalers now compete for nuclear output years ahead.',
+  'Helios Data signed a 500 MW nuclear power purchase agreement for its Ohio AI campus on Tuesday, securing firm power for the first phase of the site.',
+  'The twenty-year deal with the plant\'s owner covers every building of the first phase, and both sides can extend it by ten years.',
+  'Chief executive Lisa Su said on a call with analysts on Nov. 4 that the accelerators for the campus were already allocated to customers.',
+  'The campus will host 40,000 GPUs, and the agreement is worth $2.1 billion over its term.',
+  'The second phase is scheduled to open in 2028.',
 ];
 
-describe('generated FAQ', () => {
-  it('answers each question with the article\'s own sentences, marked as generated', () => {
-    const faqs = generateFaqs(BODY);
-    expect(faqs).toEqual([
-      { question: 'What happened?', answer: BODY[0], generated: true },
-      { question: 'Who is involved?', answer: '"Firm power is what AI training needs," said Maria Lopez, chief executive of Helios Data.', generated: true },
-      { question: 'What are the numbers?', answer: BODY[2], generated: true },
-      { question: 'Why does it matter?', answer: BODY[3], generated: true },
-    ]);
-    const sentences = new Set(splitSentences(BODY));
-    for (const f of faqs) {
-      // answers are whole sentences of the article, never new text
-      expect(splitSentences([f.answer]).every((s) => sentences.has(s)), f.question).toBe(true);
-    }
-  });
-
-  it('answers "Who is involved?" only with a sentence naming someone in a role', () => {
-    const weak = ['Orbital Compute switched on a new GPU cluster in Texas this week.', 'According to the filing, the first 75 MW building would be ready in 2028.',
-      'The company said both sites will host Nvidia GB300 systems for customers.'];
-    expect(generateFaqs(weak).map((f) => f.question)).not.toContain('Who is involved?');
-    const named = [...weak, 'Chief operating officer Dani Frost said the hardest part was the power.'];
-    expect(generateFaqs(named).find((f) => f.question === 'Who is involved?')?.answer).toBe(named[3]);
-  });
-
-  it('skips questions the article cannot answer', () => {
-    const faqs = generateFaqs(['Orbital Compute switched on a new GPU cluster in Texas this week.']);
-    expect(faqs.map((f) => f.question)).toEqual(['What happened?']);
-    expect(generateFaqs([])).toEqual([]);
-    expect(generateFaqs(['Too short.'])).toEqual([]);
-  });
-
-  it('keeps abbreviations and decimals inside one sentence', () => {
-    expect(splitSentences(['The U.S. site costs $1.5 billion to build. It opens in 2027 with 100 MW of power.'])).toEqual([
-      'The U.S. site costs $1.5 billion to build.',
-      'It opens in 2027 with 100 MW of power.',
-    ]);
-  });
-
-  it('is built by toArticle only when the article has no FAQ, and can be turned off', () => {
+describe('generated FAQ in toArticle', () => {
+  it('is built only when the article has no FAQ, never repeats the summary, and can be turned off', () => {
     const body = BODY.map((p) => `<p>${p}</p>`).join('');
-    expect(articleFrom(body).faqs.every((f) => f.generated)).toBe(true);
-    expect(articleFrom(body).faqs).toHaveLength(4);
+    const article = articleFrom(body);
+    expect(article.faqs.map((f) => f.question)).toEqual(['Who is involved?', 'What are the numbers?', 'What happens next?']);
+    expect(article.faqs.every((f) => f.generated)).toBe(true);
+    for (const f of article.faqs) expect(article.summary).not.toContain(f.answer);
+    expect(article.faqs[0]!.answer).toBe(BODY[2]);
     expect(articleFrom(body, { generateFaqs: false }).faqs).toEqual([]);
     const withFaq = articleFrom(`${body}<p>FAQ</p><p>Q: Is it firm? A: Yes.</p>`);
     expect(withFaq.faqs).toEqual([{ question: 'Is it firm?', answer: 'Yes.' }]);
+  });
+
+  it('gives no FAQ to a short article its summary already tells', () => {
+    const article = articleFrom('<p>Orbital Compute added 20,000 H200 GPUs to its Texas cluster on Friday, the company said.</p><p>The expansion means the site now draws 150 MW.</p>');
+    expect(article.faqs).toEqual([]);
   });
 });

@@ -47,3 +47,12 @@ describe('toSummary', () => {
     expect(summary).toBe(`${'word '.repeat(60).trim()}…`);
   });
 });
+
+describe('toSummary at abbreviations', () => {
+  it('never cuts after "Nov." or "Mr." (issue 21)', () => {
+    const text = 'Chief executive Lisa Su said on a call with analysts on Nov. 4 that demand for the MI355X had outrun supply in every region the company serves today.';
+    expect(toSummary(text, 100)).toBe('Chief executive Lisa Su said on a call with analysts on Nov. 4 that demand for the MI355X had outrun…');
+    const lee = 'The plant in Busan is almost done. Vice President of KSCC Mr. Lee said the substation would be finished before the summer.';
+    expect(toSummary(lee, 70)).toBe('The plant in Busan is almost done. Vice President of KSCC Mr. Lee said…');
+  });
+});
