@@ -13,3 +13,4 @@ export * from './linkRules.js';
 export * from './boilerplate.js';
 export * from './excerpt.js';
 export * from './clean.js';
+export * from './media.js';

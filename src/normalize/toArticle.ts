@@ -22,6 +22,8 @@
  * - Bodies and summaries are read clean (clean.ts): markup escaped twice as
  *   markup, without boilerplate or an excerpt the full content repeats; a
  *   summary the source cut ends in "…".
+ * - Enclosures and the entry image come from the item's media, else the
+ *   sanitized body's first meaningful image (media.ts).
  * - Repeated guids inside one feed must not collapse different stories:
  *   `identityGuids` gives later repeats a key with their title and date (and
  *   their position, if even those repeat), the first keeps the plain guid.
@@ -40,6 +42,7 @@ import { canonicalUrl, entryId, identityUrl } from './url.js';
 import { parseDate, resolveDates } from './date.js';
 import { removeHiddenAndIframeContent, sanitizeDocument } from './sanitize.js';
 import { toSummary } from './summary.js';
+import { articleMedia } from './media.js';
 
 export interface NormalizeOptions {
   /** IANA zone for dates the source writes without a zone (default UTC). */
@@ -258,6 +261,7 @@ export function normalizeItem(parsed: ParsedItem, source: SourceRef, firstSeen: 
     figures: extractFigures([title, summary, ...paragraphs, ...faqs.map((f) => f.answer)]),
     related: [],
     keywords: [],
+    ...articleMedia(item.enclosures, item.images, bodyHtml),
   };
   return { article, sourceDates };
 }

@@ -6,9 +6,13 @@
  * fields of the wrong type instead of failing the whole feed; an item that is not
  * an object is kept as an empty item, so it is counted as skipped, not lost; an
  * object without such a `version` and an `items` array is not a feed.
+ * `attachments`, `image` and `banner_image` are read by media.ts, relative URLs
+ * against the feed's home page (else its feed_url).
  */
 import type { ParsedFeed, ParsedItem } from '../model/index.js';
+import { httpUrl } from '../lib/url.js';
 import { ParseError } from './errors.js';
+import { jsonItemMedia } from './media.js';
 
 type Json = Record<string, unknown>;
 
@@ -20,7 +24,8 @@ function authorNames(item: Json): string[] {
   return list.map((a) => str(obj(a)?.name)).filter((n): n is string => !!n);
 }
 
-function toItem(raw: unknown): ParsedItem {
+/** `base`: the feed's home page, which relative media URLs resolve against. */
+function toItem(raw: unknown, base: string | undefined): ParsedItem {
   const item = obj(raw);
   if (!item) return { authors: [], categories: [] };
   const id = item.id;
@@ -34,6 +39,7 @@ function toItem(raw: unknown): ParsedItem {
     updated: str(item.date_modified),
     authors: authorNames(item),
     categories: Array.isArray(item.tags) ? item.tags.filter((t): t is string => typeof t === 'string') : [],
+    ...jsonItemMedia(item, (ref) => httpUrl(ref, base)),
   };
 }
 
@@ -59,10 +65,12 @@ export function parseJsonFeed(text: string): ParsedFeed {
   if (!feed || !isJsonFeedVersion(feed.version) || !Array.isArray(feed.items)) {
     throw new ParseError('not a feed: JSON without a jsonfeed.org version and an items array');
   }
+  const homePage = str(feed.home_page_url) ?? str(feed.feed_url);
+  const base = homePage === undefined ? undefined : httpUrl(homePage);
   return {
     format: 'json',
     title: str(feed.title),
     link: str(feed.home_page_url),
-    items: feed.items.map(toItem),
+    items: feed.items.map((item) => toItem(item, base)),
   };
 }
