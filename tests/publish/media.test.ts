@@ -8,10 +8,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LoadedConfig } from '../../src/config/index.js';
+import { feedSchema, type LoadedConfig } from '../../src/config/index.js';
 import { runCycle } from '../../src/pipeline/index.js';
+import { renderFeeds } from '../../src/publish/index.js';
 import { SqliteStore } from '../../src/store/index.js';
 import { ROOT, serveDir, tempDir, testConfig, validateAtom } from '../helpers/env.js';
+import { entry, makeArticle } from './articles.js';
 import { elementsNamed, strictXml, type XmlNode } from './xmlTree.js';
 
 const SOURCES: [string, string][] = [
@@ -167,5 +169,28 @@ describe('media through a cycle, published in Atom, RSS and JSON Feed', () => {
     ]);
     expect(jsonItem(title).image).toBe('https://computeledger.example/art/118-cover.jpg');
     expect(child(atomEntry(title), 'link').filter((l) => attr(l, 'rel') === 'enclosure')).toHaveLength(2);
+  });
+});
+
+describe('an article stored before media were kept', () => {
+  it('loads without enclosures or image and publishes no media elements, in every format', async () => {
+    const tmp = tempDir();
+    const store = SqliteStore.open(join(tmp.dir, 'store.db'));
+    try {
+      // The JSON an older infrawire stored: no `enclosures`, no `image`.
+      const old = makeArticle(7);
+      await store.articles.save(old, '2026-11-20T00:00:00.000Z');
+      const loaded = (await store.articles.get(old.id))!;
+      expect(loaded.enclosures).toBeUndefined();
+      expect(loaded.image).toBeUndefined();
+      const rendered = renderFeeds(feedSchema.parse({ name: 'ai', title: 'AI' }), { baseUrl: 'https://wire.example', author: 'infrawire' }, [entry(loaded)]);
+      expect(rendered.atom).not.toMatch(/enclosure|media:/);
+      expect(rendered.rss).not.toMatch(/enclosure|media:/);
+      expect(JSON.parse(rendered.json).items[0]).not.toHaveProperty('attachments');
+      expect(JSON.parse(rendered.json).items[0]).not.toHaveProperty('image');
+    } finally {
+      await store.close();
+      tmp.cleanup();
+    }
   });
 });
