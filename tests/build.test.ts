@@ -92,7 +92,7 @@ describe('the compiled build', () => {
       const { readFileSync } = await import('node:fs');
       const pool = createParsePool({ size: 1, taskTimeoutMs: 30000, maxMemoryMb: 256 });
       const body = readFileSync(${JSON.stringify(join(ROOT, 'fixtures/sources/dcwire.rss'))});
-      const r = await pool.run({ source: 'DC Wire', body, contentType: 'application/rss+xml', url: 'http://127.0.0.1/dcwire.rss', maxItems: 100, now: new Date().toISOString(), options: {} });
+      const r = await pool.run({ source: 'DC Wire', body, contentType: 'application/rss+xml', url: 'http://127.0.0.1/dcwire.rss', maxItems: 100, now: new Date().toISOString(), options: {}, normalizedWith: 'no options' });
       await pool.close();
       console.log(JSON.stringify({ format: r.format, items: r.items.length, title: r.items[0]?.normalized?.article.title }));`;
     // A file, not -e: worker threads inherit the process's flags, and --input-type is refused there.

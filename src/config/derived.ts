@@ -7,6 +7,9 @@
  * Rules:
  * - A path is `key`, `key.sub`, or `key[].sub` (that field of every element of
  *   an array); a declared path covers everything under it.
+ * - An artifact kept per source (what a source's items were normalized with)
+ *   takes that source's fingerprint: its `sources[]` paths read that source
+ *   only, so changing one source leaves the others' artifacts standing.
  * - tests/config/derived.test.ts walks the schema: a config field that is
  *   neither covered by an artifact nor declared not derived fails it, so a new
  *   field can never silently keep stale decisions or files.
@@ -55,14 +58,28 @@ function valueAt(value: Json, path: readonly string[]): Json {
   return valueAt((value as Record<string, Json>)[head!], rest);
 }
 
-/** The parts of the config an artifact depends on, by its declared paths. */
-export function derivedInputs(config: Pick<Config, 'watch' | 'feeds' | 'sources' | 'curate' | 'normalize' | 'publish'>, artifact: DerivedArtifact): Record<string, Json> {
-  return Object.fromEntries(DERIVED[artifact].map((path) => [path, valueAt(config, path.split('.'))]));
+type DerivedFrom = Pick<Config, 'watch' | 'feeds' | 'sources' | 'curate' | 'normalize' | 'publish'>;
+
+/** The config as one source's artifact sees it: its `sources` list holds that source only. */
+function sourceView(config: DerivedFrom, source: string): DerivedFrom {
+  const own = config.sources.filter((s) => s.name === source);
+  if (!own.length) throw new Error(`no source named "${source}" in the config`);
+  return { ...config, sources: own };
 }
 
-/** A fingerprint of what an artifact depends on: the same exactly when those config paths (and infrawire's version) are the same. */
-export function fingerprint(config: Parameters<typeof derivedInputs>[0], artifact: DerivedArtifact): string {
+/** The parts of the config an artifact depends on, by its declared paths (of one source's view when `source` is given). */
+export function derivedInputs(config: DerivedFrom, artifact: DerivedArtifact, source?: string): Record<string, Json> {
+  const view = source === undefined ? config : sourceView(config, source);
+  return Object.fromEntries(DERIVED[artifact].map((path) => [path, valueAt(view, path.split('.'))]));
+}
+
+/**
+ * A fingerprint of what an artifact depends on: the same exactly when those
+ * config paths (and infrawire's version) are the same. With `source`, the
+ * fingerprint of that source's artifact (see the rules above).
+ */
+export function fingerprint(config: DerivedFrom, artifact: DerivedArtifact, source?: string): string {
   return createHash('sha256')
-    .update(JSON.stringify([VERSION, artifact, derivedInputs(config, artifact)]))
+    .update(JSON.stringify([VERSION, artifact, derivedInputs(config, artifact, source)]))
     .digest('base64url');
 }

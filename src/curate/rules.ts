@@ -118,7 +118,8 @@ function figureTerm(t: Extract<SimpleTermConfig, { figure: string }>, weight: nu
   const fits = (f: Figure) =>
     f.kind === t.figure &&
     (t.unit === undefined || f.unit.toLowerCase() === t.unit.toLowerCase()) &&
-    (t.atLeast === undefined || f.value >= t.atLeast) &&
+    // A range fits when it reaches into the bounds.
+    (t.atLeast === undefined || (f.max ?? f.value) >= t.atLeast) &&
     (t.atMost === undefined || f.value <= t.atMost);
   return {
     label,

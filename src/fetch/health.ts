@@ -9,9 +9,7 @@
  *   so a long outage is never silent. Pure: the clock is an argument.
  */
 import type { LoadedConfig } from '../config/index.js';
-import type { SourceState } from '../model/index.js';
-
-export type SourceHealthState = 'ok' | 'not-modified' | 'failing' | 'moved' | 'gone' | 'never-checked';
+import type { SourceHealthState, SourceState } from '../model/index.js';
 
 export interface SourceHealth {
   name: string;

@@ -35,15 +35,26 @@ export interface Faq {
   generated?: boolean;
 }
 
+/** What a percentage measures, read from the words around it; `percent` when they do not say. */
+export type PercentMeasure = 'growth' | 'decline' | 'stake' | 'share' | 'margin' | 'utilisation' | 'percent';
+
 /** A key figure stated in the article, normalized so rules can compare it. */
 export interface Figure {
   kind: 'money' | 'power' | 'compute' | 'percent';
-  /** In base units: US dollars (or the stated currency's units) for money, watts for power, a count for compute, percent for percent. */
+  /** In base units: US dollars (or the stated currency's units) for money, watts for power, a count for compute, percent for percent. A range's lower bound. */
   value: number;
+  /** A range's upper bound ("$60–65 billion": value 60e9, max 65e9); absent for a single value. */
+  max?: number;
   /** `USD`, `EUR`, `GBP`… for money; `W` for power; the device (e.g. `H100`) or `GPU` for compute; `%` for percent. */
   unit: string;
-  /** The figure as the article wrote it, e.g. "$14.6 billion". */
+  /** A rate's denominator as written: "GPU-hour" for "$3.10 per GPU-hour", "kWh" for "$0.08/kWh", "rack" for "130 kW per rack". */
+  per?: string;
+  /** Percentages only: what the percentage measures. */
+  measure?: PercentMeasure;
+  /** The figure as the article wrote it, e.g. "$60-$65 billion", "1,200 megawatts". */
   text: string;
+  /** The figure as published, units normalized: "$60–65 billion", "1.2 GW", "100,000 H100 GPUs", "$3.10 per GPU-hour". */
+  display: string;
 }
 
 /** Another outlet's report of the same story, merged into this entry by curation. */
@@ -104,7 +115,9 @@ export interface Article {
   faqs: Faq[];
   /** Categories the source attached to the item (plain text). */
   categories: string[];
-  /** Key figures (money, power, compute, percentages); filled by `normalize`. */
+  /** The language the source says the item is in (BCP 47 tag), when it says; numbers are read by it. */
+  language?: string;
+  /** At most the 8 most salient key figures (money, power, compute, percentages), most salient first; filled by `normalize`. */
   figures: Figure[];
   /** Other outlets' reports of the same story; filled by `curate` when it merges a story cluster. */
   related: RelatedReport[];

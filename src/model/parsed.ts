@@ -48,6 +48,12 @@ export interface ParsedItem {
   enclosures?: ParsedMedia[];
   /** Candidates for the entry's image, best first (media:thumbnail, Media RSS images, itunes:image, JSON Feed image, image enclosures). */
   images?: ParsedMedia[];
+  /**
+   * The language the item is written in (a BCP 47 tag as the source wrote it):
+   * the body's or entry's xml:lang, the item's dc:language, else the feed's
+   * (RSS <language>, dc:language, xml:lang; JSON Feed `language`).
+   */
+  language?: string;
 }
 
 export interface ParsedFeed {
@@ -56,6 +62,8 @@ export interface ParsedFeed {
   link?: string;
   /** RSS <ttl>: minutes the publisher asks readers to wait between checks. */
   ttlMinutes?: number;
+  /** The feed's language (RSS <language>, dc:language, xml:lang; JSON Feed `language`), a BCP 47 tag; items inherit it. */
+  language?: string;
   /** Feed-level metadata, where the format has it: Atom id, the feed's authors (names), raw date strings. */
   id?: string;
   authors?: string[];

@@ -6,6 +6,21 @@
 
 export type SourceOutcome = 'ok' | 'not-modified' | 'failed' | 'gone';
 
+/**
+ * What a source's stored state says it is now, the most urgent first
+ * (fetch/health.ts decides it): gone (410, no longer polled), failing, moved
+ * (permanently, config.json should follow), not-modified, ok; never-checked
+ * before its first poll.
+ */
+export type SourceHealthState = 'gone' | 'failing' | 'moved' | 'not-modified' | 'ok' | 'never-checked';
+
+/**
+ * A source's condition as the daemon logs its changes (schedule/daemon.ts):
+ * its health state, where not-modified is a kind of ok, failing past
+ * `fetch.failingAlertHours` is news of its own, and a source not polled yet is new.
+ */
+export type SourceCondition = 'new' | 'ok' | 'failing' | 'failing-too-long' | 'moved' | 'gone';
+
 export interface SourceState {
   name: string;
   /** The URL fetched next (a permanent redirect changes it). */

@@ -32,8 +32,9 @@ export function cleanBodyBlocks(blocks: readonly string[]): string[] {
 /** The text of summary markup without its boilerplate. */
 function summaryText(html: string): string {
   if (!looksLikeHtml(html)) return withoutBoilerplateBlocks(htmlToBlocks(html)).join(' ');
-  const doc = parseHtml(html);
-  return (removeBoilerplate(doc) ? renderedBlocks(doc, renderHtml(doc)) : documentBlocks(doc, html)).join(' ');
+  const parsed = parseHtml(html);
+  const { doc } = parsed;
+  return (removeBoilerplate(doc) ? renderedBlocks(doc, renderHtml(doc)) : documentBlocks(parsed, html)).join(' ');
 }
 
 /**

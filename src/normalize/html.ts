@@ -15,6 +15,8 @@
  * - Never throw: broken markup from a feed is normal, and htmlparser2 is forgiving.
  *   Descriptions are often truncated mid-tag; a tag cut off at the end is dropped
  *   (as browsers do) instead of leaking its name into the text.
+ * - Code is not prose: `blocksOutsideCode` gives a document's text without its
+ *   `code`, `pre`, `kbd` and `samp` elements (figures are read from it).
  * - Parse once: a DOM already in hand is walked (`documentBlocks`,
  *   `renderedBlocks`) with the same block rules the tokenizer callbacks use, and
  *   gives exactly what parsing its markup again would; where it might not (raw
@@ -69,6 +71,8 @@ const NON_SPACE = /\S/;
  * `__name` property definition under tsx.
  */
 class BlockBuilder {
+  constructor(private readonly dropped: ReadonlySet<string> = DROPPED_TAGS) {}
+
   private readonly done: string[] = [];
   private current = '';
   private dropDepth = 0;
@@ -83,7 +87,7 @@ class BlockBuilder {
   }
 
   onopentag(name: string): void {
-    if (DROPPED_TAGS.has(name)) this.dropDepth++;
+    if (this.dropped.has(name)) this.dropDepth++;
     if (this.dropDepth > 0) return;
     if (BLOCK_TAGS.has(name)) this.flush();
     else if (SPACING_TAGS.has(name)) this.current += ' ';
@@ -97,7 +101,7 @@ class BlockBuilder {
   }
 
   onclosetag(name: string): void {
-    if (DROPPED_TAGS.has(name)) {
+    if (this.dropped.has(name)) {
       this.dropDepth = Math.max(0, this.dropDepth - 1);
       return;
     }
@@ -128,9 +132,9 @@ function parseBlocks(html: string): string[] {
   return builder.blocks();
 }
 
-/** Feeds a DOM to the block rules in document order, as the tokenizer would (iterative: hostile nesting is deep). */
-function walkBlocks(nodes: AnyNode | readonly AnyNode[]): string[] {
-  const builder = new BlockBuilder();
+/** Feeds a DOM to the block rules in document order, as the tokenizer would (iterative: hostile nesting is deep); `dropped`: elements whose content gives no text. */
+function walkBlocks(nodes: AnyNode | readonly AnyNode[], dropped?: ReadonlySet<string>): string[] {
+  const builder = new BlockBuilder(dropped);
   type Step = { node: AnyNode; closing: boolean };
   const stack: Step[] = (Array.isArray(nodes) ? [...nodes] : [nodes as AnyNode]).reverse().map((node) => ({ node, closing: false }));
   for (let step = stack.pop(); step; step = stack.pop()) {
@@ -177,10 +181,10 @@ export function reparsesTheSame(nodes: AnyNode | readonly AnyNode[]): boolean {
   return true;
 }
 
-/** `htmlToBlocks(markup)` for the document `parseHtml(markup)` returned, before any change to it: walked, not parsed again. */
-export function documentBlocks(doc: Document, markup: string): string[] {
-  if (!looksLikeHtml(markup) || TRUNCATED_TAG.test(markup) || flattened.has(doc)) return htmlToBlocks(markup);
-  return walkBlocks(doc);
+/** `htmlToBlocks(markup)` for what `parseHtml(markup)` returned, before any change to its document: walked, not parsed again. */
+export function documentBlocks(parsed: ParsedHtml, markup: string): string[] {
+  if (!looksLikeHtml(markup) || TRUNCATED_TAG.test(markup) || parsed.flattened) return htmlToBlocks(markup);
+  return walkBlocks(parsed.doc);
 }
 
 /** `htmlToBlocks(rendered)`, where `rendered` is the markup the nodes render to: walked when parsing it again would give the same nodes. */
@@ -239,9 +243,6 @@ export function htmlToText(html: string): string {
  */
 export const MAX_ELEMENT_DEPTH = 256;
 
-/** Documents `parseHtml` had to flatten: their walk is not what the tokenizer reads (`documentBlocks`). */
-const flattened = new WeakSet<Document>();
-
 /**
  * htmlparser2's DOM builder with nesting capped at MAX_ELEMENT_DEPTH: an element
  * that would be deeper is attached beside the deepest ones (as Blink does), and
@@ -260,12 +261,18 @@ class DepthCappedHandler extends DomHandler {
   }
 }
 
+/** A DOM of some markup, and whether its nesting had to be capped. */
+export interface ParsedHtml {
+  doc: Document;
+  /** Elements were moved up to cap the nesting: walking `doc` is not what the tokenizer reads (`documentBlocks` parses instead). */
+  flattened: boolean;
+}
+
 /** A DOM of the markup, for the stages that must remove or rewrite elements (FAQ forms, sanitizing); nesting capped (MAX_ELEMENT_DEPTH). */
-export function parseHtml(html: string): Document {
+export function parseHtml(html: string): ParsedHtml {
   const handler = new DepthCappedHandler();
   new Parser(handler, { decodeEntities: true }).end(html);
-  if (handler.flattened) flattened.add(handler.root);
-  return handler.root;
+  return { doc: handler.root, flattened: handler.flattened };
 }
 
 /** The DOM back to markup; characters stay characters (no entity encoding beyond what markup needs). */
@@ -364,6 +371,16 @@ export function isMarkupText(text: string): boolean {
   return paired;
 }
 
+/** Elements whose text is code or program output, not prose: a number in them is no figure. */
+const CODE_TEXT_TAGS = ['code', 'pre', 'kbd', 'samp'];
+const DROPPED_WITH_CODE: ReadonlySet<string> = new Set([...DROPPED_TAGS, ...CODE_TEXT_TAGS]);
+
+/** The document's blocks without the text of code elements (`code`, `pre`, `kbd`, `samp`); undefined when it has none (its blocks are then all prose). */
+export function blocksOutsideCode(doc: Document): string[] | undefined {
+  if (!DomUtils.existsOne((element) => CODE_TEXT_TAGS.includes(element.name), doc.children)) return undefined;
+  return walkBlocks(doc, DROPPED_WITH_CODE);
+}
+
 /** Elements that show escaped markup as code on purpose (a post that is one HTML snippet stays a snippet). */
 const CODE_ELEMENTS = new Set(['pre', 'code', 'xmp', 'samp', 'kbd', 'textarea', 'script', 'style']);
 
@@ -373,7 +390,7 @@ export function unescapeTwiceEscaped(html: string): string {
   if (!html.includes('&lt;')) return html;
   let text: string;
   if (looksLikeHtml(html)) {
-    const doc = parseHtml(html);
+    const { doc } = parseHtml(html);
     if (DomUtils.existsOne((element) => CODE_ELEMENTS.has(element.name), doc.children)) return html;
     text = DomUtils.textContent(doc);
   } else text = decodeEntities(html);

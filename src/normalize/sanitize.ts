@@ -75,7 +75,7 @@ export function removeHiddenAndIframeContent(doc: Document): void {
 }
 
 export function sanitizeBodyHtml(html: string, options: SanitizeOptions = {}): string {
-  const doc = parseHtml(html);
+  const { doc } = parseHtml(html);
   removeHiddenAndIframeContent(doc);
   return sanitizeRendered(renderHtml(doc), options);
 }

@@ -22,6 +22,8 @@
  * - Bodies and summaries are read clean (clean.ts): markup escaped twice as
  *   markup, without boilerplate or an excerpt the full content repeats; a
  *   summary the source cut ends in "…".
+ * - Key figures (figures.ts) are read in the item's language from the title,
+ *   the summary, the body's prose (never its code) and the FAQ answers.
  * - Enclosures and the entry image come from the item's media, else the
  *   sanitized body's first meaningful image (media.ts).
  * - Repeated guids inside one feed must not collapse different stories:
@@ -33,9 +35,9 @@ import type { Article, Faq, ParsedItem, SourceRef } from '../model/index.js';
 import { xmlSafe } from '../model/text.js';
 import { opensFaqSection, splitFaq } from './faq.js';
 import { cutFromFaqHeading, parseHtml, removeBareFaqHeadings, removeBlocksWithText, renderHtml, takeHtmlFaqs, uniqueFaqs } from './faqHtml.js';
-import { extractFigures } from './figures.js';
+import { keyFigures } from './figures.js';
 import { generateFaqs } from './generatedFaq.js';
-import { documentBlocks, htmlToBlocks, htmlToText, looksLikeHtml, renderedBlocks, unescapeTwiceEscaped } from './html.js';
+import { blocksOutsideCode, documentBlocks, htmlToBlocks, htmlToText, looksLikeHtml, renderedBlocks, unescapeTwiceEscaped } from './html.js';
 import { cleanBodyBlocks, cleanBodyDocument, ledeOf, sourceSummary } from './clean.js';
 import { personName } from '../lib/people.js';
 import { canonicalUrl, entryId, identityUrl } from './url.js';
@@ -55,6 +57,8 @@ export interface NormalizeOptions {
   iframeHosts?: readonly string[];
   /** The guid the id is computed from, when it differs from the item's own (see `identityGuids`). */
   idGuid?: string;
+  /** `sourceBaseUrl(source)`, when the caller computed it once for a feed's items (else it is computed per item). */
+  sourceBase?: string;
 }
 
 /** The options for one source, from the config's `normalize` section and the source's own `timezone`. */
@@ -73,20 +77,16 @@ interface Body {
   paragraphs: string[];
   faqs: Faq[];
   bodyHtml?: string;
+  /** The paragraphs' text without code elements, when the body has any (figures are read from it; else from the paragraphs). */
+  prose?: string[];
 }
 
 const TITLE_FROM_BODY_MAX = 80;
 const TITLE_MAX = 300;
 
-/** The last source's base: a feed's items share their source. */
-let lastBase: { feedLink?: string; url: string; base: string } | undefined;
-
-/** The base relative links resolve against: the feed's home page, else the fetched URL. */
-function baseUrl(source: SourceRef): string {
-  if (lastBase?.feedLink !== source.feedLink || lastBase?.url !== source.url) {
-    lastBase = { feedLink: source.feedLink, url: source.url, base: (source.feedLink && canonicalUrl(source.feedLink, source.url)) || source.url };
-  }
-  return lastBase.base;
+/** The base relative links resolve against: the feed's home page, else the fetched URL. The same for all of a feed's items. */
+export function sourceBaseUrl(source: SourceRef): string {
+  return (source.feedLink && canonicalUrl(source.feedLink, source.url)) || source.url;
 }
 
 /** The item's own link: its `origLink` (the publisher's link behind a feed service's redirect), else its `link`, else a guid that is an absolute http(s) URL. */
@@ -158,8 +158,9 @@ function readBody(raw: string, options: NormalizeOptions, base: string | undefin
     const blocks = htmlToBlocks(raw);
     return { text: blocks.join(' '), ...splitFaq(cleanBodyBlocks(blocks)) };
   }
-  const doc = parseHtml(raw);
-  const text = withText ? documentBlocks(doc, raw).join(' ') : undefined;
+  const parsed = parseHtml(raw);
+  const { doc } = parsed;
+  const text = withText ? documentBlocks(parsed, raw).join(' ') : undefined;
   cleanBodyDocument(doc, raw);
   removeHiddenAndIframeContent(doc);
   const markupFaqs = takeHtmlFaqs(doc);
@@ -171,12 +172,14 @@ function readBody(raw: string, options: NormalizeOptions, base: string | undefin
   // JSON-LD often repeats a visible FAQ that has no FAQ heading: its text goes too.
   const faqTexts = new Set(faqs.flatMap((f) => [f.question, f.answer]));
   const removed = removeBlocksWithText(doc, faqTexts);
+  const prose = blocksOutsideCode(doc)?.filter((block) => !faqTexts.has(block));
   const bodyHtml = sanitizeDocument(doc, { baseUrl: base, iframeHosts: options.iframeHosts }, cut || removed ? undefined : rendered);
   return {
     ...(text !== undefined ? { text } : {}),
     paragraphs: split.paragraphs.filter((p) => !faqTexts.has(p)),
     faqs,
     ...(bodyHtml ? { bodyHtml } : {}),
+    ...(prose ? { prose } : {}),
   };
 }
 
@@ -220,7 +223,7 @@ export function toArticle(item: ParsedItem, source: SourceRef, firstSeen: Date, 
 /** `toArticle` plus the parsed source dates (see `redated`). */
 export function normalizeItem(parsed: ParsedItem, source: SourceRef, firstSeen: Date, options: NormalizeOptions = {}): NormalizedItem | undefined {
   const item = withoutXmlInvalid(parsed);
-  const base = baseUrl(source);
+  const base = options.sourceBase ?? sourceBaseUrl(source);
   const raw = firstNonBlank(item.contentHtml, item.summaryHtml);
   // Markup escaped twice is read as the markup it is (html.ts).
   const body = unescapeTwiceEscaped(raw);
@@ -231,7 +234,7 @@ export function normalizeItem(parsed: ParsedItem, source: SourceRef, firstSeen: 
   // An item with neither title nor body is skipped before its body is read (that is the costly part).
   if (!ownTitle && !raw.trim()) return undefined;
   const ownSummary = summaryHtml ? htmlToText(summaryHtml) : '';
-  const { text: bodyText, paragraphs, faqs, bodyHtml } = readBody(body, options, htmlBase, !ownTitle || ownSummary !== '');
+  const { text: bodyText, paragraphs, faqs, bodyHtml, prose } = readBody(body, options, htmlBase, !ownTitle || ownSummary !== '');
   // A title is a line, not a document: a hostile 1 MB title is cut like a summary.
   // An untitled item shows the start of its clean text, but its id keeps the title its raw body always gave.
   const rawTitle = ownTitle || toSummary((body === raw ? bodyText : htmlToText(raw)) ?? '', TITLE_FROM_BODY_MAX);
@@ -258,7 +261,8 @@ export function normalizeItem(parsed: ParsedItem, source: SourceRef, firstSeen: 
     ...(bodyHtml ? { bodyHtml } : {}),
     faqs: ownFaqs,
     categories: uniqueTexts(item.categories, htmlToText),
-    figures: extractFigures([title, summary, ...paragraphs, ...faqs.map((f) => f.answer)]),
+    ...(item.language ? { language: item.language } : {}),
+    figures: keyFigures({ title, lede: prose && summary === ledeOf(paragraphs.join(' ')) ? ledeOf(prose.join(' ')) : summary, body: [...(prose ?? paragraphs), ...faqs.map((f) => f.answer)], language: item.language }),
     related: [],
     keywords: [],
     ...articleMedia(item.enclosures, item.images, bodyHtml),

@@ -5,11 +5,13 @@
  * URL or, as some publishers write it, by the bare number (`"1.1"`, `1.0`); ignore
  * fields of the wrong type instead of failing the whole feed; an item that is not
  * an object is kept as an empty item, so it is counted as skipped, not lost; an
- * object without such a `version` and an `items` array is not a feed.
+ * object without such a `version` and an `items` array is not a feed. An item's
+ * `language` (1.1) is its own, else the feed's; only well-formed tags count.
  * `attachments`, `image` and `banner_image` are read by media.ts, relative URLs
  * against the feed's home page (else its feed_url).
  */
 import type { ParsedFeed, ParsedItem } from '../model/index.js';
+import { languageTag } from '../lib/language.js';
 import { httpUrl } from '../lib/url.js';
 import { ParseError } from './errors.js';
 import { jsonItemMedia } from './media.js';
@@ -25,10 +27,11 @@ function authorNames(item: Json): string[] {
 }
 
 /** `base`: the feed's home page, which relative media URLs resolve against. */
-function toItem(raw: unknown, base: string | undefined): ParsedItem {
+function toItem(raw: unknown, feedLanguage: string | undefined, base: string | undefined): ParsedItem {
   const item = obj(raw);
   if (!item) return { authors: [], categories: [] };
   const id = item.id;
+  const language = languageTag(item.language) ?? feedLanguage;
   return {
     guid: typeof id === 'number' ? String(id) : str(id),
     link: str(item.url) ?? str(item.external_url),
@@ -40,6 +43,7 @@ function toItem(raw: unknown, base: string | undefined): ParsedItem {
     authors: authorNames(item),
     categories: Array.isArray(item.tags) ? item.tags.filter((t): t is string => typeof t === 'string') : [],
     ...jsonItemMedia(item, (ref) => httpUrl(ref, base)),
+    ...(language ? { language } : {}),
   };
 }
 
@@ -67,10 +71,12 @@ export function parseJsonFeed(text: string): ParsedFeed {
   }
   const homePage = str(feed.home_page_url) ?? str(feed.feed_url);
   const base = homePage === undefined ? undefined : httpUrl(homePage);
+  const language = languageTag(feed.language);
   return {
     format: 'json',
     title: str(feed.title),
     link: str(feed.home_page_url),
-    items: feed.items.map((item) => toItem(item, base)),
+    ...(language ? { language } : {}),
+    items: feed.items.map((item) => toItem(item, language, base)),
   };
 }

@@ -53,6 +53,8 @@ const FEED_RAW = {
   dctermsIssued: 'dcterms:issued',
   dctermsCreated: 'dcterms:created',
   dctermsModified: 'dcterms:modified',
+  language: 'language',
+  dcLanguage: 'dc:language',
 } as const;
 
 /** Item-level elements requested raw (see FEED_RAW); `$` is the item element's attributes. */
@@ -83,6 +85,7 @@ const ITEM_RAW = {
   dctermsIssued: 'dcterms:issued',
   dctermsCreated: 'dcterms:created',
   dctermsModified: 'dcterms:modified',
+  dcLanguage: 'dc:language',
   // Feedburner's copy of the publisher's link, when `link` is its feedproxy redirect (always written with this prefix).
   origLink: 'feedburner:origLink',
   // Media: RSS enclosures, every link (Atom's rel="enclosure"), Media RSS and iTunes elements (media.ts reads them).

@@ -19,6 +19,10 @@
  *   issued, then created; updated from Atom updated/modified, lastBuildDate and
  *   dc:date (channels), dcterms:modified.
  * - Fields are copied out as plain strings; no parser object outlives the call.
+ * - Language (normalize reads numbers by it): the innermost statement wins, as
+ *   xml:lang is inherited: the body element's xml:lang, the item's dc:language, its
+ *   xml:lang, then the feed's dc:language, RSS <language>, the feed element's and
+ *   the root's xml:lang. Only well-formed tags count (lib/language.ts).
  * - Enclosures and image candidates (RSS, Atom, Media RSS, iTunes) are read by media.ts.
  * - xml:base (RFC 3986 resolution, XML Base) is inherited: the document URL, then
  *   the root element, the feed/channel element, the entry/item, then the element the
@@ -38,6 +42,7 @@ import { ParseError } from './errors.js';
 import { cdfAsRss, cdfAttributes } from './cdf.js';
 import { escapeInlineMarkup } from './inlineMarkup.js';
 import { elementNameNormalizer, feedPrefixes } from './names.js';
+import { languageTag } from '../lib/language.js';
 import { personName } from '../lib/people.js';
 import { balanceTags } from './lenient.js';
 import { atomLinkHrefFromText } from './repair.js';
@@ -148,12 +153,29 @@ function atomBodyHtml(value: string | undefined, raw: Node): string | undefined 
   return paragraphs.length > 1 ? paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('') : escapeHtml(value);
 }
 
-/** The xml:base attribute of a raw element (or of the first of a list), if any. */
-function xmlBaseOf(node: Node): string | undefined {
+/** An xml: attribute (`xml:base`, `xml:lang`) of a raw element (or of the first of a list, or of an attributes node), if any. */
+function xmlAttributeOf(node: Node, name: 'xml:base' | 'xml:lang'): string | undefined {
   const first = Array.isArray(node) ? node[0] : node;
   const attrs = first && typeof first === 'object' ? (first as { $?: unknown }).$ ?? first : undefined;
-  const value = attrs && typeof attrs === 'object' ? (attrs as Record<string, unknown>)['xml:base'] : undefined;
+  const value = attrs && typeof attrs === 'object' ? (attrs as Record<string, unknown>)[name] : undefined;
   return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+}
+
+function xmlBaseOf(node: Node): string | undefined {
+  return xmlAttributeOf(node, 'xml:base');
+}
+
+/**
+ * The language of the innermost of `elements` (outermost first) that states one:
+ * its xml:lang, or for an item or feed its dc:language or RSS <language> element.
+ */
+function languageIn(elements: (Node | { lang: Node })[]): string | undefined {
+  let language: string | undefined;
+  for (const element of elements) {
+    const own = element && typeof element === 'object' && 'lang' in element ? languageTag(lastText(element.lang)) : languageTag(xmlAttributeOf(element, 'xml:lang'));
+    if (own) language = own;
+  }
+  return language;
 }
 
 /**
@@ -192,6 +214,8 @@ interface Bases {
   feedElement: Node;
   /** RSS 1.0: items are the root's children, outside the channel. */
   itemsOutsideFeedElement: boolean;
+  /** The feed's language (see `languageIn`), which its items inherit. */
+  language?: string;
 }
 
 /** The elements whose xml:base is in force for an item, outermost first. */
@@ -199,10 +223,15 @@ function itemScope(bases: Bases, item: ItemRaw): Node[] {
   return [bases.root, ...(bases.itemsOutsideFeedElement ? [] : [bases.feedElement]), item.attrs];
 }
 
-/** The root element's xml:base as a node, read from its start tag (rss-parser hands over the channel, not the root). */
-function rootBaseNode(xml: string): Node {
-  const value = /\sxml:base\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(rootElement(xml)?.attrs ?? '');
-  return value ? { 'xml:base': decodeEntities(value[1] ?? value[2]!) } : undefined;
+/** The root element's xml:base and xml:lang as a node, read from its start tag (rss-parser hands over the channel, not the root). */
+function rootAttributesNode(xml: string): Node {
+  const attrs = rootElement(xml)?.attrs ?? '';
+  const node: Record<string, string> = {};
+  for (const name of ['xml:base', 'xml:lang']) {
+    const value = new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(attrs);
+    if (value) node[name] = decodeEntities(value[1] ?? value[2]!);
+  }
+  return Object.keys(node).length ? node : undefined;
 }
 
 /** An RSS guid that is a permalink (isPermaLink is not "false") and an http(s) URL: the item's link when it has none (RSS 2.0). */
@@ -244,12 +273,15 @@ function toItem(item: RssParserItem, format: FeedFormat, bases: Bases, feedAutho
   const link = text(item.link) ?? cdf.href ?? (isAtom ? undefined : permalinkGuid(raw));
   const authors = authorsOf(raw);
   const dates = datesOf(raw, isAtom, 'item');
+  const hasEncoded = encoded !== undefined;
+  const body = bodyElement(raw, hasEncoded, content !== undefined);
+  const language = languageIn([raw.attrs, { lang: raw.dcLanguage }, body]) ?? bases.language;
   return {
     guid: text(item.guid) ?? text(item.id) ?? text(item.rdfAbout),
     // A relative link is relative to the item's xml:base, else to the document (RFC 3986 5.1).
     link: absoluteIn(link, itemBase),
     origLink: absoluteIn(text(raw.origLink), itemBase),
-    baseUrl: xmlBaseChain(bases.document, [...itemScope(bases, raw), bodyElement(raw, encoded !== undefined, content !== undefined)]),
+    baseUrl: xmlBaseChain(bases.document, [...itemScope(bases, raw), body]),
     title: titleHtml(raw.title, item.title, atom10) ?? lastText(raw.mediaTitle),
     // RSS: content:encoded is the body and description the summary; Atom: content and summary.
     contentHtml: encoded ?? content ?? summary ?? text(raw.abstract),
@@ -261,6 +293,7 @@ function toItem(item: RssParserItem, format: FeedFormat, bases: Bases, feedAutho
     categories: categoriesOf(raw),
     // Media URLs resolve like the link: against the item's base (media.ts).
     ...xmlItemMedia(raw, (ref) => httpUrl(ref, itemBase)),
+    ...(language ? { language } : {}),
   };
 }
 
@@ -322,10 +355,11 @@ export async function parseXmlFeed(xml: string, format: FeedFormat, documentUrl?
   const bases: Bases = {
     document: documentUrl ? httpUrl(documentUrl, undefined) : undefined,
     // Atom's and CDF's feed element is the root itself.
-    root: format === 'rss2' || format === 'rss1' ? rootBaseNode(xml) : undefined,
+    root: format === 'rss2' || format === 'rss1' ? rootAttributesNode(xml) : undefined,
     feedElement: raw.attrs,
     itemsOutsideFeedElement: format === 'rss1',
   };
+  bases.language = languageIn([bases.root, raw.attrs, { lang: raw.language }, { lang: raw.dcLanguage }]);
   const authors = authorsOf(raw);
   const cdf = format === 'cdf' ? cdfAttributes(raw.attrs) : {};
   // Atom 1.0 (its namespace on the root), where a text construct's type is meant.
@@ -336,6 +370,7 @@ export async function parseXmlFeed(xml: string, format: FeedFormat, documentUrl?
     title: titleHtml(raw.title, feed.title, atom10),
     link: absoluteIn(text(feed.link) ?? cdf.href, xmlBaseChain(bases.document, [bases.root, bases.feedElement]) ?? bases.document),
     ttlMinutes: positiveInteger(text(feed.ttl)),
+    ...(bases.language ? { language: bases.language } : {}),
     ...(isAtom && text(raw.id) ? { id: text(raw.id) } : {}),
     ...(authors.length ? { authors } : {}),
     published: dates.published,

@@ -14,7 +14,7 @@
  * - A fresh poll (a dry run) ignores validators, the body hash and known
  *   items, so every item is parsed and decided.
  */
-import type { LoadedConfig, SourceConfig } from '../config/index.js';
+import { fingerprint, type LoadedConfig, type SourceConfig } from '../config/index.js';
 import { duePolicyFromConfig, fetchSource, healthNotice, nextCheckAt, sourceHealth, type CacheHeaders, type FetchResult } from '../fetch/index.js';
 import type { SourceOutcome, SourceReport, SourceState } from '../model/index.js';
 import { normalizeOptions } from '../normalize/index.js';
@@ -112,7 +112,7 @@ export async function pollSource(config: LoadedConfig, store: Store, src: Source
   try {
     const options = normalizeOptions(config.normalize, src);
     const known: KnownInputs = mode.fresh ? new Map() : await knownInputs(config, store, src, rules, mode.seenAt);
-    const job = { source: src.name, body: fetched.body, contentType: fetched.contentType, url: fetched.url, maxItems: config.fetch.maxItems, now: mode.seenAt.toISOString(), options, known: [...known.keys()] };
+    const job = { source: src.name, body: fetched.body, contentType: fetched.contentType, url: fetched.url, maxItems: config.fetch.maxItems, now: mode.seenAt.toISOString(), options, normalizedWith: fingerprint(config, 'normalized', src.name), known: [...known.keys()] };
     const parsed = await mode.pool.run(job);
     report.format = parsed.format;
     if (parsed.truncated !== undefined) report.truncated = parsed.truncated;

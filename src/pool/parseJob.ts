@@ -17,7 +17,9 @@
  *   wrong); the caller puts them on the source's report.
  * - Known items are not normalized again: each item's `inputHash` covers
  *   everything its Article is made from but the poll time (the parsed item,
- *   the id guid, the source, the normalize options, the infrawire version),
+ *   the id guid, the source, and `normalizedWith`: the source's fingerprint of
+ *   the `normalized` artifact in config/derived.ts, which covers the normalize
+ *   options and infrawire's version),
  *   and an item whose hash is in `job.known` (the caller's stored articles
  *   that are still exactly what normalizing it would give) comes back as
  *   `known`. A changed feed body is usually one new item over many old ones.
@@ -28,9 +30,8 @@
  * - A document read only after repairs (parse/lenient.ts) says so: `repaired`.
  */
 import { createHash } from 'node:crypto';
-import { VERSION } from '../model/version.js';
 import type { FeedFormat, ParsedFeed, ParsedItem, SourceRef } from '../model/index.js';
-import { htmlToText, identityGuids, normalizeItem, parseDate, resolveDates, type NormalizedItem, type NormalizeOptions } from '../normalize/index.js';
+import { htmlToText, identityGuids, normalizeItem, parseDate, resolveDates, sourceBaseUrl, type NormalizedItem, type NormalizeOptions } from '../normalize/index.js';
 import { parseFeed } from '../parse/index.js';
 
 export interface ParseJob {
@@ -44,6 +45,12 @@ export interface ParseJob {
   /** The time this poll happened (ISO): dates missing or too far ahead become it. */
   now: string;
   options: NormalizeOptions;
+  /**
+   * What `options` were made from: `fingerprint(config, 'normalized', source)`
+   * (config/derived.ts), computed where the config is; the items' input hashes
+   * cover it instead of a list of settings of their own.
+   */
+  normalizedWith: string;
   /** Input hashes of items whose stored article stands (see the rules above): those items are not normalized. */
   known?: readonly string[];
 }
@@ -89,8 +96,10 @@ export async function parseAndNormalize(job: ParseJob): Promise<ParseJobResult> 
   const idGuids = identityGuids(items);
   const known = new Set(job.known);
   // The feed's date changes with every build, so it is not part of what an item's hash covers.
-  const context = inputContext(source, job.options);
+  const context = inputContext(source, job.normalizedWith);
   const itemSource: SourceRef = { ...source, feedUpdated: feedUpdated(parsed, now, job.options) };
+  // Every item resolves its links against the same base: found once.
+  const options: NormalizeOptions = { ...job.options, sourceBase: sourceBaseUrl(source) };
   return {
     format: parsed.format,
     ...(feedTitle !== undefined ? { title: feedTitle } : {}),
@@ -104,7 +113,7 @@ export async function parseAndNormalize(job: ParseJob): Promise<ParseJobResult> 
       const inputHash = itemInputHash(item, context, idGuid);
       if (known.has(inputHash)) return { idGuid, inputHash, known: true };
       try {
-        const normalized = normalizeItem(item, itemSource, now, { ...job.options, idGuid });
+        const normalized = normalizeItem(item, itemSource, now, { ...options, idGuid });
         if (normalized) return { normalized, idGuid, inputHash };
         return { idGuid, inputHash, skipped: { item: itemName(item, index), reason: skipReason(item) } };
       } catch (err) {
@@ -132,9 +141,9 @@ function itemName(item: ParsedItem, index: number): string {
   return name ? `${index + 1} (${name.slice(0, 200)})` : String(index + 1);
 }
 
-/** What every item of one body is normalized with: the infrawire version, the source, the normalize options. */
-export function inputContext(source: SourceRef, options: NormalizeOptions): string {
-  return JSON.stringify([VERSION, source, options]);
+/** What every item of one body is normalized with: the source as the body gave it, and the fingerprint of the config it is normalized under. */
+export function inputContext(source: SourceRef, normalizedWith: string): string {
+  return JSON.stringify([normalizedWith, source]);
 }
 
 /**

@@ -18,7 +18,7 @@
 import type { Article, EntryImage } from '../model/index.js';
 import type { FeedEntry } from '../model/index.js';
 import { escapeHtml, xmlSafe } from '../lib/markup.js';
-import type { DocumentFrame, FeedDescription } from './renderFeeds.js';
+import type { DocumentFrame, FeedDescription } from './document.js';
 
 const attr = escapeHtml;
 

@@ -10,10 +10,17 @@
  * twice), body, key figures, FAQ (generated pairs visibly marked), "Also
  * reported by", source line.
  */
-import type { Article, Faq, Figure, RelatedReport } from '../model/index.js';
+import type { Article, Faq, Figure, PercentMeasure, RelatedReport } from '../model/index.js';
 import { escapeHtml, xmlSafe } from '../lib/markup.js';
 
-const FIGURE_KINDS: Record<Figure['kind'], string> = { money: 'Money', power: 'Power', compute: 'Compute', percent: 'Share' };
+const FIGURE_KINDS: Record<Figure['kind'], string> = { money: 'Money', power: 'Power', compute: 'Compute', percent: 'Percent' };
+const MEASURES: Record<PercentMeasure, string> = { growth: 'Growth', decline: 'Decline', stake: 'Stake', share: 'Share', margin: 'Margin', utilisation: 'Utilisation', percent: 'Percent' };
+
+/** "Growth: 12%", "Power: 1.2 GW": what the figure measures, then it as normalized (as written, for figures stored before `display`). */
+function figureLine(figure: Figure): string {
+  const label = figure.measure ? MEASURES[figure.measure] : FIGURE_KINDS[figure.kind];
+  return `${label}: ${(figure as Partial<Figure>).display ?? figure.text}`;
+}
 
 /** paragraphs.join(' '), joined only as far as `length` characters reach. */
 function opening(paragraphs: readonly string[], length: number): string {
@@ -51,7 +58,7 @@ function bodyPart(article: Article): string[] {
 
 function figuresPart(figures: readonly Figure[]): string[] {
   if (!figures.length) return [];
-  const items = figures.map((f) => `<li>${escapeHtml(FIGURE_KINDS[f.kind])}: ${escapeHtml(f.text)}</li>`);
+  const items = figures.map((f) => `<li>${escapeHtml(figureLine(f))}</li>`);
   return ['<h3>Key figures</h3>', '<ul>', ...items, '</ul>'];
 }
 

@@ -1,4 +1,5 @@
 export * from './html.js';
+export * from './document.js';
 export * from './renderFeeds.js';
 export * from './writeFeeds.js';
 export * from './atom.js';

@@ -23,7 +23,7 @@
 import type { Enclosure, FeedEntry } from '../model/index.js';
 import { xmlSafe } from '../lib/markup.js';
 import { UNKNOWN_MEDIA_TYPE } from '../lib/media.js';
-import type { DocumentFrame, FeedDescription } from './renderFeeds.js';
+import type { DocumentFrame, FeedDescription } from './document.js';
 
 export const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';
 

@@ -13,12 +13,12 @@
 import type { FeedConfig } from '../config/index.js';
 import type { Enclosure, FeedEntry } from '../model/index.js';
 import { mediumOf, UNKNOWN_MEDIA_TYPE } from '../lib/media.js';
-import { VERSION } from '../model/version.js';
 import { atomEntryParts, atomFrame, cdata, CDATA_END, CDATA_START, cdataInside, mediaThumbnail } from './atom.js';
 import { escapeHtml, xmlSafe } from '../lib/markup.js';
 import { entryContentHtml } from './html.js';
 import { jsonFeedFrame, jsonFeedItemParts } from './jsonFeed.js';
 import { rssChannelFrame } from './rssFeed.js';
+import { GENERATOR, type DocumentFrame, type FeedDescription } from './document.js';
 
 export interface FeedSite {
   /** Public base URL, no trailing slash. */
@@ -37,7 +37,6 @@ export interface RenderedFeed {
 export const FEED_FORMATS = { atom: '.atom', rss: '.rss', json: '.json' } as const;
 export type FeedFormatName = keyof typeof FEED_FORMATS;
 
-export const GENERATOR = { name: 'infrawire', uri: 'https://github.com/infrawire/infrawire', version: VERSION };
 /** The feed icon, served by the feed server. */
 export const ICON_PATH = '/icon.svg';
 
@@ -47,20 +46,6 @@ export function feedUrl(site: FeedSite, feed: string, ext: string): string {
 
 export function feedId(feed: string): string {
   return `tag:infrawire,2026:feed:${feed}`;
-}
-
-/** Everything a serializer needs to know about the feed itself. */
-export interface FeedDescription {
-  id: string;
-  title: string;
-  subtitle?: string;
-  /** The newest entry change (ISO UTC); for an empty feed, when infrawire first published it. */
-  updated: string;
-  author: string;
-  generator: typeof GENERATOR;
-  icon: string;
-  hub?: string;
-  links: { atom: string; rss: string; json: string; statusPage: string };
 }
 
 /** `firstPublished`: when infrawire first published this feed (ISO UTC), the `updated` of a feed with no entries yet. */
@@ -171,14 +156,6 @@ function rssItemParts({ article, keywords }: FeedEntry): [before: string, after:
 export function rssItemXml(entry: FeedEntry, contentHtml: string): string {
   const [before, after] = rssItemParts(entry);
   return `${before}${cdataInside(contentHtml)}${after}`;
-}
-
-/** A document as the text around its entries: `empty` when there are none, else head + entries (with `separator` between) + tail. */
-export interface DocumentFrame {
-  head: string;
-  separator: string;
-  tail: string;
-  empty: string;
 }
 
 /** The document's UTF-8 bytes in pieces (frame and entries), never joined: entries are kept encoded, so a publish copies no document. */

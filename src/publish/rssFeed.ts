@@ -23,7 +23,7 @@
 import { Feed, type FeedOptions } from 'feed';
 import { Parser } from 'htmlparser2';
 import { xmlSafe } from '../lib/markup.js';
-import type { DocumentFrame, FeedDescription } from './renderFeeds.js';
+import type { DocumentFrame, FeedDescription } from './document.js';
 
 /** The namespace of `content:encoded`, which every item renderFeeds.ts writes has. */
 export const CONTENT_NAMESPACE = 'http://purl.org/rss/1.0/modules/content/';

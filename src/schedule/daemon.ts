@@ -27,7 +27,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { ConfigError, loadConfig, type LoadedConfig } from '../config/index.js';
 import { Metrics } from '../metrics/index.js';
 import { closeSharedParsePools } from '../pool/index.js';
-import type { CycleSummary, Logger, SourceReport } from '../model/index.js';
+import type { CycleSummary, Logger, SourceCondition, SourceReport } from '../model/index.js';
 import { CycleMemory, feedSite, publishFeeds, recurate, runCycle } from '../pipeline/index.js';
 import { close, createFeedServer, cycleReach, healthReport, listen, unreachedLine, type CycleClock } from '../serve/index.js';
 import { openLockedStore, type LockedStore, type Store } from '../store/index.js';
@@ -82,24 +82,31 @@ export function summaryFields(s: CycleSummary): Record<string, unknown> {
 }
 
 /**
- * A source's condition in one word, from schedule/health.ts (the same words
+ * A source's condition in one word, from fetch/health.ts (the same words
  * `infrawire status` prints); "not-modified" is a kind of "ok", not a change.
  */
-export function sourceCondition(h: SourceHealth): string {
+export function sourceCondition(h: SourceHealth): SourceCondition {
   if (h.alert) return 'failing-too-long'; // crossing fetch.failingAlertHours is news once
-  return h.state === 'not-modified' ? 'ok' : h.state;
+  switch (h.state) {
+    case 'not-modified':
+      return 'ok';
+    case 'never-checked':
+      return 'new';
+    default:
+      return h.state;
+  }
 }
 
 export interface SourceChange {
   source: string;
-  from: string;
-  to: string;
+  from: SourceCondition;
+  to: SourceCondition;
   error?: string;
   movedTo?: string;
 }
 
 /** What changed between the conditions known before a cycle and the health after it. */
-export function sourceChanges(before: ReadonlyMap<string, string>, after: readonly SourceHealth[], reports: readonly SourceReport[]): SourceChange[] {
+export function sourceChanges(before: ReadonlyMap<string, SourceCondition>, after: readonly SourceHealth[], reports: readonly SourceReport[]): SourceChange[] {
   const polled = new Set(reports.map((r) => r.name));
   const changes: SourceChange[] = [];
   for (const h of after) {
@@ -189,10 +196,10 @@ interface Resources extends LockedStore {
   metrics: Metrics;
   memory: CycleMemory;
   /** Each source's condition when the daemon started (those checked before). */
-  conditions: Map<string, string>;
+  conditions: Map<string, SourceCondition>;
 }
 
-async function sourceConditions(config: LoadedConfig, store: Store): Promise<Map<string, string>> {
+async function sourceConditions(config: LoadedConfig, store: Store): Promise<Map<string, SourceCondition>> {
   const health = sourceHealths(config, await store.sources.statesFor(config.sources), new Date());
   return new Map(health.filter((h) => h.state !== 'never-checked').map((h) => [h.name, sourceCondition(h)]));
 }

@@ -15,7 +15,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ICON_PATH } from '../publish/index.js';
-import { safeFilePath, sendRepresentation, sendText, serveFile, CONTENT_TYPES } from './files.js';
+import { CompressedBodies, safeFilePath, sendRepresentation, sendText, serveFile, CONTENT_TYPES } from './files.js';
 import type { SourceHealth } from '../fetch/index.js';
 import type { HealthReport } from './health.js';
 import { sourcesOpml } from './opml.js';
@@ -47,8 +47,8 @@ function maxAgeOf(opts: FeedServerOptions): number {
   return Math.max(0, Math.floor(value));
 }
 
-function sendPage(req: IncomingMessage, res: ServerResponse, body: string, contentType: string, headers: Record<string, string> = NO_CACHE): void {
-  sendRepresentation(req, res, { body: Buffer.from(body), contentType, headers, compress: true });
+function sendPage(req: IncomingMessage, res: ServerResponse, compress: CompressedBodies, body: string, contentType: string, headers: Record<string, string> = NO_CACHE): void {
+  sendRepresentation(req, res, { body: Buffer.from(body), contentType, headers, compress });
 }
 
 function sendHealth(req: IncomingMessage, res: ServerResponse, opts: FeedServerOptions): void {
@@ -60,36 +60,38 @@ function sendHealth(req: IncomingMessage, res: ServerResponse, opts: FeedServerO
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 
-async function sendMetrics(req: IncomingMessage, res: ServerResponse, opts: FeedServerOptions): Promise<void> {
+async function sendMetrics(req: IncomingMessage, res: ServerResponse, opts: FeedServerOptions, compress: CompressedBodies): Promise<void> {
   if (!opts.metrics) return sendText(res, 404, 'not found\n');
-  sendPage(req, res, await opts.metrics.text(), opts.metrics.contentType());
+  sendPage(req, res, compress, await opts.metrics.text(), opts.metrics.contentType());
 }
 
-async function route(req: IncomingMessage, res: ServerResponse, opts: FeedServerOptions): Promise<void> {
+async function route(req: IncomingMessage, res: ServerResponse, opts: FeedServerOptions, compress: CompressedBodies): Promise<void> {
   const path = (req.url ?? '/').split('?')[0]!;
   const sources = opts.sources ?? [];
   if (path === '/') {
     const page = statusPage({ title: 'infrawire', baseUrl: opts.baseUrl ?? '', feeds: opts.feeds, sources, states: (await opts.sourceStates?.()) ?? [], health: opts.health?.() });
-    return sendPage(req, res, page, CONTENT_TYPES['.html']!);
+    return sendPage(req, res, compress, page, CONTENT_TYPES['.html']!);
   }
   if (path === '/healthz') return sendHealth(req, res, opts);
-  if (path === '/metrics') return sendMetrics(req, res, opts);
-  if (path === '/sources.opml') return sendPage(req, res, sourcesOpml('infrawire sources', sources), CONTENT_TYPES['.opml']!);
-  if (path === ICON_PATH) return sendPage(req, res, ICON_SVG, CONTENT_TYPES['.svg']!, { 'cache-control': 'public, max-age=86400' });
+  if (path === '/metrics') return sendMetrics(req, res, opts, compress);
+  if (path === '/sources.opml') return sendPage(req, res, compress, sourcesOpml('infrawire sources', sources), CONTENT_TYPES['.opml']!);
+  if (path === ICON_PATH) return sendPage(req, res, compress, ICON_SVG, CONTENT_TYPES['.svg']!, { 'cache-control': 'public, max-age=86400' });
   const m = path.match(/^\/feeds\/([^/]+)$/);
   const file = m ? safeFilePath(opts.dir, m[1]!) : undefined;
   if (!file) return sendText(res, 404, 'not found\n');
-  serveFile(req, res, file, { 'cache-control': `public, max-age=${maxAgeOf(opts)}` }, { compress: true });
+  serveFile(req, res, file, { 'cache-control': `public, max-age=${maxAgeOf(opts)}` }, { compress });
 }
 
 export function createFeedServer(opts: FeedServerOptions): Server {
+  // The server's own: what it compressed, for as long as it serves.
+  const compress = new CompressedBodies();
   return createServer((req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
       return sendText(res, 405, 'method not allowed\n');
     }
     Promise.resolve()
-      .then(() => route(req, res, opts))
+      .then(() => route(req, res, opts, compress))
       .catch((err) => {
         if (!res.headersSent) sendText(res, 500, `internal error: ${(err as Error).message}\n`);
         else res.destroy();

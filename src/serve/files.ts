@@ -14,8 +14,9 @@
  * - Compression (when the caller asks for it) follows Accept-Encoding: br,
  *   then gzip, else identity. Each encoding is its own representation with
  *   its own ETag ("…-br", "…-gzip") and `Vary: Accept-Encoding`, so caches
- *   and conditional requests never mix them up. Compressed bodies are cached
- *   by content hash, so an unchanged feed is compressed once.
+ *   and conditional requests never mix them up. Compressed bodies are kept by
+ *   content hash in the caller's `CompressedBodies` (one per server), so an
+ *   unchanged feed is compressed once.
  */
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
@@ -91,16 +92,21 @@ export function chooseEncoding(acceptEncoding: string | undefined): ContentCodin
 }
 
 const COMPRESSED_CACHE_SIZE = 32;
-const compressedCache = new Map<string, Buffer>();
 
-function compress(body: Buffer, etag: string, coding: Exclude<ContentCoding, 'identity'>): Buffer {
-  const key = `${coding}:${etag}`;
-  const cached = compressedCache.get(key);
-  if (cached) return cached;
-  const out = coding === 'br' ? brotliCompressSync(body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 9, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.byteLength } }) : gzipSync(body, { level: 9 });
-  if (compressedCache.size >= COMPRESSED_CACHE_SIZE) compressedCache.delete(compressedCache.keys().next().value!);
-  compressedCache.set(key, out);
-  return out;
+/** The last COMPRESSED_CACHE_SIZE compressed bodies, by encoding and content hash: a server keeps one for its life. */
+export class CompressedBodies {
+  private readonly bodies = new Map<string, Buffer>();
+
+  /** `body` (whose ETag is `etag`) in `coding`, compressed once. */
+  of(body: Buffer, etag: string, coding: Exclude<ContentCoding, 'identity'>): Buffer {
+    const key = `${coding}:${etag}`;
+    const cached = this.bodies.get(key);
+    if (cached) return cached;
+    const out = coding === 'br' ? brotliCompressSync(body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 9, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.byteLength } }) : gzipSync(body, { level: 9 });
+    if (this.bodies.size >= COMPRESSED_CACHE_SIZE) this.bodies.delete(this.bodies.keys().next().value!);
+    this.bodies.set(key, out);
+    return out;
+  }
 }
 
 export interface Representation {
@@ -108,8 +114,8 @@ export interface Representation {
   contentType: string;
   lastModified?: Date;
   headers?: Record<string, string>;
-  /** Negotiate br/gzip by Accept-Encoding. */
-  compress?: boolean;
+  /** Negotiate br/gzip by Accept-Encoding, keeping the compressed bodies here. */
+  compress?: CompressedBodies;
 }
 
 /** A modification time that is safe to send as Last-Modified: one from a second that has ended. */
@@ -131,13 +137,13 @@ export function sendRepresentation(req: IncomingMessage, res: ServerResponse, re
     res.writeHead(304, headers);
     return void res.end();
   }
-  const body = coding === 'identity' ? rep.body : compress(rep.body, baseTag, coding);
+  const body = coding === 'identity' || !rep.compress ? rep.body : rep.compress.of(rep.body, baseTag, coding);
   res.writeHead(200, { ...headers, 'content-length': body.byteLength });
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 
 /** Serve one file (already checked with safeFilePath); 404 when it does not exist. */
-export function serveFile(req: IncomingMessage, res: ServerResponse, path: string, extraHeaders: Record<string, string> = {}, opts: { compress?: boolean } = {}): void {
+export function serveFile(req: IncomingMessage, res: ServerResponse, path: string, extraHeaders: Record<string, string> = {}, opts: { compress?: CompressedBodies } = {}): void {
   let body: Buffer;
   let mtime: Date;
   try {

@@ -13,7 +13,7 @@
  *   external assets.
  */
 import { escapeHtml } from '../lib/markup.js';
-import type { SourceHealth } from '../fetch/index.js';
+import { isUnhealthy, type SourceHealth } from '../fetch/index.js';
 import { formatDuration, type HealthReport } from './health.js';
 
 export interface StatusFeed {
@@ -58,7 +58,7 @@ export type HealthClass = 'ok' | 'failing' | 'pending';
 
 export function healthClass(health: SourceHealth | undefined): HealthClass {
   if (!health || health.state === 'never-checked') return 'pending';
-  return health.state === 'failing' || health.state === 'gone' ? 'failing' : 'ok';
+  return isUnhealthy(health) ? 'failing' : 'ok';
 }
 
 function healthText(health: SourceHealth | undefined): string {

@@ -111,8 +111,8 @@ describe('scores and decisions', () => {
   });
 
   it('figure conditions compare article.figures in base units', () => {
-    const power = (watts: number): Figure => ({ kind: 'power', value: watts, unit: 'W', text: `${watts / 1e6} MW` });
-    const money = (usd: number): Figure => ({ kind: 'money', value: usd, unit: 'USD', text: `$${usd / 1e9} billion` });
+    const power = (watts: number): Figure => ({ kind: 'power', value: watts, unit: 'W', text: `${watts / 1e6} MW`, display: `${watts / 1e6} MW` });
+    const money = (usd: number): Figure => ({ kind: 'money', value: usd, unit: 'USD', text: `$${usd / 1e9} billion`, display: `$${usd / 1e9} billion` });
     const rules: WatchRulesConfig = { terms: [{ figure: 'power', atLeast: 100e6, label: 'power >= 100 MW' }, { figure: 'money', atLeast: 1e9, unit: 'USD' }] };
     const big = judge(rules, article({ figures: [power(300e6)] }));
     expect(big.kept).toBe(true);
@@ -147,7 +147,7 @@ describe('rules in config', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const snippet = /```json\n("feeds": \[[\s\S]*?"power-deals"[\s\S]*?\n\])\n```/.exec(readme)![1]!;
     const config = parseConfig({ sources: [{ name: 'Wire', url: 'https://w.example/feed' }], watch: { keywords: ['GPU'] }, ...JSON.parse(`{${snippet}}`) }, '/tmp/c.json');
-    const story = article({ title: 'A new data center campus', figures: [{ kind: 'power', value: 300e6, unit: 'W', text: '300 MW' }] });
+    const story = article({ title: 'A new data center campus', figures: [{ kind: 'power', value: 300e6, unit: 'W', text: '300 MW', display: '300 MW' }] });
     const kept = decideFeeds(story, feedRulesFor(config), NOW).filter((d) => d.decision.kept);
     expect(kept.map((d) => d.feed)).toEqual(['power-deals']);
     expect(decisionCategories(kept[0]!.decision)).toEqual(['100 MW+ data center']);
@@ -177,7 +177,7 @@ describe('rules in config', () => {
       '/tmp/c.json',
     );
     const rules = feedRulesFor(config);
-    const story = article({ source: { name: 'Wire', url: 'https://w.example/feed' }, title: 'Nscale plans a data center', figures: [{ kind: 'power', value: 200e6, unit: 'W', text: '200 MW' }] });
+    const story = article({ source: { name: 'Wire', url: 'https://w.example/feed' }, title: 'Nscale plans a data center', figures: [{ kind: 'power', value: 200e6, unit: 'W', text: '200 MW', display: '200 MW' }] });
     const kept = (a: Article) => decideFeeds(a, rules, NOW).filter((d) => d.decision.kept).map((d) => d.feed);
     expect(kept(story)).toEqual(['main', 'nscale', 'power-deals']);
     expect(kept({ ...story, paragraphs: ['A rumour, not confirmed.'] })).toEqual(['main', 'nscale']);

@@ -67,7 +67,8 @@ describe('the model through two cycles', () => {
     const orbital = byTitle(runs[1]!, 'Orbital')!;
     expect(orbital.bodyHtml).toContain('src="https://desk.example/img/racks.jpg"');
     expect(orbital.bodyHtml).not.toMatch(/script|track\(|pixel\.example/);
-    expect(orbital.figures.map((f) => f.text)).toEqual(['150 MW', '20,000 H200 GPUs']);
+    // Most salient first: the title's figure, then the lede's.
+    expect(orbital.figures.map((f) => f.text)).toEqual(['20,000 H200 GPUs', '150 MW']);
     expect(orbital.faqs.map((f) => f.question)).toEqual(['What happened?', 'What are the numbers?']);
     expect(orbital.faqs.every((f) => f.generated)).toBe(true);
   });

@@ -12,7 +12,7 @@ const item = (over: Partial<ParsedItem>): ParsedItem => ({ authors: [], categori
 
 /** The markup of `html` once its boilerplate is removed. */
 function cleanedHtml(html: string): string {
-  const doc = parseHtml(html);
+  const { doc } = parseHtml(html);
   removeBoilerplate(doc);
   return renderHtml(doc);
 }
@@ -174,14 +174,13 @@ describe('removeBoilerplate on hostile bodies', () => {
     expect(html).toBe('<p><img src="https://cdn.powerdesk.example/bellmoor.jpg" alt="Bellmoor"></p>');
   });
 
-  it('removes many blocks beside many blank ones, and walks deep nesting, in linear time', () => {
-    // Removing children one by one (and re-checking their parent after each) took ~50 s here.
+  it('removes many blocks beside many blank ones, and walks deep nesting', () => {
+    // Removing children one by one (and re-checking their parent after each) took ~50 s here:
+    // a quadratic walk would run into the test timeout. Its speed is bench's to measure.
     const many = '<div>' + '<span></span>'.repeat(20_000) + '<p>Read more</p>'.repeat(20_000) + '<p>Nscale adds 52,000 GPUs.</p></div>';
     const deep = '<div><p>a</p>'.repeat(30_000);
-    const started = performance.now();
     expect(cleaned(many)).toEqual(['Nscale adds 52,000 GPUs.']);
     expect(cleaned(deep)).toHaveLength(30_000);
-    expect(performance.now() - started).toBeLessThan(8_000);
   });
 });
 

@@ -29,8 +29,9 @@ describe('DOM walks give what parsing gives', () => {
   it('for a document, its rendered markup and every element in it', () => {
     fc.assert(
       fc.property(html, (source) => {
-        const doc = parseHtml(source);
-        expect(documentBlocks(doc, source)).toEqual(htmlToBlocks(source));
+        const parsed = parseHtml(source);
+        const { doc } = parsed;
+        expect(documentBlocks(parsed, source)).toEqual(htmlToBlocks(source));
         const rendered = renderHtml(doc);
         expect(renderedBlocks(doc, rendered)).toEqual(htmlToBlocks(rendered));
         for (const element of DomUtils.findAll(() => true, doc)) expect(outerHtmlBlocks(element)).toEqual(renderedBlocks(element, DomUtils.getOuterHTML(element)));
@@ -41,7 +42,7 @@ describe('DOM walks give what parsing gives', () => {
 });
 
 /** The deepest element nesting in a DOM (iteratively: what is tested may be deep). */
-function maxDepth(doc: ReturnType<typeof parseHtml>): number {
+function maxDepth({ doc }: ReturnType<typeof parseHtml>): number {
   let deepest = 0;
   const stack: [AnyNode, number][] = doc.children.map((c) => [c, 1]);
   for (let top = stack.pop(); top; top = stack.pop()) {
@@ -59,11 +60,12 @@ describe('deeply nested markup', () => {
   it('parses with nesting capped, and the walk still gives what parsing the markup gives', () => {
     for (const tag of ['div', 'b', 'blockquote']) {
       const source = deep(MAX_ELEMENT_DEPTH * 4, tag);
-      const doc = parseHtml(source);
-      expect(maxDepth(doc), tag).toBe(MAX_ELEMENT_DEPTH);
-      expect(documentBlocks(doc, source), tag).toEqual(htmlToBlocks(source));
+      const parsed = parseHtml(source);
+      expect(parsed.flattened, tag).toBe(true);
+      expect(maxDepth(parsed), tag).toBe(MAX_ELEMENT_DEPTH);
+      expect(documentBlocks(parsed, source), tag).toEqual(htmlToBlocks(source));
       // Nothing is lost: every "x", the text at the bottom; the script keeps its code to itself.
-      const text = htmlToBlocks(renderHtml(doc)).join(' ');
+      const text = htmlToBlocks(renderHtml(parsed.doc)).join(' ');
       expect(text.match(/x/g)?.length, tag).toBe(MAX_ELEMENT_DEPTH * 4);
       expect(text, tag).toContain('GPU data center');
       expect(text, tag).not.toContain('alert');

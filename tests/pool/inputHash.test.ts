@@ -5,13 +5,16 @@
  * the cycle side).
  */
 import { describe, expect, it } from 'vitest';
+import { fingerprint, parseConfig, type Config } from '../../src/config/index.js';
 import type { ParsedItem, SourceRef } from '../../src/model/index.js';
-import { normalizeOptions } from '../../src/normalize/index.js';
 import { inputContext, itemInputHash } from '../../src/pool/index.js';
+import { rawTestConfig } from '../helpers/env.js';
 
 const source: SourceRef = { name: 'wire', url: 'http://127.0.0.1/wire.rss', feedTitle: 'Wire', feedLink: 'http://wire.example/' };
-const options = normalizeOptions({ futureToleranceMinutes: 1440, generateFaqs: true, iframeHosts: [] }, {});
-const context = inputContext(source, options);
+const config = parseConfig(rawTestConfig('http://127.0.0.1/', [['wire', 'wire.rss']]), '/tmp/config.json');
+/** What the poll gives a job: the source's fingerprint of the normalize settings (config/derived.ts). */
+const normalizedWith = (c: Config) => fingerprint(c, 'normalized', 'wire');
+const context = inputContext(source, normalizedWith(config));
 
 const item: ParsedItem = {
   guid: 'g-1',
@@ -49,8 +52,11 @@ describe('itemInputHash', () => {
     }
     expect(itemInputHash(item, context, 'g-2')).not.toBe(base);
     expect(itemInputHash(item, context, undefined)).not.toBe(base);
-    expect(itemInputHash(item, inputContext({ ...source, name: 'other' }, options), 'g-1')).not.toBe(base);
-    expect(itemInputHash(item, inputContext(source, { ...options, timezone: 'Europe/Paris' }), 'g-1')).not.toBe(base);
+    expect(itemInputHash(item, inputContext({ ...source, name: 'other' }, normalizedWith(config)), 'g-1')).not.toBe(base);
+    const inParis = { ...config, sources: config.sources.map((s) => ({ ...s, timezone: 'Europe/Paris' })) };
+    expect(itemInputHash(item, inputContext(source, normalizedWith(inParis)), 'g-1')).not.toBe(base);
+    const noFaqs = { ...config, normalize: { ...config.normalize, generateFaqs: false } };
+    expect(itemInputHash(item, inputContext(source, normalizedWith(noFaqs)), 'g-1')).not.toBe(base);
   });
 
   it('cannot be fooled by moving text from one field to the next, or between a string and a list', () => {

@@ -21,7 +21,7 @@ const NOW = '2026-11-28T12:00:00.000Z';
 const OPTIONS = { futureToleranceMs: 86_400_000, generateFaqs: true, iframeHosts: ['www.youtube.com'] };
 
 function job(file: string): ParseJob {
-  return { source: file, body: readFileSync(join(FIXTURES, file)), url: `http://127.0.0.1:9/${file}`, maxItems: 500, now: NOW, options: OPTIONS };
+  return { source: file, body: readFileSync(join(FIXTURES, file)), url: `http://127.0.0.1:9/${file}`, maxItems: 500, now: NOW, options: OPTIONS, normalizedWith: 'the options above' };
 }
 
 /** The job's result, or its error message, so failures compare too. */

@@ -45,7 +45,7 @@ export function hostileArticle(): Article {
     faqs: [{ question: 'Q <b>?</b> ]]>', answer: 'A & "a"', generated: true }],
     source: { name: 'Evil', url: 'https://evil.example/feed?a=1&b=2', feedTitle: HOSTILE.sourceTitle, feedLink: 'https://evil.example/?q="x"' },
     related: [{ url: 'https://other.example/r?a=1&b=<2>', title: 'Other <i>take</i> & ]]>', source: 'Other "Outlet"', published: '2026-11-20T00:00:00.000Z' }],
-    figures: [{ kind: 'money', value: 1.9e9, unit: 'USD', text: '$1.9 billion' }],
+    figures: [{ kind: 'money', value: 1.9e9, unit: 'USD', text: '$1.9 billion', display: '$1.9 billion' }],
     keywords: ['GPU cluster', 'AI & <infra>'],
   });
 }

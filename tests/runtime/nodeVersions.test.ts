@@ -65,7 +65,7 @@ describe('decoding legacy charsets (TextDecoder differs)', () => {
       Buffer.from([0x93, 0x4e, 0x76, 0x69, 0x64, 0x69, 0x61, 0x92, 0x73, 0x20, 0x80, 0x35, 0x62, 0x6e, 0x94]), // “Nvidia’s €5bn”
       Buffer.from('</title><link>http://127.0.0.1/a</link><description>Data center news.</description></item></channel></rss>'),
     ]);
-    const r = await parseAndNormalize({ source: 'wire', body: xml, contentType: 'application/rss+xml', url: 'http://127.0.0.1/feed', maxItems: 10, now: NOW, options: {} });
+    const r = await parseAndNormalize({ source: 'wire', body: xml, contentType: 'application/rss+xml', url: 'http://127.0.0.1/feed', maxItems: 10, now: NOW, options: {}, normalizedWith: 'no options' });
     expect(r.items[0]?.normalized?.article.title).toBe('“Nvidia’s €5bn”');
   });
 
@@ -279,7 +279,7 @@ describe("sloppy publishers' HTTP (llhttp and OpenSSL differ)", () => {
 describe('the parse pool: a worker heap cap (worker resourceLimits)', () => {
   // One item with ~2 MB of HTML: normalizing it takes more than 48 MB of heap and less than 256.
   const body = Buffer.from(hugeFeed(1, 2_000_000));
-  const job = { source: 'big item', body, url: 'http://127.0.0.1/big', maxItems: 10, now: NOW, options: {} };
+  const job = { source: 'big item', body, url: 'http://127.0.0.1/big', maxItems: 10, now: NOW, options: {}, normalizedWith: 'no options' };
 
   it('stops a body that needs more than pool.maxMemoryMb, and parses it under a larger cap', async () => {
     const small = createParsePool({ size: 1, taskTimeoutMs: 120_000, maxMemoryMb: 48 });
@@ -302,7 +302,7 @@ describe('the parse pool under the launcher\'s Node options', () => {
       import { hugeFeed } from ${JSON.stringify(join(ROOT, 'tests/pool/hostileFeeds.ts'))};
       const v8 = await import('node:v8');
       const pool = createParsePool({ size: 1, taskTimeoutMs: 120000, maxMemoryMb: 48 });
-      const job = { source: 'big item', body: Buffer.from(hugeFeed(1, 2000000)), url: 'http://127.0.0.1/big', maxItems: 10, now: '2026-12-01T00:00:00.000Z', options: {} };
+      const job = { source: 'big item', body: Buffer.from(hugeFeed(1, 2000000)), url: 'http://127.0.0.1/big', maxItems: 10, now: '2026-12-01T00:00:00.000Z', options: {}, normalizedWith: 'no options' };
       let outcome;
       try { await pool.run(job); outcome = 'parsed'; } catch (err) { outcome = err.message; }
       await pool.close();

@@ -45,6 +45,7 @@ const job = (options: ParseJob['options']): ParseJob => ({
   maxItems: 50,
   now: '2026-11-21T00:00:00.000Z',
   options,
+  normalizedWith: `options ${JSON.stringify(options)}`,
 });
 
 describe('an item that cannot be normalized', () => {

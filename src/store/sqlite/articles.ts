@@ -16,7 +16,7 @@
  */
 import type { Article, ClusterCoverage } from '../../model/index.js';
 import type { ArticleOwner, ArticleRepository, ClusterRepository, CurationRow, DecisionRepository, SaveResult, StoredDecision, StoryText, TombstoneRepository } from '../types.js';
-import type { SqliteAccess } from './database.js';
+import type { SqliteAccess } from './access.js';
 
 type DecisionColumns = { rules: string | null; decided_at: number | null; valid_until: number | null; kept: string | null };
 

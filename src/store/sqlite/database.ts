@@ -22,6 +22,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Store, StoreSession } from '../types.js';
+import type { SqliteAccess } from './access.js';
 import { SqliteArticles, SqliteClusters, SqliteDecisions, SqliteTombstones } from './articles.js';
 import { SqliteFeedEntries } from './feeds.js';
 import { MIGRATIONS } from './schema.js';
@@ -38,13 +39,6 @@ export const PAGE_SIZE = 16384;
  */
 export const BATCH_MAX_WRITES = 5000;
 export const BATCH_MAX_MS = 1000;
-
-/** What a repository runs its SQL through: prepared statements, and `write` for statements that change the store. */
-export interface SqliteAccess {
-  statement(sql: string): Database.Statement;
-  /** Run `fn` as (part of) a transaction: at once inside one, else as a transaction of its own. */
-  write<T>(fn: () => T): Promise<T>;
-}
 
 function session(access: SqliteAccess): StoreSession {
   return {

@@ -10,7 +10,7 @@
 import type { FeedEntryRecord } from '../../model/index.js';
 import type { FeedEntryRepository } from '../types.js';
 import { clusterCoverage } from './articles.js';
-import type { SqliteAccess } from './database.js';
+import type { SqliteAccess } from './access.js';
 
 export class SqliteFeedEntries implements FeedEntryRepository {
   constructor(private readonly db: SqliteAccess) {}

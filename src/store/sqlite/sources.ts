@@ -7,7 +7,7 @@
  */
 import type { SourceAttempt, SourceState } from '../../model/index.js';
 import type { SourceRepository } from '../types.js';
-import type { SqliteAccess } from './database.js';
+import type { SqliteAccess } from './access.js';
 
 const SOURCE_STATE_COLUMNS = `name, url, configured_url AS configuredUrl, moved_at AS movedAt, last_fetch_at AS lastFetchAt,
   last_status AS lastStatus, last_error AS lastError, last_success_at AS lastSuccessAt, last_outcome AS lastOutcome,
