@@ -23,10 +23,10 @@ import { UsageError } from './log.js';
 import { formatSummary } from './report.js';
 
 /** What an explanation shows of an article (a dry run keeps this, not the whole Article with its body). */
-export type ArticleHeading = Pick<Article, 'id' | 'url' | 'title' | 'published' | 'source'>;
+export type ArticleHeading = Pick<Article, 'id' | 'url' | 'title' | 'published' | 'source' | 'image' | 'enclosures'>;
 
 function headingOf(article: Article): ArticleHeading {
-  return { id: article.id, url: article.url, title: article.title, published: article.published, source: article.source };
+  return { id: article.id, url: article.url, title: article.title, published: article.published, source: article.source, image: article.image, enclosures: article.enclosures };
 }
 
 export interface ExplainedArticle {
@@ -142,7 +142,7 @@ async function dryRunOn(config: LoadedConfig, copy: ScratchStore, now?: () => Da
 
 function jsonOf(e: ExplainedArticle) {
   // Absent ones (undefined) are left out of the JSON.
-  return { id: e.article.id, url: e.article.url, title: e.article.title, source: e.article.source.name, published: e.article.published, decisions: e.decisions, skipped: e.skipped, mergedInto: e.mergedInto, replaces: e.replaces, replacedBy: e.replacedBy, page: e.page };
+  return { id: e.article.id, url: e.article.url, title: e.article.title, source: e.article.source.name, published: e.article.published, image: e.article.image, enclosures: e.article.enclosures, decisions: e.decisions, skipped: e.skipped, mergedInto: e.mergedInto, replaces: e.replaces, replacedBy: e.replacedBy, page: e.page };
 }
 
 /**

@@ -68,6 +68,31 @@ export interface RelatedReport {
   published: string;
 }
 
+/** A file the article carries (a podcast episode, a video, a document), as the source declared it. */
+export interface Enclosure {
+  /** Absolute http(s) URL. */
+  url: string;
+  /** MIME type, declared or named by the URL's extension; absent when neither says. */
+  type?: string;
+  /** Size in bytes, when the source stated it. */
+  length?: number;
+  durationSeconds?: number;
+  title?: string;
+}
+
+/**
+ * The entry's image. `from` says where it was found: the feed's own media
+ * elements (media:thumbnail, media:content, itunes:image, JSON Feed image), the
+ * body's first meaningful image, or the article page (og:image, filled by a
+ * page fetch only when neither of the others gave one: normalize/media.ts).
+ */
+export interface EntryImage {
+  url: string;
+  width?: number;
+  height?: number;
+  from: 'feed' | 'body' | 'page';
+}
+
 export interface Article {
   /** Stable `tag:` URI; the same story keeps it across runs, restarts and guid changes. */
   id: string;
@@ -100,6 +125,10 @@ export interface Article {
   related: RelatedReport[];
   /** Watch keywords that matched, as written in config; filled by `curate`. */
   keywords: string[];
+  /** Files the source attached (audio, video, images, documents), each URL once; absent when none (and on articles stored before media were kept). */
+  enclosures?: Enclosure[];
+  /** The entry's image; absent when there is none (and on articles stored before media were kept). */
+  image?: EntryImage;
 }
 
 export type FeedFormat = 'rss2' | 'rss1' | 'atom' | 'json' | 'cdf';

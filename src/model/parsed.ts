@@ -8,6 +8,25 @@
  */
 import type { FeedFormat } from './article.js';
 
+/**
+ * A media object an item links to: an RSS or Atom enclosure, a Media RSS object,
+ * an iTunes image, a JSON Feed attachment or image. Its URL is absolute http(s)
+ * (resolved by parse); the rest only as the source declared it.
+ */
+export interface ParsedMedia {
+  url: string;
+  /** The declared MIME type, normalized (lib/media.ts). */
+  type?: string;
+  /** Media RSS `medium` (image, audio, video…), when the source said so. */
+  medium?: string;
+  /** Size in bytes, when declared and positive. */
+  length?: number;
+  durationSeconds?: number;
+  title?: string;
+  width?: number;
+  height?: number;
+}
+
 export interface ParsedItem {
   guid?: string;
   link?: string;
@@ -25,6 +44,10 @@ export interface ParsedItem {
   updated?: string;
   authors: string[];
   categories: string[];
+  /** Audio, video and other files the item carries (RSS/Atom enclosures, Media RSS audio/video, JSON Feed attachments), in source order, each URL once. */
+  enclosures?: ParsedMedia[];
+  /** Candidates for the entry's image, best first (media:thumbnail, Media RSS images, itunes:image, JSON Feed image, image enclosures). */
+  images?: ParsedMedia[];
   /**
    * The language the item is written in (a BCP 47 tag as the source wrote it):
    * the body's or entry's xml:lang, the item's dc:language, else the feed's

@@ -26,6 +26,7 @@
 import { DomUtils } from 'htmlparser2';
 import { isTag, isText, type AnyNode, type Document, type Element, type ParentNode } from 'domhandler';
 import { BLOCK_TAGS, collapseWhitespace, nextInTree, readableText } from './html.js';
+import { TRACKING_IMAGE_URL } from './media.js';
 
 export type BoilerplateRule =
   | { name: string; kind: 'block' | 'trailing-link' | 'link-list'; pattern: RegExp }
@@ -76,6 +77,8 @@ export const BOILERPLATE_RULES: readonly BoilerplateRule[] = [
   // Feedburner's flare and ad links (~ff/, ~a/) and its tracking images (~r/ views, ~ff/ buttons).
   { name: 'feedburner-link', kind: 'element', tags: ['a'], attribute: 'href', pattern: /^https?:\/\/feeds\.feedburner\.com\/~(?:ff|a|f)\//i },
   { name: 'feedburner-image', kind: 'element', tags: ['img'], attribute: 'src', pattern: /^https?:\/\/feeds\.feedburner\.com\/~(?:ff|r|a)\//i },
+  // Tracking pixels by their URL (stats hosts, /pixel, /beacon.gif, spacer files: media.ts's TRACKING_IMAGE_RULES), whatever size they declare.
+  { name: 'tracking-image', kind: 'element', tags: ['img'], attribute: 'src', pattern: TRACKING_IMAGE_URL },
   // Newsletter sign-ups: a call to sign up or subscribe that names the newsletter or the inbox, and
   // asks for the sign-up in so many words. "Subscribers to the newsletter…" starts with another word;
   // "Get ready: Gmail's inbox assistant now runs on TPUs" asks nobody to sign up.

@@ -16,3 +16,4 @@ export * from './boilerplate.js';
 export * from './excerpt.js';
 export * from './clean.js';
 export * from './page.js';
+export * from './media.js';

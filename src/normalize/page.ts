@@ -29,6 +29,7 @@ import type { Article, Faq, PageExtract } from '../model/index.js';
 import { ledeOf } from './clean.js';
 import { keyFigures } from './figures.js';
 import { generateFaqs } from './generatedFaq.js';
+import { withPageImage } from './media.js';
 import { personName } from '../lib/people.js';
 import { escapeHtml } from '../lib/markup.js';
 import { parseDate } from './date.js';
@@ -253,7 +254,8 @@ export function isTeaser(article: Pick<Article, 'paragraphs'>): boolean {
  * one; the page's FAQ joins the feed's own (generated pairs give way); authors
  * and dates fill only what the feed did not state (`datedFromPollTime`: its dates
  * came from when it was seen); the page's canonical link is its link. The id
- * never changes. Figures are read again from the new text.
+ * never changes. Figures are read again from the new text; the page's image
+ * (JSON-LD or og:image) is the entry image only when the feed and body gave none.
  */
 export function withPageContent(article: Article, page: PageExtract, datedFromPollTime: boolean, options: NormalizeOptions = {}): Article {
   const longer = page.paragraphs.join(' ').length > article.paragraphs.join(' ').length;
@@ -267,7 +269,7 @@ export function withPageContent(article: Article, page: PageExtract, datedFromPo
   const faqs = page.faqs.length ? uniqueFaqs([...ownFaqs, ...page.faqs]) : ownFaqs.length || options.generateFaqs === false ? ownFaqs : longer ? generated() : article.faqs;
   const updated = datedFromPollTime && page.published ? (page.modified ?? page.published) : article.updated;
   const { bodyHtml: _old, ...rest } = article;
-  return {
+  const merged: Article = {
     ...rest,
     url: page.canonicalUrl ?? article.url,
     authors: article.authors.length ? article.authors : page.authors,
@@ -279,4 +281,5 @@ export function withPageContent(article: Article, page: PageExtract, datedFromPo
     faqs,
     figures: bodyFigures(faqs),
   };
+  return page.image ? withPageImage(merged, page.image, page.canonicalUrl ?? article.url) : merged;
 }

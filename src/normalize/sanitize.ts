@@ -10,7 +10,7 @@
  *   images http(s) only (no javascript:, data: or vbscript:).
  * - Relative links and images are resolved against the item's base (xml:base,
  *   else the item link), because the republished entry lives at another URL.
- * - Tracking pixels (1×1 images), images without a usable src and hidden
+ * - Tracking images (1×1, or a known counter's URL: media.ts), images without a usable src and hidden
  *   elements (`hidden`, display:none, visibility:hidden) are dropped.
  * - Iframes only from the configured video hosts, over https, and always empty:
  *   their content is fallback text that parsers disagree about (nested iframes
@@ -20,6 +20,7 @@ import { DomUtils } from 'htmlparser2';
 import type { Document, Element } from 'domhandler';
 import sanitizeHtml from 'sanitize-html';
 import { parseHtml, renderHtml, reparsesTheSame } from './html.js';
+import { isTrackingImage } from './media.js';
 
 const ALLOWED_TAGS = [
   'p', 'br', 'hr', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'code', 'ul', 'ol', 'li', 'dl', 'dt', 'dd',
@@ -54,13 +55,6 @@ function resolvingAttribute(attribute: string, base: string | undefined, schemes
     const resolved = resolveUrl(raw, base, schemes);
     return { tagName, attribs: resolved ? { ...rest, [attribute]: resolved } : rest };
   };
-}
-
-function isTrackingPixel(attribs: Record<string, string>): boolean {
-  const size = (v: string | undefined) => (v === undefined ? undefined : Number.parseInt(v, 10));
-  const width = size(attribs['width']);
-  const height = size(attribs['height']);
-  return (width !== undefined && width <= 1) || (height !== undefined && height <= 1);
 }
 
 const HIDDEN_STYLE = /(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b/i;
@@ -122,7 +116,7 @@ function sanitizeRendered(html: string, options: SanitizeOptions): string {
       iframe: resolvingAttribute('src', base, ['https:']),
     },
     exclusiveFilter: (frame) =>
-      (frame.tag === 'img' && (!frame.attribs['src'] || isTrackingPixel(frame.attribs))) ||
+      (frame.tag === 'img' && (!frame.attribs['src'] || isTrackingImage(frame.attribs['src'], frame.attribs['width'], frame.attribs['height']))) ||
       (frame.tag === 'iframe' && !frame.attribs['src']),
   })
     .replace(/\n{2,}/g, '\n')

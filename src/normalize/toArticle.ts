@@ -25,6 +25,8 @@
  *   summary the source cut ends in "…".
  * - Key figures (figures.ts) are read in the item's language from the title,
  *   the summary, the body's prose (never its code) and the FAQ answers.
+ * - Enclosures and the entry image come from the item's media, else the
+ *   sanitized body's first meaningful image (media.ts).
  * - Repeated guids inside one feed must not collapse different stories:
  *   `identityGuids` gives later repeats a key with their title and date (and
  *   their position, if even those repeat), the first keeps the plain guid.
@@ -43,6 +45,7 @@ import { canonicalUrl, entryId, identityUrl } from './url.js';
 import { parseDate, resolveDates } from './date.js';
 import { removeHiddenAndIframeContent, sanitizeDocument } from './sanitize.js';
 import { toSummary } from './summary.js';
+import { articleMedia } from './media.js';
 
 export interface NormalizeOptions {
   /** IANA zone for dates the source writes without a zone (default UTC). */
@@ -265,6 +268,7 @@ export function normalizeItem(parsed: ParsedItem, source: SourceRef, firstSeen: 
     figures,
     related: [],
     keywords: [],
+    ...articleMedia(item.enclosures, item.images, bodyHtml),
   };
   return { article, sourceDates };
 }

@@ -7,10 +7,14 @@
  * an object is kept as an empty item, so it is counted as skipped, not lost; an
  * object without such a `version` and an `items` array is not a feed. An item's
  * `language` (1.1) is its own, else the feed's; only well-formed tags count.
+ * `attachments`, `image` and `banner_image` are read by media.ts, relative URLs
+ * against the feed's home page (else its feed_url).
  */
 import type { ParsedFeed, ParsedItem } from '../model/index.js';
 import { languageTag } from '../lib/language.js';
+import { httpUrl } from '../lib/url.js';
 import { ParseError } from './errors.js';
+import { jsonItemMedia } from './media.js';
 
 type Json = Record<string, unknown>;
 
@@ -22,7 +26,8 @@ function authorNames(item: Json): string[] {
   return list.map((a) => str(obj(a)?.name)).filter((n): n is string => !!n);
 }
 
-function toItem(raw: unknown, feedLanguage: string | undefined): ParsedItem {
+/** `base`: the feed's home page, which relative media URLs resolve against. */
+function toItem(raw: unknown, feedLanguage: string | undefined, base: string | undefined): ParsedItem {
   const item = obj(raw);
   if (!item) return { authors: [], categories: [] };
   const id = item.id;
@@ -37,6 +42,7 @@ function toItem(raw: unknown, feedLanguage: string | undefined): ParsedItem {
     updated: str(item.date_modified),
     authors: authorNames(item),
     categories: Array.isArray(item.tags) ? item.tags.filter((t): t is string => typeof t === 'string') : [],
+    ...jsonItemMedia(item, (ref) => httpUrl(ref, base)),
     ...(language ? { language } : {}),
   };
 }
@@ -63,12 +69,14 @@ export function parseJsonFeed(text: string): ParsedFeed {
   if (!feed || !isJsonFeedVersion(feed.version) || !Array.isArray(feed.items)) {
     throw new ParseError('not a feed: JSON without a jsonfeed.org version and an items array');
   }
+  const homePage = str(feed.home_page_url) ?? str(feed.feed_url);
+  const base = homePage === undefined ? undefined : httpUrl(homePage);
   const language = languageTag(feed.language);
   return {
     format: 'json',
     title: str(feed.title),
     link: str(feed.home_page_url),
     ...(language ? { language } : {}),
-    items: feed.items.map((item) => toItem(item, language)),
+    items: feed.items.map((item) => toItem(item, language, base)),
   };
 }

@@ -11,8 +11,9 @@
  *   name in another case), closing the elements opened inside it first; an end tag
  *   that matches no open element is dropped; at the end of the text every open
  *   element is closed.
- * - An HTML void element (`<br>`, `<img …>`) left open is empty, as in HTML, unless
- *   its own end tag follows at once; an `item`/`entry` start tag closes an open item
+ * - An HTML void element (`<br>`, `<img …>`) left open is empty, as in HTML, and so
+ *   are the feed elements whose data is all in attributes (`<enclosure …>`,
+ *   `<media:thumbnail …>`, `<itunes:image …>`), unless its own end tag follows at once; an `item`/`entry` start tag closes an open item
  *   or entry of the same name first, unless an element of another vocabulary (a
  *   foreign prefix) lies in between, so one unclosed item does not swallow the next.
  * - A `<` that starts no tag is text (`&lt;`); unquoted or valueless attributes are
@@ -31,6 +32,8 @@ import { rootElement } from './sniff.js';
 export const MAX_DEPTH = 256;
 
 const VOID_ELEMENTS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'meta', 'param', 'source', 'track', 'wbr']);
+/** Feed elements that are empty by definition (their data is in attributes): left open, they are read as empty too. */
+const EMPTY_FEED_ELEMENTS = new Set(['enclosure', 'media:thumbnail', 'itunes:image']);
 const NAME = /[A-Za-z_\u00C0-\uFFFF][\w.:\u00B7\u00C0-\uFFFF-]*/y;
 const SPACE = /\s*/y;
 /** Characters an attribute name or unquoted value stops at. */
@@ -309,7 +312,7 @@ export function balanceTags(xml: string): LenientReading | undefined {
     if (text) quotedTags++;
     if (!selfClosing) {
       // An Atom-style <link href="…"> is empty too; an RSS <link> holds its URL as text.
-      const isVoid = (VOID_ELEMENTS.has(tag.name.toLowerCase()) || (local === 'link' && xml.slice(lt, tag.end).includes('='))) && !xml.startsWith(`</${tag.name}`, tag.end);
+      const isVoid = (VOID_ELEMENTS.has(tag.name.toLowerCase()) || EMPTY_FEED_ELEMENTS.has(tag.name.toLowerCase()) || (local === 'link' && xml.slice(lt, tag.end).includes('='))) && !xml.startsWith(`</${tag.name}`, tag.end);
       if (isVoid || stack.length >= MAX_DEPTH) {
         selfClosing = true;
         if (isVoid) emptied++;

@@ -88,6 +88,14 @@ const ITEM_RAW = {
   dcLanguage: 'dc:language',
   // Feedburner's copy of the publisher's link, when `link` is its feedproxy redirect (always written with this prefix).
   origLink: 'feedburner:origLink',
+  // Media: RSS enclosures, every link (Atom's rel="enclosure"), Media RSS and iTunes elements (media.ts reads them).
+  enclosures: 'enclosure',
+  links: 'link',
+  mediaContents: 'media:content',
+  mediaGroups: 'media:group',
+  mediaThumbnails: 'media:thumbnail',
+  itunesImages: 'itunes:image',
+  itunesDurations: 'itunes:duration',
 } as const;
 
 export type FeedRaw = { [K in keyof typeof FEED_RAW]?: XmlNode };

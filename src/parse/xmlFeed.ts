@@ -23,6 +23,7 @@
  *   xml:lang is inherited: the body element's xml:lang, the item's dc:language, its
  *   xml:lang, then the feed's dc:language, RSS <language>, the feed element's and
  *   the root's xml:lang. Only well-formed tags count (lib/language.ts).
+ * - Enclosures and image candidates (RSS, Atom, Media RSS, iTunes) are read by media.ts.
  * - xml:base (RFC 3986 resolution, XML Base) is inherited: the document URL, then
  *   the root element, the feed/channel element, the entry/item, then the element the
  *   body came from (RSS 1.0 items are the root's children, not the channel's).
@@ -47,6 +48,9 @@ import { balanceTags } from './lenient.js';
 import { atomLinkHrefFromText } from './repair.js';
 import { readWithRssParser, type FeedRaw, type ItemRaw, type RssParserFeed, type RssParserItem, type XmlNode as Node } from './rssParser.js';
 import { rootElement } from './sniff.js';
+import { httpUrl } from '../lib/url.js';
+import { xmlItemMedia } from './media.js';
+import { asList, attributesOf, text } from './xmlNodes.js';
 
 const ATOM10_NS = 'http://www.w3.org/2005/Atom';
 
@@ -58,17 +62,6 @@ function read(xml: string, prefixes: Set<string>, format: FeedFormat): Promise<R
   return readWithRssParser(xml, { elementName: elementNameNormalizer(prefixes), lowercaseAttributes: format === 'cdf' });
 }
 
-/** Text of an xml2js node: a string, `{_: text}`, or `[node]`. */
-function text(node: Node): string | undefined {
-  if (Array.isArray(node)) return text(node[0]);
-  if (typeof node === 'string') return node.trim() || undefined;
-  if (node && typeof node === 'object') {
-    const n = node as { _?: unknown; name?: unknown; $?: { term?: unknown } };
-    if (typeof n._ === 'string') return n._.trim() || undefined;
-  }
-  return undefined;
-}
-
 /** Text of the last occurrence of a repeated element: a later value corrects an earlier one (feedparser keeps the last). */
 function lastText(node: Node): string | undefined {
   return Array.isArray(node) ? text(node[node.length - 1]) : text(node);
@@ -77,17 +70,6 @@ function lastText(node: Node): string | undefined {
 /** The first of several candidate values that is set. */
 function firstSet(...values: (string | undefined)[]): string | undefined {
   return values.find((v) => v !== undefined);
-}
-
-function asList(node: Node): Node[] {
-  return Array.isArray(node) ? node : node === undefined ? [] : [node];
-}
-
-/** The attributes (xml2js `$`) of a raw element, or of the first of a list. */
-function attributesOf(node: Node): Record<string, unknown> | undefined {
-  const first = asList(node)[0];
-  const attrs = first && typeof first === 'object' ? (first as { $?: unknown }).$ : undefined;
-  return attrs && typeof attrs === 'object' ? (attrs as Record<string, unknown>) : undefined;
 }
 
 /** An Atom person (<name>, else <email>) or an RSS person string ("email (Name)", …) as a display name. */
@@ -196,16 +178,6 @@ function languageIn(elements: (Node | { lang: Node })[]): string | undefined {
   return language;
 }
 
-/** `ref` resolved against `base` (RFC 3986); an absolute http(s) URL or undefined. */
-function resolveHttp(ref: string, base: string | undefined): string | undefined {
-  try {
-    const url = new URL(ref, base);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * The base in force inside the innermost of `elements` (outermost first), each one's
  * xml:base resolved against the one around it. Undefined when none sets a usable
@@ -216,7 +188,7 @@ function xmlBaseChain(documentBase: string | undefined, elements: Node[]): strin
   let set = false;
   for (const element of elements) {
     const own = xmlBaseOf(element);
-    const resolved = own ? resolveHttp(own, base) : undefined;
+    const resolved = own ? httpUrl(own, base) : undefined;
     if (resolved) [base, set] = [resolved, true];
   }
   return set ? base : undefined;
@@ -225,7 +197,7 @@ function xmlBaseChain(documentBase: string | undefined, elements: Node[]): strin
 /** A relative link resolved against the base in force; absolute links, and links without a base, as written. */
 function absoluteIn(link: string | undefined, base: string | undefined): string | undefined {
   if (!link || !base || /^[a-z][a-z0-9+.-]*:/i.test(link)) return link;
-  return resolveHttp(link, base) ?? link;
+  return httpUrl(link, base) ?? link;
 }
 
 /** The raw element the body was taken from, so its own xml:base applies to the body. */
@@ -268,7 +240,7 @@ function permalinkGuid(item: ItemRaw): string | undefined {
   const isPermaLink = attributesOf(node)?.isPermaLink;
   const guid = text(node);
   if (!guid || (typeof isPermaLink === 'string' && isPermaLink.trim().toLowerCase() === 'false')) return undefined;
-  return /^https?:\/\//i.test(guid) ? resolveHttp(guid, undefined) : undefined;
+  return /^https?:\/\//i.test(guid) ? httpUrl(guid, undefined) : undefined;
 }
 
 /** Published and updated of an entry or a feed, in each format's own elements (the last of repeated ones). */
@@ -319,6 +291,8 @@ function toItem(item: RssParserItem, format: FeedFormat, bases: Bases, feedAutho
     // An Atom entry without authors has its feed's (RFC 4287 4.2.1).
     authors: authors.length || !isAtom ? authors : feedAuthors,
     categories: categoriesOf(raw),
+    // Media URLs resolve like the link: against the item's base (media.ts).
+    ...xmlItemMedia(raw, (ref) => httpUrl(ref, itemBase)),
     ...(language ? { language } : {}),
   };
 }
@@ -379,7 +353,7 @@ export async function parseXmlFeed(xml: string, format: FeedFormat, documentUrl?
   const { raw } = feed;
   const isAtom = format === 'atom';
   const bases: Bases = {
-    document: documentUrl ? resolveHttp(documentUrl, undefined) : undefined,
+    document: documentUrl ? httpUrl(documentUrl, undefined) : undefined,
     // Atom's and CDF's feed element is the root itself.
     root: format === 'rss2' || format === 'rss1' ? rootAttributesNode(xml) : undefined,
     feedElement: raw.attrs,

@@ -11,8 +11,11 @@
  *   escaped text, so a source can never inject markup.
  * - Every entry names its origin in atom:source and carries an author (the
  *   source's name when the article names none), so each entry stands alone.
+ * - Media: each enclosure is a `link rel="enclosure"` (type, length and title
+ *   only when known), the entry image a Media RSS `media:thumbnail` (which
+ *   declares its namespace itself).
  */
-import type { Article } from '../model/index.js';
+import type { Article, EntryImage } from '../model/index.js';
 import type { FeedEntry } from '../model/index.js';
 import { escapeHtml, xmlSafe } from '../lib/markup.js';
 import type { DocumentFrame, FeedDescription } from './document.js';
@@ -67,6 +70,20 @@ function link(rel: string, href: string, extra: Record<string, string | undefine
   return `<link rel="${rel}" href="${attr(iriSafe(href))}"${more}/>`;
 }
 
+/** The Media RSS namespace: the entry image is its `media:thumbnail`. */
+export const MEDIA_RSS_NAMESPACE = 'http://search.yahoo.com/mrss/';
+
+/**
+ * The entry image as Media RSS's `media:thumbnail` (its declared size with it),
+ * Atom's and RSS's alike. The element declares its namespace itself: an entry is
+ * rendered once and kept, and RSS's root is written by `feed`, whose options
+ * cannot declare one; a document without images stays as it was.
+ */
+export function mediaThumbnail(image: EntryImage): string {
+  const size = `${image.width ? ` width="${image.width}"` : ''}${image.height ? ` height="${image.height}"` : ''}`;
+  return `<media:thumbnail xmlns:media="${MEDIA_RSS_NAMESPACE}" url="${attr(iriSafe(image.url))}"${size}/>`;
+}
+
 /** atom:source: the feed the article was fetched from. */
 function sourceElement(article: Article): string[] {
   const src = article.source;
@@ -86,6 +103,8 @@ function entryLines({ article, keywords }: FeedEntry): [before: string[], after:
     htmlText('title', article.title),
     `<link href="${attr(iriSafe(article.url))}"/>`,
     ...article.related.map((r) => link('related', r.url, { title: r.title ? `${r.title} (${r.source})` : r.source })),
+    ...(article.enclosures ?? []).map((e) => link('enclosure', e.url, { type: e.type, length: e.length === undefined ? undefined : String(e.length), title: e.title })),
+    ...(article.image ? [mediaThumbnail(article.image)] : []),
     element('published', article.published),
     element('updated', article.updated),
     ...authors.map((name) => `<author>${element('name', name)}</author>`),

@@ -18,9 +18,11 @@
  * - Compact JSON, one item a line: programs read it, and indentation was a
  *   sixth of the bytes.
  * - Text stays plain text; `content_html` is the same escaped HTML as Atom's.
+ * - Media: the entry image is `image`, every enclosure an `attachments` member.
  */
-import type { FeedEntry } from '../model/index.js';
+import type { Enclosure, FeedEntry } from '../model/index.js';
 import { xmlSafe } from '../lib/markup.js';
+import { UNKNOWN_MEDIA_TYPE } from '../lib/media.js';
 import type { DocumentFrame, FeedDescription } from './document.js';
 
 export const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';
@@ -48,6 +50,17 @@ function jsonText(text: string): string {
   return `"${text.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n').replaceAll('\r', '\\r').replaceAll('\t', '\\t')}"`;
 }
 
+/** An enclosure as a JSON Feed attachment: every one is kept (JSON Feed allows several). */
+function attachment(e: Enclosure) {
+  return {
+    url: e.url,
+    mime_type: e.type ?? UNKNOWN_MEDIA_TYPE,
+    ...(e.title ? { title: e.title } : {}),
+    ...(e.length ? { size_in_bytes: e.length } : {}),
+    ...(e.durationSeconds ? { duration_in_seconds: e.durationSeconds } : {}),
+  };
+}
+
 /**
  * One item as the document has it, in three parts: compact JSON up to the
  * extension's `article`, which comes last so it can be the stored Article
@@ -61,6 +74,8 @@ export function jsonFeedItemParts({ article, keywords, addedAt, stored }: FeedEn
   // The members in order: id, url, title, summary, content_html (the entry HTML, XML-safe), then the rest.
   const before = JSON.stringify({ id: article.id, url: article.url, title: xmlSafe(article.title), summary: xmlSafe(article.summary) });
   const after = JSON.stringify({
+    ...(article.image ? { image: article.image.url } : {}),
+    ...(article.enclosures?.length ? { attachments: article.enclosures.map(attachment) } : {}),
     date_published: article.published,
     date_modified: article.updated,
     authors: authors.map((name) => ({ name: xmlSafe(name) })),

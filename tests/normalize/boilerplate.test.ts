@@ -97,6 +97,19 @@ const EXAMPLES: Record<string, { boilerplate: string[]; survives: string[] }> = 
     boilerplate: ['<img src="http://feeds.feedburner.com/~r/PowerDesk/~4/Qm9vZ1x" alt="">'],
     survives: ['<figure><img src="https://cdn.powerdesk.example/bellmoor.jpg" alt="Bellmoor station"><figcaption>Bellmoor station</figcaption></figure>'],
   },
+  'tracking-image': {
+    boilerplate: [
+      '<img src="https://pixel.wp.com/g.gif?blog=40112&post=981&host=gridline.example" alt="" width="6" height="5">',
+      '<p><img src="https://stats.wordpress.com/b.gif?v=noscript" alt=""></p>',
+      '<img src="https://news.example/track/open.gif?u=2261" alt="">',
+      '<img src="/beacon.gif?story=tromso-hall" alt="">',
+      '<img src="https://cdn.example/img/spacer.gif" alt="">',
+    ],
+    survives: [
+      '<figure><img src="https://cdn.gridline.example/2026/11/pixel-art-mural.jpg" alt=""><figcaption>The pixel-art mural at the Tromsø hall</figcaption></figure>',
+      '<figure><img src="https://cdn.gridline.example/tr/2026/izmir-campus.jpg" alt=""><figcaption>The Izmir campus from the air</figcaption></figure>',
+    ],
+  },
   newsletter: {
     boilerplate: [
       '<p>Sign up for The Rack Report, our weekly newsletter on data center power, and get it in your inbox every Friday.</p>',

@@ -100,7 +100,8 @@ describe("rss-parser's output for our options", () => {
       content: 'd',
       summary: 's',
       encoded: 'e',
-      raw: { title: ['I'], guid: ['g'], content: undefined, encoded: ['e'], summary: ['s'], description: ['d'], pubDate: ['Mon, 02 Nov 2026 10:00:00 GMT'] },
+      // Every link element is requested raw too (Atom's rel="enclosure" links are media).
+      raw: { title: ['I'], guid: ['g'], content: undefined, encoded: ['e'], summary: ['s'], description: ['d'], pubDate: ['Mon, 02 Nov 2026 10:00:00 GMT'], links: ['https://a.example/1'] },
     });
   });
 });

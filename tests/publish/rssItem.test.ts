@@ -17,6 +17,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { feedSchema, parseConfig } from '../../src/config/index.js';
 import { describeFeed, entryContentHtml, FeedRenderCache, renderFeeds, type FeedSite } from '../../src/publish/index.js';
 import { channelOptions } from '../../src/publish/rssFeed.js';
+import { MEDIA_RSS_NAMESPACE } from '../../src/publish/atom.js';
+import { rssEnclosure } from '../../src/publish/renderFeeds.js';
 import { curateStore, decisionRules, feedSite } from '../../src/pipeline/index.js';
 import { escapeHtml, xmlSafe } from '../../src/lib/markup.js';
 import type { FeedEntry } from '../../src/model/index.js';
@@ -28,6 +30,7 @@ import { strictXml } from './xmlTree.js';
 
 /** An entry as a `feed` item: what infrawire publishes of it in RSS (the mapping renderFeeds.ts writes by hand). */
 function feedItem({ article, keywords }: FeedEntry): Item {
+  const enclosure = rssEnclosure(article.enclosures);
   const authors = article.authors.length ? article.authors : [article.source.name];
   return {
     id: article.id,
@@ -42,6 +45,9 @@ function feedItem({ article, keywords }: FeedEntry): Item {
       const name = xmlSafe(k);
       return { name, term: name };
     }),
+    ...(enclosure ? { enclosure: { url: enclosure.url, length: enclosure.length ?? 0, type: enclosure.type ?? 'application/octet-stream' } } : {}),
+    // xml-js escapes only quotes in attributes: the URL goes in escaped.
+    ...(article.image ? { extensions: [{ name: 'media:thumbnail', objects: { _attributes: { 'xmlns:media': MEDIA_RSS_NAMESPACE, url: escapeHtml(article.image.url), ...(article.image.width ? { width: article.image.width } : {}) } } }] } : {}),
   };
 }
 
@@ -81,7 +87,15 @@ describe('RSS documents', () => {
       { numRuns: 300, seed: 11 },
     );
     const config = feedSchema.parse({ name: 'ai-infra', title: 'AI <infra> & power', subtitle: 'Chips & "power"' });
-    const hostile = [entry(hostileArticle(), [HOSTILE.title, HOSTILE.sourceTitle]), entry(makeArticle(1)), entry(makeArticle(2, { authors: ['A', 'B &amp; C'] }), [])];
+    const withMedia = makeArticle(3, {
+      enclosures: [
+        { url: 'https://cdn.news.example/ep3.pdf', type: 'application/pdf', length: 10 },
+        { url: 'https://cdn.news.example/ep3.mp3?a=1&b=2&amp;c', type: 'audio/mpeg', length: 9000, durationSeconds: 60 },
+      ],
+      image: { url: 'https://cdn.news.example/ep3.jpg?w=1&h=2', width: 640, from: 'feed' },
+    });
+    const unknownType = makeArticle(4, { enclosures: [{ url: 'https://cdn.news.example/blob' }] });
+    const hostile = [entry(hostileArticle(), [HOSTILE.title, HOSTILE.sourceTitle]), entry(makeArticle(1)), entry(makeArticle(2, { authors: ['A', 'B &amp; C'] }), []), entry(withMedia), entry(unknownType)];
     expect(renderFeeds(config, site, hostile).rss).toBe(feedPackageDocument(config, site, hostile));
   });
 });
