@@ -10,7 +10,7 @@ import { parseConfig, type LoadedConfig } from '../../src/config/index.js';
 import { curateStore, CycleMemory, decisionRules, runCycle } from '../../src/pipeline/index.js';
 import { ScratchStore, SqliteStore } from '../../src/store/index.js';
 import { startFixtureServer, tempDir, testConfig } from '../helpers/env.js';
-import { makeArticle } from '../publish/articles.js';
+import { makeArticle } from '../helpers/articles.js';
 
 const T0 = new Date('2026-11-28T00:00:00.000Z');
 const at = (days: number) => new Date(T0.getTime() + days * 86_400_000);

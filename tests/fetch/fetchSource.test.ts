@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyNetworkError, fetchSource, MAX_REDIRECTS, USER_AGENT, type FetchResult } from '../../src/fetch/index.js';
 import { VERSION } from '../../src/model/version.js';
 import { close, listen } from '../../src/serve/index.js';
-import { BOMB_BYTES, FEED, startPublisher, type Publisher } from './publisher.js';
+import { BOMB_BYTES, FEED, startPublisher, type Publisher } from '../helpers/publisher.js';
 
 const OPTS = { timeoutMs: 3000, connectTimeoutMs: 1500, maxBytes: 1024 * 1024 };
 

@@ -22,7 +22,7 @@ import { escapeHtml, xmlSafe } from '../../src/lib/markup.js';
 import type { FeedEntry } from '../../src/model/index.js';
 import { SqliteStore } from '../../src/store/index.js';
 import { tempDir } from '../helpers/env.js';
-import { entry, HOSTILE, hostileArticle, makeArticle } from './articles.js';
+import { entry, HOSTILE, hostileArticle, makeArticle } from '../helpers/articles.js';
 import { feedEntries } from '../helpers/store.js';
 import { strictXml } from './xmlTree.js';
 

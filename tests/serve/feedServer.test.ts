@@ -15,8 +15,8 @@ import { renderFeeds, writeChangedFiles } from '../../src/publish/index.js';
 import type { CycleSummary } from '../../src/model/index.js';
 import { chooseEncoding, close, settledDate, createFeedServer, healthReport, listen, type HealthReport } from '../../src/serve/index.js';
 import { tempDir } from '../helpers/env.js';
-import { entry, makeArticle } from '../publish/articles.js';
-import { get, rawGet } from './http.js';
+import { entry, makeArticle } from '../helpers/articles.js';
+import { get, rawGet } from '../helpers/http.js';
 
 const SECRET = 'TOPSECRET-do-not-serve';
 const feedConfig = feedSchema.parse({ name: 'ai', title: 'AI infra', subtitle: 'Chips & power' });

@@ -19,7 +19,7 @@ import { close, createFeedServer, listen } from '../../src/serve/index.js';
 import { SqliteStore } from '../../src/store/index.js';
 import { tempDir } from '../helpers/env.js';
 import { needs, pythonWithFeedparser } from '../helpers/tools.js';
-import { hostileArticle, makeArticle } from '../publish/articles.js';
+import { hostileArticle, makeArticle } from '../helpers/articles.js';
 
 const run = promisify(execFile);
 const python = needs('feedparser');

@@ -10,9 +10,9 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { get } from '../serve/http.js';
+import { get } from '../helpers/http.js';
 import { tempDir } from '../helpers/env.js';
-import { killHard, spawnDaemon, startSourceServer, type DaemonProcess, type LogRecord, type SourceServer } from './harness.js';
+import { killHard, spawnDaemon, startSourceServer, type DaemonProcess, type LogRecord, type SourceServer } from '../helpers/daemon.js';
 
 /** A loopback port nothing listens on: bound, then released. */
 async function closedPort(): Promise<number> {

@@ -12,7 +12,7 @@ import { runCycle } from '../../src/pipeline/index.js';
 import { close, createFixtureServer, listen } from '../../src/serve/index.js';
 import { SqliteStore } from '../../src/store/index.js';
 import { rawTestConfig, tempDir, validateAtom } from '../helpers/env.js';
-import { MODEL_FIXTURES } from './helpers.js';
+import { MODEL_FIXTURES } from '../helpers/articles.js';
 
 const HALDEN = 'https://ledger.example/newsroom/2026/11/';
 

@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { close, listen } from '../../src/serve/index.js';
-import { BIN } from '../helpers/cli.js';
-import { FIXTURES, ROOT } from '../helpers/env.js';
+import { BIN } from './cli.js';
+import { FIXTURES, ROOT } from './env.js';
 
 
 export type LogRecord = Record<string, unknown> & { level: string; msg: string; event?: string };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractFigures } from '../../src/normalize/index.js';
-import { articleFrom } from './helpers.js';
+import { articleFrom } from '../helpers/articles.js';
 
 describe('key figures', () => {
   it('reads money in dollars, euros and pounds with scale words and abbreviations', () => {

@@ -12,7 +12,7 @@ import { close, createFixtureServer, listen } from '../../src/serve/index.js';
 import { SqliteStore } from '../../src/store/index.js';
 import { rawTestConfig, tempDir, validateAtom } from '../helpers/env.js';
 import { parseConfig } from '../../src/config/index.js';
-import { MODEL_FIXTURES } from './helpers.js';
+import { MODEL_FIXTURES } from '../helpers/articles.js';
 import { feedEntries } from '../helpers/store.js';
 
 const FIRST_RUN = new Date('2026-11-21T12:00:00Z');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateFaqs, splitSentences } from '../../src/normalize/index.js';
-import { articleFrom } from './helpers.js';
+import { articleFrom } from '../helpers/articles.js';
 
 const BODY = [
   'Helios Data signed a 500 MW nuclear power purchase agreement for its Ohio AI campus on Tuesday.',
