@@ -9,8 +9,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig, type LoadedConfig } from '../../src/config/index.js';
 import { curateStore, CycleMemory, decisionRules, runCycle } from '../../src/pipeline/index.js';
 import { ScratchStore, SqliteStore } from '../../src/store/index.js';
-import { startFixtureServer, tempDir, testConfig } from '../helpers/env.js';
-import { makeArticle } from '../publish/articles.js';
+import { startFixtureServer, testConfig } from '../helpers/env.js';
+import { tempStore, type TempStore } from '../helpers/store.js';
+import { makeArticle } from '../helpers/articles.js';
 
 const T0 = new Date('2026-11-28T00:00:00.000Z');
 const at = (days: number) => new Date(T0.getTime() + days * 86_400_000);
@@ -59,16 +60,15 @@ async function fullyDecided(cfg: LoadedConfig, store: SqliteStore, now: Date): P
 }
 
 describe('incremental curation', () => {
-  let tmp: ReturnType<typeof tempDir>;
+  let tmp: TempStore;
   let store: SqliteStore;
 
   beforeEach(() => {
-    tmp = tempDir();
-    store = SqliteStore.open(join(tmp.dir, 'store.db'));
+    tmp = tempStore();
+    store = tmp.store;
   });
   afterEach(async () => {
-    await store.close();
-    tmp.cleanup();
+    await tmp.cleanup();
   });
 
   async function save(n: number, over: Parameters<typeof makeArticle>[1] = {}, firstSeen = iso(0)) {

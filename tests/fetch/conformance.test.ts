@@ -21,7 +21,6 @@
  * Upstream's document URL (http://127.0.0.1:8097/) is mapped to this server's.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import PQueue from 'p-queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +28,7 @@ import { fetchSource } from '../../src/fetch/index.js';
 import type { ParsedFeed, SourceRef } from '../../src/model/index.js';
 import { htmlToText, parseDate, toArticle } from '../../src/normalize/index.js';
 import { ParseError, parseFeed } from '../../src/parse/index.js';
-import { close, listen } from '../../src/serve/index.js';
+import { startServer, type TestServer } from '../helpers/env.js';
 import { needs, SHARED } from '../helpers/tools.js';
 
 const CORPUS = join(SHARED, 'corpus/feedparser');
@@ -236,18 +235,18 @@ const corpus = needs('corpus/feedparser');
 
 corpus.describe('feedparser corpus through fetch → parse → normalize', () => {
   const rows = (corpus.present ? readIndex() : []).filter((r) => ['wellformed', 'illformed', 'encoding', 'entities'].includes(r.path.split('/')[0]!));
-  let server: Server;
+  let server: TestServer;
   let base: string;
   const results = new Map<string, Outcome>();
 
   beforeAll(async () => {
     const byPath = new Map(rows.map((r) => [`/${r.path}`, r]));
-    server = createServer((req, res) => {
+    server = await startServer((req, res) => {
       const row = byPath.get(decodeURIComponent((req.url ?? '').split('?')[0]!));
       if (!row) return void res.writeHead(404).end();
       res.writeHead(200, row.headers).end(readFileSync(join(CORPUS, row.path)));
     });
-    base = await listen(server, '127.0.0.1', 0);
+    base = server.url;
     const queue = new PQueue({ concurrency: 8 });
     await Promise.all(
       rows.map((r) =>
@@ -263,7 +262,7 @@ corpus.describe('feedparser corpus through fetch → parse → normalize', () =>
     );
   }, 600_000);
   afterAll(async () => {
-    if (server) await close(server);
+    if (server) await server.stop();
   });
 
   it('no document crashes or hangs; each ends as items or a clear error', () => {

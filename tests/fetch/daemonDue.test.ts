@@ -9,7 +9,7 @@ import { runCycle } from '../../src/pipeline/index.js';
 import { startDaemon } from '../../src/schedule/index.js';
 import { SqliteStore } from '../../src/store/index.js';
 import { tempDir, testConfig } from '../helpers/env.js';
-import { startPublisher, type Publisher } from './publisher.js';
+import { startPublisher, type Publisher } from '../helpers/publisher.js';
 
 function recordingLogger(): { lines: string[]; log: Logger } {
   const lines: string[] = [];

@@ -4,15 +4,13 @@
  * Atom and JSON Feed must carry the right characters, and the Atom must validate.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { declareHtmlEntities, decodeBody, parseFeed } from '../../src/parse/index.js';
 import { runCycle } from '../../src/pipeline/index.js';
 import type { CycleSummary } from '../../src/model/index.js';
-import { close, listen } from '../../src/serve/index.js';
 import { SqliteStore } from '../../src/store/index.js';
-import { ROOT, tempDir, testConfig, validateAtom } from '../helpers/env.js';
+import { ROOT, startServer, tempDir, testConfig, validateAtom, type TestServer } from '../helpers/env.js';
 import { needs, SHARED } from '../helpers/tools.js';
 
 const DIR = join(ROOT, 'fixtures/encoding');
@@ -26,19 +24,19 @@ const CASES = [
 ];
 
 describe('non-UTF-8 sources, end to end', () => {
-  let server: Server;
+  let server: TestServer;
   let url: string;
   let tmp: ReturnType<typeof tempDir>;
   let summary: CycleSummary;
   let publishDir: string;
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
+    server = await startServer((req, res) => {
       const c = CASES.find((x) => req.url === `/${x.file}`);
       if (!c) return void res.writeHead(404).end();
       res.writeHead(200, { 'content-type': c.type }).end(readFileSync(join(DIR, c.file)));
     });
-    url = await listen(server, '127.0.0.1', 0);
+    url = server.url;
     tmp = tempDir();
     const config = testConfig(tmp.dir, url, CASES.map((c) => [c.name, `/${c.file}`]));
     publishDir = config.publish.dir;
@@ -50,7 +48,7 @@ describe('non-UTF-8 sources, end to end', () => {
     }
   });
   afterAll(async () => {
-    if (server) await close(server);
+    if (server) await server.stop();
     tmp?.cleanup();
   });
 

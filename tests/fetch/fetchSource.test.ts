@@ -2,13 +2,12 @@
  * fetchSource against a real misbehaving publisher on 127.0.0.1: validators
  * and 304, redirects, error statuses, hangs, trickles, resets, bombs.
  */
-import { createServer } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyNetworkError, fetchSource, MAX_REDIRECTS, USER_AGENT, type FetchResult } from '../../src/fetch/index.js';
 import { VERSION } from '../../src/model/version.js';
-import { close, listen } from '../../src/serve/index.js';
-import { BOMB_BYTES, FEED, startPublisher, type Publisher } from './publisher.js';
+import { closedPort } from '../helpers/env.js';
+import { BOMB_BYTES, FEED, startPublisher, type Publisher } from '../helpers/publisher.js';
 
 const OPTS = { timeoutMs: 3000, connectTimeoutMs: 1500, maxBytes: 1024 * 1024 };
 
@@ -102,10 +101,7 @@ describe('fetchSource', () => {
     expect(classifyNetworkError(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ENOTFOUND' } }))).toMatchObject({ kind: 'dns', message: 'DNS lookup failed (host not found)' });
     const unresolvable = await fetchSource(`http://${'a'.repeat(64)}.invalid/feed`, OPTS);
     expect(failure(unresolvable)).toMatchObject({ kind: 'dns', error: 'DNS lookup failed (host not found)' });
-    const spare = createServer();
-    const freed = await listen(spare, '127.0.0.1', 0);
-    await close(spare); // nothing listens there any more
-    const closed = await fetchSource(`${freed}/feed`, OPTS);
+    const closed = await fetchSource(`http://127.0.0.1:${await closedPort()}/feed`, OPTS);
     expect(failure(closed)).toMatchObject({ kind: 'refused', error: 'connection refused' });
   });
 

@@ -11,7 +11,7 @@ import { runCycle } from '../../src/pipeline/index.js';
 import type { CycleSummary } from '../../src/model/index.js';
 import { SqliteStore } from '../../src/store/index.js';
 import { tempDir, testConfig } from '../helpers/env.js';
-import { startPublisher, type Publisher } from './publisher.js';
+import { startPublisher, type Publisher } from '../helpers/publisher.js';
 
 const T0 = new Date('2026-11-27T12:00:00Z');
 const HOUR = 3_600_000;

@@ -1,7 +1,11 @@
-/** Shared test setup: temp folders, the fixture server, configs pointing at it, the Atom checks. */
+/**
+ * Shared test setup: temp folders, test servers on 127.0.0.1 (every one starts
+ * through startServer; serveDir serves a folder of fixtures), configs pointing
+ * at them, the Atom checks.
+ */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -25,15 +29,35 @@ export function tempDir(): { dir: string; cleanup: () => void } {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** A loopback server for one folder of feeds (the fixture server's rules). */
-export async function serveDir(dir: string): Promise<{ url: string; server: Server; stop: () => Promise<void> }> {
-  const server = createFixtureServer(dir);
+export interface TestServer {
+  /** http://127.0.0.1:PORT, no trailing slash. */
+  url: string;
+  server: Server;
+  /** Closes the server and its open connections. */
+  stop: () => Promise<void>;
+}
+
+/** A test server on 127.0.0.1 at a free port: a handler, or a server made elsewhere (the fixture or feed server). */
+export async function startServer(handler: RequestListener | Server): Promise<TestServer> {
+  const server = typeof handler === 'function' ? createServer(handler) : handler;
   const url = await listen(server, '127.0.0.1', 0);
   return { url, server, stop: () => close(server) };
 }
 
+/** A loopback port nothing listens on: bound, then released. */
+export async function closedPort(): Promise<number> {
+  const { url, stop } = await startServer(createServer());
+  await stop();
+  return Number(new URL(url).port);
+}
+
+/** A loopback server for one folder of feeds (the fixture server's rules). */
+export function serveDir(dir: string): Promise<TestServer> {
+  return startServer(createFixtureServer(dir));
+}
+
 /** The fixture server: `fixtures/sources` on loopback. */
-export function startFixtureServer(): Promise<{ url: string; server: Server; stop: () => Promise<void> }> {
+export function startFixtureServer(): Promise<TestServer> {
   return serveDir(FIXTURES);
 }
 

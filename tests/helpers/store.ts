@@ -1,7 +1,34 @@
-/** Reading a store in tests: a feed's entries as published, every stored article. */
+/** Stores in tests: a temp store on a real SQLite file; reading a feed's entries as published, every stored article. */
+import { join } from 'node:path';
 import type { Article, FeedEntry } from '../../src/model/index.js';
 import { feedEntryOf } from '../../src/publish/index.js';
-import type { SqliteStore } from '../../src/store/index.js';
+import { SqliteStore } from '../../src/store/index.js';
+import { tempDir } from './env.js';
+
+export interface TempStore {
+  dir: string;
+  /** The SQLite file, `store.db` in `dir`. */
+  path: string;
+  store: SqliteStore;
+  /** Closes the store and removes the folder. */
+  cleanup: () => Promise<void>;
+}
+
+/** A store on a real SQLite file in a fresh temp folder: the one way tests make a store without a config. */
+export function tempStore(): TempStore {
+  const tmp = tempDir();
+  const path = join(tmp.dir, 'store.db');
+  const store = SqliteStore.open(path);
+  return {
+    dir: tmp.dir,
+    path,
+    store,
+    cleanup: async () => {
+      await store.close();
+      tmp.cleanup();
+    },
+  };
+}
 
 /** The newest `limit` entries of a feed as publishing renders them. */
 export async function feedEntries(store: SqliteStore, feed: string, limit: number): Promise<FeedEntry[]> {

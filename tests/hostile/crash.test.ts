@@ -9,9 +9,8 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { close, listen } from '../../src/serve/index.js';
 import { SqliteStore } from '../../src/store/index.js';
-import { ROOT, tempDir, validateAtom } from '../helpers/env.js';
+import { ROOT, startServer, tempDir, validateAtom, type TestServer } from '../helpers/env.js';
 
 const BIN = join(ROOT, 'bin/infrawire.js');
 const KILLS = 20;
@@ -37,15 +36,15 @@ function entryIds(xml: string): string[] {
 }
 
 describe('crash safety under SIGKILL', () => {
-  let server: Server;
+  let server: TestServer;
   let tmp: ReturnType<typeof tempDir>;
   let configPath: string;
   let atomPath: string;
   let storePath: string;
 
   beforeAll(async () => {
-    server = growingFeed();
-    const url = await listen(server, '127.0.0.1', 0);
+    server = await startServer(growingFeed());
+    const url = server.url;
     tmp = tempDir();
     configPath = join(tmp.dir, 'config.json');
     atomPath = join(tmp.dir, 'feeds/crash.atom');
@@ -67,8 +66,7 @@ describe('crash safety under SIGKILL', () => {
     );
   });
   afterAll(async () => {
-    server.closeAllConnections();
-    await close(server);
+    await server.stop();
     tmp.cleanup();
   });
 

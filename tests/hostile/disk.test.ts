@@ -16,9 +16,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import type { FeedReport } from '../../src/model/index.js';
 import { runCycle } from '../../src/pipeline/index.js';
-import { close, createFeedServer, listen } from '../../src/serve/index.js';
+import { createFeedServer } from '../../src/serve/index.js';
 import { SqliteStore, openLockedStore } from '../../src/store/index.js';
-import { ROOT, rawTestConfig, startFixtureServer, tempDir } from '../helpers/env.js';
+import { ROOT, rawTestConfig, startFixtureServer, startServer, tempDir } from '../helpers/env.js';
 
 const CHILD = join(ROOT, 'tests/helpers/publishOnce.ts');
 const BIN = join(ROOT, 'bin/infrawire.js');
@@ -133,14 +133,13 @@ describe('publishing when the disk refuses', () => {
       held.close();
     }
     expectPreviousFeedIntact(before);
-    const server = createFeedServer({ dir: feedsDir, feeds: [{ name: FEED, title: 'AI infrastructure' }] });
-    const url = await listen(server, '127.0.0.1', 0);
+    const { url, stop } = await startServer(createFeedServer({ dir: feedsDir, feeds: [{ name: FEED, title: 'AI infrastructure' }] }));
     try {
       const res = await fetch(`${url}/feeds/${FEED}.atom`);
       expect(res.status).toBe(200);
       expect(await res.text()).toBe(previousAtom);
     } finally {
-      await close(server);
+      await stop();
     }
   });
 });

@@ -8,11 +8,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type LoadedConfig } from '../../src/config/index.js';
-import { close, listen } from '../../src/serve/index.js';
 import { runCycle } from '../../src/pipeline/index.js';
 import type { CycleSummary } from '../../src/model/index.js';
 import { SqliteStore } from '../../src/store/index.js';
-import { tempDir, validateAtom } from '../helpers/env.js';
+import { startServer, tempDir, validateAtom, type TestServer } from '../helpers/env.js';
 
 const rss = (items: string, head = '') =>
   `<?xml version="1.0" encoding="utf-8"?>${head}<rss version="2.0"><channel><title>Hostile</title><link>http://hostile.example/</link><description>d</description>${items}</channel></rss>`;
@@ -94,6 +93,7 @@ const ROUTES: Record<string, (res: import('node:http').ServerResponse) => void> 
 
 describe('hostile sources', () => {
   let server: Server;
+  let served: TestServer;
   let base: string;
   let tmp: ReturnType<typeof tempDir>;
   let config: LoadedConfig;
@@ -111,7 +111,8 @@ describe('hostile sources', () => {
     // The 100,000-item feed holds the client's event loop for seconds; a short keep-alive would let
     // this server close idle sockets the client is about to reuse (a reset that says nothing about the source).
     server.keepAliveTimeout = 60_000;
-    base = await listen(server, '127.0.0.1', 0);
+    served = await startServer(server);
+    base = served.url;
     tmp = tempDir();
     config = parseConfig(
       {
@@ -137,7 +138,7 @@ describe('hostile sources', () => {
 
   afterAll(async () => {
     server.closeAllConnections();
-    await close(server);
+    await served.stop();
     tmp.cleanup();
   });
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractFigures, keyFigures, MAX_KEY_FIGURES } from '../../src/normalize/index.js';
 import { entryContentHtml } from '../../src/publish/html.js';
-import { articleFrom } from '../model/helpers.js';
+import { articleFrom } from '../helpers/articles.js';
 
 const shown = (texts: string[], language?: string) => extractFigures(texts, language).map((f) => f.display);
 

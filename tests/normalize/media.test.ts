@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ParsedMedia } from '../../src/model/index.js';
 import { articleMedia, isMeaningfulImage, isTrackingImage, MIN_IMAGE_SIDE, toArticle, withPageImage, extractPage, withPageContent } from '../../src/normalize/index.js';
-import { FIRST_SEEN, item, SOURCE } from '../model/helpers.js';
+import { FIRST_SEEN, item, SOURCE } from '../helpers/articles.js';
 
 const PHOTO = 'https://cdn.news.example/2026/11/hall.jpg';
 

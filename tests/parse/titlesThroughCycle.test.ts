@@ -7,9 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCycle } from '../../src/pipeline/index.js';
-import { close, createFixtureServer, listen } from '../../src/serve/index.js';
 import { SqliteStore } from '../../src/store/index.js';
-import { tempDir, testConfig } from '../helpers/env.js';
+import { serveDir, tempDir, testConfig, type TestServer } from '../helpers/env.js';
 import { storedArticles } from '../helpers/store.js';
 
 const XHTML = 'xmlns="http://www.w3.org/1999/xhtml"';
@@ -27,14 +26,15 @@ const FEED = `<?xml version="1.0" encoding="utf-8"?>
 
 describe('titles through a cycle', () => {
   const tmp = tempDir();
-  const server = createFixtureServer(tmp.dir);
+  let fixtures: TestServer;
   let base: string;
   beforeAll(async () => {
     writeFileSync(join(tmp.dir, 'titles.atom'), FEED);
-    base = await listen(server, '127.0.0.1', 0);
+    fixtures = await serveDir(tmp.dir);
+    base = fixtures.url;
   });
   afterAll(async () => {
-    await close(server);
+    await fixtures.stop();
     tmp.cleanup();
   });
 

@@ -4,31 +4,29 @@
  * a body that outlasts `pool.taskTimeoutMs` fails only its source, named in the
  * summary, and the process exits on its own with the pool shut down.
  */
-import { createServer, type Server } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { close, listen } from '../../src/serve/index.js';
 import { cli } from '../helpers/cli.js';
-import { rawTestConfig, startFixtureServer, tempDir } from '../helpers/env.js';
+import { rawTestConfig, startFixtureServer, startServer, tempDir, type TestServer } from '../helpers/env.js';
 import { hugeFeed } from './hostileFeeds.js';
 
 describe('infrawire run with the parse pool', () => {
   let fixtures: Awaited<ReturnType<typeof startFixtureServer>>;
-  let slow: Server;
+  let slow: TestServer;
   let slowUrl: string;
   let tmp: ReturnType<typeof tempDir>;
 
   beforeAll(async () => {
     fixtures = await startFixtureServer();
     const body = hugeFeed(30_000, 100);
-    slow = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(body));
-    slowUrl = await listen(slow, '127.0.0.1', 0);
+    slow = await startServer((_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(body));
+    slowUrl = slow.url;
     tmp = tempDir();
   });
   afterAll(async () => {
     await fixtures?.stop();
-    if (slow) await close(slow);
+    if (slow) await slow.stop();
     tmp?.cleanup();
   });
 

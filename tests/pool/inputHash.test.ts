@@ -1,7 +1,7 @@
 /**
  * The known-items hash (`itemInputHash`): equal exactly when the input an
  * Article is made from is equal, so an item is skipped only when normalizing it
- * again could not give anything new (tests/schedule/knownItems.test.ts checks
+ * again could not give anything new (tests/pipeline/knownItems.test.ts checks
  * the cycle side).
  */
 import { describe, expect, it } from 'vitest';

@@ -12,9 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
 import { createParsePool, parseAndNormalize, type ParseJob, type ParsePool } from '../../src/pool/index.js';
 import { runCycle } from '../../src/pipeline/index.js';
-import { close, listen } from '../../src/serve/index.js';
 import { ScratchStore, SqliteStore } from '../../src/store/index.js';
-import { FIXTURES, rawTestConfig, startFixtureServer, tempDir, testConfig } from '../helpers/env.js';
+import { FIXTURES, rawTestConfig, startFixtureServer, startServer, tempDir, testConfig, type TestServer } from '../helpers/env.js';
 import { hugeFeed } from './hostileFeeds.js';
 
 const NOW = '2026-11-28T12:00:00.000Z';
@@ -153,16 +152,16 @@ function hostileServer(): Server {
 
 describe('cycles through the pool', () => {
   let fixtures: Awaited<ReturnType<typeof startFixtureServer>>;
-  let hostile: Server;
+  let hostile: TestServer;
   let hostileUrl: string;
   beforeAll(async () => {
     fixtures = await startFixtureServer();
-    hostile = hostileServer();
-    hostileUrl = await listen(hostile, '127.0.0.1', 0);
+    hostile = await startServer(hostileServer());
+    hostileUrl = hostile.url;
   });
   afterAll(async () => {
     await fixtures.stop();
-    await close(hostile);
+    await hostile.stop();
   });
 
   /** Every stored article row and every published file of one cycle at a fixed time. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeTogether, renderEntry } from '../../src/publish/renderFeeds.js';
-import { entry, hostileArticle, makeArticle } from './articles.js';
+import { entry, hostileArticle, makeArticle } from '../helpers/articles.js';
 
 describe('encodeTogether', () => {
   it('encodes each text as UTF-8 into one buffer of the exact size, one view per text', () => {

@@ -13,7 +13,7 @@ import { runCycle } from '../../src/pipeline/index.js';
 import { feedEntryOf, renderFeeds } from '../../src/publish/index.js';
 import { SqliteStore } from '../../src/store/index.js';
 import { ROOT, serveDir, tempDir, testConfig, validateAtom } from '../helpers/env.js';
-import { entry, makeArticle } from './articles.js';
+import { entry, makeArticle } from '../helpers/articles.js';
 import { elementsNamed, strictXml, type XmlNode } from './xmlTree.js';
 
 const SOURCES: [string, string][] = [

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { feedSchema } from '../../src/config/schema.js';
 import { entryContentHtml, JSON_FEED_VERSION, renderFeeds, type FeedSite } from '../../src/publish/index.js';
 import { tempDir, validateAtom } from '../helpers/env.js';
-import { entry, hostileArticle, makeArticle } from './articles.js';
+import { entry, hostileArticle, makeArticle } from '../helpers/articles.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());

@@ -23,7 +23,7 @@ import { feedSchema } from '../../src/config/index.js';
 import { describeFeed, entryContentHtml, renderFeeds, rssItemXml, type FeedSite } from '../../src/publish/index.js';
 import { channelOptions, CONTENT_NAMESPACE, frameAround, MARKER_TITLE, rssChannelFrame, xmlElements } from '../../src/publish/rssFeed.js';
 import { ROOT } from '../helpers/env.js';
-import { entry, hostileArticle, makeArticle } from './articles.js';
+import { entry, hostileArticle, makeArticle } from '../helpers/articles.js';
 import { elementsNamed, strictXml, type XmlNode } from './xmlTree.js';
 
 const require = createRequire(import.meta.url);

@@ -23,9 +23,8 @@ import { curateStore, decisionRules, feedSite } from '../../src/pipeline/index.j
 import { escapeHtml, xmlSafe } from '../../src/lib/markup.js';
 import type { FeedEntry } from '../../src/model/index.js';
 import { SqliteStore } from '../../src/store/index.js';
-import { tempDir } from '../helpers/env.js';
-import { entry, HOSTILE, hostileArticle, makeArticle } from './articles.js';
-import { feedEntries } from '../helpers/store.js';
+import { entry, HOSTILE, hostileArticle, makeArticle } from '../helpers/articles.js';
+import { feedEntries, tempStore, type TempStore } from '../helpers/store.js';
 import { strictXml } from './xmlTree.js';
 
 /** An entry as a `feed` item: what infrawire publishes of it in RSS (the mapping renderFeeds.ts writes by hand). */
@@ -112,15 +111,14 @@ describe('RSS with "]]>" in a title', () => {
 const text = (docs: Record<string, Buffer[]>) => Object.fromEntries(Object.entries(docs).map(([format, pieces]) => [format, Buffer.concat(pieces).toString('utf8')]));
 
 describe('the render cache', () => {
-  let tmp: ReturnType<typeof tempDir>;
+  let tmp: TempStore;
   let store: SqliteStore;
   beforeEach(() => {
-    tmp = tempDir();
-    store = SqliteStore.open(join(tmp.dir, 'store.db'));
+    tmp = tempStore();
+    store = tmp.store;
   });
   afterEach(async () => {
-    await store.close();
-    tmp.cleanup();
+    await tmp.cleanup();
   });
 
   it('gives the bytes of an uncached render after every kind of change, rendering only what changed', async () => {

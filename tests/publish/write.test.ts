@@ -11,7 +11,7 @@ import { writeChangedFiles } from '../../src/publish/index.js';
 import { CycleMemory, publishFeeds } from '../../src/pipeline/index.js';
 import { SqliteStore } from '../../src/store/index.js';
 import { tempDir } from '../helpers/env.js';
-import { makeArticle } from './articles.js';
+import { makeArticle } from '../helpers/articles.js';
 import { feedEntries } from '../helpers/store.js';
 
 let tmp: ReturnType<typeof tempDir>;

@@ -10,7 +10,7 @@
  * - fetch (WebSub pings, the container's health check): undici 6 in Node 20 and 22, 7 in 24.
  * - node:http's parser (llhttp 9.3 in 20, 9.4 in 22 and 24) and OpenSSL (3.0, 3.5) under fetchSource.
  * - worker threads: the parse pool's per-worker heap cap (resourceLimits).
- * The launcher's main-heap ceiling is held on every version by tests/build.test.ts
+ * The launcher's main-heap ceiling is held on every version by tests/cli/build.test.ts
  * (with it V8's limit is 1,072 MB on Node 20 and 22, 1,216 MB on 24: a larger young generation).
  */
 import { execFile } from 'node:child_process';

@@ -4,7 +4,6 @@
  * /metrics and /sources.opml.
  */
 import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { DomUtils, parseDocument } from 'htmlparser2';
@@ -13,10 +12,10 @@ import { feedSchema } from '../../src/config/schema.js';
 import { Metrics } from '../../src/metrics/index.js';
 import { renderFeeds, writeChangedFiles } from '../../src/publish/index.js';
 import type { CycleSummary } from '../../src/model/index.js';
-import { chooseEncoding, close, settledDate, createFeedServer, healthReport, listen, type HealthReport } from '../../src/serve/index.js';
-import { tempDir } from '../helpers/env.js';
-import { entry, makeArticle } from '../publish/articles.js';
-import { get, rawGet } from './http.js';
+import { chooseEncoding, settledDate, createFeedServer, healthReport, type HealthReport } from '../../src/serve/index.js';
+import { startServer, tempDir, type TestServer } from '../helpers/env.js';
+import { entry, makeArticle } from '../helpers/articles.js';
+import { get, rawGet } from '../helpers/http.js';
 
 const SECRET = 'TOPSECRET-do-not-serve';
 const feedConfig = feedSchema.parse({ name: 'ai', title: 'AI infra', subtitle: 'Chips & power' });
@@ -24,7 +23,7 @@ const site = { baseUrl: 'https://wire.example', author: 'infrawire' };
 
 let tmp: ReturnType<typeof tempDir>;
 let feedsDir: string;
-let server: Server;
+let server: TestServer;
 let base: string;
 let health: HealthReport;
 let maxAge = 1234;
@@ -48,7 +47,7 @@ beforeAll(async () => {
   const past = new Date(Date.now() - 60_000);
   for (const ext of ['atom', 'rss', 'json']) utimesSync(join(feedsDir, `ai.${ext}`), past, past);
   health = healthReport({ startedAt: new Date(), lastCycleFinishedAt: new Date(), lastCycleOk: true, intervalMs: 1_800_000 }, new Date());
-  server = createFeedServer({
+  server = await startServer(createFeedServer({
     dir: feedsDir,
     feeds: [feedConfig],
     sources: [
@@ -65,11 +64,11 @@ beforeAll(async () => {
     ],
     health: () => health,
     metrics,
-  });
-  base = await listen(server, '127.0.0.1', 0);
+  }));
+  base = server.url;
 });
 afterAll(async () => {
-  await close(server);
+  await server.stop();
   tmp.cleanup();
 });
 

@@ -7,7 +7,6 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
@@ -15,11 +14,11 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseConfig, type LoadedConfig } from '../../src/config/index.js';
 import type { Article } from '../../src/model/index.js';
 import { CycleMemory, publishFeeds } from '../../src/pipeline/index.js';
-import { close, createFeedServer, listen } from '../../src/serve/index.js';
+import { createFeedServer } from '../../src/serve/index.js';
 import { SqliteStore } from '../../src/store/index.js';
-import { tempDir } from '../helpers/env.js';
+import { startServer, tempDir, type TestServer } from '../helpers/env.js';
 import { needs, pythonWithFeedparser } from '../helpers/tools.js';
-import { hostileArticle, makeArticle } from '../publish/articles.js';
+import { hostileArticle, makeArticle } from '../helpers/articles.js';
 
 const run = promisify(execFile);
 const python = needs('feedparser');
@@ -47,7 +46,7 @@ interface ParsedByFeedparser {
 let tmp: ReturnType<typeof tempDir>;
 let config: LoadedConfig;
 let store: SqliteStore;
-let server: Server;
+let server: TestServer;
 let base: string;
 const articles: Article[] = [makeArticle(1), makeArticle(2, { authors: ['Ada'] }), hostileArticle(), makeArticle(3)];
 
@@ -71,11 +70,11 @@ beforeAll(async () => {
   store = SqliteStore.open(config.store.path);
   for (const a of articles) await keep(a);
   await publishFeeds(config, store, new CycleMemory());
-  server = createFeedServer({ dir: config.publish.dir, feeds: config.feeds });
-  base = await listen(server, '127.0.0.1', 0);
+  server = await startServer(createFeedServer({ dir: config.publish.dir, feeds: config.feeds }));
+  base = server.url;
 });
 afterAll(async () => {
-  await close(server);
+  await server.stop();
   await store.close();
   tmp.cleanup();
 });

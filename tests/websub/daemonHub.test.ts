@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDaemon, type Daemon } from '../../src/schedule/index.js';
 import { startFixtureServer, tempDir, testConfig } from '../helpers/env.js';
-import { get } from './http.js';
+import { get } from '../helpers/http.js';
 import { startHub, type HubStandIn } from './hub.js';
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };

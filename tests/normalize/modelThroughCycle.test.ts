@@ -8,18 +8,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedConfig } from '../../src/config/index.js';
 import type { Article } from '../../src/model/index.js';
 import { runCycle } from '../../src/pipeline/index.js';
-import { close, createFixtureServer, listen } from '../../src/serve/index.js';
 import { SqliteStore } from '../../src/store/index.js';
-import { rawTestConfig, tempDir, validateAtom } from '../helpers/env.js';
+import { rawTestConfig, serveDir, tempDir, validateAtom, type TestServer } from '../helpers/env.js';
 import { parseConfig } from '../../src/config/index.js';
-import { MODEL_FIXTURES } from './helpers.js';
+import { MODEL_FIXTURES } from '../helpers/articles.js';
 import { feedEntries } from '../helpers/store.js';
 
 const FIRST_RUN = new Date('2026-11-21T12:00:00Z');
 const SECOND_RUN = new Date('2026-11-22T12:00:00Z');
 
 describe('the model through two cycles', () => {
-  const server = createFixtureServer(MODEL_FIXTURES);
+  let fixtures: TestServer;
   const tmp = tempDir();
   let config: LoadedConfig;
   const runs: Article[][] = [];
@@ -35,7 +34,8 @@ describe('the model through two cycles', () => {
   }
 
   beforeAll(async () => {
-    const url = await listen(server, '127.0.0.1', 0);
+    fixtures = await serveDir(MODEL_FIXTURES);
+    const url = fixtures.url;
     const raw = rawTestConfig(url, [['Model Desk', '/repeated-guids.rss']]);
     (raw['sources'] as Record<string, unknown>[])[0]!['timezone'] = 'Europe/Berlin';
     raw['normalize'] = { iframeHosts: ['www.youtube.com'] };
@@ -43,7 +43,7 @@ describe('the model through two cycles', () => {
     runs.push(await cycle(FIRST_RUN), await cycle(SECOND_RUN));
   });
   afterAll(async () => {
-    await close(server);
+    await fixtures.stop();
     tmp.cleanup();
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sanitizeBodyHtml } from '../../src/normalize/index.js';
-import { articleFrom, fixture } from './helpers.js';
+import { articleFrom, fixture } from '../helpers/articles.js';
 
 const VIDEO_HOSTS = ['www.youtube.com', 'player.vimeo.com'];
 

@@ -1,4 +1,4 @@
-/** HTTP helpers for the serve tests: requests with raw, unnormalized paths (node:http and a bare socket). */
+/** HTTP helpers for tests: requests with raw, unnormalized paths (node:http and a bare socket). */
 import { request } from 'node:http';
 import { connect } from 'node:net';
 

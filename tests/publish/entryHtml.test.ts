@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Article } from '../../src/model/index.js';
 import { entryContentHtml, renderFeeds } from '../../src/publish/index.js';
 import { tempDir, validateAtom } from '../helpers/env.js';
-import { articleFrom, fixture } from './helpers.js';
+import { articleFrom, fixture } from '../helpers/articles.js';
 
 function withRelated(article: Article): Article {
   return {

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rawTestConfig, tempDir } from '../helpers/env.js';
-import { killHard, spawnDaemon, startSourceServer, type DaemonProcess, type SourceServer } from './harness.js';
+import { killHard, spawnDaemon, startSourceServer, type DaemonProcess, type SourceServer } from '../helpers/daemon.js';
 
 describe('daemon shutdown', () => {
   let tmp: ReturnType<typeof tempDir>;

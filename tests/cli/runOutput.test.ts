@@ -6,11 +6,11 @@
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawTestConfig, ROOT, startFixtureServer, tempDir } from '../helpers/env.js';
+import { rawTestConfig, ROOT, startFixtureServer, startServer, tempDir } from '../helpers/env.js';
 import { BIN, cli, type Run } from '../helpers/cli.js';
 
 const hasScript = spawnSync('script', ['--version']).status === 0;
@@ -96,15 +96,14 @@ describe('infrawire run output and exit codes', () => {
     expect(store.stderr).toBe(`infrawire: cannot open the store ${join(tmp.dir, 'a-directory.db')}: unable to open database file\n`);
     expect(existsSync(join(tmp.dir, 'a-directory.db.lock'))).toBe(false);
 
-    const blocker = createServer();
-    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
-    const port = (blocker.address() as { port: number }).port;
+    const blocker = await startServer(createServer());
+    const port = Number(new URL(blocker.url).port);
     try {
       const taken = await cli(['daemon', '--config', configFile({ server: { port } })]);
       expect(taken.code).toBe(1);
       expect(taken.stderr).toContain(`infrawire: cannot listen on 127.0.0.1:${port}: EADDRINUSE`);
     } finally {
-      blocker.close();
+      await blocker.stop();
     }
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { articleFrom, fixture } from './helpers.js';
+import { articleFrom, fixture } from '../helpers/articles.js';
 import type { Article, Faq } from '../../src/model/index.js';
 
 /** The FAQ text must be in the FAQ only: not in the paragraphs, not in the body HTML. */

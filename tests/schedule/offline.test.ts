@@ -7,21 +7,11 @@
  * sources are one that never answers (until the fetch deadline) and a closed port.
  */
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { get } from '../serve/http.js';
-import { tempDir } from '../helpers/env.js';
-import { killHard, spawnDaemon, startSourceServer, type DaemonProcess, type LogRecord, type SourceServer } from './harness.js';
-
-/** A loopback port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((r) => probe.close(() => r()));
-  return port;
-}
+import { get } from '../helpers/http.js';
+import { closedPort, tempDir } from '../helpers/env.js';
+import { killHard, spawnDaemon, startSourceServer, type DaemonProcess, type LogRecord, type SourceServer } from '../helpers/daemon.js';
 
 describe('a daemon with no reachable source', () => {
   const tmp = tempDir();

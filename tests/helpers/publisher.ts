@@ -5,9 +5,9 @@
  * compression bombs built with node:zlib. It records every request so tests
  * can check what infrawire sent and how often.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { brotliCompressSync, constants, deflateSync, gzipSync } from 'node:zlib';
-import { close, listen } from '../../src/serve/index.js';
+import { startServer } from './env.js';
 
 export const BOMB_BYTES = 16 * 1024 * 1024; // 16 MiB of zeros, a few KiB compressed
 
@@ -120,7 +120,7 @@ export async function startPublisher(): Promise<Publisher> {
     }
   };
 
-  const server: Server = createServer((req, res) => {
+  const { url, stop } = await startServer((req, res) => {
     const { pathname: path, searchParams } = new URL(req.url ?? '/', 'http://127.0.0.1');
     requests.push({ path, headers: req.headers });
     const group = path.startsWith('/slow') ? '/slow' : path;
@@ -129,15 +129,11 @@ export async function startPublisher(): Promise<Publisher> {
     res.on('close', () => inFlight.set(group, inFlight.get(group)! - 1));
     handle(req, res, path, searchParams);
   });
-  const url = await listen(server, '127.0.0.1', 0);
   return {
     url,
     requests,
     maxInFlight,
     count: (path) => requests.filter((r) => r.path === path).length,
-    stop: async () => {
-      server.closeAllConnections();
-      await close(server);
-    },
+    stop,
   };
 }

@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../../src/publish/writeFeeds.js';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FIXTURE_SOURCES, rawTestConfig, startFixtureServer, tempDir } from '../helpers/env.js';
-import { killHard, spawnDaemon, type DaemonProcess, type LogRecord } from './harness.js';
+import { killHard, spawnDaemon, type DaemonProcess, type LogRecord } from '../helpers/daemon.js';
 
 describe('daemon config reload', () => {
   let tmp: ReturnType<typeof tempDir>;

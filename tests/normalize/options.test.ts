@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../src/config/index.js';
 import { normalizeOptions } from '../../src/normalize/index.js';
 import { rawTestConfig } from '../helpers/env.js';
-import { articleFrom } from './helpers.js';
+import { articleFrom } from '../helpers/articles.js';
 
 const FILE = join('/tmp', 'config.json');
 
@@ -52,7 +52,7 @@ describe('normalize settings', () => {
   });
 
   it('apply the future tolerance: beyond it a date becomes first-seen', () => {
-    // first seen is 2026-11-20T12:00Z (tests/model/helpers.ts)
+    // first seen is 2026-11-20T12:00Z (tests/helpers/articles.ts)
     const soon = { published: '2026-11-20T13:00:00Z' };
     expect(articleFrom('<p>x</p>', { futureToleranceMs: 2 * 3_600_000 }, soon).published).toBe('2026-11-20T13:00:00.000Z');
     expect(articleFrom('<p>x</p>', { futureToleranceMs: 30 * 60_000 }, soon).published).toBe('2026-11-20T12:00:00.000Z');

@@ -8,7 +8,7 @@ import { createLogger } from '../../src/cli/log.js';
 import { ConfigError } from '../../src/config/index.js';
 import { startDaemon, type Daemon } from '../../src/schedule/index.js';
 import { tempDir, testConfig } from '../helpers/env.js';
-import { startSourceServer, type LogRecord, type SourceServer } from './harness.js';
+import { startSourceServer, type LogRecord, type SourceServer } from '../helpers/daemon.js';
 
 /** A real pino logger whose JSON lines are collected. */
 function captureLog() {

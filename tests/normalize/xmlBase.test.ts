@@ -9,20 +9,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedConfig } from '../../src/config/index.js';
 import { parseConfig } from '../../src/config/index.js';
 import { runCycle } from '../../src/pipeline/index.js';
-import { close, createFixtureServer, listen } from '../../src/serve/index.js';
 import { SqliteStore } from '../../src/store/index.js';
-import { rawTestConfig, tempDir, validateAtom } from '../helpers/env.js';
-import { MODEL_FIXTURES } from './helpers.js';
+import { rawTestConfig, serveDir, tempDir, validateAtom, type TestServer } from '../helpers/env.js';
+import { MODEL_FIXTURES } from '../helpers/articles.js';
 
 const HALDEN = 'https://ledger.example/newsroom/2026/11/';
 
 describe('xml:base through a cycle', () => {
-  const server = createFixtureServer(MODEL_FIXTURES);
+  let fixtures: TestServer;
   const tmp = tempDir();
   let config: LoadedConfig;
 
   beforeAll(async () => {
-    const url = await listen(server, '127.0.0.1', 0);
+    fixtures = await serveDir(MODEL_FIXTURES);
+    const url = fixtures.url;
     config = parseConfig(rawTestConfig(url, [['Grid Ledger', '/xml-base.atom']]), join(tmp.dir, 'config.json'));
     const store = SqliteStore.open(config.store.path);
     try {
@@ -32,7 +32,7 @@ describe('xml:base through a cycle', () => {
     }
   });
   afterAll(async () => {
-    await close(server);
+    await fixtures.stop();
     tmp.cleanup();
   });
 

@@ -6,12 +6,12 @@
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LoadedConfig } from '../src/config/index.js';
-import { CycleMemory, runCycle } from '../src/pipeline/index.js';
-import type { CycleSummary } from '../src/model/index.js';
-import { SqliteStore } from '../src/store/index.js';
-import { FIXTURE_SOURCES, startFixtureServer, tempDir, testConfig, validateAtom } from './helpers/env.js';
-import { feedEntries } from './helpers/store.js';
+import type { LoadedConfig } from '../../src/config/index.js';
+import { CycleMemory, runCycle } from '../../src/pipeline/index.js';
+import type { CycleSummary } from '../../src/model/index.js';
+import { SqliteStore } from '../../src/store/index.js';
+import { FIXTURE_SOURCES, startFixtureServer, tempDir, testConfig, validateAtom } from '../helpers/env.js';
+import { feedEntries } from '../helpers/store.js';
 
 const KEPT = [
   'Microsoft plans 300 MW data center campus near Skogheim, Norway',

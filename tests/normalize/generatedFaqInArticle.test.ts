@@ -1,6 +1,6 @@
 /** The generated FAQ as toArticle builds it: only for an article without its own FAQ, only when it adds to the summary. */
 import { describe, expect, it } from 'vitest';
-import { articleFrom } from './helpers.js';
+import { articleFrom } from '../helpers/articles.js';
 
 const BODY = [
   'Helios Data signed a 500 MW nuclear power purchase agreement for its Ohio AI campus on Tuesday, securing firm power for the first phase of the site.',

@@ -11,7 +11,7 @@ import { parseConfig } from '../../src/config/index.js';
 import { runCycle } from '../../src/pipeline/index.js';
 import { SqliteStore } from '../../src/store/index.js';
 import { rawTestConfig, ROOT, tempDir } from '../helpers/env.js';
-import { startPublisher, type Publisher } from './publisher.js';
+import { startPublisher, type Publisher } from '../helpers/publisher.js';
 
 const BIN = join(ROOT, 'bin/infrawire.js');
 

@@ -5,11 +5,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import { close, listen } from '../../src/serve/index.js';
-import { BIN } from '../helpers/cli.js';
-import { FIXTURES, ROOT } from '../helpers/env.js';
+import { BIN } from './cli.js';
+import { FIXTURES, ROOT, startServer } from './env.js';
 
 
 export type LogRecord = Record<string, unknown> & { level: string; msg: string; event?: string };
@@ -95,7 +93,7 @@ export async function startSourceServer(answers: Record<string, Answer>): Promis
   const timers = new Set<NodeJS.Timeout>();
   let open = 0;
   let maxOpen = 0;
-  const server: Server = createServer((req, res) => {
+  const { url, stop } = await startServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     maxOpen = Math.max(maxOpen, ++open);
     res.on('close', () => open--);
@@ -112,7 +110,6 @@ export async function startSourceServer(answers: Record<string, Answer>): Promis
     const t = setTimeout(() => (timers.delete(t), send()), answer.delayMs);
     timers.add(t);
   });
-  const url = await listen(server, '127.0.0.1', 0);
   return {
     url,
     hits,
@@ -121,7 +118,7 @@ export async function startSourceServer(answers: Record<string, Answer>): Promis
     set: (path, answer) => void table.set(path, answer),
     stop: async () => {
       for (const t of timers) clearTimeout(t);
-      await close(server);
+      await stop();
     },
   };
 }

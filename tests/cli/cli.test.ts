@@ -6,8 +6,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, cli } from './helpers/cli.js';
-import { ROOT, rawTestConfig, startFixtureServer, tempDir, validateAtom } from './helpers/env.js';
+import { BIN, cli } from '../helpers/cli.js';
+import { ROOT, rawTestConfig, startFixtureServer, tempDir, validateAtom } from '../helpers/env.js';
 
 describe('infrawire CLI', () => {
   let fixtures: Awaited<ReturnType<typeof startFixtureServer>>;

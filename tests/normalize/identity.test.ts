@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ParsedItem } from '../../src/model/index.js';
 import { canonicalUrl, entryId, identityGuids, toArticle } from '../../src/normalize/index.js';
-import { FIRST_SEEN, SOURCE, fixture, item } from './helpers.js';
+import { FIRST_SEEN, SOURCE, fixture, item } from '../helpers/articles.js';
 
 describe('canonical URL', () => {
   it('removes the newer click ids and marketing parameters too', () => {

@@ -13,9 +13,9 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, utimesS
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launcherNodeFlags } from '../src/cli/launcher.js';
-import { BIN } from './helpers/cli.js';
-import { ROOT, tempDir } from './helpers/env.js';
+import { launcherNodeFlags } from '../../src/cli/launcher.js';
+import { BIN } from '../helpers/cli.js';
+import { ROOT, tempDir } from '../helpers/env.js';
 
 const run = promisify(execFile);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDate } from '../../src/normalize/index.js';
-import { fixture } from './helpers.js';
+import { fixture } from '../helpers/articles.js';
 
 interface DateCase {
   raw: string;

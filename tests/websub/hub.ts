@@ -1,6 +1,6 @@
 /** A WebSub hub stand-in on 127.0.0.1 that records every request and can fail or hold the first ones. */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { close, listen } from '../../src/serve/index.js';
+import type { IncomingMessage } from 'node:http';
+import { startServer } from '../helpers/env.js';
 
 export interface HubRequest {
   method: string;
@@ -32,7 +32,7 @@ export async function startHub(opts: { failFirst?: number; holdFirst?: boolean; 
   const requests: HubRequest[] = [];
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));
-  const server: Server = createServer(async (req, res) => {
+  const server = await startServer(async (req, res) => {
     const body = await readBody(req);
     const index = requests.length;
     const status = opts.alwaysFail || index < (opts.failFirst ?? 0) ? 500 : 202;
@@ -40,14 +40,14 @@ export async function startHub(opts: { failFirst?: number; holdFirst?: boolean; 
     if (index === 0 && opts.holdFirst) await released;
     res.writeHead(status).end();
   });
-  const url = `${await listen(server, '127.0.0.1', 0)}/hub`;
+  const url = `${server.url}/hub`;
   return {
     url,
     requests,
     release,
     stop: async () => {
       release();
-      await close(server);
+      await server.stop();
     },
   };
 }

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreLockedError, acquireStoreLock, isRunning, lockFileFor } from '../../src/store/index.js';
 import { FIXTURE_SOURCES, rawTestConfig, ROOT, startFixtureServer, tempDir } from '../helpers/env.js';
 import { BIN } from '../helpers/cli.js';
-import { killHard, spawnDaemon, type DaemonProcess } from './harness.js';
+import { killHard, spawnDaemon, type DaemonProcess } from '../helpers/daemon.js';
 
 /** The pid of a process that has exited. */
 function deadPid(): number {
