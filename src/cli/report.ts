@@ -30,7 +30,7 @@ export function formatTable(headers: string[], rows: string[][], right: Readonly
 }
 
 function sourceRow(src: SourceReport): string[] {
-  // The notice (moved, gone, failing for long) comes from schedule/health.ts, like the log's.
+  // The notice (moved, gone, failing for long) comes from fetch/health.ts, like the log's.
   const truncated = src.truncated ? `only the first ${src.itemsSeen} of ${src.truncated} items read (fetch.maxItems)` : '';
   const known = src.itemsKnown ? `${src.itemsKnown} as stored before (not read again)` : '';
   const failed = src.itemsFailed ? `${src.itemsFailed} item(s) not read: ${src.itemError}` : '';

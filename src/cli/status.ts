@@ -2,7 +2,7 @@
  * `infrawire status [--json]`: one row per configured source, read from the
  * store only (no network), so it answers instantly even while sources hang.
  *
- * Rules: the state comes from schedule/health.ts (one definition for the log,
+ * Rules: the state comes from fetch/health.ts (one definition for the log,
  * the run summary and this table); sources that need the operator (gone,
  * moved, failing for long) get a notice line under the table.
  */

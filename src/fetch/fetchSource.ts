@@ -15,7 +15,7 @@
  * - The body is capped at `maxBytes`, counted after decompression, so a
  *   compression bomb ends as an error, not as exhausted memory.
  * - Caching headers (Cache-Control, Expires, Retry-After, Date) are returned
- *   raw on every outcome; schedule/due.ts turns them into the next check.
+ *   raw on every outcome; fetch/due.ts turns them into the next check.
  * - Never throws: every failure becomes a FetchFailure with a `kind` the
  *   caller can act on and a message in an operator's words.
  * - node:http(s) with keep-alive agents, not the global fetch: a conditional

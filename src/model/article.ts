@@ -121,9 +121,9 @@ export interface Article {
   language?: string;
   /** At most the 8 most salient key figures (money, power, compute, percentages), most salient first; filled by `normalize`. */
   figures: Figure[];
-  /** Other outlets' reports of the same story; filled by `curate` when it merges a story cluster. */
+  /** Other outlets' reports of the same story: stored empty; publish fills them from the story cluster (`feedEntryOf`). */
   related: RelatedReport[];
-  /** Watch keywords that matched, as written in config; filled by `curate`. */
+  /** Watch keywords that matched, as written in config: written at ingest from its decision (the curation pass does not rewrite them). */
   keywords: string[];
   /** Files the source attached (audio, video, images, documents), each URL once; absent when none (and on articles stored before media were kept). */
   enclosures?: Enclosure[];

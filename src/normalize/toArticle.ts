@@ -138,7 +138,7 @@ function uniqueTexts(values: string[], clean: (value: string) => string): string
   return out;
 }
 
-/** "jane@example.com (Jane Doe)" → "Jane Doe" (parse/people.ts); a bare email is kept. */
+/** "jane@example.com (Jane Doe)" → "Jane Doe" (lib/people.ts); a bare email is kept. */
 function authorName(raw: string): string {
   return personName(htmlToText(raw)) ?? '';
 }

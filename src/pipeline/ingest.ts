@@ -4,7 +4,8 @@
  *
  * Rules:
  * - Dedupe (a): the same source's guid keeps the id it was first stored under.
- *   (b): another source's report of an already stored canonical URL is a copy
+ *   (b): another source's report of an id already stored (the id is the frozen
+ *   identity URL, so the same link) is a copy
  *   and is skipped, unless both were first seen in this cycle and this source
  *   has the higher priority: then it replaces the other under the same id.
  *   Tombstoned items are skipped for good.

@@ -30,7 +30,7 @@ export interface FeedServerOptions {
   baseUrl?: string;
   /** Cache-Control max-age for feeds in seconds, or a function giving it per request. */
   maxAge?: number | (() => number);
-  /** Every configured source's health (`sourceHealths` in schedule/health.ts). */
+  /** Every configured source's health (`sourceHealths` in fetch/health.ts). */
   sourceStates?: () => Promise<readonly SourceHealth[]>;
   health?: () => HealthReport;
   metrics?: { contentType(): string; text(): Promise<string> };

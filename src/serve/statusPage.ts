@@ -5,7 +5,7 @@
  *
  * Rules:
  * - Pure: a function of the data passed in; everything escaped.
- * - Each source's row is its SourceHealth (schedule/health.ts, the one
+ * - Each source's row is its SourceHealth (fetch/health.ts, the one
  *   definition the log, the run summary and `infrawire status` use too). Its
  *   columns are generated from the fields, so when the health grows the page
  *   shows the new fields without a change here. Known fields get nicer labels.

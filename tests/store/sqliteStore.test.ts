@@ -80,7 +80,7 @@ describe('Store on a real SQLite file', () => {
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
     const tables = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['article_decisions', 'articles', 'feed_entries', 'feed_tombstones', 'meta', 'sources', 'story_clusters', 'tombstones']);
+    expect(tables).toEqual(['article_decisions', 'articles', 'feed_entries', 'feed_tombstones', 'meta', 'pages', 'sources', 'story_clusters', 'tombstones']);
   });
 
   it('a new store has 16 KiB pages; a store made with SQLite\'s 4 KiB pages keeps them and its data', async () => {
