@@ -7,12 +7,6 @@ export interface FeedEntry {
   /** The feed's matched terms for it: its categories there. */
   keywords: string[];
   addedAt: string;
-  /**
-   * The Article JSON as stored (UTF-8), present only when `article` is exactly
-   * it (no cluster coverage applied): the JSON Feed carries these bytes as they
-   * are instead of serializing the article again.
-   */
-  stored?: Buffer;
 }
 
 /** The other outlets' reports of a lead's story, and when the last one after the lead was first seen. */

@@ -4,42 +4,45 @@
  *
  * Rules:
  * - Pure and deterministic, like the Atom output.
- * - Every item carries the whole Article model in the `_infrawire` extension
- *   object (FAQs, figures, keywords, source, related reports, generated flags),
+ * - Every item carries the rest of the Article model in the `_infrawire`
+ *   extension object (FAQs, figures, source, related reports, generated flags),
  *   so programs read the model without scraping HTML. Extension keys start
  *   with "_" as the spec requires; readers that do not know them ignore them.
- * - The extension holds what the item's standard fields do not: `feedKeywords`
- *   (this feed's matched terms, = `tags`), `addedAt` (when the entry joined the
- *   feed) and `article`, the Article exactly as stored (with a cluster lead's
- *   `related` and `updated` as published). Its body forms are not duplicates:
- *   `paragraphs` is the plain text, `bodyHtml` the sanitized body alone, and
- *   `content_html` the rendered entry (summary, body, figures, FAQ, related,
- *   source line), from which neither can be cut out exactly.
+ * - Each fact once (docs/json-feed-extension.schema.json, tested on the
+ *   output): what the item's own fields say (`id`, `url`, `title`, `summary`,
+ *   `content_html`, dates, `authors`, `tags`, `attachments`) is not repeated in
+ *   the extension. The body is `content_html` (rendered) and `paragraphs`
+ *   (plain text) only. `tags` are this feed's current matched terms (from the
+ *   feed's entries, re-decided after a rule change), never the keywords frozen
+ *   into the stored article at ingest.
+ * - Older stored articles are read into today's shape here (a figure without
+ *   `display` shows its text), so the output always matches the schema.
  * - Compact JSON, one item a line: programs read it, and indentation was a
  *   sixth of the bytes.
  * - Text stays plain text; `content_html` is the same escaped HTML as Atom's.
  * - Media: the entry image is `image`, every enclosure an `attachments` member.
  */
-import type { Enclosure, FeedEntry } from '../model/index.js';
+import type { Article, Enclosure, FeedEntry, Figure } from '../model/index.js';
 import { xmlSafe } from '../lib/markup.js';
 import { UNKNOWN_MEDIA_TYPE } from '../lib/media.js';
 import type { DocumentFrame, FeedDescription } from './document.js';
 
 export const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';
 
-/** The `_infrawire` extension of one item: the model plus the feed-specific matches. */
+/** What the extension carries of an Article: what the item's standard fields do not. */
+export type ExtensionArticle = Pick<Article, 'source' | 'paragraphs' | 'faqs' | 'categories' | 'figures' | 'related'> &
+  Partial<Pick<Article, 'guid' | 'language' | 'image'>>;
+
+/** The `_infrawire` extension of one item. */
 export interface InfrawireItemExtension {
   about: string;
-  /** Keywords of this feed that matched the article. */
-  feedKeywords: string[];
+  /** When the entry joined this feed. */
   addedAt: string;
-  article: FeedEntry['article'];
+  article: ExtensionArticle;
 }
 
 const ABOUT = 'https://github.com/infrawire/infrawire#json-feed-extension';
 
-const ARTICLE_KEY = ',"article":';
-const ITEM_END = Buffer.from('}}');
 
 /**
  * JSON.stringify of XML-safe text (no control characters but tab, newline and
@@ -61,16 +64,30 @@ function attachment(e: Enclosure) {
   };
 }
 
-/**
- * One item as the document has it, in three parts: compact JSON up to the
- * extension's `article`, which comes last so it can be the stored Article
- * JSON as it is (the same bytes JSON.stringify writes for it; it is the
- * largest part of the item) when the entry has it, and is serialized only
- * otherwise; then `ITEM_END`.
- */
-export function jsonFeedItemParts({ article, keywords, addedAt, stored }: FeedEntry, contentHtml: string): [head: string, article: Buffer | string, end: Buffer] {
+/** A figure stored before `display` existed shows its text as written. */
+function currentFigure(f: Figure): Figure {
+  return f.display ? f : { ...f, display: f.text };
+}
+
+/** The article's facts the item's own fields do not carry, in today's shape. */
+export function extensionArticle(article: Article): ExtensionArticle {
+  return {
+    ...(article.guid ? { guid: article.guid } : {}),
+    source: article.source,
+    paragraphs: article.paragraphs,
+    faqs: article.faqs,
+    categories: article.categories,
+    ...(article.language ? { language: article.language } : {}),
+    figures: article.figures.map(currentFigure),
+    related: article.related,
+    ...(article.image ? { image: article.image } : {}),
+  };
+}
+
+/** One item as the document has it: compact JSON, its members in a fixed order. */
+export function jsonFeedItem({ article, keywords, addedAt }: FeedEntry, contentHtml: string): string {
   const authors = article.authors.length ? article.authors : [article.source.name];
-  const extension: Omit<InfrawireItemExtension, 'article'> = { about: ABOUT, feedKeywords: keywords, addedAt };
+  const extension: InfrawireItemExtension = { about: ABOUT, addedAt, article: extensionArticle(article) };
   // The members in order: id, url, title, summary, content_html (the entry HTML, XML-safe), then the rest.
   const before = JSON.stringify({ id: article.id, url: article.url, title: xmlSafe(article.title), summary: xmlSafe(article.summary) });
   const after = JSON.stringify({
@@ -82,13 +99,12 @@ export function jsonFeedItemParts({ article, keywords, addedAt, stored }: FeedEn
     tags: keywords,
     _infrawire: extension,
   });
-  // `before` without its closing brace, `after` without its opening one and the closing braces of the extension and the item.
-  const head = `${before.slice(0, -1)},"content_html":${jsonText(contentHtml)},${after.slice(1, -2)}${ARTICLE_KEY}`;
-  return [head, stored ?? JSON.stringify(article), ITEM_END];
+  // `before` without its closing brace, `after` without its opening one.
+  return `${before.slice(0, -1)},"content_html":${jsonText(contentHtml)},${after.slice(1)}`;
 }
 
 /**
- * The document around items rendered from `jsonFeedItemParts`: compact JSON (the feed
+ * The document around items rendered by `jsonFeedItem`: compact JSON (the feed
  * is read by programs; indentation was a sixth of its bytes), one item a line.
  */
 export function jsonFeedFrame(feed: FeedDescription): DocumentFrame {

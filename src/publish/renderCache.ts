@@ -80,7 +80,7 @@ export function feedEntryOf(record: FeedEntryRecord, data: Buffer): FeedEntry {
   const stored = JSON.parse(data.toString('utf8')) as Article;
   const keywords = JSON.parse(record.keywords) as string[];
   const cov = record.coverage;
-  if (!cov) return { article: stored, keywords, addedAt: record.addedAt, stored: data };
+  if (!cov) return { article: stored, keywords, addedAt: record.addedAt };
   const article = { ...stored, related: cov.related, updated: cov.lastAdded && cov.lastAdded > stored.updated ? cov.lastAdded : stored.updated };
   return { article, keywords, addedAt: record.addedAt };
 }

@@ -16,7 +16,7 @@ import { mediumOf, UNKNOWN_MEDIA_TYPE } from '../lib/media.js';
 import { atomEntryParts, atomFrame, cdata, CDATA_END, CDATA_START, cdataInside, mediaThumbnail } from './atom.js';
 import { escapeHtml, xmlSafe } from '../lib/markup.js';
 import { entryContentHtml } from './html.js';
-import { jsonFeedFrame, jsonFeedItemParts } from './jsonFeed.js';
+import { jsonFeedFrame, jsonFeedItem } from './jsonFeed.js';
 import { rssChannelFrame } from './rssFeed.js';
 import { GENERATOR, type DocumentFrame, type FeedDescription } from './document.js';
 
@@ -203,15 +203,12 @@ export function renderEntry(entry: FeedEntry): RenderedEntry {
   const html = entryContentHtml(entry.article);
   const [atomBefore, atomAfter] = atomEntryParts(entry);
   const [rssBefore, rssAfter] = rssItemParts(entry);
-  const [jsonHead, article, jsonEnd] = jsonFeedItemParts(entry, html);
-  const texts = [cdataInside(html), atomBefore, atomAfter, rssBefore, rssAfter, jsonHead];
-  if (typeof article === 'string') texts.push(article);
-  const [content, ...pieces] = encodeTogether(texts);
+  const [content, ...pieces] = encodeTogether([cdataInside(html), atomBefore, atomAfter, rssBefore, rssAfter, jsonFeedItem(entry, html)]);
   return {
     updated: entry.article.updated,
     atom: [pieces[0]!, content!, pieces[1]!],
     rss: [pieces[2]!, content!, pieces[3]!],
-    json: [pieces[4]!, typeof article === 'string' ? pieces[5]! : article, jsonEnd],
+    json: [pieces[4]!],
   };
 }
 
