@@ -4,3 +4,4 @@ export * from './feeds.js';
 export * from './explain.js';
 export * from './similarity.js';
 export * from './cluster.js';
+export * from './coverage.js';

@@ -65,7 +65,11 @@ export interface RelatedReport {
   title: string;
   /** The configured source name of that report. */
   source: string;
+  /** The outlet as its feed names itself (its feed title), when the feed gives one. */
+  outlet?: string;
   published: string;
+  /** What this report says that the lead does not: a key figure, else a sentence of its summary. */
+  adds?: string;
 }
 
 /** A file the article carries (a podcast episode, a video, a document), as the source declared it. */

@@ -1,5 +1,5 @@
 /** A curated feed's entry: what publishing renders and the store lists. */
-import type { Article, RelatedReport } from './article.js';
+import type { Article, Figure, RelatedReport } from './article.js';
 
 /** An entry ready to render: a cluster lead's article as published (with `related` and a moved `updated` when others joined it). */
 export interface FeedEntry {
@@ -9,9 +9,15 @@ export interface FeedEntry {
   addedAt: string;
 }
 
+/** Another outlet's report of a lead's story as the store reads it: who, when, and its own summary and figures (to say what it adds). */
+export interface CoverageReport extends Omit<RelatedReport, 'adds'> {
+  summary: string;
+  figures: Figure[];
+}
+
 /** The other outlets' reports of a lead's story, and when the last one after the lead was first seen. */
 export interface ClusterCoverage {
-  related: RelatedReport[];
+  related: CoverageReport[];
   lastAdded?: string;
 }
 

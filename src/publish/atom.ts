@@ -18,7 +18,7 @@
 import type { Article, EntryImage } from '../model/index.js';
 import type { FeedEntry } from '../model/index.js';
 import { escapeHtml, xmlSafe } from '../lib/markup.js';
-import type { DocumentFrame, FeedDescription } from './document.js';
+import { MAX_RELATED_SHOWN, type DocumentFrame, type FeedDescription } from './document.js';
 
 const attr = escapeHtml;
 
@@ -102,7 +102,7 @@ function entryLines({ article, keywords }: FeedEntry): [before: string[], after:
     element('id', article.id),
     htmlText('title', article.title),
     `<link href="${attr(iriSafe(article.url))}"/>`,
-    ...article.related.map((r) => link('related', r.url, { title: r.title ? `${r.title} (${r.source})` : r.source })),
+    ...article.related.slice(0, MAX_RELATED_SHOWN).map((r) => link('related', r.url, { title: r.title ? `${r.title} (${r.outlet ?? r.source})` : (r.outlet ?? r.source) })),
     ...(article.enclosures ?? []).map((e) => link('enclosure', e.url, { type: e.type, length: e.length === undefined ? undefined : String(e.length), title: e.title })),
     ...(article.image ? [mediaThumbnail(article.image)] : []),
     element('published', article.published),

@@ -29,3 +29,6 @@ export interface DocumentFrame {
   tail: string;
   empty: string;
 }
+
+/** At most this many other outlets' reports are listed in an entry ("and N more" after them) and linked as Atom `rel="related"`. */
+export const MAX_RELATED_SHOWN = 20;

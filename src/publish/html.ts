@@ -12,6 +12,7 @@
  */
 import type { Article, Faq, Figure, PercentMeasure, RelatedReport } from '../model/index.js';
 import { escapeHtml, xmlSafe } from '../lib/markup.js';
+import { MAX_RELATED_SHOWN } from './document.js';
 
 const FIGURE_KINDS: Record<Figure['kind'], string> = { money: 'Money', power: 'Power', compute: 'Compute', percent: 'Percent' };
 const MEASURES: Record<PercentMeasure, string> = { growth: 'Growth', decline: 'Decline', stake: 'Stake', share: 'Share', margin: 'Margin', utilisation: 'Utilisation', percent: 'Percent' };
@@ -70,10 +71,19 @@ function faqPart(faqs: readonly Faq[]): string[] {
   return [`<h3>${escapeHtml(heading)}</h3>`, '<dl>', ...pairs, '</dl>'];
 }
 
+/** "2026-11-27T14:05:00.000Z" → "2026-11-27 14:05 UTC". */
+function reportTime(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
 function relatedPart(related: readonly RelatedReport[]): string[] {
   if (!related.length) return [];
-  const items = related.map((r) => `<li><a href="${escapeHtml(r.url)}">${escapeHtml(r.title)}</a> (${escapeHtml(r.source)})</li>`);
-  return ['<h3>Also reported by</h3>', '<ul>', ...items, '</ul>'];
+  const items = related.slice(0, MAX_RELATED_SHOWN).map((r) => {
+    const adds = r.adds ? `: adds “${escapeHtml(r.adds)}”` : '';
+    return `<li><a href="${escapeHtml(r.url)}">${escapeHtml(r.title)}</a> (${escapeHtml(r.outlet ?? r.source)}, ${reportTime(r.published)})${adds}</li>`;
+  });
+  const more = related.length - MAX_RELATED_SHOWN;
+  return ['<h3>Also reported by</h3>', '<ul>', ...items, ...(more > 0 ? [`<li>and ${more} more</li>`] : []), '</ul>'];
 }
 
 export function entryContentHtml(article: Article): string {

@@ -11,6 +11,7 @@
  * - Bounded: a feed keeps only the entries of its last publish.
  * - Held by whoever publishes again (the daemon's cycle memory); a new cache renders everything.
  */
+import { relatedReports } from '../curate/index.js';
 import type { FeedConfig } from '../config/index.js';
 import type { Article, FeedEntry, FeedEntryRecord } from '../model/index.js';
 import { assembleFeed, feedDescription, feedUpdated, renderEntry, type FeedFormatName, type FeedSite, type RenderedEntry } from './renderFeeds.js';
@@ -81,6 +82,6 @@ export function feedEntryOf(record: FeedEntryRecord, data: Buffer): FeedEntry {
   const keywords = JSON.parse(record.keywords) as string[];
   const cov = record.coverage;
   if (!cov) return { article: stored, keywords, addedAt: record.addedAt };
-  const article = { ...stored, related: cov.related, updated: cov.lastAdded && cov.lastAdded > stored.updated ? cov.lastAdded : stored.updated };
+  const article = { ...stored, related: relatedReports(stored, cov.related), updated: cov.lastAdded && cov.lastAdded > stored.updated ? cov.lastAdded : stored.updated };
   return { article, keywords, addedAt: record.addedAt };
 }

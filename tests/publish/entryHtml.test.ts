@@ -11,7 +11,7 @@ function withRelated(article: Article): Article {
   return {
     ...article,
     related: [
-      { url: 'https://other.example/a?x=1&y=2', title: 'Orbital & friends <expand>', source: 'Other Wire', published: '2026-11-20T09:00:00.000Z' },
+      { url: 'https://other.example/a?x=1&y=2', title: 'Orbital & friends <expand>', source: 'other-wire', outlet: 'Other Wire', published: '2026-11-20T09:00:00.000Z', adds: '$2.1 billion & more' },
       { url: 'https://third.example/b', title: 'Texas cluster grows', source: 'Third Desk', published: '2026-11-20T10:00:00.000Z' },
     ],
   };
@@ -31,7 +31,8 @@ describe('entry content HTML', () => {
     const html = entryContentHtml(extracted);
     const order = ['<p><strong>CoreWeave adds 2 GW &amp; two sites.</strong></p>', '<h2>About CoreWeave</h2>', '<h3>Key figures</h3>', '<li>Power: 2 GW</li>',
       '<h3>FAQ</h3>', '<dt>Where are the new sites?</dt><dd>One is near Luleå, the other near Oulu.</dd>', '<h3>Also reported by</h3>',
-      '<li><a href="https://other.example/a?x=1&amp;y=2">Orbital &amp; friends &lt;expand&gt;</a> (Other Wire)</li>',
+      '<li><a href="https://other.example/a?x=1&amp;y=2">Orbital &amp; friends &lt;expand&gt;</a> (Other Wire, 2026-11-20 09:00 UTC): adds “$2.1 billion &amp; more”</li>',
+      '<li><a href="https://third.example/b">Texas cluster grows</a> (Third Desk, 2026-11-20 10:00 UTC)</li>',
       '<p>Source: <a href="https://news.example/2026/11/story">News Example</a></p>'];
     let at = -1;
     for (const part of order) {

@@ -199,7 +199,8 @@ describe('a story merged from several reports', () => {
   it('is published with the lead report’s media (the others are links under "Also reported by")', () => {
     const lead = makeArticle(8, { image: { url: 'https://cdn.news.example/lead.jpg', from: 'feed' }, enclosures: [{ url: 'https://cdn.news.example/lead.mp3', type: 'audio/mpeg' }] });
     const related = [{ url: 'https://other.example/story', title: 'Other take', source: 'Other', published: '2026-11-21T00:00:00.000Z' }];
-    const published = feedEntryOf({ id: lead.id, revision: 1, keywords: '["GPU"]', addedAt: '2026-11-28T00:00:00.000Z', coverage: { related } }, Buffer.from(JSON.stringify(lead)));
+    const coverage = { related: related.map((r) => ({ ...r, summary: '', figures: [] })) };
+    const published = feedEntryOf({ id: lead.id, revision: 1, keywords: '["GPU"]', addedAt: '2026-11-28T00:00:00.000Z', coverage }, Buffer.from(JSON.stringify(lead)));
     expect(published.article).toMatchObject({ image: lead.image, enclosures: lead.enclosures, related });
     const rss = renderFeeds(feedSchema.parse({ name: 'ai', title: 'AI' }), { baseUrl: 'https://wire.example', author: 'infrawire' }, [published]).rss;
     expect(rss).toContain('<enclosure length="0" type="audio/mpeg" url="https://cdn.news.example/lead.mp3"/>');

@@ -91,7 +91,7 @@ describe('a cluster lead read for publishing', () => {
     await store.feeds.keep('gpu', lead.id, ['GPU cluster'], lead.published);
     await store.clusters.join(other.id, lead.id, '2026-11-29T00:00:00.000Z');
     const [entry] = await feedEntries(store, 'gpu', 3);
-    expect(entry!.article.related).toEqual([{ url: other.url, title, source: 'Other Wire', published: other.published }]);
+    expect(entry!.article.related).toEqual([{ url: other.url, title, source: 'Other Wire', published: other.published, adds: 'Summary of story 2.' }]);
     expect(entry!.article.updated).toBe('2026-11-29T00:00:00.000Z');
   });
 });

@@ -14,7 +14,7 @@
  * - Reads for a pass take columns and JSON paths, never whole articles where
  *   the pass needs less (SQLite's `->`/`json_extract` on the stored JSON).
  */
-import type { Article, ClusterCoverage } from '../../model/index.js';
+import type { Article, ClusterCoverage, Figure } from '../../model/index.js';
 import type { ArticleOwner, ArticleRepository, ClusterRepository, CurationRow, DecisionRepository, SaveResult, StoredDecision, StoryText, TombstoneRepository } from '../types.js';
 import type { SqliteAccess } from './access.js';
 
@@ -194,11 +194,21 @@ export class SqliteClusters implements ClusterRepository {
 export function clusterCoverage(db: SqliteAccess, leadId: string): ClusterCoverage {
   const rows = db
     .statement(
-      `SELECT a.url, a.data -> '$.title' AS title, a.source, a.published, a.first_seen FROM story_clusters c JOIN articles a ON a.id = c.article_id
+      `SELECT a.url, a.data -> '$.title' AS title, a.source, a.data ->> '$.source.feedTitle' AS outlet, a.published, a.first_seen,
+              a.data -> '$.summary' AS summary, a.data -> '$.figures' AS figures
+       FROM story_clusters c JOIN articles a ON a.id = c.article_id
        WHERE c.lead_id = ? AND c.article_id <> ? ORDER BY a.published, a.id`,
     )
-    .all(leadId, leadId) as { url: string; title: string; source: string; published: string; first_seen: string }[];
-  const related = rows.map((r) => ({ url: r.url, title: JSON.parse(r.title) as string, source: r.source, published: r.published }));
+    .all(leadId, leadId) as { url: string; title: string; source: string; outlet: string | null; published: string; first_seen: string; summary: string | null; figures: string | null }[];
+  const related = rows.map((r) => ({
+    url: r.url,
+    title: JSON.parse(r.title) as string,
+    source: r.source,
+    ...(r.outlet ? { outlet: r.outlet } : {}),
+    published: r.published,
+    summary: r.summary ? (JSON.parse(r.summary) as string) : '',
+    figures: r.figures ? (JSON.parse(r.figures) as Figure[]) : [],
+  }));
   const leadSeen = db.statement('SELECT first_seen FROM articles WHERE id = ?').pluck().get(leadId) as string | undefined;
   const later = rows.filter((r) => leadSeen !== undefined && r.first_seen > leadSeen);
   const lastAdded = later.reduce<string | undefined>((max, r) => (max === undefined || r.first_seen > max ? r.first_seen : max), undefined);

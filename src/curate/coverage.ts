@@ -1,0 +1,54 @@
+/**
+ * What each other outlet's report adds to a story's lead: the "Also reported
+ * by" list a reader scans to decide whether another report is worth opening.
+ *
+ * Rules:
+ * - A report adds a key figure the lead does not state (same kind, value,
+ *   range and rate unit count as stated), the first in the report's order of
+ *   salience; else the first sentence of its summary that the lead does not
+ *   already say (under half of its weighted story tokens appear in the lead's
+ *   title, summary and paragraphs); else nothing.
+ * - Made only of the report's own figures and sentences; pure.
+ */
+import type { Article, CoverageReport, Figure, RelatedReport } from '../model/index.js';
+import { segmentSentences } from '../normalize/index.js';
+import { storyTokens, type StoryTokens } from './similarity.js';
+
+/** Share of a sentence's token weight that must be new for it to count as added. */
+const NEW_SHARE = 0.5;
+/** A sentence longer than this is cut (with "…") in the list. */
+const ADDS_MAX_CHARS = 220;
+
+const figureKey = (f: Figure) => `${f.kind}|${f.value}|${f.max ?? ''}|${f.per ?? ''}`;
+
+function newShare(sentence: StoryTokens, lead: StoryTokens): number {
+  let total = 0;
+  let fresh = 0;
+  for (const [token, weight] of sentence) {
+    total += weight;
+    if (!lead.has(token)) fresh += weight;
+  }
+  return total ? fresh / total : 0;
+}
+
+function shortened(sentence: string): string {
+  return sentence.length <= ADDS_MAX_CHARS ? sentence : `${sentence.slice(0, ADDS_MAX_CHARS - 1).trimEnd()}…`;
+}
+
+/** What `report` says that `lead` does not, or undefined. */
+export function whatReportAdds(lead: Pick<Article, 'title' | 'summary' | 'paragraphs' | 'figures'>, report: Pick<CoverageReport, 'summary' | 'figures'>): string | undefined {
+  const stated = new Set(lead.figures.map(figureKey));
+  const figure = report.figures.find((f) => !stated.has(figureKey(f)));
+  if (figure) return figure.display || figure.text;
+  const leadTokens = storyTokens(lead.title, [lead.summary, ...lead.paragraphs].join(' '));
+  const sentence = segmentSentences(report.summary).find((s) => newShare(storyTokens('', s), leadTokens) >= NEW_SHARE);
+  return sentence ? shortened(sentence) : undefined;
+}
+
+/** The lead's related reports as published: who (the outlet's own name when known), when, and what each adds. */
+export function relatedReports(lead: Pick<Article, 'title' | 'summary' | 'paragraphs' | 'figures'>, reports: readonly CoverageReport[]): RelatedReport[] {
+  return reports.map(({ summary: _summary, figures: _figures, ...report }) => {
+    const adds = whatReportAdds(lead, { summary: _summary, figures: _figures });
+    return { ...report, ...(adds ? { adds } : {}) };
+  });
+}
