@@ -35,20 +35,31 @@ function shortened(sentence: string): string {
   return sentence.length <= ADDS_MAX_CHARS ? sentence : `${sentence.slice(0, ADDS_MAX_CHARS - 1).trimEnd()}…`;
 }
 
-/** What `report` says that `lead` does not, or undefined. */
-export function whatReportAdds(lead: Pick<Article, 'title' | 'summary' | 'paragraphs' | 'figures'>, report: Pick<CoverageReport, 'summary' | 'figures'>): string | undefined {
-  const stated = new Set(lead.figures.map(figureKey));
-  const figure = report.figures.find((f) => !stated.has(figureKey(f)));
+type Lead = Pick<Article, 'title' | 'summary' | 'paragraphs' | 'figures'>;
+
+/** What the lead states, read once for all its reports: its figures and its story tokens. */
+function leadStatement(lead: Lead): { figures: Set<string>; tokens: StoryTokens } {
+  return { figures: new Set(lead.figures.map(figureKey)), tokens: storyTokens(lead.title, [lead.summary, ...lead.paragraphs].join(' ')) };
+}
+
+function addsTo(stated: ReturnType<typeof leadStatement>, report: Pick<CoverageReport, 'summary' | 'figures'>): string | undefined {
+  const figure = report.figures.find((f) => !stated.figures.has(figureKey(f)));
   if (figure) return figure.display || figure.text;
-  const leadTokens = storyTokens(lead.title, [lead.summary, ...lead.paragraphs].join(' '));
-  const sentence = segmentSentences(report.summary).find((s) => newShare(storyTokens('', s), leadTokens) >= NEW_SHARE);
+  const sentence = segmentSentences(report.summary).find((s) => newShare(storyTokens('', s), stated.tokens) >= NEW_SHARE);
   return sentence ? shortened(sentence) : undefined;
 }
 
+/** What `report` says that `lead` does not, or undefined. */
+export function whatReportAdds(lead: Lead, report: Pick<CoverageReport, 'summary' | 'figures'>): string | undefined {
+  return addsTo(leadStatement(lead), report);
+}
+
 /** The lead's related reports as published: who (the outlet's own name when known), when, and what each adds. */
-export function relatedReports(lead: Pick<Article, 'title' | 'summary' | 'paragraphs' | 'figures'>, reports: readonly CoverageReport[]): RelatedReport[] {
-  return reports.map(({ summary: _summary, figures: _figures, ...report }) => {
-    const adds = whatReportAdds(lead, { summary: _summary, figures: _figures });
+export function relatedReports(lead: Lead, reports: readonly CoverageReport[]): RelatedReport[] {
+  if (!reports.length) return [];
+  const stated = leadStatement(lead);
+  return reports.map(({ summary, figures, ...report }) => {
+    const adds = addsTo(stated, { summary, figures });
     return { ...report, ...(adds ? { adds } : {}) };
   });
 }
