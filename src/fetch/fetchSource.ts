@@ -56,6 +56,14 @@ export interface FetchOptions {
   addressPolicy?: AddressPolicy;
   /** How host names are resolved under an address policy (default: the system resolver). */
   resolve?: Resolver;
+  /** Asked before each redirect is followed (page fetches: robots.txt of the target); a refusal ends the fetch with its kind and words. */
+  mayFollow?: (url: string) => Promise<FetchRefusal | undefined>;
+}
+
+/** Why a redirect target is not fetched. */
+export interface FetchRefusal {
+  kind: FetchErrorKind;
+  error: string;
 }
 
 interface FetchCommon {
@@ -83,7 +91,7 @@ export interface FetchNotModified extends FetchCommon {
   validators: Validators;
 }
 
-export type FetchErrorKind = 'url' | 'redirect' | 'timeout' | 'dns' | 'refused' | 'reset' | 'tls' | 'http' | 'gone' | 'too-large' | 'address' | 'network';
+export type FetchErrorKind = 'url' | 'redirect' | 'timeout' | 'dns' | 'refused' | 'reset' | 'tls' | 'http' | 'gone' | 'too-large' | 'address' | 'robots' | 'network';
 
 export interface FetchFailure {
   ok: false;
@@ -329,6 +337,11 @@ export async function fetchSource(startUrl: string, opts: FetchOptions): Promise
         if (!location) throw new FetchError('redirect', `HTTP ${status} redirect without a Location header`);
         if (hop + 1 > MAX_REDIRECTS) throw new FetchError('redirect', `too many redirects (more than ${MAX_REDIRECTS})`);
         const next = new URL(location, url).toString();
+        const refusal = await opts.mayFollow?.(next);
+        if (refusal) {
+          url = next;
+          throw new FetchError(refusal.kind, refusal.error);
+        }
         permanentSoFar &&= PERMANENT.has(status);
         if (permanentSoFar) movedTo = next;
         url = next;

@@ -5,7 +5,8 @@
  * - The same machinery as feeds (fetchSource: deadlines, size cap after
  *   decompression, redirect limit, validators); the caller runs it through the
  *   same per-host limiter.
- * - robots.txt is asked first (robots.ts) and honoured.
+ * - robots.txt is asked first (robots.ts) and honoured, for the page and for
+ *   every redirect target (another site's rules apply to its own pages).
  * - Only addresses the source's policy allows (addresses.ts): checked at every
  *   hop, where the socket is made.
  * - Only HTML: a response whose Content-Type is neither text/html nor
@@ -13,7 +14,7 @@
  * - Never throws: a failure has a `kind` and a message in an operator's words.
  */
 import { addressesOf, refusedAddress, type AddressPolicy, type Resolver } from './addresses.js';
-import { fetchSource, type FetchErrorKind, type Validators } from './fetchSource.js';
+import { fetchSource, type FetchErrorKind, type FetchRefusal, type Validators } from './fetchSource.js';
 import type { RobotsCache } from './robots.js';
 
 export const PAGE_ACCEPT = 'text/html, application/xhtml+xml;q=0.9, */*;q=0.1';
@@ -28,7 +29,7 @@ export interface PageFetchOptions {
   robots: RobotsCache;
 }
 
-export type PageFailureKind = FetchErrorKind | 'robots' | 'not-html';
+export type PageFailureKind = FetchErrorKind | 'not-html';
 
 export type PageFetchResult =
   | { ok: true; notModified: false; url: string; status: number; body: Buffer; contentType?: string; validators: Validators }
@@ -49,17 +50,28 @@ async function refusedHost(url: string, opts: PageFetchOptions): Promise<string 
   return undefined;
 }
 
-export async function fetchPage(url: string, opts: PageFetchOptions): Promise<PageFetchResult> {
+/** Whether a page URL (the first or a redirect target) may be fetched: its host's addresses, then its site's robots.txt. */
+async function mayFetch(url: string, opts: PageFetchOptions): Promise<FetchRefusal | undefined> {
+  let refused: string | undefined;
+  try {
+    refused = await refusedHost(url, opts);
+  } catch {
+    return { kind: 'url', error: `invalid URL: ${url}` };
+  }
+  if (refused) return { kind: 'address', error: refused };
   let verdict;
-  const refused = await refusedHost(url, opts).catch(() => `invalid URL: ${url}`);
-  if (refused) return { ok: false, kind: refused.startsWith('invalid') ? 'url' : 'address', url, error: refused };
   try {
     verdict = await opts.robots.check(url, opts);
   } catch {
-    return { ok: false, kind: 'url', url, error: `invalid URL: ${url}` };
+    return { kind: 'url', error: `invalid URL: ${url}` };
   }
-  if (!verdict.allowed) return { ok: false, kind: 'robots', url, error: verdict.reason ?? 'disallowed by robots.txt' };
-  const fetched = await fetchSource(url, { ...opts, accept: PAGE_ACCEPT });
+  return verdict.allowed ? undefined : { kind: 'robots', error: verdict.reason ?? 'disallowed by robots.txt' };
+}
+
+export async function fetchPage(url: string, opts: PageFetchOptions): Promise<PageFetchResult> {
+  const refusal = await mayFetch(url, opts);
+  if (refusal) return { ok: false, ...refusal, url };
+  const fetched = await fetchSource(url, { ...opts, accept: PAGE_ACCEPT, mayFollow: (next) => mayFetch(next, opts) });
   if (!fetched.ok) return { ok: false, kind: fetched.kind, url: fetched.url, ...(fetched.status !== undefined ? { status: fetched.status } : {}), error: fetched.error };
   if (fetched.notModified) return { ok: true, notModified: true, url: fetched.url, status: fetched.status, validators: fetched.validators };
   if (!isHtml(fetched.contentType, fetched.body)) return { ok: false, kind: 'not-html', url: fetched.url, status: fetched.status, error: `not an HTML page (Content-Type: ${fetched.contentType ?? 'none'})` };

@@ -62,6 +62,27 @@ describe('fetchPage', () => {
     expect(server.paths.length).toBe(before);
   });
 
+  it("asks the robots.txt of every redirect target: its own site's and another site's", async () => {
+    const other = await startPageServer();
+    try {
+      const robots = new RobotsCache();
+      server.route('/moved-to-other-private', (_req, res) => res.writeHead(302, { location: `${other.url}/private/page` }).end());
+      server.route('/moved-to-own-private', (_req, res) => res.writeHead(301, { location: '/private/page' }).end());
+      server.route('/moved-to-other-article', (_req, res) => res.writeHead(302, { location: `${other.url}/article` }).end());
+      other.route('/article', (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body><p>moved</p></body></html>'));
+      const toOther = await fetchPage(`${server.url}/moved-to-other-private`, options(local, { robots }));
+      expect(toOther).toMatchObject({ ok: false, kind: 'robots', url: `${other.url}/private/page` });
+      if (!toOther.ok) expect(toOther.error).toContain(`${other.url}/robots.txt`);
+      expect(other.count('/private/page')).toBe(0);
+      expect(await fetchPage(`${server.url}/moved-to-own-private`, options(local, { robots }))).toMatchObject({ ok: false, kind: 'robots' });
+      expect(server.count('/private/page')).toBe(0);
+      expect(await fetchPage(`${server.url}/moved-to-other-article`, options(local, { robots }))).toMatchObject({ ok: true, url: `${other.url}/article` });
+      expect(other.count('/robots.txt')).toBe(1);
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('refuses a redirect to a private, metadata or other loopback address (checked at every hop)', async () => {
     for (const path of ['/to-private', '/to-metadata', '/to-other-loopback']) {
       const page = await fetchPage(`${server.url}${path}`, options(local));
