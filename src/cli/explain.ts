@@ -5,8 +5,10 @@
  * Rules:
  * - Nothing is written: the cycle runs on a scratch copy of the store
  *   (`ScratchStore`, deleted afterwards) and no feed file is written.
- * - `explain URL` looks for the article in the store first (by canonical
- *   URL) and judges it with the current config; only when it is not stored
+ * - `explain URL` looks for the article in the store first (by its published
+ *   link, else by the id the feed's own link gives it, so the feed's link finds
+ *   an article whose page's canonical link replaced it) and judges it with the
+ *   current config; only when it is not stored
  *   does it fetch every source (a dry run) and look among their items.
  * - Memory does not grow with the items: each one's heading and decisions go
  *   into the scratch copy as they are made and are printed from there.
@@ -15,7 +17,7 @@ import type { LoadedConfig } from '../config/index.js';
 import { loadConfig } from '../config/index.js';
 import { decideFeeds, feedRulesFor, formatDecisions, type FeedDecision } from '../curate/index.js';
 import type { Article, PageRecord } from '../model/index.js';
-import { canonicalUrl, identityUrl } from '../normalize/index.js';
+import { canonicalUrl, entryId, identityUrl } from '../normalize/index.js';
 import type { CycleSummary } from '../model/index.js';
 import { runCycle } from '../pipeline/index.js';
 import { ScratchStore, type Store } from '../store/index.js';
@@ -204,6 +206,13 @@ export async function runDryRun(opts: { config: string; json?: boolean }): Promi
 }
 
 /** Where `explain` found the article: the store, or a source's current items. */
+/** The stored article whose item linked to `url` (its id is the link's), whatever link it publishes now. */
+async function byFeedLink(store: Store, url: string): Promise<Article | undefined> {
+  const id = entryId({ url, title: '' }, '');
+  const data = (await store.articles.data([id])).get(id);
+  return data ? (JSON.parse(data.toString('utf8')) as Article) : undefined;
+}
+
 export async function explainUrl(url: string, opts: { config: string; json?: boolean }): Promise<void> {
   const config = loadConfig(opts.config);
   const canonical = canonicalUrl(url);
@@ -214,7 +223,7 @@ export async function explainUrl(url: string, opts: { config: string; json?: boo
   let where = 'store';
   try {
     // An article stored before links were cleaned further (issue 20) has its identity URL as its url.
-    const article = (await copy.articles.byUrl(canonical)) ?? (await copy.articles.byUrl(identityUrl(url)!));
+    const article = (await copy.articles.byUrl(canonical)) ?? (await copy.articles.byUrl(identityUrl(url)!)) ?? (await byFeedLink(copy, url));
     if (article) found = await (await withClusters(copy))({ article: headingOf(article), decisions: decideFeeds(article, feedRulesFor(config), new Date()) });
     if (!found) {
       where = 'sources';

@@ -126,6 +126,8 @@ describe('fullText: auto', () => {
     try {
       await explainUrl(`${server.url}/a-canonical`, { config: configFile });
       await explainUrl(`${server.url}/error`, { config: configFile, json: true });
+      // The feed's own link still finds the article after the page's canonical link replaced it.
+      await explainUrl(`${server.url}/a?utm_source=rss`, { config: configFile });
     } finally {
       log.mockRestore();
     }
@@ -133,6 +135,7 @@ describe('fullText: auto', () => {
     expect(printed[0]).toContain('why: fullText "auto"');
     const failedJson = JSON.parse(printed[1]!) as { page: { fetched: boolean; record: { outcome: string; error: string; nextTryAt: string } } };
     expect(failedJson.page).toMatchObject({ fetched: true, record: { outcome: 'failed', error: 'HTTP 500 Internal Server Error' } });
+    expect(printed[2]).toBe(printed[0]);
     expect(failedJson.page.record.nextTryAt).toBe(new Date(T0.getTime() + PAGE_RETRY_BASE_MS).toISOString());
 
     const atom = join(tmp.dir, 'feeds', 'ai-infrastructure.atom');
