@@ -13,7 +13,9 @@
  *   (`decideArticle`, the curation pass's own), so the pass after the sources
  *   decides none of them again.
  * - An item first seen in an earlier cycle and dated from the poll time keeps
- *   its first-seen date (`redated`), and such an article gets no input hash.
+ *   its first-seen date (`redated`). An undated item gets its input hash (normalizing
+ *   it again dates it from its first-seen time, the same result); one whose stated
+ *   date was in the future gets none: that date is taken once it comes within tolerance.
  * - The source feed's `updated` an article was first stored with stays with it.
  * - Known items (their input stands as stored) are counted, not written;
  *   skipped and failed items are counted with their reasons.
@@ -44,7 +46,7 @@ export interface IngestContext {
 export interface StoredItem {
   article: Article;
   firstSeen: string;
-  /** What it was normalized from (absent when a date came from the poll time). */
+  /** What it was normalized from (absent when its stated date was in the future: read again each time). */
   inputHash?: string;
   /** Whether a feed keeps it. */
   kept: boolean;
@@ -114,16 +116,18 @@ export async function ingest(tx: StoreSession, parsed: ParseJobResult, known: Kn
     }
     let article = identity.article;
     const firstSeen = (await tx.articles.firstSeen([article.id])).get(article.id);
-    // A date that came from "now" (missing or in the future) must stay the first-seen time,
-    // and such an article gets no input hash: its next normalization could date it differently.
+    // A date that came from "now" (missing or in the future) must stay the first-seen time.
     const fromPollTime = article.published === nowIso || article.updated === nowIso;
     if (firstSeen && firstSeen !== nowIso && fromPollTime) article = redated(article, normalized.sourceDates, new Date(firstSeen), options);
+    // A future date may be taken later, so that item is read again each time; an undated one stands as stored.
+    const stated = normalized.sourceDates.published ?? normalized.sourceDates.updated;
+    const hash = fromPollTime && stated ? undefined : inputHash;
     const decision = decideArticle(article, rules, now);
     onDecisions?.(article, decision.decisions, undefined, identity.replaced);
     const keywords = [...new Set([...decision.kept.values()].flat())];
-    const saved = await tx.articles.save({ ...article, keywords }, firstSeen ?? nowIso, fromPollTime ? undefined : inputHash);
+    const saved = await tx.articles.save({ ...article, keywords }, firstSeen ?? nowIso, hash);
     await tx.decisions.save(article.id, decision.stored);
-    if (saved !== 'unchanged') ctx.stored?.push({ article: { ...article, keywords }, firstSeen: firstSeen ?? nowIso, ...(fromPollTime ? {} : { inputHash }), kept: decision.kept.size > 0, datedFromPollTime: fromPollTime });
+    if (saved !== 'unchanged') ctx.stored?.push({ article: { ...article, keywords }, firstSeen: firstSeen ?? nowIso, ...(hash ? { inputHash: hash } : {}), kept: decision.kept.size > 0, datedFromPollTime: fromPollTime });
     if (saved === 'new') counts.itemsNew++;
     if (saved === 'changed') counts.itemsChanged++;
     if (decision.kept.size) counts.itemsKept++;

@@ -154,6 +154,22 @@ describe('fullText: auto', () => {
     expect(server.count('/error')).toBe(errorsBefore + 1);
     await withStore(cfg, async (store) => expect((await store.pages.get(failed.id))?.failures).toBe(2));
   });
+  it('an undated teaser, once its page filled it, is not read again when the feed changes (no new revision, the page date stays)', async () => {
+    feedItems = [item('Ridgeline breaks ground on GPU campus', '/a', 'Ridgeline Compute started building a GPU campus west of Abilene […]')];
+    const cfg = config();
+    const memory = new CycleMemory();
+    await cycle(cfg, T0, memory);
+    const row = () => withStore(cfg, (store) => store.db.prepare("SELECT revision, published, data FROM articles WHERE data LIKE '%Ridgeline breaks ground%'").get() as { revision: number; published: string; data: string });
+    const first = await row();
+    expect(first.published).toBe('2026-11-26T09:00:00.000Z');
+    expect(first.data).toContain('interconnection study took fourteen months');
+    for (const n of [1, 2]) {
+      feedItems.push(item(`Another GPU story ${n}`, `/none-${n}`, 'A new GPU teaser…'));
+      const summary = await cycle(cfg, new Date(T0.getTime() + n * 3_600_000), memory);
+      expect(summary.sources[0]).toMatchObject({ itemsNew: 1, itemsChanged: 0 });
+      expect(await row()).toEqual(first);
+    }
+  });
 });
 
 describe('fullText: always and never', () => {

@@ -128,28 +128,30 @@ describe('known items in a changed body', () => {
       serve(STORIES);
       const first = (await runCycle(cfg, store, { now: () => T0 })).sources[0]!;
       expect(first).toMatchObject({ ok: true, itemsSeen: 5, itemsNew: 5, itemsKnown: 0 });
-      // The undated item is dated from the poll: it gets no input hash, so it is read again every time.
-      expect(store.db.prepare('SELECT count(*) FROM articles WHERE input_hash IS NOT NULL').pluck().get()).toBe(4);
+      // The undated item is dated from the poll and still has its input hash: normalizing it again dates it the same (first seen).
+      expect(store.db.prepare('SELECT count(*) FROM articles WHERE input_hash IS NOT NULL').pluck().get()).toBe(5);
 
       const fresh: Item = { slug: 'new-campus', title: 'Developer breaks ground on a 500 MW AI campus', body: 'The first 120 MW hall is due in 2027 with liquid-cooled GPU racks.', ageHours: 0.5 };
       const edited = { ...STORIES[1]!, body: `${STORIES[1]!.body} A correction: racks draw up to 100 kW.` };
       serve([fresh, STORIES[0]!, edited, ...STORIES.slice(2)]);
       const second = (await cycleWithOracle(cfg, store, hoursLater(1))).sources[0]!;
-      // Three items stand as stored; the new, the edited and the undated one are normalized.
-      expect(second).toMatchObject({ ok: true, itemsSeen: 6, itemsNew: 1, itemsChanged: 1, itemsKnown: 3 });
+      // Four items stand as stored, the undated one too; the new and the edited one are normalized.
+      expect(second).toMatchObject({ ok: true, itemsSeen: 6, itemsNew: 1, itemsChanged: 1, itemsKnown: 4 });
       // The run summary says so on the source's row.
       expect(formatSummary({ startedAt: T0.toISOString(), finishedAt: T0.toISOString(), sources: [second], feeds: [], itemsSeen: 6, itemsNew: 1, itemsKept: second.itemsKept })).toMatch(
-        /ok\s+Known Items Wire\s+rss2\s+6\s+1\s+\d+\s+3 as stored before \(not read again\)/,
+        /ok\s+Known Items Wire\s+rss2\s+6\s+1\s+\d+\s+4 as stored before \(not read again\)/,
       );
       expect(second.itemsKept).toBe(first.itemsKept + 1);
       // The undated item kept the time it was first seen.
       const siteNotes = store.db.prepare("SELECT data FROM articles WHERE url LIKE '%site-notes'").pluck().get() as string;
       expect(JSON.parse(siteNotes).published).toBe(T0.toISOString());
+      // Not written again: its revision is still 0.
+      expect(store.db.prepare("SELECT revision FROM articles WHERE url LIKE '%site-notes'").pluck().get()).toBe(0);
 
       // Unchanged again apart from a new item: the edited one is known now.
       const another: Item = { slug: 'fab-power', title: 'Chip fab secures 400 MW from a new data center substation', body: 'The substation also feeds two colocation halls.', ageHours: 0.2 };
       serve([another, fresh, STORIES[0]!, edited, ...STORIES.slice(2)]);
-      expect((await cycleWithOracle(cfg, store, hoursLater(2))).sources[0]).toMatchObject({ itemsSeen: 7, itemsNew: 1, itemsKnown: 5 });
+      expect((await cycleWithOracle(cfg, store, hoursLater(2))).sources[0]).toMatchObject({ itemsSeen: 7, itemsNew: 1, itemsKnown: 6 });
     } finally {
       await store.close();
     }
@@ -172,7 +174,7 @@ describe('known items in a changed body', () => {
       // The 50-hour-old one was past it already: not kept, with no limit ahead, it stays known.
       touch(20);
       const aged = (await cycleWithOracle(aging, store, hoursLater(20))).sources[0]!;
-      expect(aged).toMatchObject({ itemsNew: 1, itemsKnown: 3 });
+      expect(aged).toMatchObject({ itemsNew: 1, itemsKnown: 4 });
       expect(store.db.prepare("SELECT kept FROM article_decisions d JOIN articles a ON a.id = d.article_id WHERE a.url LIKE '%grid-deal'").pluck().get()).toBe('[]');
 
       // Other watch rules: no stored decision stands, so every item is read and decided again.
@@ -180,13 +182,13 @@ describe('known items in a changed body', () => {
       touch(21);
       expect((await cycleWithOracle(narrowed, store, hoursLater(21))).sources[0]).toMatchObject({ itemsNew: 1, itemsKnown: 0 });
       touch(22);
-      expect((await cycleWithOracle(narrowed, store, hoursLater(22))).sources[0]).toMatchObject({ itemsSeen: 8, itemsNew: 1, itemsKnown: 6 });
+      expect((await cycleWithOracle(narrowed, store, hoursLater(22))).sources[0]).toMatchObject({ itemsSeen: 8, itemsNew: 1, itemsKnown: 7 });
     } finally {
       await store.close();
     }
   });
 
-  it('an item dated from the poll time is never known: a future date it carries is taken once it comes within tolerance', async () => {
+  it('an item whose stated date was in the future is never known: that date it carries is taken once it comes within tolerance', async () => {
     const cfg = config(0);
     const store = SqliteStore.open(join(tmp.dir, 'store.db'));
     try {
