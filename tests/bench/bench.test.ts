@@ -4,6 +4,7 @@
  * run produces a complete report. No timing is asserted: only counts, bytes
  * and the report's shape.
  */
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Parser from 'rss-parser';
@@ -446,5 +447,16 @@ describe('a Python pipeline that cannot run', () => {
     await expect(run('/usr/bin/true')).rejects.toThrow(/Python pipeline \(\/usr\/bin\/true\) printed no result line$/);
     // `echo` prints its arguments (the script and the setup file): a line, but not the result.
     await expect(run('/bin/echo')).rejects.toThrow(/Python pipeline \(\/bin\/echo\) printed no result line \(its last line: ".*feedparser_pipeline\.py .*setup\.json"\)/);
+  });
+});
+
+describe('full-text bench (bench/fullText.ts)', () => {
+  it('runs a cycle without and with full text over loopback teasers and prints the cost per kept item', { timeout: 120_000 }, async () => {
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ['--import', 'tsx', 'bench/fullText.ts', '4', '1'], { cwd: join(import.meta.dirname, '../..'), timeout: 110_000 }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout))),
+    );
+    expect(out).toMatch(/full text over 4 kept teasers \(\d+ page layouts\), median of 1/);
+    expect(out).toMatch(/fullText never\s+cycle\s+\d+ ms wall/);
+    expect(out).toMatch(/page fetch \+ extraction per kept item: -?[\d.]+ ms wall, -?[\d.]+ ms CPU \(4 pages fetched\)/);
   });
 });
