@@ -20,10 +20,14 @@
  *   - "What happens next?": a future statement ("will", "plans to", "is
  *     scheduled to", "next year", a year after the article's own).
  * - No question answered, no FAQ: an empty list.
+ * - English only: the questions, the sentence rules and the entity reader are
+ *   English, so an article in another stated language (`language`, the feed's
+ *   tag) gets no generated FAQ rather than English questions over its text.
  * - Every pair is marked `generated: true`, so readers and programs can tell
  *   it from a publisher's FAQ.
  */
 import type { Faq, Figure } from '../model/index.js';
+import { primaryLanguage } from '../lib/language.js';
 import { loadEntityReader, namedEntities } from './entities.js';
 import { segmentSentences, splitSentences } from './sentences.js';
 
@@ -36,6 +40,8 @@ export interface FaqSource {
   figures: readonly Figure[];
   /** When the article was published (ISO): a later year is a future date. */
   published?: string;
+  /** The article's language tag, when the feed stated one. */
+  language?: string;
 }
 
 const MAX_ANSWER = 500;
@@ -124,6 +130,7 @@ export function loadFaqTools(): void {
 }
 
 export function generateFaqs(source: FaqSource): Faq[] {
+  if (source.language && primaryLanguage(source.language) !== 'en') return [];
   const known = knownFrom(source.summary);
   const sentences = splitSentences(source.paragraphs);
   const candidates = sentences.filter((s) => addsTo(known, s));

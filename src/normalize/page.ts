@@ -265,7 +265,7 @@ export function withPageContent(article: Article, page: PageExtract, datedFromPo
   const summary = article.summary || ledeOf(paragraphs.join(' '));
   const bodyFigures = (answers: readonly Faq[]) => keyFigures({ title: article.title, lede: summary, body: [...paragraphs, ...answers.map((f) => f.answer)], language: article.language });
   const published = datedFromPollTime && page.published ? page.published : article.published;
-  const generated = () => generateFaqs({ paragraphs, summary, figures: bodyFigures(ownFaqs), published });
+  const generated = () => generateFaqs({ paragraphs, summary, figures: bodyFigures(ownFaqs), published, language: article.language });
   const faqs = page.faqs.length ? uniqueFaqs([...ownFaqs, ...page.faqs]) : ownFaqs.length || options.generateFaqs === false ? ownFaqs : longer ? generated() : article.faqs;
   const updated = datedFromPollTime && page.published ? (page.modified ?? page.published) : article.updated;
   const { bodyHtml: _old, ...rest } = article;

@@ -250,7 +250,7 @@ export function normalizeItem(parsed: ParsedItem, source: SourceRef, firstSeen: 
   const summary = summaryOf(summaryHtml ?? '', ownSummary, bodyText, paragraphs);
   const figures = keyFigures({ title, lede: prose && summary === ledeOf(paragraphs.join(' ')) ? ledeOf(prose.join(' ')) : summary, body: [...(prose ?? paragraphs), ...faqs.map((f) => f.answer)], language: item.language });
   const published = resolveDates(sourcePublished, sourceDates.updated, firstSeen, options.futureToleranceMs);
-  const ownFaqs = faqs.length || options.generateFaqs === false ? faqs : generateFaqs({ paragraphs, summary, figures, published: published.published });
+  const ownFaqs = faqs.length || options.generateFaqs === false ? faqs : generateFaqs({ paragraphs, summary, figures, published: published.published, language: item.language });
   const article: Article = {
     id: entryId({ url: idUrl, guid: options.idGuid ?? guid, title: rawTitle, published: sourcePublished?.toISOString() }, source.name),
     url: ownUrl ?? base,

@@ -97,4 +97,12 @@ describe('generateFaqs', () => {
     // A year before the article's own is no future.
     expect(generateFaqs(sourceOf([lede, 'A second hall on the same site opened in March 2025.']))).toEqual([]);
   });
+
+  it('is English only: an article in another stated language gets none; English or untagged ones get it', () => {
+    expect(generateFaqs({ ...sourceOf(BODY), language: 'en-GB' })).toHaveLength(4);
+    expect(generateFaqs({ ...sourceOf(BODY), language: 'de-DE' })).toEqual([]);
+    // A German body, as heise sends it: no English questions over German text.
+    const german = ['Der Betreiber baut in Hessen ein Rechenzentrum mit 300 MW für KI-Training.', 'Vorstandschef Jan Weber sagte, der Strom komme aus einem neuen Windpark, weil das Netz ausgelastet sei.', 'Die zweite Halle soll 2028 öffnen.'];
+    expect(generateFaqs({ ...sourceOf(german), language: 'de' })).toEqual([]);
+  });
 });
