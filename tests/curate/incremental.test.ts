@@ -75,6 +75,21 @@ describe('incremental curation', () => {
     return await store.articles.save(makeArticle(n, over), firstSeen);
   }
 
+  it('clusters only what a feed keeps: an unkept report is its own story until a rule keeps it, then joins its story', async () => {
+    const same = { title: 'Helios Data signs a 500 MW nuclear deal for its Ohio campus', summary: 'Helios Data signed a 500 MW nuclear power deal.', paragraphs: ['Helios Data signed a 500 MW nuclear power deal.'], published: iso(0), updated: iso(0) };
+    await save(1, same);
+    await save(2, { ...same, url: 'https://gridpost.example/helios', source: { name: 'Grid Post', url: 'https://gridpost.example/feed.rss' } });
+    const clustered = () => store.db.prepare('SELECT count(*) FROM story_clusters').pluck().get();
+    // No feed keeps either (no GPU, no grid): nothing is clustered.
+    expect(await curate(config(tmp.dir), store, at(0))).toMatchObject({ merged: 0 });
+    expect(clustered()).toBe(0);
+    // A keyword that keeps both: they are clustered now, as one story.
+    const nuclear = config(tmp.dir, { watch: { keywords: ['nuclear'] } });
+    expect(await curate(nuclear, store, at(0))).toMatchObject({ merged: 1 });
+    expect(clustered()).toBe(2);
+    expect(feedState(store)).toHaveLength(1);
+  });
+
   it('decides each article once while nothing changes, and then only new and changed ones', async () => {
     const cfg = config(tmp.dir);
     for (let n = 1; n <= 6; n++) save(n, n % 2 ? {} : { title: `Story ${n}: grid upgrade`, summary: 'Grid news.', paragraphs: ['Grid.'] });
