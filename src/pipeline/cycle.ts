@@ -14,8 +14,8 @@
  *   each source's `fullText` (fullText.ts), within `fetch.timeoutMs`, before
  *   curation.
  * - `run` polls every source that is not gone; the daemon's ticks only the due ones.
- * - Decode → parse → normalize run in the parse pool; once the polls are done
- *   its idle workers are stopped (`releaseIdle`).
+ * - Decode → parse → normalize, and article pages' extraction, run in the parse
+ *   pool; once the polls and pages are done its idle workers are stopped (`releaseIdle`).
  * - With a `CycleMemory` (the daemon's), a cycle that stored nothing skips the
  *   curation pass while its inputs are the same and the clock has neither passed
  *   the pass's `nextChangeAt` nor gone back, and skips publishing while nothing it
@@ -147,11 +147,11 @@ export async function runCycle(config: LoadedConfig, store: Store, opts: CycleOp
       }),
     ),
   );
-  // The rest of the cycle parses nothing: an idle worker's memory is not carried through curating, publishing and the wait for the next cycle.
-  pool.releaseIdle();
   const sources = polledReports.filter((s): s is SourceReport => s !== undefined);
   // Full text before curation: an article that changed with its page is decided again by the pass (`always` counts its keywords).
-  if (!opts.signal?.aborted) await fetchFullTexts(config, store, storedItems, sources, { limiter, robots: memory.robots, now });
+  if (!opts.signal?.aborted) await fetchFullTexts(config, store, storedItems, sources, { limiter, robots: memory.robots, now, pool });
+  // The rest of the cycle parses nothing: an idle worker's memory is not carried through curating, publishing and the wait for the next cycle.
+  pool.releaseIdle();
   const stored = storedAny(sources);
   const curation = curationDue(config, memory, rules, stored, now()) ? await curateNoted(config, store, rules, now(), memory) : undefined;
   const feeds = opts.dryRun ? [] : (unchangedPublish(config, memory, stored || curation !== undefined) ?? (await publishFeeds(config, store, memory, now())));

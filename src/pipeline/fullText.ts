@@ -16,6 +16,9 @@
  *   PAGE_RETRY_MAX_MS). A new revision asks again with the stored validators.
  * - Through the cycle's fetch limiter (per-host and global slots), with the
  *   source's address policy (its own non-public addresses only) and robots.txt.
+ * - Extraction runs in the parse pool (`pool.extract`), under its task timeout
+ *   and heap cap: a hostile page costs a worker, never the main thread; a
+ *   page whose extraction fails is a failed page (`extract`), like a 500.
  * - Bounded: the step ends within `fetch.timeoutMs` of its start: a fetch gets
  *   at most the time left, and items not started by then wait for the next cycle
  *   (nothing recorded). A failing page leaves the teaser, is recorded on the
@@ -25,8 +28,8 @@ import { createHash } from 'node:crypto';
 import type { LoadedConfig, SourceConfig } from '../config/index.js';
 import { fetchPage, policyForSource, type AddressPolicy, type FetchLimiter, type RobotsCache, type Resolver, type PageFetchResult } from '../fetch/index.js';
 import type { PageExtract, PageRecord, SourceReport } from '../model/index.js';
-import { extractPage, isTeaser, normalizeOptions, TEASER_MAX_CHARS, withPageContent } from '../normalize/index.js';
-import { decodeBody } from '../parse/index.js';
+import { isTeaser, normalizeOptions, TEASER_MAX_CHARS, withPageContent } from '../normalize/index.js';
+import type { ParsePool } from '../pool/index.js';
 import type { Store } from '../store/index.js';
 import type { StoredItem } from './ingest.js';
 
@@ -43,6 +46,8 @@ export interface FullTextContext {
   limiter: FetchLimiter;
   robots: RobotsCache;
   now: () => Date;
+  /** Where pages are extracted (the cycle's parse pool). */
+  pool: ParsePool;
   /** How page hosts are resolved (default: the system resolver). */
   resolve?: Resolver;
 }
@@ -96,7 +101,8 @@ interface Outcome {
   extracted?: PageExtract;
 }
 
-function pageOutcome(item: StoredItem, src: SourceConfig, prior: PageRecord | undefined, fetched: PageFetchResult, config: LoadedConfig, at: Date): Outcome {
+async function pageOutcome(item: StoredItem, src: SourceConfig, prior: PageRecord | undefined, fetched: PageFetchResult, config: LoadedConfig, ctx: FullTextContext): Promise<Outcome> {
+  const at = ctx.now();
   const base = { articleId: item.article.id, source: src.name, url: item.article.url, itemHash: revisionOf(item), fetchedAt: at.toISOString() };
   const failed = (kind: string, error: string, status?: number): Outcome => {
     const failures = (prior?.itemHash === base.itemHash && prior?.outcome === 'failed' ? prior.failures : 0) + 1;
@@ -107,7 +113,13 @@ function pageOutcome(item: StoredItem, src: SourceConfig, prior: PageRecord | un
   const validators = { ...(fetched.validators.etag ? { etag: fetched.validators.etag } : {}), ...(fetched.validators.lastModified ? { lastModified: fetched.validators.lastModified } : {}) };
   let extracted: PageExtract | undefined;
   if (fetched.notModified) extracted = prior?.extracted;
-  else extracted = extractPage(decodeBody(fetched.body, fetched.contentType, 'html').text, fetched.url, normalizeOptions(config.normalize, src));
+  else {
+    try {
+      extracted = await ctx.pool.extract({ url: fetched.url, body: fetched.body, ...(fetched.contentType ? { contentType: fetched.contentType } : {}), options: normalizeOptions(config.normalize, src) });
+    } catch (err) {
+      return failed('extract', `the page could not be extracted: ${(err as Error)?.message || String(err)}`, fetched.status);
+    }
+  }
   if (!extracted || extracted.bodyFrom === 'none') return failed('no-article', 'no article text found on the page', fetched.status);
   return { record: { ...base, finalUrl: fetched.url, outcome: 'ok', status: fetched.status, failures: 0, ...validators, extracted }, extracted };
 }
@@ -128,7 +140,7 @@ async function fetchOne(config: LoadedConfig, store: Store, src: SourceConfig, i
       return fetchPage(item.article.url, { timeoutMs: Math.min(config.fetch.timeoutMs, left), connectTimeoutMs: Math.min(config.fetch.connectTimeoutMs, left), maxBytes: config.fetch.maxBytes, validators, addressPolicy: policy, robots: ctx.robots, resolve: ctx.resolve });
     });
     if (!fetched) return { result: 'skipped' };
-    outcome = pageOutcome(item, src, prior, fetched, config, ctx.now());
+    outcome = await pageOutcome(item, src, prior, fetched, config, ctx);
     await store.pages.record(outcome.record);
   } else outcome = { record: prior!, extracted: step.reuse };
   if (!outcome.extracted) return { result: 'failed', error: outcome.record.error ?? outcome.record.kind ?? 'failed' };

@@ -1,7 +1,7 @@
 /**
  * The parse pool: worker threads that run `parseAndNormalize` (decode → parse
- * → normalize of one fetched body), so the main thread only fetches, stores,
- * curates and publishes.
+ * → normalize of one fetched body) and `extractPageJob` (an article page's
+ * full text), so the main thread only fetches, stores, curates and publishes.
  *
  * Rules:
  * - Size 0 runs the job inline on the calling thread (same function, same
@@ -30,6 +30,8 @@
 import { availableParallelism } from 'node:os';
 import v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
+import type { PageExtract } from '../model/index.js';
+import { extractPageJob, type PageJob } from './pageJob.js';
 import { parseAndNormalize, type ParseJob, type ParseJobResult } from './parseJob.js';
 
 export interface PoolSettings {
@@ -45,6 +47,8 @@ export interface ParsePool {
   /** Worker threads (0: inline). */
   readonly size: number;
   run(job: ParseJob): Promise<ParseJobResult>;
+  /** An article page's extraction, under the same timeout and heap cap as a body. */
+  extract(job: PageJob): Promise<PageExtract>;
   /** Milliseconds its threads have spent on bodies so far (ended tasks, failed ones included). */
   busyMs(): number;
   /** Worker threads alive now, starting or started (0 inline). */
@@ -54,12 +58,16 @@ export interface ParsePool {
   close(): Promise<void>;
 }
 
-/** Messages to and from a worker (worker.ts). */
-export interface TaskRequest {
-  id: number;
-  job: ParseJob;
+/** Messages to and from a worker (worker.ts): a feed body to parse, or an article page to extract. */
+export type TaskRequest = { id: number; kind: 'feed'; job: ParseJob } | { id: number; kind: 'page'; job: PageJob };
+export type TaskReply = { ready: true } | { id: number; result: ParseJobResult | PageExtract } | { id: number; error: string };
+
+type TaskJob = { kind: 'feed'; job: ParseJob } | { kind: 'page'; job: PageJob };
+
+/** How errors name a task's input: the source of a body, the URL of a page. */
+function taskName(task: TaskJob): string {
+  return task.kind === 'feed' ? `source "${task.job.source}"` : `page ${task.job.url}`;
 }
-export type TaskReply = { ready: true } | { id: number; result: ParseJobResult } | { id: number; error: string };
 
 /**
  * A worker's young generation (MB). V8's default (~48 MB here) is sized for a
@@ -103,23 +111,30 @@ function inlinePool(): ParsePool {
   let busy = 0;
   let running = 0;
   let since = 0;
-  const run = async (job: ParseJob): Promise<ParseJobResult> => {
+  const timed = async <T>(work: () => Promise<T> | T): Promise<T> => {
     if (running++ === 0) since = performance.now();
     try {
-      return await parseAndNormalize(job);
+      return await work();
     } finally {
       if (--running === 0) busy += performance.now() - since;
     }
   };
-  return { size: 0, run, busyMs: () => busy, workers: () => 0, releaseIdle: () => {}, close: async () => {} };
+  return {
+    size: 0,
+    run: (job) => timed(() => parseAndNormalize(job)),
+    extract: (job) => timed(() => extractPageJob(job)),
+    busyMs: () => busy,
+    workers: () => 0,
+    releaseIdle: () => {},
+    close: async () => {},
+  };
 }
 
-interface Task {
+type Task = TaskJob & {
   id: number;
-  job: ParseJob;
-  resolve: (result: ParseJobResult) => void;
+  resolve: (result: ParseJobResult | PageExtract) => void;
   reject: (err: Error) => void;
-}
+};
 
 interface Slot {
   worker: Worker;
@@ -143,9 +158,17 @@ class WorkerPool implements ParsePool {
   ) {}
 
   run(job: ParseJob): Promise<ParseJobResult> {
-    if (this.closed) return Promise.reject(new Error(`parse pool closed: source "${job.source}" was not parsed`));
+    return this.submit({ kind: 'feed', job }) as Promise<ParseJobResult>;
+  }
+
+  extract(job: PageJob): Promise<PageExtract> {
+    return this.submit({ kind: 'page', job }) as Promise<PageExtract>;
+  }
+
+  private submit(task: TaskJob): Promise<ParseJobResult | PageExtract> {
+    if (this.closed) return Promise.reject(new Error(`parse pool closed: ${taskName(task)} was not parsed`));
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, job, resolve, reject });
+      this.queue.push({ ...task, id: this.nextId++, resolve, reject } as Task);
       this.pump();
     });
   }
@@ -170,11 +193,11 @@ class WorkerPool implements ParsePool {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const task of this.queue.splice(0)) task.reject(new Error(`parse pool closed: source "${task.job.source}" was not parsed`));
+    for (const task of this.queue.splice(0)) task.reject(new Error(`parse pool closed: ${taskName(task)} was not parsed`));
     const slots = this.slots.splice(0);
     for (const slot of slots) {
       clearTimeout(slot.timer);
-      slot.task?.reject(new Error(`parse pool closed while parsing source "${slot.task.job.source}"`));
+      slot.task?.reject(new Error(`parse pool closed while parsing ${taskName(slot.task)}`));
     }
     // An idle worker is unref'd: ref it again, or nothing keeps the process alive until its exit is
     // reported and a top-level `await close()` never settles (Node exits with code 13).
@@ -217,7 +240,8 @@ class WorkerPool implements ParsePool {
     slot.timer = setTimeout(() => this.timedOut(slot), this.settings.taskTimeoutMs);
     // A copy of exactly the body's bytes (a Buffer may view a larger shared pool), moved, not cloned again.
     const body = new Uint8Array(task.job.body);
-    slot.worker.postMessage({ id: task.id, job: { ...task.job, body } } satisfies TaskRequest, [body.buffer]);
+    const request = (task.kind === 'feed' ? { id: task.id, kind: 'feed', job: { ...task.job, body } } : { id: task.id, kind: 'page', job: { ...task.job, body } }) satisfies TaskRequest;
+    slot.worker.postMessage(request, [body.buffer]);
   }
 
   private answered(slot: Slot, reply: TaskReply): void {
@@ -263,7 +287,7 @@ class WorkerPool implements ParsePool {
     const task = slot.task;
     if (!task || !this.remove(slot)) return;
     void slot.worker.terminate();
-    task.reject(new Error(`parsing source "${task.job.source}" took longer than pool.taskTimeoutMs (${this.settings.taskTimeoutMs} ms): its worker was stopped and replaced`));
+    task.reject(new Error(`parsing ${taskName(task)} took longer than pool.taskTimeoutMs (${this.settings.taskTimeoutMs} ms): its worker was stopped and replaced`));
     this.pump();
   }
 
@@ -271,10 +295,10 @@ class WorkerPool implements ParsePool {
     if (!this.remove(slot) || this.closed) return;
     const task = slot.task;
     if (task) {
-      task.reject(new Error(`the parse worker crashed on source "${task.job.source}" (${crashReason(err, this.settings)}): it was replaced`));
+      task.reject(new Error(`the parse worker crashed on ${taskName(task)} (${crashReason(err, this.settings)}): it was replaced`));
     } else if (!slot.ready) {
       // A worker that cannot even start would fail every task the same way: say so once per queued task instead of retrying forever.
-      for (const queued of this.queue.splice(0)) queued.reject(new Error(`the parse worker could not start (${err.message}): source "${queued.job.source}" was not parsed`));
+      for (const queued of this.queue.splice(0)) queued.reject(new Error(`the parse worker could not start (${err.message}): ${taskName(queued)} was not parsed`));
     }
     this.pump();
   }

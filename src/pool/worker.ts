@@ -1,6 +1,7 @@
 /**
- * The parse worker's thread: runs `parseAndNormalize` for each task the pool
- * posts, one at a time, and posts the result or the error message back.
+ * The parse worker's thread: runs `parseAndNormalize` (a feed body) or
+ * `extractPageJob` (an article page) for each task the pool posts, one at a
+ * time, and posts the result or the error message back.
  *
  * Rules: an error in a task is an answer, not a crash (the thread stays up for
  * the next body); only a crash of the thread itself (out of memory) ends it,
@@ -9,7 +10,8 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { loadFaqTools } from '../normalize/index.js';
-import { parseAndNormalize, type ParseJob } from './parseJob.js';
+import { extractPageJob } from './pageJob.js';
+import { parseAndNormalize } from './parseJob.js';
 import type { TaskReply, TaskRequest } from './pool.js';
 
 const port = parentPort;
@@ -18,7 +20,7 @@ if (!port) throw new Error('src/pool/worker.ts runs only as a worker thread (see
 port.on('message', async (request: TaskRequest) => {
   let reply: TaskReply;
   try {
-    reply = { id: request.id, result: await parseAndNormalize(request.job as ParseJob) };
+    reply = { id: request.id, result: request.kind === 'feed' ? await parseAndNormalize(request.job) : extractPageJob(request.job) };
   } catch (err) {
     reply = { id: request.id, error: (err as Error)?.message || String(err) };
   }

@@ -17,6 +17,7 @@ import { runStatus } from '../../src/cli/status.js';
 import type { LoadedConfig } from '../../src/config/index.js';
 import type { CycleSummary } from '../../src/model/index.js';
 import { CycleMemory, PAGE_RETRY_BASE_MS, runCycle } from '../../src/pipeline/index.js';
+import { createParsePool, type ParsePool } from '../../src/pool/index.js';
 import { SqliteStore } from '../../src/store/index.js';
 import { rawTestConfig, tempDir, testConfig, validateAtom } from '../helpers/env.js';
 import { articleHtml, startPageServer, type PageServer } from '../helpers/pageServer.js';
@@ -168,6 +169,29 @@ describe('fullText: auto', () => {
       const summary = await cycle(cfg, new Date(T0.getTime() + n * 3_600_000), memory);
       expect(summary.sources[0]).toMatchObject({ itemsNew: 1, itemsChanged: 0 });
       expect(await row()).toEqual(first);
+    }
+  });
+});
+
+describe('fullText: extraction in the parse pool', () => {
+  it('a page whose extraction runs past pool.taskTimeoutMs is a failed page (kind extract): the teaser stays, the source is ok', async () => {
+    feedItems = [item('Ridgeline breaks ground on GPU campus', '/a', 'Ridgeline Compute started building a GPU campus west of Abilene […]')];
+    const cfg = config();
+    // Bodies parse inline as usual; pages go to a worker allowed 1 ms.
+    const inline = createParsePool({ size: 0, taskTimeoutMs: 60_000, maxMemoryMb: 512 });
+    const strict = createParsePool({ size: 1, taskTimeoutMs: 1, maxMemoryMb: 512 });
+    const pool: ParsePool = { ...inline, extract: (job) => strict.extract(job) };
+    const store = SqliteStore.open(cfg.store.path);
+    try {
+      const summary = await runCycle(cfg, store, { now: () => T0, pool });
+      expect(summary.sources[0]).toMatchObject({ ok: true, pagesFailed: 1 });
+      expect(summary.sources[0]!.pageErrors![0]!.error).toMatch(/^the page could not be extracted: parsing page http:\/\/127\.0\.0\.1:\d+\/a took longer than pool\.taskTimeoutMs/);
+      const [stored] = storedArticles(store);
+      expect(stored!.article.paragraphs.join(' ')).toContain('Ridgeline Compute started building a GPU campus');
+      expect(await store.pages.get(stored!.article.id)).toMatchObject({ outcome: 'failed', kind: 'extract', failures: 1 });
+    } finally {
+      await store.close();
+      await strict.close();
     }
   });
 });

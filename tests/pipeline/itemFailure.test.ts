@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatSummary } from '../../src/cli/report.js';
 import { parseConfig } from '../../src/config/index.js';
-import { createParsePool, parseAndNormalize, type ParseJob, type ParsePool } from '../../src/pool/index.js';
+import { createParsePool, extractPageJob, parseAndNormalize, type ParseJob, type ParsePool } from '../../src/pool/index.js';
 import { runCycle } from '../../src/pipeline/index.js';
 import { summaryFields, summaryLine } from '../../src/schedule/index.js';
 import { SqliteStore } from '../../src/store/index.js';
@@ -89,7 +89,7 @@ describe('an item that cannot be normalized', () => {
         join(tmp.dir, 'config.json'),
       );
       // The real parse stage, with the zone config validation would refuse.
-      const pool: ParsePool = { size: 0, run: (j) => parseAndNormalize({ ...j, options: { ...j.options, timezone: 'Not/AZone' } }), busyMs: () => 0, workers: () => 0, releaseIdle: () => {}, close: async () => {} };
+      const pool: ParsePool = { size: 0, run: (j) => parseAndNormalize({ ...j, options: { ...j.options, timezone: 'Not/AZone' } }), extract: async (j) => extractPageJob(j), busyMs: () => 0, workers: () => 0, releaseIdle: () => {}, close: async () => {} };
       const store = SqliteStore.open(config.store.path);
       try {
         const summary = await runCycle(config, store, { pool, now: () => new Date('2026-11-21T00:00:00.000Z') });

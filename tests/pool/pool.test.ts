@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
-import { createParsePool, parseAndNormalize, type ParseJob, type ParsePool } from '../../src/pool/index.js';
+import { createParsePool, extractPageJob, parseAndNormalize, type PageJob, type ParseJob, type ParsePool } from '../../src/pool/index.js';
 import { runCycle } from '../../src/pipeline/index.js';
 import { ScratchStore, SqliteStore } from '../../src/store/index.js';
 import { FIXTURES, rawTestConfig, startFixtureServer, startServer, tempDir, testConfig, type TestServer } from '../helpers/env.js';
@@ -259,6 +259,36 @@ describe('cycles through the pool', () => {
     } finally {
       await pool.close();
       cleanup();
+    }
+  });
+});
+
+describe('article pages in the parse pool', () => {
+  const PAGES = join(FIXTURES, '../pages');
+  const pageJob = (name: string): PageJob => ({ url: `https://news.example/${name}`, body: readFileSync(join(PAGES, `${name}.html`)), contentType: 'text/html; charset=utf-8', options: OPTIONS });
+  const DEEP = Buffer.from(`<html><body>${'<div>'.repeat(10_000)}<p>Deep inside, a paragraph about a campus of four halls that goes on long enough to be read as the article body.</p>${'</div>'.repeat(10_000)}</body></html>`);
+
+  it('extracts a page in a worker exactly as inline, and a page 10,000 levels deep too', async () => {
+    const pool = createParsePool({ size: 1, taskTimeoutMs: 60_000, maxMemoryMb: 512 });
+    try {
+      const names = readdirSync(PAGES).filter((f) => f.endsWith('.html')).map((f) => f.slice(0, -5));
+      expect(names.length).toBeGreaterThan(3);
+      for (const name of names) expect(await pool.extract(pageJob(name)), name).toEqual(extractPageJob(pageJob(name)));
+      const deep: PageJob = { url: 'https://news.example/deep', body: DEEP, options: OPTIONS };
+      expect((await pool.extract(deep)).paragraphs.join(' ')).toContain('Deep inside');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a page past pool.taskTimeoutMs fails naming its URL, and the next page gets a fresh worker', async () => {
+    const pool = createParsePool({ size: 1, taskTimeoutMs: 1, maxMemoryMb: 512 });
+    try {
+      const big: PageJob = { url: 'https://news.example/deep', body: Buffer.concat(Array.from({ length: 20 }, () => DEEP)), options: OPTIONS };
+      await expect(pool.extract(big)).rejects.toThrow('parsing page https://news.example/deep took longer than pool.taskTimeoutMs (1 ms): its worker was stopped and replaced');
+      expect(pool.workers()).toBe(0);
+    } finally {
+      await pool.close();
     }
   });
 });
