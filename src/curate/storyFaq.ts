@@ -46,7 +46,7 @@ const MIN_TOKENS = 4;
 
 /** Words that name what a figure is of; the nearest one in its clause names its quantity. */
 const QUANTITY_WORDS: [RegExp, string][] = [
-  [/\bvaluations?\b|\bvalu(?:e[ds]?|ing)\b|\bworth\b/gi, 'valuation'],
+  [/\bvaluations?\b|\bvalu(?:e[ds]?|ing)\b/gi, 'valuation'],
   [/\brounds?\b|\brais(?:e[ds]?|ing)\b|\bfunding\b|\bfinancing\b|\bSeries [A-H]\b/gi, 'funding'],
   [/\brevenues?\b|\bsales\b|\bturnover\b|\bbookings\b/gi, 'revenue'],
   [/\bcapex\b|\bcapital (?:spending|expenditures?)\b|\bspend(?:s|ing)?\b|\binvest(?:s|ing|ment)?\b|\bbudget\b|\bcosts?\b|\bprice tag\b/gi, 'spending'],
