@@ -10,23 +10,23 @@
  *   title, summary and paragraphs); else nothing.
  * - Made only of the report's own figures and sentences; pure.
  */
-import type { Article, CoverageReport, Figure, RelatedReport } from '../model/index.js';
+import type { Article, CoverageReport, RelatedReport } from '../model/index.js';
 import { segmentSentences } from '../normalize/index.js';
 import { storyTokens, type StoryTokens } from './similarity.js';
+import { sameFigureKey } from './storyFigures.js';
 
 /** Share of a sentence's token weight that must be new for it to count as added. */
 const NEW_SHARE = 0.5;
 /** A sentence longer than this is cut (with "…") in the list. */
 const ADDS_MAX_CHARS = 220;
 
-const figureKey = (f: Figure) => `${f.kind}|${f.value}|${f.max ?? ''}|${f.per ?? ''}`;
-
-function newShare(sentence: StoryTokens, lead: StoryTokens): number {
+/** The share of a sentence's token weight that `known` (the lead's tokens, and what was added already) does not hold. */
+export function newShare(sentence: StoryTokens, known: { has(token: string): boolean }): number {
   let total = 0;
   let fresh = 0;
   for (const [token, weight] of sentence) {
     total += weight;
-    if (!lead.has(token)) fresh += weight;
+    if (!known.has(token)) fresh += weight;
   }
   return total ? fresh / total : 0;
 }
@@ -39,11 +39,11 @@ type Lead = Pick<Article, 'title' | 'summary' | 'paragraphs' | 'figures'>;
 
 /** What the lead states, read once for all its reports: its figures and its story tokens. */
 function leadStatement(lead: Lead): { figures: Set<string>; tokens: StoryTokens } {
-  return { figures: new Set(lead.figures.map(figureKey)), tokens: storyTokens(lead.title, [lead.summary, ...lead.paragraphs].join(' ')) };
+  return { figures: new Set(lead.figures.map(sameFigureKey)), tokens: storyTokens(lead.title, [lead.summary, ...lead.paragraphs].join(' ')) };
 }
 
 function addsTo(stated: ReturnType<typeof leadStatement>, report: Pick<CoverageReport, 'summary' | 'figures'>): string | undefined {
-  const figure = report.figures.find((f) => !stated.figures.has(figureKey(f)));
+  const figure = report.figures.find((f) => !stated.figures.has(sameFigureKey(f)));
   if (figure) return figure.display || figure.text;
   const sentence = segmentSentences(report.summary).find((s) => newShare(storyTokens('', s), stated.tokens) >= NEW_SHARE);
   return sentence ? shortened(sentence) : undefined;
@@ -58,7 +58,7 @@ export function whatReportAdds(lead: Lead, report: Pick<CoverageReport, 'summary
 export function relatedReports(lead: Lead, reports: readonly CoverageReport[]): RelatedReport[] {
   if (!reports.length) return [];
   const stated = leadStatement(lead);
-  return reports.map(({ summary, figures, ...report }) => {
+  return reports.map(({ summary, figures, paragraphs: _body, language: _language, ...report }) => {
     const adds = addsTo(stated, { summary, figures });
     return { ...report, ...(adds ? { adds } : {}) };
   });

@@ -5,3 +5,5 @@ export * from './explain.js';
 export * from './similarity.js';
 export * from './cluster.js';
 export * from './coverage.js';
+export * from './storyFigures.js';
+export * from './storyFaq.js';

@@ -72,6 +72,31 @@ export interface RelatedReport {
   adds?: string;
 }
 
+/** One fact of a story's reports, attributed: one outlet's own sentence (or title), and the figure it states when that is the fact. */
+export interface AttributedFact {
+  /** The report's own sentence, as written (its title when the figure is stated only there). */
+  text: string;
+  /** When the fact is a figure: the figure as this report states it. */
+  figure?: Figure;
+  /** The outlet as its feed names itself (its feed title), else the configured source name. */
+  outlet: string;
+  /** The configured source name of the report. */
+  source: string;
+  /** The report's link. */
+  url: string;
+}
+
+/**
+ * A question about a whole story that infrawire answers across its reports
+ * ("What do other reports add?", "Do the reports agree?"): the answer is the
+ * attributed facts, made only of the reports' own sentences and figures.
+ */
+export interface StoryFaq {
+  question: string;
+  facts: AttributedFact[];
+  generated: true;
+}
+
 /** A file the article carries (a podcast episode, a video, a document), as the source declared it. */
 export interface Enclosure {
   /** Absolute http(s) URL. */
@@ -127,6 +152,8 @@ export interface Article {
   figures: Figure[];
   /** Other outlets' reports of the same story: stored empty; publish fills them from the story cluster (`feedEntryOf`). */
   related: RelatedReport[];
+  /** Questions answered across the story's reports (curate/storyFaq.ts): set at publish for a story's lead with other reports, absent otherwise (never stored). */
+  storyFaqs?: StoryFaq[];
   /** Watch keywords that matched, as written in config: written at ingest from its decision (the curation pass does not rewrite them). */
   keywords: string[];
   /** Files the source attached (audio, video, images, documents), each URL once; absent when none (and on articles stored before media were kept). */

@@ -9,10 +9,14 @@ export interface FeedEntry {
   addedAt: string;
 }
 
-/** Another outlet's report of a lead's story as the store reads it: who, when, and its own summary and figures (to say what it adds). */
+/** Another outlet's report of a lead's story as the store reads it: who, when, and its own summary, body and figures (to say what it adds). */
 export interface CoverageReport extends Omit<RelatedReport, 'adds'> {
   summary: string;
   figures: Figure[];
+  /** Its plain-text body; absent when read without it (the summary stands for it). */
+  paragraphs?: string[];
+  /** The language its numbers are written in, when its feed says. */
+  language?: string;
 }
 
 /** The other outlets' reports of a lead's story, and when the last one after the lead was first seen. */

@@ -11,6 +11,8 @@
  *   are 0.68 and 1200, "1,200 MW" in English is 1200. Without a language the
  *   shape decides, conservatively: a comma before exactly three digits groups
  *   thousands, any other comma is a decimal comma ("0,68%" is never 68).
+ * - A figure written as one hyphenated word is read whole: "a $2-billion round"
+ *   is $2 billion, "a 40,000-GPU campus" 40,000 GPUs, "a 5-GW site" 5 GW.
  * - A range is one figure: "$60–65 billion", "$60-$65 billion", "60 to 65
  *   percent", "between 300 and 400 MW" give `value` (the lower bound) and `max`;
  *   "from 60 to 65 percent" and "rose 5% to 12%" are changes, two figures. The lower bound takes the
@@ -28,8 +30,8 @@
  *   pass text without it (html.ts `blocksOutsideCode`).
  * - `keyFigures` keeps the most salient MAX_KEY_FIGURES of an article: those
  *   of the title, then the lede, then the rest, each group by how often the
- *   article states them, then by where they first appear. Outlets are not
- *   counted: a merged story's reports keep their own figures.
+ *   article states them, then by where they first appear. Other outlets are
+ *   counted at publish time, for a story's lead (curate/storyFigures.ts).
  */
 import type { Figure, PercentMeasure } from '../model/index.js';
 import { primaryLanguage } from '../lib/language.js';
@@ -104,15 +106,17 @@ function scaleOf(word: string | undefined, reading: NumberReading): number {
   return SCALES[key] ?? 1;
 }
 
+/** Between a numeral and its scale word: nothing, a space, or a hyphen before a spelled-out word ("a $2-billion round"). */
+const SCALE_JOIN = String.raw`(?:\s|-(?=[A-Za-z]{2}))?`;
 const MONEY_BEFORE = new RegExp(
-  String.raw`(US\$|\$|€|£|¥|\b(?:USD|EUR|GBP)\s?)(${NUMERAL})(?:\s?(${SCALE_WORDS})\b)?`,
+  String.raw`(US\$|\$|€|£|¥|\b(?:USD|EUR|GBP)\s?)(${NUMERAL})(?:${SCALE_JOIN}(${SCALE_WORDS})\b)?`,
   'gi',
 );
 const MONEY_AFTER = new RegExp(String.raw`${NUMERAL_START}(${NUMERAL})(?:\s?(${SCALE_WORDS})(?=[\s€]))?\s?(€|(?:EUR|USD|GBP|euros?|US-Dollar|dollars?)\b)`, 'gi');
 const POWER = new RegExp(String.raw`${NUMERAL_START}(${NUMERAL})(?:\s|-)?(${POWER_UNIT_WORDS})\b`, 'gi');
 const DEVICE = String.raw`(?:Nvidia|NVIDIA|AMD|Intel|Google)\s+`;
 const COMPUTE = new RegExp(
-  String.raw`${NUMERAL_START}(${NUMERAL})(?:\s(thousand|million))?\s+(?:${DEVICE})?(?:((?:[A-Z]{1,2}\d{2,3}[A-Z]?|MI\d{3}X?))s?\b(?:\s(?:GPUs?|chips?|accelerators?))?|(GPU|TPU|[Aa]ccelerator)s?\b)`,
+  String.raw`${NUMERAL_START}(${NUMERAL})(?:\s(thousand|million))?(?:\s+|-)(?:${DEVICE})?(?:((?:[A-Z]{1,2}\d{2,3}[A-Z]?|MI\d{3}X?))s?\b(?:\s(?:GPUs?|chips?|accelerators?))?|(GPU|TPU|[Aa]ccelerator)s?\b)`,
   'g',
 );
 const GENERIC_DEVICES = new Set(['GPU', 'TPU', 'ACCELERATOR']);
@@ -212,7 +216,7 @@ function withLowerBound(hit: Hit, text: string, reading: NumberReading): Hit {
 
 /** An upper bound right after a figure that states its own unit ("$60–65 billion", "$10 to 12 billion"): the lower bound takes its scale. */
 const UPPER_BOUND = new RegExp(String.raw`^\s*(?:–|—|-|to\b)\s*(${NUMERAL})(?:\s?(${SCALE_WORDS})\b)?`, 'i');
-const SCALED = new RegExp(String.raw`\d\s?(?:${SCALE_WORDS})\b`, 'i');
+const SCALED = new RegExp(String.raw`\d${SCALE_JOIN}(?:${SCALE_WORDS})\b`, 'i');
 const PERCENT_UNIT = new RegExp(`^(?:${PERCENT_WORDS})$`, 'i');
 
 function withUpperBound(hit: Hit, text: string, reading: NumberReading): Hit {

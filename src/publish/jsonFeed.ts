@@ -5,7 +5,8 @@
  * Rules:
  * - Pure and deterministic, like the Atom output.
  * - Every item carries the rest of the Article model in the `_infrawire`
- *   extension object (FAQs, figures, source, related reports, generated flags),
+ *   extension object (FAQs, figures, source, related reports, the FAQ across
+ *   outlets, generated flags),
  *   so programs read the model without scraping HTML. Extension keys start
  *   with "_" as the spec requires; readers that do not know them ignore them.
  * - Each fact once (docs/json-feed-extension.schema.json, tested on the
@@ -31,7 +32,7 @@ export const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';
 
 /** What the extension carries of an Article: what the item's standard fields do not. */
 export type ExtensionArticle = Pick<Article, 'source' | 'paragraphs' | 'faqs' | 'categories' | 'figures' | 'related'> &
-  Partial<Pick<Article, 'guid' | 'language' | 'image'>>;
+  Partial<Pick<Article, 'guid' | 'language' | 'image' | 'storyFaqs'>>;
 
 /** The `_infrawire` extension of one item. */
 export interface InfrawireItemExtension {
@@ -80,6 +81,7 @@ export function extensionArticle(article: Article): ExtensionArticle {
     ...(article.language ? { language: article.language } : {}),
     figures: article.figures.map(currentFigure),
     related: article.related,
+    ...(article.storyFaqs?.length ? { storyFaqs: article.storyFaqs } : {}),
     ...(article.image ? { image: article.image } : {}),
   };
 }

@@ -11,7 +11,7 @@
  * - Bounded: a feed keeps only the entries of its last publish.
  * - Held by whoever publishes again (the daemon's cycle memory); a new cache renders everything.
  */
-import { relatedReports } from '../curate/index.js';
+import { relatedReports, storyFaqs, storyFigures } from '../curate/index.js';
 import type { FeedConfig } from '../config/index.js';
 import type { Article, FeedEntry, FeedEntryRecord } from '../model/index.js';
 import { assembleFeed, feedDescription, feedUpdated, renderEntry, type FeedFormatName, type FeedSite, type RenderedEntry } from './renderFeeds.js';
@@ -76,12 +76,23 @@ export class FeedRenderCache {
   }
 }
 
-/** A cluster lead as published: the other outlets' reports in `related`, `updated` moved to when the last one was first seen. */
+/**
+ * A cluster lead as published: the other outlets' reports in `related`, the
+ * FAQ across them in `storyFaqs`, its figures ranked by how many of them
+ * repeat each, `updated` moved to when the last one was first seen.
+ */
 export function feedEntryOf(record: FeedEntryRecord, data: Buffer): FeedEntry {
   const stored = JSON.parse(data.toString('utf8')) as Article;
   const keywords = JSON.parse(record.keywords) as string[];
   const cov = record.coverage;
   if (!cov) return { article: stored, keywords, addedAt: record.addedAt };
-  const article = { ...stored, related: relatedReports(stored, cov.related), updated: cov.lastAdded && cov.lastAdded > stored.updated ? cov.lastAdded : stored.updated };
+  const faqs = storyFaqs(stored, cov.related);
+  const article: Article = {
+    ...stored,
+    related: relatedReports(stored, cov.related),
+    figures: storyFigures(stored.figures, cov.related.map((r) => r.figures)),
+    ...(faqs.length ? { storyFaqs: faqs } : {}),
+    updated: cov.lastAdded && cov.lastAdded > stored.updated ? cov.lastAdded : stored.updated,
+  };
   return { article, keywords, addedAt: record.addedAt };
 }

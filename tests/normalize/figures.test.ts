@@ -51,6 +51,24 @@ describe('key figures', () => {
   });
 });
 
+describe('a figure written as one hyphenated word', () => {
+  it.each([
+    ['Crusoe closes a $2-billion round led by pension funds.', { kind: 'money', value: 2e9, text: '$2-billion', display: '$2 billion' }],
+    ['The bank arranged a €500-million loan for the Hessen site.', { kind: 'money', value: 500e6, unit: 'EUR', display: '€500 million' }],
+    ['Plans for a 40,000-GPU campus outside Abilene were filed.', { kind: 'compute', value: 40_000, unit: 'GPU', text: '40,000-GPU', display: '40,000 GPUs' }],
+    ['It is wiring a 100,000-H100 cluster in Memphis.', { kind: 'compute', value: 100_000, unit: 'H100', display: '100,000 H100 GPUs' }],
+  ])('%s', (sentence, expected) => {
+    const figures = extractFigures([sentence]);
+    expect(figures).toHaveLength(1);
+    expect(figures[0]).toMatchObject(expected);
+  });
+
+  it('"$2-3 billion" stays a range and "a $5-billion plan to 2030" no range', () => {
+    expect(shown(['A $2-3 billion raise is expected.'])).toEqual(['$2–3 billion']);
+    expect(shown(['It unveiled a $5-billion plan to 2030 for Ohio.'])).toEqual(['$5 billion']);
+  });
+});
+
 describe('ranges are one figure', () => {
   it.each([
     ['Capex guidance moves to $60–65 billion for the year.', { kind: 'money', value: 60e9, max: 65e9, text: '$60–65 billion', display: '$60–65 billion' }],

@@ -99,6 +99,16 @@ describe('the _infrawire extension on one article', () => {
       { kind: 'percent', value: 12, unit: '%', measure: 'growth', text: '12%', display: '12%' },
     ],
     related: [{ url: 'https://other.example/a', title: 'Other take', source: 'Other Wire', published: '2026-11-20T08:00:00.000Z' }],
+    storyFaqs: [
+      {
+        question: 'Do the reports agree?',
+        generated: true,
+        facts: [
+          { text: 'The round values it at $14.6 billion.', figure: { kind: 'money', value: 14.6e9, unit: 'USD', text: '$14.6 billion', display: '$14.6 billion' }, outlet: 'Feed One', source: 'one', url: 'https://one.example/a' },
+          { text: 'It is valued at $15 billion.', figure: { kind: 'money', value: 15e9, unit: 'USD', text: '$15 billion', display: '$15 billion' }, outlet: 'Other Wire', source: 'other', url: 'https://other.example/a' },
+        ],
+      },
+    ],
     enclosures: [{ url: 'https://cdn.example/ep1.mp3', type: 'audio/mpeg', length: 1000 }],
     image: { url: 'https://cdn.example/hall.jpg', width: 1200, height: 675, from: 'page' },
   });
@@ -112,6 +122,9 @@ describe('the _infrawire extension on one article', () => {
       expect(schemaErrors(withDuplicate).join('\n'), key).toMatch(/must NOT have additional properties/);
     }
     expect(schemaErrors({ ...item!._infrawire, feedKeywords: ['GPU'] }).join('\n')).toMatch(/must NOT have additional properties/);
+    const unattributed = structuredClone(item!._infrawire) as unknown as { article: { storyFaqs: { facts: Record<string, unknown>[] }[] } };
+    delete unattributed.article.storyFaqs[0]!.facts[0]!.outlet;
+    expect(schemaErrors(unattributed).join('\n')).toMatch(/must have required property 'outlet'/);
   });
 
   it('takes the tags from the feed\'s current decision, never the keywords frozen into the stored article', () => {

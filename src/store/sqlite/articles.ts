@@ -195,11 +195,11 @@ export function clusterCoverage(db: SqliteAccess, leadId: string): ClusterCovera
   const rows = db
     .statement(
       `SELECT a.url, a.data -> '$.title' AS title, a.source, a.data ->> '$.source.feedTitle' AS outlet, a.published, a.first_seen,
-              a.data -> '$.summary' AS summary, a.data -> '$.figures' AS figures
+              a.data -> '$.summary' AS summary, a.data -> '$.figures' AS figures, a.data -> '$.paragraphs' AS paragraphs, a.data ->> '$.language' AS language
        FROM story_clusters c JOIN articles a ON a.id = c.article_id
        WHERE c.lead_id = ? AND c.article_id <> ? ORDER BY a.published, a.id`,
     )
-    .all(leadId, leadId) as { url: string; title: string; source: string; outlet: string | null; published: string; first_seen: string; summary: string | null; figures: string | null }[];
+    .all(leadId, leadId) as { url: string; title: string; source: string; outlet: string | null; published: string; first_seen: string; summary: string | null; figures: string | null; paragraphs: string | null; language: string | null }[];
   const related = rows.map((r) => ({
     url: r.url,
     title: JSON.parse(r.title) as string,
@@ -208,6 +208,8 @@ export function clusterCoverage(db: SqliteAccess, leadId: string): ClusterCovera
     published: r.published,
     summary: r.summary ? (JSON.parse(r.summary) as string) : '',
     figures: r.figures ? (JSON.parse(r.figures) as Figure[]) : [],
+    paragraphs: r.paragraphs ? (JSON.parse(r.paragraphs) as string[]) : [],
+    ...(r.language ? { language: r.language } : {}),
   }));
   const leadSeen = db.statement('SELECT first_seen FROM articles WHERE id = ?').pluck().get(leadId) as string | undefined;
   const later = rows.filter((r) => leadSeen !== undefined && r.first_seen > leadSeen);
